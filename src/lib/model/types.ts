@@ -1,0 +1,34 @@
+/**
+ * The contract every melody model in the app meets, whatever trained it (this project's LSTM, the
+ * imported Keras reference, the n-gram baseline): feed one symbol, get next-symbol probabilities.
+ * Generation and evaluation only ever see this interface.
+ */
+export interface StepModel<State = unknown> {
+	/** Symbols in id order; `/` ends a song, `_` holds, `r` is a rest, numbers are MIDI pitches. */
+	readonly vocabulary: readonly string[];
+	/** State before the first symbol of a song. */
+	initialState(): State;
+	/** Consumes one symbol id and returns the new state and the distribution over the next symbol. */
+	step(state: State, symbolId: number): { state: State; probabilities: Float32Array };
+}
+
+/** Weights of one LSTM layer in Keras layout: gates ordered i, f, c, o along the last axis. */
+export interface LstmLayerWeights {
+	inputSize: number;
+	units: number;
+	/** [inputSize, 4 * units], row-major. */
+	kernel: Float32Array;
+	/** [units, 4 * units], row-major. */
+	recurrentKernel: Float32Array;
+	/** [4 * units]. */
+	bias: Float32Array;
+}
+
+/** A stacked LSTM over one-hot symbols with a softmax output: the shape of every LSTM model here. */
+export interface LstmModelWeights {
+	vocabulary: string[];
+	layers: LstmLayerWeights[];
+	/** [lastUnits, vocabulary.length], row-major. */
+	denseKernel: Float32Array;
+	denseBias: Float32Array;
+}

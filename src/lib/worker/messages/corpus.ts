@@ -1,0 +1,3 @@
+/** Messages of the corpus domain. Request types start with 'corpus/'. */
+export type CorpusRequest = never;
+export type CorpusResponse = never;

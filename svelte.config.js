@@ -1,0 +1,14 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// A client-only app: one prerendered shell, no server code at run time.
+		adapter: adapter({ fallback: undefined, strict: true }),
+		alias: { $ui: 'src/ui' }
+	}
+};
+
+export default config;

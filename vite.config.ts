@@ -1,0 +1,16 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	worker: { format: 'es' },
+	server: { port: 5173 },
+	preview: { port: 4173, strictPort: true },
+	test: {
+		include: ['tests/lib/**/*.test.ts', 'tests/cli/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
+		pool: 'forks'
+	}
+});
