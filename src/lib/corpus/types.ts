@@ -1,0 +1,54 @@
+/**
+ * The shapes a corpus takes once imported: what training, generation and the report share.
+ */
+
+/** One kept song, encoded on the 16th-note grid (see encoding/). */
+export interface EncodedSong {
+	/** Path of the file as dropped (inside a zip: `archive.zip/dir/file.krn`). */
+	path: string;
+	/** `!!!OTL` title, `!!!ARE` region and `!!!SCT` id, when present. */
+	title?: string;
+	region?: string;
+	sct?: string;
+	/** Meter as written (`3/4`, `MX`…), key as designated or estimated (`G`, `e`). */
+	meter?: string;
+	key?: string;
+	/** Semitones the song was moved to reach C major / A minor. */
+	transposition: number;
+	/** The time series: MIDI numbers, `r`, `_`; no `/`. */
+	symbols: string[];
+}
+
+/** What happened to one file the user dropped. kept + skipped + unreadable = files dropped. */
+export interface FileReport {
+	path: string;
+	status: 'kept' | 'skipped' | 'unreadable';
+	/** Why it was skipped or unreadable (a sentence), or notes on what was taken (e.g. "top voice of 4"). */
+	reason?: string;
+	/** Line of the file where reading failed. */
+	line?: number;
+	/** Time steps of the kept song. */
+	steps?: number;
+}
+
+/** Options beyond the reference encoding, recorded with the corpus. All off by default. */
+export interface EncodeOptions {
+	/** Keep the original key instead of moving to C major / A minor. */
+	keepKey: boolean;
+	/** Quantize tuplets to the 16th grid instead of skipping the song. */
+	quantizeTuplets: boolean;
+}
+
+export const DEFAULT_ENCODE_OPTIONS: EncodeOptions = { keepKey: false, quantizeTuplets: false };
+
+/** A corpus as stored in IndexedDB and handed to training. */
+export interface StoredCorpus {
+	id: string;
+	name: string;
+	createdAt: number;
+	/** Hash of the encoded songs: a model records it to name the exact data it learned from. */
+	hash: string;
+	options: EncodeOptions;
+	songs: EncodedSong[];
+	report: FileReport[];
+}

@@ -1,0 +1,100 @@
+/**
+ * The app's one IndexedDB database. Each domain keeps its records in its own object store and its own
+ * module (`corpora.ts`, `models.ts`, `melodies.ts`); this file only owns the schema and its upgrades.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+export const DB_NAME = 'folk-studio';
+export const DB_VERSION = 1;
+
+/** Records are typed loosely here; each domain module narrows them. */
+export interface StudioSchema extends DBSchema {
+	/** Imported corpora: songs, report and summary (see corpus/types.ts). */
+	corpora: { key: string; value: { id: string; name: string; createdAt: number } & Record<string, unknown> };
+	/** Finished or imported models: files in the app's model format plus a name. */
+	models: { key: string; value: { id: string; name: string; createdAt: number } & Record<string, unknown> };
+	/** Training checkpoints, one per run, overwritten every epoch. */
+	checkpoints: {
+		key: string;
+		value: { id: string; name: string; createdAt: number } & Record<string, unknown>;
+	};
+	/** Generated melodies with everything needed to make them again. */
+	melodies: { key: string; value: { id: string; name: string; createdAt: number } & Record<string, unknown> };
+}
+
+export type StoreName = 'corpora' | 'models' | 'checkpoints' | 'melodies';
+
+let opening: Promise<IDBPDatabase<StudioSchema>> | null = null;
+
+/** Opens (once) the database; works in the page, in workers and in Node with fake-indexeddb. */
+export function db(): Promise<IDBPDatabase<StudioSchema>> {
+	opening ??= openDB<StudioSchema>(DB_NAME, DB_VERSION, {
+		upgrade(database) {
+			for (const name of ['corpora', 'models', 'checkpoints', 'melodies'] as const) {
+				if (!database.objectStoreNames.contains(name)) database.createObjectStore(name, { keyPath: 'id' });
+			}
+		},
+		blocking() {
+			// Another tab wants a newer schema: let it have the database.
+			void opening?.then((d) => d.close());
+			opening = null;
+		}
+	}).catch((e) => {
+		opening = null;
+		throw new StorageUnavailableError(e);
+	});
+	return opening;
+}
+
+/** IndexedDB cannot be opened (private mode, blocked by settings): the app keeps working without saving. */
+export class StorageUnavailableError extends Error {
+	constructor(cause: unknown) {
+		super(
+			'The browser refused local storage (IndexedDB), so corpora, models and melodies cannot be saved. ' +
+				'Check that site data is allowed, or leave private browsing; everything else still works.',
+			{ cause }
+		);
+	}
+}
+
+/** The quota is full: nothing was written, the previous data is intact. */
+export class QuotaError extends Error {
+	constructor(what: string, cause?: unknown) {
+		super(
+			`There is no room left in the browser's storage to save ${what}. Delete old models, checkpoints or ` +
+				'corpora (or free disk space) and try again; nothing already saved was lost.',
+			{ cause }
+		);
+	}
+}
+
+/** True for the errors browsers throw when a write exceeds the quota. */
+export function isQuotaError(e: unknown): boolean {
+	const name = (e as { name?: string } | null)?.name;
+	return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
+}
+
+/** Writes a record, turning a full quota into a QuotaError that names what could not be saved. */
+export async function put<S extends StoreName>(
+	store: S,
+	value: StudioSchema[S]['value'],
+	what: string
+): Promise<void> {
+	try {
+		await (await db()).put(store, value);
+	} catch (e) {
+		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause)) throw new QuotaError(what, e);
+		throw e;
+	}
+}
+
+/** Storage used and available, and whether the browser granted persistence. */
+export async function storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean }> {
+	const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+	if (!storage?.estimate) return { usage: 0, quota: 0, persisted: false };
+	const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([
+		storage.estimate(),
+		storage.persisted ? storage.persisted() : Promise.resolve(false)
+	]);
+	return { usage, quota, persisted };
+}
