@@ -90,7 +90,7 @@ export async function put<S extends StoreName>(
 
 /** Storage used and available, and whether the browser granted persistence. */
 export async function storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean }> {
-	const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+	const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
 	if (!storage?.estimate) return { usage: 0, quota: 0, persisted: false };
 	const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([
 		storage.estimate(),
