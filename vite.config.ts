@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	worker: { format: 'es' },
+	// Plugin timings are noise in CI logs.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	server: { port: 5173 },
 	preview: { port: 4173, strictPort: true },
 	test: {
