@@ -1,0 +1,287 @@
+/**
+ * Import of the reference project's Keras model: `model.h5` (read with jsfive, a pure-JS HDF5 reader that
+ * works in Node, the page and the worker) plus its `mapping.json` (symbol -> one-hot index) become
+ * `LstmModelWeights`, which `LstmStepModel` runs. Keras stores LSTM gates in the order i, f, c, o, the
+ * layout `LstmModelWeights` uses, so the arrays are taken as they are.
+ */
+import { File as H5File, type Dataset, type Group } from 'jsfive';
+import type { LstmLayerWeights, LstmModelWeights } from '../model/types';
+
+/** A file the user gave cannot be imported; the message names the file and says what to do. */
+export class KerasImportError extends Error {
+	constructor(
+		readonly file: string,
+		message: string
+	) {
+		super(message);
+		this.name = 'KerasImportError';
+	}
+}
+
+/** File names used in messages (the names the user dropped). */
+export interface KerasFileNames {
+	model: string;
+	mapping: string;
+}
+
+const DEFAULT_NAMES: KerasFileNames = { model: 'model.h5', mapping: 'mapping.json' };
+
+/** What the import found besides the weights: enough to describe the model to the user. */
+export interface KerasModelInfo {
+	kerasVersion?: string;
+	/** Layer classes in order, e.g. ['InputLayer', 'LSTM', 'Dropout', 'Dense']. */
+	layerClasses: string[];
+	units: number[];
+	/** Dropout rates found in the model (used only in training, ignored here). */
+	dropout: number[];
+}
+
+/** The imported model: weights in the project's layout plus a description. */
+export interface KerasImport {
+	weights: LstmModelWeights;
+	info: KerasModelInfo;
+}
+
+interface LayerConfig {
+	class_name: string;
+	config: Record<string, unknown>;
+}
+
+/** Symbols the app understands: MIDI numbers 0..127, rest, hold, song end. */
+function validSymbol(s: string): boolean {
+	return s === 'r' || s === '_' || s === '/' || (/^\d{1,3}$/.test(s) && Number(s) <= 127);
+}
+
+/**
+ * Parses `mapping.json` text (or its parsed object) into the vocabulary in one-hot index order.
+ * The indices must be exactly 0..n-1.
+ */
+export function parseMapping(mapping: string | unknown, name = DEFAULT_NAMES.mapping): string[] {
+	let obj: unknown = mapping;
+	if (typeof mapping === 'string') {
+		try {
+			obj = JSON.parse(mapping);
+		} catch {
+			throw new KerasImportError(
+				name,
+				`${name} is not valid JSON. Give the mapping.json the reference project wrote next to its model.`
+			);
+		}
+	}
+	if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+		throw new KerasImportError(
+			name,
+			`${name} should be a JSON object from symbol to index (like {"60": 0, "_": 1, "/": 2}).`
+		);
+	const entries = Object.entries(obj as Record<string, unknown>);
+	const vocabulary: string[] = new Array(entries.length);
+	for (const [symbol, index] of entries) {
+		if (!validSymbol(symbol))
+			throw new KerasImportError(
+				name,
+				`${name} maps "${symbol}", which is not a symbol of the melody notation (a MIDI number, "r", "_" or "/").`
+			);
+		if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= entries.length)
+			throw new KerasImportError(
+				name,
+				`${name} gives "${symbol}" the index ${JSON.stringify(index)}; indices must be 0 to ${entries.length - 1}.`
+			);
+		if (vocabulary[index] !== undefined)
+			throw new KerasImportError(
+				name,
+				`${name} gives the index ${index} to both "${vocabulary[index]}" and "${symbol}".`
+			);
+		vocabulary[index] = symbol;
+	}
+	if (!vocabulary.includes('/'))
+		throw new KerasImportError(
+			name,
+			`${name} has no "/" (the song delimiter), so the model cannot start or end a melody.`
+		);
+	return vocabulary;
+}
+
+function toBuffer(data: ArrayBuffer | Uint8Array): ArrayBuffer {
+	if (data instanceof ArrayBuffer) return data;
+	return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+function text(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+	if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+	return undefined;
+}
+
+function strings(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => text(v) ?? String(v));
+	const t = text(value);
+	return t === undefined ? [] : [t];
+}
+
+/** The layer list of a Sequential or Functional model config, in order. */
+function layerConfigs(modelConfig: unknown, name: string): LayerConfig[] {
+	const root = modelConfig as { class_name?: string; config?: unknown } | null;
+	const cfg = root?.config as { layers?: unknown } | unknown[] | undefined;
+	const layers = Array.isArray(cfg) ? cfg : (cfg as { layers?: unknown } | undefined)?.layers;
+	if (!Array.isArray(layers))
+		throw new KerasImportError(name, `${name} has a model description this app cannot read.`);
+	return layers as LayerConfig[];
+}
+
+/**
+ * Reads a Keras LSTM model from an HDF5 file (Keras 2 `model.save('model.h5')`) and its mapping.
+ * Supported: one-hot input, one or more LSTM layers (sigmoid gates, tanh), optional Dropout, and a
+ * final Dense softmax — the reference's design and its stacked variants.
+ */
+export function importKeras(
+	h5: ArrayBuffer | Uint8Array,
+	mapping: string | unknown,
+	names: Partial<KerasFileNames> = {}
+): KerasImport {
+	const n = { ...DEFAULT_NAMES, ...names };
+	const vocabulary = parseMapping(mapping, n.mapping);
+	let file: H5File;
+	try {
+		file = new H5File(toBuffer(h5), n.model);
+	} catch {
+		throw new KerasImportError(
+			n.model,
+			`${n.model} is not an HDF5 file that can be read. Give the model.h5 that Keras saved (model.save("model.h5")).`
+		);
+	}
+	const configText = text(file.attrs.model_config);
+	if (!configText)
+		throw new KerasImportError(
+			n.model,
+			`${n.model} has no model description (model_config); it may hold weights only. Save the whole model with model.save("model.h5").`
+		);
+	let modelConfig: unknown;
+	try {
+		modelConfig = JSON.parse(configText);
+	} catch {
+		throw new KerasImportError(n.model, `${n.model} has a damaged model description.`);
+	}
+	const configs = layerConfigs(modelConfig, n.model);
+	const info: KerasModelInfo = {
+		kerasVersion: text(file.attrs.keras_version),
+		layerClasses: configs.map((l) => l.class_name),
+		units: [],
+		dropout: []
+	};
+
+	let weightsRoot: Group;
+	try {
+		weightsRoot = file.keys.includes('model_weights') ? (file.get('model_weights') as Group) : file;
+	} catch {
+		throw new KerasImportError(n.model, `${n.model} holds no weights.`);
+	}
+	const read = (layerName: string): Map<string, Dataset> => {
+		const out = new Map<string, Dataset>();
+		try {
+			const group = weightsRoot.get(layerName) as Group;
+			for (const wn of strings(group.attrs.weight_names)) {
+				const key = wn.split('/').pop()!.replace(/:\d+$/, '');
+				out.set(key, weightsRoot.get(`${layerName}/${wn}`) as Dataset);
+			}
+		} catch {
+			throw new KerasImportError(n.model, `${n.model} lacks the weights of layer ${layerName}.`);
+		}
+		return out;
+	};
+	const array = (d: Dataset | undefined, shape: number[], what: string): Float32Array => {
+		if (!d) throw new KerasImportError(n.model, `${n.model} lacks the ${what}.`);
+		if (d.shape.length !== shape.length || d.shape.some((s, i) => s !== shape[i]))
+			throw new KerasImportError(
+				n.model,
+				`${n.model}: the ${what} has shape [${d.shape.join(', ')}], expected [${shape.join(', ')}].`
+			);
+		return Float32Array.from(d.value);
+	};
+
+	const layers: LstmLayerWeights[] = [];
+	let dense: { kernel: Float32Array; bias: Float32Array } | null = null;
+	let inputSize = vocabulary.length;
+	for (const layer of configs) {
+		const cfg = layer.config;
+		const layerName = String(cfg.name ?? '');
+		switch (layer.class_name) {
+			case 'InputLayer': {
+				const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
+				const width = shape?.[shape.length - 1];
+				if (typeof width === 'number' && width !== vocabulary.length)
+					throw new KerasImportError(
+						n.mapping,
+						`${n.model} expects ${width} input symbols but ${n.mapping} has ${vocabulary.length}. Give the mapping.json written with this model.`
+					);
+				break;
+			}
+			case 'Dropout':
+				info.dropout.push(Number(cfg.rate ?? 0));
+				break;
+			case 'LSTM': {
+				if (dense)
+					throw new KerasImportError(n.model, `${n.model} has an LSTM after its Dense layer; not supported.`);
+				const act = cfg.activation ?? 'tanh';
+				const rec = cfg.recurrent_activation ?? 'sigmoid';
+				if (act !== 'tanh' || rec !== 'sigmoid')
+					throw new KerasImportError(
+						n.model,
+						`${n.model} uses LSTM activations ${String(act)}/${String(rec)}; only tanh/sigmoid (the Keras default) is supported.`
+					);
+				if (cfg.go_backwards || cfg.use_bias === false)
+					throw new KerasImportError(n.model, `${n.model} has a backwards or bias-free LSTM; not supported.`);
+				const units = Number(cfg.units);
+				const w = read(layerName);
+				layers.push({
+					inputSize,
+					units,
+					kernel: array(w.get('kernel'), [inputSize, 4 * units], `kernel of layer ${layerName}`),
+					recurrentKernel: array(
+						w.get('recurrent_kernel'),
+						[units, 4 * units],
+						`recurrent kernel of layer ${layerName}`
+					),
+					bias: array(w.get('bias'), [4 * units], `bias of layer ${layerName}`)
+				});
+				info.units.push(units);
+				inputSize = units;
+				break;
+			}
+			case 'Dense': {
+				if (dense)
+					throw new KerasImportError(n.model, `${n.model} has more than one Dense layer; not supported.`);
+				if (layers.length === 0)
+					throw new KerasImportError(n.model, `${n.model} has a Dense layer before any LSTM; not supported.`);
+				if ((cfg.activation ?? 'linear') !== 'softmax')
+					throw new KerasImportError(
+						n.model,
+						`${n.model} ends with a Dense layer whose activation is ${String(cfg.activation)}, not softmax.`
+					);
+				const units = Number(cfg.units);
+				if (units !== vocabulary.length)
+					throw new KerasImportError(
+						n.mapping,
+						`${n.model} predicts ${units} symbols but ${n.mapping} has ${vocabulary.length}. Give the mapping.json written with this model.`
+					);
+				const w = read(layerName);
+				dense = {
+					kernel: array(w.get('kernel'), [inputSize, units], `kernel of layer ${layerName}`),
+					bias: array(w.get('bias'), [units], `bias of layer ${layerName}`)
+				};
+				break;
+			}
+			default:
+				throw new KerasImportError(
+					n.model,
+					`${n.model} has a ${layer.class_name} layer; only LSTM, Dropout and Dense layers are supported.`
+				);
+		}
+	}
+	if (layers.length === 0 || !dense)
+		throw new KerasImportError(n.model, `${n.model} is not an LSTM followed by a Dense softmax layer.`);
+	return {
+		weights: { vocabulary, layers, denseKernel: dense.kernel, denseBias: dense.bias },
+		info
+	};
+}
