@@ -7,7 +7,9 @@ const config = {
 	kit: {
 		// A client-only app: one prerendered shell, no server code at run time.
 		adapter: adapter({ fallback: undefined, strict: true }),
-		alias: { $ui: 'src/ui' }
+		alias: { $ui: 'src/ui' },
+		// Registered by src/ui/pwa/pwa.svelte.ts, only in production builds, so the page can offer updates.
+		serviceWorker: { register: false }
 	}
 };
 

@@ -1,0 +1,79 @@
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+/// <reference types="@sveltejs/kit" />
+/**
+ * The offline service worker. It precaches the whole build (shell, scripts, styles, `.wasm`, the default
+ * model and the demo corpus) into a cache named after the build, serves those files from the cache, and
+ * answers any navigation with the cached shell when the network is gone. A new version waits until the page
+ * asks it to take over (the "Reload to update" banner), so it never switches under a running training.
+ */
+import { base, build, files, prerendered, version } from '$service-worker';
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+
+/** Every cache this app owns starts with this, so activation can drop old versions and nothing else. */
+const PREFIX = 'folk-studio-';
+const CACHE = `${PREFIX}${version}`;
+/** The app shell: the one prerendered page. */
+const SHELL = `${base}/`;
+const PRECACHE = [...new Set([...build, ...files, ...prerendered, SHELL])];
+const PRECACHED = new Set(PRECACHE);
+
+/** Messages the page may send. */
+export type ServiceWorkerMessage = { type: 'skip-waiting' } | { type: 'version' };
+
+sw.addEventListener('install', (event) => {
+	// `reload` skips the HTTP cache, so a new version never stores an older file.
+	event.waitUntil(
+		caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((u) => new Request(u, { cache: 'reload' }))))
+	);
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) {
+				if (key.startsWith(PREFIX) && key !== CACHE) await caches.delete(key);
+			}
+			// Take the first visit's page at once, so it works offline without a reload.
+			await sw.clients.claim();
+		})()
+	);
+});
+
+sw.addEventListener('message', (event) => {
+	const message = event.data as ServiceWorkerMessage | null;
+	if (message?.type === 'skip-waiting') void sw.skipWaiting();
+	else if (message?.type === 'version') event.source?.postMessage({ type: 'version', version });
+});
+
+sw.addEventListener('fetch', (event) => {
+	const request = event.request;
+	if (request.method !== 'GET' || request.headers.has('range')) return;
+	const url = new URL(request.url);
+	if (url.origin !== sw.location.origin || !url.pathname.startsWith(SHELL)) return;
+	event.respondWith(respond(request, url));
+});
+
+async function respond(request: Request, url: URL): Promise<Response> {
+	const cache = await caches.open(CACHE);
+	if (PRECACHED.has(url.pathname)) {
+		const hit = await cache.match(url.pathname);
+		if (hit) return hit;
+	}
+	try {
+		const response = await fetch(request);
+		// Keep anything else the app fetched from its own origin, for the next offline visit.
+		if (response.ok && response.type === 'basic' && request.mode !== 'navigate') {
+			void cache.put(request, response.clone());
+		}
+		return response;
+	} catch (e) {
+		const hit = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
+		if (hit) return hit;
+		// Any other page in scope: send the browser to the shell, so its relative links resolve.
+		if (request.mode === 'navigate' && (await cache.match(SHELL))) return Response.redirect(SHELL, 302);
+		throw e;
+	}
+}

@@ -1,0 +1,108 @@
+/**
+ * The page's side of the service worker: registration (production builds only), the "Reload to update"
+ * offer, and whether the browser is online. Updates never switch under a running training.
+ */
+import { dev } from '$app/environment';
+import { resolve } from '$app/paths';
+import { app } from '$ui/app-state.svelte';
+
+/** What the PWA components show. */
+export const pwa = $state({
+	/** A new version is installed and waiting for the page's permission to take over. */
+	updateReady: false,
+	/** Another tab already switched to a new version; this page still runs the old one. */
+	updatedElsewhere: false,
+	/** The user asked to update and the page is reloading. */
+	reloading: false,
+	/** `navigator.onLine`. */
+	online: true,
+	/** Why offline use is unavailable (a sentence), or null when the service worker runs or is still starting. */
+	offlineProblem: null as string | null,
+	/** True once a service worker controls this page (offline reloads will work). */
+	controlled: false
+});
+
+let waiting: ServiceWorker | null = null;
+let asked = false;
+let started = false;
+
+/** How often an open page asks the server for a new version while online. */
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
+
+/** Starts everything once; safe to call from several components. */
+export function startPwa(): void {
+	if (started || typeof window === 'undefined') return;
+	started = true;
+	pwa.online = navigator.onLine;
+	addEventListener('online', () => (pwa.online = true));
+	addEventListener('offline', () => (pwa.online = false));
+	if (dev) return;
+	void register();
+}
+
+async function register(): Promise<void> {
+	if (!('serviceWorker' in navigator)) {
+		pwa.offlineProblem = window.isSecureContext
+			? 'This browser has no service workers, so the app cannot be installed or opened without a network.'
+			: 'Offline use and installing need a secure address (https, or localhost); this page was opened over plain http, so it needs the network.';
+		return;
+	}
+	const container = navigator.serviceWorker;
+	let hadController = container.controller !== null;
+	pwa.controlled = hadController;
+	container.addEventListener('controllerchange', () => {
+		pwa.controlled = container.controller !== null;
+		if (asked) location.reload();
+		else if (hadController) pwa.updatedElsewhere = true; // another tab took the update
+		hadController = container.controller !== null;
+	});
+	let registration: ServiceWorkerRegistration;
+	try {
+		const scope = resolve('/');
+		registration = await container.register(`${scope}service-worker.js`, { scope });
+	} catch (e) {
+		const why = e instanceof Error ? e.message : String(e);
+		pwa.offlineProblem = `The offline helper (service worker) could not start (${why}), so the app needs the network; everything else works.`;
+		return;
+	}
+	const offer = (worker: ServiceWorker | null) => {
+		// With no controller this is the first install: nothing to update from.
+		if (worker && container.controller) {
+			waiting = worker;
+			pwa.updateReady = true;
+		}
+	};
+	const follow = (worker: ServiceWorker | null) =>
+		worker?.addEventListener('statechange', () => {
+			if (worker.state === 'installed') offer(registration.waiting);
+		});
+	offer(registration.waiting);
+	follow(registration.installing);
+	registration.addEventListener('updatefound', () => follow(registration.installing));
+	setInterval(() => {
+		if (navigator.onLine) registration.update().catch(() => {});
+	}, UPDATE_CHECK_MS);
+}
+
+/** True when the page may switch versions now. */
+export function canUpdate(): boolean {
+	return !app.training && !pwa.reloading;
+}
+
+/** Switches to the waiting version and reloads; refused while a training runs. */
+export function applyUpdate(): void {
+	if (!canUpdate()) return;
+	pwa.reloading = true;
+	if (pwa.updateReady && waiting) {
+		asked = true;
+		waiting.postMessage({ type: 'skip-waiting' });
+	} else {
+		location.reload();
+	}
+}
+
+/** Hides the offer until the next page load. */
+export function dismissUpdate(): void {
+	pwa.updateReady = false;
+	pwa.updatedElsewhere = false;
+}
