@@ -1,0 +1,122 @@
+/**
+ * `**kern` export: a Humdrum file with meter, key signature and designation, barlines, rests, and ties
+ * where a note crosses a barline or needs two written values. Only the durations the encoding accepts
+ * (16th … whole, single dots) are written, so the project's reader takes every exported file.
+ */
+import { DEFAULT_METER, formatMeter, type Meter } from '../generate/meter';
+import { estimateMode, homeKey, transposeSymbols, type ExportKey } from './key';
+import { toEvents } from './notes';
+
+/** How to write the file. */
+export interface KernOptions {
+	/** Default 4/4. */
+	meter?: Meter;
+	/** Key to write in (the melody is moved there); default C major or A minor as the melody reads. */
+	key?: ExportKey;
+	/** `!!!OTL` title. */
+	title?: string;
+	/** 16ths before the first full bar (an upbeat); default 0. */
+	pickup?: number;
+}
+
+/** 16th counts with one written value each, longest first. */
+const VALUES: [number, string][] = [
+	[16, '1'],
+	[12, '2.'],
+	[8, '2'],
+	[6, '4.'],
+	[4, '4'],
+	[3, '8.'],
+	[2, '8'],
+	[1, '16']
+];
+
+/** Splits a length in 16ths into written values (5 → 4 + 1). */
+export function splitDuration(length: number): string[] {
+	const out: string[] = [];
+	let left = length;
+	for (const [n, v] of VALUES) {
+		while (left >= n) {
+			out.push(v);
+			left -= n;
+		}
+	}
+	return out;
+}
+
+const SHARPS = ['c', 'c#', 'd', 'd#', 'e', 'f', 'f#', 'g', 'g#', 'a', 'a#', 'b'];
+const FLATS = ['c', 'd-', 'd', 'e-', 'e', 'f', 'g-', 'g', 'a-', 'a', 'b-', 'b'];
+
+/** MIDI number → kern pitch (`60` → `c`, `72` → `cc`, `48` → `C`), flats or sharps by the key. */
+export function kernPitch(midi: number, flats: boolean): string {
+	const name = (flats ? FLATS : SHARPS)[midi % 12];
+	const octave = Math.floor(midi / 12) - 1;
+	const letter = name[0];
+	const acc = name.slice(1);
+	const letters = octave >= 4 ? letter.repeat(octave - 3) : letter.toUpperCase().repeat(4 - octave);
+	return letters + acc;
+}
+
+/** `*k[f#c#]` for 2 sharps, `*k[b-e-]` for 2 flats. */
+export function keySignature(fifths: number): string {
+	const sharps = ['f#', 'c#', 'g#', 'd#', 'a#', 'e#', 'b#'];
+	const flats = ['b-', 'e-', 'a-', 'd-', 'g-', 'c-', 'f-'];
+	return `*k[${(fifths >= 0 ? sharps.slice(0, fifths) : flats.slice(0, -fifths)).join('')}]`;
+}
+
+/** The melody as a `**kern` file. */
+export function toKern(symbols: readonly string[], options: KernOptions = {}): string {
+	const meter = options.meter ?? DEFAULT_METER;
+	const key = options.key ?? homeKey(estimateMode(symbols));
+	const flats = key.fifths < 0;
+	const events = toEvents(transposeSymbols(symbols, key.shift));
+	const bar = meter.stepsPerBar;
+	const pickup = (((options.pickup ?? 0) % bar) + bar) % bar;
+	const total = events.reduce((t, e) => Math.max(t, e.start + e.length), 0);
+	// Steps at which a barline falls, inside the melody.
+	const isBarline = (t: number) => t > 0 && t < total && (t - pickup) % bar === 0;
+	let barNumber = pickup > 0 ? 1 : 2;
+
+	const lines: string[] = [];
+	if (options.title) lines.push(`!!!OTL: ${options.title.replace(/[\r\n\t]+/g, ' ')}`);
+	lines.push('!!!ENC: Folk Melody Studio');
+	lines.push(
+		'**kern',
+		'*ICvox',
+		'*Ivox',
+		`*M${formatMeter(meter)}`,
+		keySignature(key.fifths),
+		`*${key.kern}:`
+	);
+	for (const e of events) {
+		// Cut the event at barlines; each piece splits further into written values.
+		const pieces: string[] = [];
+		const barsBefore: boolean[] = [];
+		let t = e.start;
+		const end = e.start + e.length;
+		while (t < end) {
+			let next = t + 1;
+			while (next < end && !isBarline(next)) next++;
+			for (const [i, v] of splitDuration(next - t).entries()) {
+				pieces.push(v);
+				barsBefore.push(i === 0 && t !== e.start && isBarline(t));
+			}
+			t = next;
+		}
+		pieces.forEach((v, i) => {
+			if (barsBefore[i]) lines.push(`=${barNumber++}`);
+			if (e.pitch === null) {
+				lines.push(`${v}r`);
+				return;
+			}
+			const p = kernPitch(e.pitch, flats);
+			const tie = pieces.length === 1 ? '' : i === 0 ? '[' : i === pieces.length - 1 ? ']' : '';
+			const mid = pieces.length > 1 && i > 0 && i < pieces.length - 1 ? '_' : '';
+			lines.push(tie === '[' ? `[${v}${p}` : tie === ']' ? `${v}${p}]` : `${v}${p}${mid}`);
+		});
+		// A barline between two events.
+		if (isBarline(end)) lines.push(`=${barNumber++}`);
+	}
+	lines.push('==', '*-');
+	return lines.join('\n') + '\n';
+}
