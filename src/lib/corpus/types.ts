@@ -13,6 +13,10 @@ export interface EncodedSong {
 	/** Meter as written (`3/4`, `MX`…), key as designated or estimated (`G`, `e`). */
 	meter?: string;
 	key?: string;
+	/** True when the key was estimated (Aarden-Essen) rather than read from the file. */
+	keyEstimated?: boolean;
+	/** What the reader took or left (top voice, chords, grace notes), for the report. */
+	remarks?: string[];
 	/** Semitones the song was moved to reach C major / A minor. */
 	transposition: number;
 	/** The time series: MIDI numbers, `r`, `_`; no `/`. */

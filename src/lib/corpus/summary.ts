@@ -1,0 +1,80 @@
+/** The corpus at a glance: counts, vocabulary, pitch range, keys, meters and a pitch histogram. */
+import { buildVocabulary } from '../encoding/vocabulary';
+import type { EncodedSong, FileReport } from './types';
+
+/** Summary of an imported corpus, stored with it so a list can show it without loading the songs. */
+export interface CorpusSummary {
+	files: number;
+	kept: number;
+	skipped: number;
+	unreadable: number;
+	songs: number;
+	/** Time steps (16ths) over all songs, delimiters not counted. */
+	steps: number;
+	/** The symbols in use, as buildVocabulary orders them (with `r`, `_`, `/`). */
+	vocabulary: string[];
+	/** Lowest and highest MIDI number after transposition, or null without notes. */
+	pitchRange: { min: number; max: number } | null;
+	/** Songs per original key (`G`, `e`…) and per meter (`3/4`…). */
+	keys: Record<string, number>;
+	meters: Record<string, number>;
+	/** Songs whose key was estimated rather than read. */
+	estimatedKeys: number;
+	/** Note onsets per MIDI number after transposition. */
+	pitchHistogram: Record<string, number>;
+}
+
+function bump(m: Record<string, number>, k: string): void {
+	m[k] = (m[k] ?? 0) + 1;
+}
+
+/** Summarizes songs and their report. */
+export function summarize(songs: EncodedSong[], report: FileReport[]): CorpusSummary {
+	const keys: Record<string, number> = {};
+	const meters: Record<string, number> = {};
+	const hist: Record<string, number> = {};
+	let steps = 0;
+	let min = Infinity;
+	let max = -Infinity;
+	let estimatedKeys = 0;
+	for (const s of songs) {
+		steps += s.symbols.length;
+		bump(keys, s.key ?? '?');
+		bump(meters, s.meter ?? '?');
+		if (s.keyEstimated) estimatedKeys++;
+		for (const sym of s.symbols) {
+			if (sym === '_' || sym === 'r') continue;
+			const m = Number(sym);
+			if (m < min) min = m;
+			if (m > max) max = m;
+			hist[sym] = (hist[sym] ?? 0) + 1;
+		}
+	}
+	const count = (st: FileReport['status']) => report.filter((r) => r.status === st).length;
+	return {
+		files: report.length,
+		kept: count('kept'),
+		skipped: count('skipped'),
+		unreadable: count('unreadable'),
+		songs: songs.length,
+		steps,
+		vocabulary: buildVocabulary(songs),
+		pitchRange: min <= max ? { min, max } : null,
+		keys,
+		meters,
+		estimatedKeys,
+		pitchHistogram: hist
+	};
+}
+
+/**
+ * SHA-256 (hex) of the options and the songs' paths and symbols: a model records it to name the exact
+ * data it learned from. Uses Web Crypto, present in browsers, workers and Node ≥ 20.
+ */
+export async function contentHash(songs: EncodedSong[], options: object): Promise<string> {
+	const parts: string[] = [JSON.stringify(options)];
+	for (const s of songs) parts.push(s.path + '\t' + s.symbols.join(' '));
+	const data = new TextEncoder().encode(parts.join('\n'));
+	const digest = await crypto.subtle.digest('SHA-256', data);
+	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,119 @@
+/**
+ * The reference encoding, symbol for symbol (REFERENCE.md): skip a song with a duration off the allowed
+ * set, leave ties unmerged, move to C major / A minor (from the key designation where music21 finds it,
+ * else the Aarden-Essen estimate), then one symbol per 16th: the MIDI number or `r` where a note or rest
+ * starts, `_` while it lasts.
+ */
+import type { KernSong } from '../kern/reader';
+import type { KernEvent } from '../kern/token';
+import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../corpus/types';
+import { estimateKey, keyName, pitchClassHistogram } from './key';
+
+/** Quarter lengths the reference keeps: 16th, 8th, dotted 8th, quarter, dotted quarter, half, dotted half, whole. */
+export const ALLOWED_QUARTER_LENGTHS: readonly number[] = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4];
+
+/** The hold symbol, the rest symbol and the song delimiter. */
+export const HOLD = '_';
+export const REST = 'r';
+export const DELIMITER = '/';
+
+/** A song the encoder kept, or why it was skipped. */
+export type EncodeResult =
+	{ status: 'kept'; song: EncodedSong } | { status: 'skipped'; reason: string; line?: number };
+
+function allowed(ql: number): boolean {
+	for (const a of ALLOWED_QUARTER_LENGTHS) if (Math.abs(ql - a) < 1e-9) return true;
+	return false;
+}
+
+/** A duration in words: "1/3 of a quarter note", "2 whole notes"… */
+export function describeDuration(ql: number): string {
+	for (let d = 1; d <= 192; d++) {
+		const n = Math.round(ql * d);
+		if (Math.abs(ql * d - n) < 1e-6) {
+			const f = d === 1 ? `${n}` : `${n}/${d}`;
+			return `${f} quarter note${n === 1 && d === 1 ? '' : 's'}`;
+		}
+	}
+	return `${ql.toFixed(4)} quarter notes`;
+}
+
+/** Why an event's duration keeps the song out, as a sentence. */
+function durationReason(e: KernEvent): string {
+	const what = e.kind === 'rest' ? 'rest' : 'note';
+	const kind = e.tuplet ? 'a tuplet value, ' : '';
+	return (
+		`Line ${e.line}: the ${what} "${e.token}" lasts ${describeDuration(e.quarterLength)} (${kind}not one of ` +
+		'16th, 8th, dotted 8th, quarter, dotted quarter, half, dotted half or whole), so the reference encoding ' +
+		'skips the song.' +
+		(e.tuplet ? ' Turn on "quantize tuplets" to keep such songs.' : '')
+	);
+}
+
+/** Encodes one song read by `readKern`. Never throws. */
+export function encodeSong(song: KernSong, options: EncodeOptions = DEFAULT_ENCODE_OPTIONS): EncodeResult {
+	const events = song.events;
+	if (!events.some((e) => e.kind === 'note'))
+		return { status: 'skipped', reason: 'The melody has no notes.' };
+	if (!options.quantizeTuplets) {
+		for (const e of events)
+			if (!allowed(e.quarterLength)) return { status: 'skipped', reason: durationReason(e), line: e.line };
+	}
+
+	let key: string;
+	let transposition: number;
+	let keyEstimated = false;
+	if (song.music21Key) {
+		key = song.music21Key.name;
+		transposition = (song.music21Key.mode === 'major' ? 60 : 69) - song.music21Key.tonicMidi;
+	} else {
+		const est = estimateKey(pitchClassHistogram(events));
+		if (!est) return { status: 'skipped', reason: 'The melody has no notes to find its key from.' };
+		key = keyName(est);
+		keyEstimated = true;
+		transposition = est.mode === 'major' ? -est.tonic : 9 - est.tonic;
+	}
+	if (options.keepKey) transposition = 0;
+
+	const symbols: string[] = [];
+	let start = 0; // onset in quarter notes, exact for the reference's durations
+	let dropped = 0;
+	for (const e of events) {
+		let steps: number;
+		if (options.quantizeTuplets) {
+			const end = start + e.quarterLength;
+			steps = Math.round(end * 4 + 1e-9) - Math.round(start * 4 + 1e-9);
+			start = end;
+			if (steps <= 0) {
+				dropped++;
+				continue;
+			}
+		} else steps = Math.round(e.quarterLength * 4);
+		let symbol: string;
+		if (e.kind === 'rest') symbol = REST;
+		else {
+			const midi = (e.midi as number) + transposition;
+			if (midi < 0 || midi > 127)
+				return {
+					status: 'skipped',
+					reason: `Line ${e.line}: the note "${e.token}" falls outside the MIDI range (0–127).`,
+					line: e.line
+				};
+			symbol = String(midi);
+		}
+		symbols.push(symbol);
+		for (let s = 1; s < steps; s++) symbols.push(HOLD);
+	}
+	if (symbols.length === 0)
+		return { status: 'skipped', reason: 'Nothing is left of the melody on the 16th-note grid.' };
+
+	const out: EncodedSong = { path: song.path, transposition, symbols, key, keyEstimated };
+	if (song.title) out.title = song.title;
+	if (song.region) out.region = song.region;
+	if (song.sct) out.sct = song.sct;
+	if (song.meter !== undefined) out.meter = song.meter;
+	const notes = [...song.remarks];
+	if (dropped > 0) notes.push(`quantizing dropped ${dropped} very short note${dropped === 1 ? '' : 's'}`);
+	if (notes.length > 0) out.remarks = notes;
+	return { status: 'kept', song: out };
+}
