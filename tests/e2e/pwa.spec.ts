@@ -4,9 +4,11 @@
  */
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 
 /** Waits until a service worker controls the page, i.e. everything is precached. */
 async function waitForOffline(page: Page) {
@@ -93,3 +95,130 @@ test('after one online visit the app opens and works with no network', async ({ 
 	}
 	expect(watch.foreignRequests).toEqual([]);
 });
+
+test('a browser without storage, graphics or workers is told what is missing, and the page still works', async ({
+	page
+}) => {
+	// No `watch` here: the other stages may report the missing storage and worker on the console.
+	await page.addInitScript(() => {
+		Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+		Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+		const noGl = function (this: unknown, kind: string, ...rest: unknown[]) {
+			if (/webgl/.test(kind)) return null;
+			return (this as { __getContext: (...a: unknown[]) => unknown }).__getContext(kind, ...rest);
+		};
+		for (const proto of [HTMLCanvasElement.prototype, OffscreenCanvas.prototype] as unknown as Record<
+			string,
+			unknown
+		>[]) {
+			proto.__getContext = proto.getContext;
+			proto.getContext = noGl;
+		}
+		(window as unknown as { Worker: unknown }).Worker = class {
+			constructor() {
+				throw new Error('Workers are disabled');
+			}
+		};
+	});
+	await page.goto('/');
+	const panel = page.getByTestId('capability-panel');
+	await expect(panel).toBeVisible();
+	await expect(panel.getByRole('heading')).toHaveText('Not available in this browser');
+	await expect(panel.locator('[data-finding="storage"]')).toContainText('cannot be saved');
+	await expect(panel.locator('[data-finding="worker"]')).toContainText('background worker could not start');
+	await expect(panel.locator('[data-finding="compute"]')).toContainText('Neither WebGPU nor WebGL');
+	await expect(page.getByRole('heading', { level: 2, name: /Generate/ })).toBeVisible();
+});
+
+test('a browser with everything gets no capability panel', async ({ page, watch }) => {
+	await page.goto('/');
+	await expect(page.getByTestId('capabilities-checked')).toHaveText('true', { timeout: 90_000 });
+	await expect(page.getByTestId('capability-panel')).toHaveCount(0);
+	expect(watch.foreignRequests).toEqual([]);
+});
+
+test('a new version waits until the user reloads, then replaces the old cache', async ({ page }) => {
+	// A server of our own, because a service worker's script cannot be intercepted by routing; it also
+	// serves the app below a sub-path, which proves the relative start URL and scope.
+	const server = await serveBuild('/studio');
+	const foreign: string[] = [];
+	page.on('request', (r) => {
+		if (new URL(r.url()).origin !== server.origin) foreign.push(r.url());
+	});
+	try {
+		await page.goto(`${server.origin}/studio/`);
+		await waitForOffline(page);
+		expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
+			`${server.origin}/studio/service-worker.js`
+		);
+		const before = await page.evaluate(() => caches.keys());
+		expect(before.filter((k) => k.startsWith('folk-studio-'))).toHaveLength(1);
+
+		// Publish a "new build": the same service worker under a new version name.
+		const version = before[0].slice('folk-studio-'.length);
+		server.rewriteWorker = (js) => js.replaceAll(version, `${version}-next`);
+		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+		const banner = page.getByTestId('update-banner');
+		await expect(banner).toContainText('A new version of the studio is ready.');
+		// Waiting means waiting: the new worker has its own cache, the old one still serves the page.
+		expect(await page.evaluate(() => caches.keys())).toEqual([...before, `${before[0]}-next`]);
+		expect(
+			await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting)
+		).toBe(true);
+
+		// Keyboard only: the button takes focus and Enter takes the update.
+		const reload = banner.getByRole('button', { name: 'Reload to update' });
+		await reload.focus();
+		await expect(reload).toBeFocused();
+		await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Folk Melody Studio');
+		await expect(page.getByTestId('update-banner')).toHaveCount(0);
+		await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`${before[0]}-next`]);
+		expect(foreign).toEqual([]);
+	} finally {
+		await server.close();
+	}
+});
+
+const TYPES: Record<string, string> = {
+	'.html': 'text/html',
+	'.js': 'text/javascript',
+	'.css': 'text/css',
+	'.json': 'application/json',
+	'.webmanifest': 'application/manifest+json',
+	'.png': 'image/png',
+	'.svg': 'image/svg+xml',
+	'.wasm': 'application/wasm'
+};
+
+/** Serves build/ below `prefix` on a free port; `rewriteWorker` changes what service-worker.js says. */
+async function serveBuild(prefix: string) {
+	const root = join(process.cwd(), 'build');
+	const state = {
+		origin: '',
+		rewriteWorker: (js: string) => js,
+		close: () =>
+			new Promise<void>((r) => {
+				server.closeAllConnections();
+				server.close(() => r());
+			})
+	};
+	const server = createServer((req, res) => {
+		const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+		if (!path.startsWith(`${prefix}/`)) return void res.writeHead(404).end();
+		let file = join(root, path.slice(prefix.length));
+		if (!file.startsWith(root)) return void res.writeHead(403).end();
+		if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+		if (!existsSync(file)) return void res.writeHead(404).end();
+		let body: Buffer | string = readFileSync(file);
+		if (file.endsWith('service-worker.js')) body = state.rewriteWorker(body.toString('utf8'));
+		res.writeHead(200, {
+			'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+			'cache-control': 'no-cache'
+		});
+		res.end(body);
+	});
+	await new Promise<void>((r) => server.listen(0, 'localhost', () => r()));
+	state.origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+	return state;
+}
