@@ -50,9 +50,10 @@ sw.addEventListener('message', (event) => {
 
 sw.addEventListener('fetch', (event) => {
 	const request = event.request;
-	if (request.method !== 'GET' || request.headers.has('range')) return;
+	if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers.has('range')) return;
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin || !url.pathname.startsWith(SHELL)) return;
+	if (request.method === 'HEAD' && !PRECACHED.has(url.pathname)) return;
 	event.respondWith(respond(request, url));
 });
 
@@ -60,6 +61,9 @@ async function respond(request: Request, url: URL): Promise<Response> {
 	const cache = await caches.open(CACHE);
 	if (PRECACHED.has(url.pathname)) {
 		const hit = await cache.match(url.pathname);
+		// A HEAD request (does the default model exist?) gets the cached headers without the body.
+		if (hit && request.method === 'HEAD')
+			return new Response(null, { status: hit.status, headers: hit.headers });
 		if (hit) return hit;
 	}
 	try {

@@ -4,6 +4,7 @@
  */
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -128,6 +129,7 @@ test('a browser without storage, graphics or workers is told what is missing, an
 	await expect(panel.locator('[data-finding="worker"]')).toContainText('background worker could not start');
 	await expect(panel.locator('[data-finding="compute"]')).toContainText('Neither WebGPU nor WebGL');
 	await expect(page.getByRole('heading', { level: 2, name: /Generate/ })).toBeVisible();
+	expect(await axeOn(page, '[data-testid="capability-panel"]')).toEqual([]);
 });
 
 test('a browser with everything gets no capability panel', async ({ page, watch }) => {
@@ -160,6 +162,12 @@ test('a new version waits until the user reloads, then replaces the old cache', 
 		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
 		const banner = page.getByTestId('update-banner');
 		await expect(banner).toContainText('A new version of the studio is ready.');
+		expect(await axeOn(page, '[data-testid="update-banner"]')).toEqual([]);
+		// On a phone the offer fits the screen.
+		await page.setViewportSize({ width: 360, height: 740 });
+		const box = await banner.boundingBox();
+		expect(box!.x).toBeGreaterThanOrEqual(0);
+		expect(box!.x + box!.width).toBeLessThanOrEqual(360);
 		// Waiting means waiting: the new worker has its own cache, the old one still serves the page.
 		expect(await page.evaluate(() => caches.keys())).toEqual([...before, `${before[0]}-next`]);
 		expect(
@@ -179,6 +187,15 @@ test('a new version waits until the user reloads, then replaces the old cache', 
 		await server.close();
 	}
 });
+
+/** axe-core (WCAG 2.1 A/AA) on one part of the page. */
+async function axeOn(page: Page, selector: string) {
+	const result = await new AxeBuilder({ page })
+		.include(selector)
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	return result.violations.map((v) => `${v.id}: ${v.help}`);
+}
 
 const TYPES: Record<string, string> = {
 	'.html': 'text/html',
