@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliContext, type Command } from '../command';
+import { ingest, IngestError } from '../../lib/corpus/ingest';
+import type { EncodedSong } from '../../lib/corpus/types';
+import { dropFromPaths } from './ingest';
+import { removeDuplicates, scoreStepModel, type EvalResult } from '../../lib/eval';
+import { KneserNeyModel } from '../../lib/ngram';
+import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
+import type { StepModel } from '../../lib/model/types';
+
+/** Options that take several paths: `--corpus a b c` as well as `--corpus a --corpus b`. */
+const MULTI = ['corpus', 'train', 'exclude'] as const;
+
+const options = {
+	model: { type: 'string' },
+	keras: { type: 'string' },
+	mapping: { type: 'string' },
+	ngram: { type: 'string' },
+	train: { type: 'string', multiple: true },
+	corpus: { type: 'string', multiple: true },
+	exclude: { type: 'string', multiple: true },
+	backend: { type: 'string' },
+	batch: { type: 'string' }
+} as const;
+
+/**
+ * Gives each positional argument to the multi-path option before it. The command line parser only hands
+ * over values and positionals, so the raw arguments are parsed again here with their order kept.
+ */
+function groupPaths(
+	values: Record<string, unknown>,
+	positionals: string[]
+): Record<(typeof MULTI)[number], string[]> {
+	const out = Object.fromEntries(
+		MULTI.map((k) => [k, [...((values[k] as string[] | undefined) ?? [])]])
+	) as Record<(typeof MULTI)[number], string[]>;
+	if (positionals.length === 0) return out;
+	const argv = process.argv.slice(2);
+	const at = argv.indexOf('eval');
+	if (at < 0) {
+		out.corpus.push(...positionals);
+		return out;
+	}
+	const { tokens } = parseArgs({
+		args: argv.slice(at + 1),
+		options: { ...options, json: { type: 'boolean' } },
+		allowPositionals: true,
+		strict: false,
+		tokens: true
+	});
+	let current: (typeof MULTI)[number] | null = null;
+	for (const t of tokens ?? []) {
+		if (t.kind === 'option')
+			current = (MULTI as readonly string[]).includes(t.name) ? (t.name as never) : null;
+		else if (t.kind === 'positional') {
+			if (!current) throw new UsageError(`"${t.value}" follows no --corpus, --train or --exclude`);
+			out[current].push(t.value);
+		}
+	}
+	return out;
+}
+
+async function readSongs(paths: string[], what: string): Promise<EncodedSong[]> {
+	try {
+		const { songs } = await ingest(dropFromPaths(paths));
+		if (songs.length === 0)
+			throw new UsageError(`no song could be read from the ${what} (${paths.join(', ')})`);
+		return songs;
+	} catch (e) {
+		if (e instanceof IngestError) throw new UsageError(e.message);
+		throw e;
+	}
+}
+
+function fixed(x: number, d = 4): string {
+	return x.toFixed(d);
+}
+
+function report(ctx: CliContext, result: EvalResult & Record<string, unknown>, describe: string[]): void {
+	if (ctx.json) {
+		ctx.print(JSON.stringify(result));
+		return;
+	}
+	for (const line of describe) ctx.print(line);
+	ctx.print(`songs            ${result.songs}`);
+	ctx.print(`steps            ${result.steps}`);
+	ctx.print(`bits per step    ${fixed(result.bitsPerStep)}`);
+	ctx.print(`nats per step    ${fixed(result.natsPerStep)}`);
+	ctx.print(`accuracy         ${fixed(result.accuracy)}`);
+	ctx.print(`onset accuracy   ${fixed(result.onsetAccuracy)}`);
+	ctx.print(`bits per note    ${fixed(result.bitsPerNote)}`);
+	ctx.print(`OOV targets      ${result.oovTargets}`);
+}
+
+const command: Command = {
+	summary: 'score a model on held-out songs: bits per step, bits per note, accuracy',
+	usage: [
+		'npm run --silent cli -- eval --model <dir> --corpus <paths…> [--exclude <paths…>] [--json]',
+		'npm run --silent cli -- eval --keras <model.h5> --mapping <mapping.json> --corpus <paths…> [--exclude <paths…>]',
+		'       [--backend wasm|cpu] [--batch N] [--json]',
+		'npm run --silent cli -- eval --ngram <order> --train <paths…> --corpus <paths…> [--exclude <paths…>] [--json]',
+		'',
+		'Each kept song is scored symbol by symbol, its symbols followed by one "/", each prediction seeing only',
+		'the song\'s earlier symbols (models are fed "/" first; the Keras reference sees the previous 64 symbols',
+		'padded with "/"). --exclude drops held-out songs identical to a song in those paths (--ngram always drops',
+		'songs identical to its --train songs). JSON keys: songs, steps, bitsPerStep, natsPerStep, accuracy,',
+		'onsetAccuracy, bitsPerNote, oovTargets, plus removedDuplicates, model and seconds.'
+	].join('\n'),
+	options,
+	async run(values, positionals, ctx) {
+		const paths = groupPaths(values, positionals);
+		const kinds = ['model', 'keras', 'ngram'].filter((k) => values[k] !== undefined);
+		if (kinds.length !== 1) throw new UsageError('give exactly one of --model, --keras or --ngram');
+		if (paths.corpus.length === 0) throw new UsageError('give the held-out songs with --corpus <paths…>');
+		const started = Date.now();
+
+		let songs = await readSongs(paths.corpus, 'corpus');
+		let removed = 0;
+		const dedupe = (training: EncodedSong[]) => {
+			const r = removeDuplicates(
+				songs,
+				training.map((s) => s.symbols),
+				(s) => s.symbols
+			);
+			removed += r.removed.length;
+			songs = r.kept;
+		};
+		if (paths.exclude.length) dedupe(await readSongs(paths.exclude, '--exclude paths'));
+		const corpusLine = `corpus           ${paths.corpus.map((p) => basename(p)).join(', ')}: ${songs.length} songs kept, ${removed} removed as duplicates`;
+		ctx.log(corpusLine);
+		if (songs.length === 0) throw new UsageError('every held-out song was removed as a duplicate');
+
+		let result: EvalResult;
+		let model: Record<string, unknown>;
+		const symbols = () => songs.map((s) => s.symbols);
+		if (values.keras !== undefined) {
+			if (typeof values.mapping !== 'string')
+				throw new UsageError('--keras needs --mapping <mapping.json> (the symbol -> index file)');
+			const h5 = String(values.keras);
+			let imported;
+			try {
+				imported = importKeras(readFileSync(h5), readFileSync(values.mapping, 'utf8'), {
+					model: basename(h5),
+					mapping: basename(values.mapping)
+				});
+			} catch (e) {
+				if (e instanceof KerasImportError) throw new UsageError(e.message);
+				if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+					throw new UsageError(`${(e as NodeJS.ErrnoException).path} does not exist`);
+				throw e;
+			}
+			const backend = String(values.backend ?? 'wasm');
+			if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
+			const tf = await import('@tensorflow/tfjs');
+			if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+			await tf.setBackend(backend);
+			await tf.ready();
+			const { scoreWindowed } = await import('../../lib/eval/windowed');
+			let lastLog = 0;
+			result = await scoreWindowed(imported.weights, symbols(), {
+				batchSize: values.batch ? Number(values.batch) : undefined,
+				onProgress: (done, total) => {
+					if (Date.now() - lastLog > 10_000 || done === total) {
+						lastLog = Date.now();
+						ctx.log(`scored ${done} of ${total} windows (${Math.round((Date.now() - started) / 1000)} s)`);
+					}
+				}
+			});
+			model = {
+				kind: 'keras',
+				file: h5,
+				units: imported.info.units,
+				vocabulary: imported.weights.vocabulary.length,
+				window: REFERENCE_WINDOW,
+				backend
+			};
+		} else if (values.ngram !== undefined) {
+			const order = Number(values.ngram);
+			if (!Number.isInteger(order) || order < 1 || order > 32)
+				throw new UsageError('--ngram takes the order, a whole number from 1 to 32 (e.g. 8)');
+			if (paths.train.length === 0) throw new UsageError('--ngram needs --train <paths…> to learn from');
+			const training = await readSongs(paths.train, '--train paths');
+			dedupe(training);
+			if (songs.length === 0) throw new UsageError('every held-out song is also a training song');
+			const ngram = KneserNeyModel.train(
+				training.map((s) => s.symbols),
+				{ order }
+			);
+			ctx.log(`trained a Kneser-Ney ${order}-gram on ${training.length} songs`);
+			result = scoreStepModel(ngram, symbols());
+			model = { kind: 'ngram', order, trainSongs: training.length, vocabulary: ngram.vocabulary.length };
+		} else {
+			const { stepModel, describe } = await loadAppModel(String(values.model));
+			result = scoreStepModel(stepModel, symbols());
+			model = { kind: 'lstm', dir: values.model, ...describe };
+		}
+		const seconds = Math.round((Date.now() - started) / 100) / 10;
+		report(ctx, { ...result, removedDuplicates: removed, model, seconds }, [
+			`model            ${Object.entries(model)
+				.map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('x') : v}`)
+				.join(', ')}`,
+			corpusLine.replace(/^corpus\s+/, 'corpus           ')
+		]);
+		ctx.log(`took ${seconds} s`);
+	}
+};
+
+/** Loads a model written by `cli train` (the app's model format) as a step model. */
+async function loadAppModel(
+	dir: string
+): Promise<{ stepModel: StepModel; describe: Record<string, unknown> }> {
+	throw new UsageError(`reading the app's model format is not available yet (${dir})`);
+}
+
+export default command;

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { hasShared, shared } from '../../shared';
+import {
+	OOV_PROBABILITY,
+	ScoreAccumulator,
+	inputId,
+	isOnset,
+	removeDuplicates,
+	scoreStepModel
+} from '../../../src/lib/eval';
+import { scoreWindowed } from '../../../src/lib/eval/windowed';
+import { importKeras, KerasWindowedStepModel } from '../../../src/lib/keras';
+import type { StepModel } from '../../../src/lib/model/types';
+
+/** Uniform over its vocabulary; records what it was fed. */
+class Uniform implements StepModel<number[]> {
+	fed: number[] = [];
+	constructor(readonly vocabulary: string[]) {}
+	initialState() {
+		return [];
+	}
+	step(state: number[], id: number) {
+		this.fed.push(id);
+		return { state: [...state, id], probabilities: new Float32Array(this.vocabulary.length).fill(1 / 4) };
+	}
+}
+
+describe('scoring protocol', () => {
+	it('scores every symbol plus the final "/", feeding "/" first', () => {
+		const m = new Uniform(['/', '_', 'r', '60']);
+		const r = scoreStepModel(m, [['60', '_', 'r'], ['60']]);
+		expect(r.songs).toBe(2);
+		expect(r.steps).toBe(4 + 2);
+		expect(r.bitsPerStep).toBeCloseTo(2, 9);
+		expect(r.natsPerStep).toBeCloseTo(Math.log(4), 9);
+		// Onsets: 60, r, 60 -> total bits 12 over 3 onsets.
+		expect(r.bitsPerNote).toBeCloseTo(4, 9);
+		// Each song is fed "/" then all but its last target.
+		expect(m.fed).toEqual([0, 3, 1, 2, 0, 3]);
+		// Ties go to the lowest id, "/": right only on the final "/" targets.
+		expect(r.accuracy).toBeCloseTo(2 / 6, 9);
+		expect(r.onsetAccuracy).toBe(0);
+	});
+
+	it('charges 1e-6 for targets outside the vocabulary and counts them wrong', () => {
+		const m = new Uniform(['/', '_', 'r', '60']);
+		const r = scoreStepModel(m, [['61']]);
+		expect(r.oovTargets).toBe(1);
+		expect(r.steps).toBe(2);
+		expect(r.bitsPerStep).toBeCloseTo((-Math.log2(OOV_PROBABILITY) + 2) / 2, 9);
+		// The unknown 61 is fed as the nearest pitch, 60.
+		expect(m.fed).toEqual([0, 3]);
+	});
+
+	it('substitutes unknown inputs: nearest pitch (lower on a tie), else a rest', () => {
+		const index = new Map(['/', '_', 'r', '60', '64'].map((s, i) => [s, i]));
+		expect(inputId('62', index)).toBe(3);
+		expect(inputId('63', index)).toBe(4);
+		expect(inputId('x', index)).toBe(2);
+		expect(isOnset('r') && isOnset('72') && !isOnset('_') && !isOnset('/')).toBe(true);
+	});
+
+	it('merges partial sums', () => {
+		const a = new ScoreAccumulator();
+		const b = new ScoreAccumulator();
+		a.add('60', 0.5, true);
+		b.add('_', 0.25, false);
+		a.merge(b);
+		expect(a.result().bitsPerStep).toBeCloseTo(1.5, 9);
+	});
+
+	it('drops held-out songs identical to training songs', () => {
+		const { kept, removed } = removeDuplicates(
+			[{ s: ['60', '_'] }, { s: ['60'] }],
+			[['60', '_'], ['62']],
+			(x) => x.s
+		);
+		expect(kept).toEqual([{ s: ['60'] }]);
+		expect(removed).toHaveLength(1);
+	});
+});
+
+describe.skipIf(!hasShared())('windowed scoring of the Keras reference', () => {
+	it('batched TensorFlow.js windows give the plain-JS windowed scores', async () => {
+		await tf.setBackend('wasm');
+		const d = shared('fixtures', 'seed-keras');
+		const { weights } = importKeras(readFileSync(`${d}/model.h5`), readFileSync(`${d}/mapping.json`, 'utf8'));
+		const dir = shared('fixtures', 'music21-erk');
+		const songs = readdirSync(dir)
+			.sort((a, b) => Number(a) - Number(b))
+			.slice(0, 2)
+			.map((f) => readFileSync(`${dir}/${f}`, 'utf8').trim().split(/\s+/).slice(0, 40));
+		const batched = await scoreWindowed(weights, songs, { batchSize: 64 });
+		const plain = scoreStepModel(new KerasWindowedStepModel(weights), songs);
+		expect(batched.steps).toBe(plain.steps);
+		expect(batched.accuracy).toBe(plain.accuracy);
+		expect(Math.abs(batched.bitsPerStep - plain.bitsPerStep)).toBeLessThan(1e-4);
+		expect(Math.abs(batched.onsetAccuracy - plain.onsetAccuracy)).toBe(0);
+	}, 120_000);
+});
