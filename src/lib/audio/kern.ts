@@ -6,6 +6,8 @@
 import { DEFAULT_METER, formatMeter, type Meter } from '../generate/meter';
 import { estimateMode, homeKey, transposeSymbols, type ExportKey } from './key';
 import { toEvents } from './notes';
+import { readKern } from '../kern/reader';
+import { encodeSong } from '../encoding/encode';
 
 /** How to write the file. */
 export interface KernOptions {
@@ -18,6 +20,9 @@ export interface KernOptions {
 	/** 16ths before the first full bar (an upbeat); default 0. */
 	pickup?: number;
 }
+
+/** Local comment before a rest piece that continues the previous rest (kern has no tied rests). */
+export const REST_CONTINUES = '!rest-continues';
 
 /** 16th counts with one written value each, longest first. */
 const VALUES: [number, string][] = [
@@ -106,6 +111,8 @@ export function toKern(symbols: readonly string[], options: KernOptions = {}): s
 		pieces.forEach((v, i) => {
 			if (barsBefore[i]) lines.push(`=${barNumber++}`);
 			if (e.pitch === null) {
+				// Rests cannot be tied: a comment marks a piece that continues the rest before it.
+				if (i > 0) lines.push(REST_CONTINUES);
 				lines.push(`${v}r`);
 				return;
 			}
@@ -119,4 +126,41 @@ export function toKern(symbols: readonly string[], options: KernOptions = {}): s
 	}
 	lines.push('==', '*-');
 	return lines.join('\n') + '\n';
+}
+
+/** A `**kern` file read back into the model's notation. */
+export interface KernMelody {
+	symbols: string[];
+	meter?: string;
+	title?: string;
+	/** Semitones the reader moved the melody to reach C major / A minor. */
+	transposition: number;
+}
+
+/**
+ * Reads a `**kern` file with the project's reader and reference encoding, then joins tied notes (the
+ * reference keeps `[4c 4c]` as two notes; a melody written here with ties means one) and rests marked as
+ * continuing (`!rest-continues`). Throws a sentence
+ * when the file cannot be used.
+ */
+export function fromKern(text: string | Uint8Array, path = 'melody.krn'): KernMelody {
+	const read = readKern(text, path);
+	if (!read.ok) throw new Error(`${path}: ${read.reason}`);
+	const encoded = encodeSong(read.song);
+	if (encoded.status !== 'kept') throw new Error(`${path}: ${encoded.reason}`);
+	const symbols = [...encoded.song.symbols];
+	const lines = (typeof text === 'string' ? text : new TextDecoder().decode(text)).split(/\r?\n/);
+	let at = 0;
+	for (const e of read.song.events) {
+		const tied = e.kind === 'note' && (e.tie === 'stop' || e.tie === 'continue');
+		const restGoesOn = e.kind === 'rest' && lines[e.line - 2]?.trim() === REST_CONTINUES;
+		if (tied || restGoesOn) symbols[at] = '_';
+		at += Math.round(e.quarterLength * 4);
+	}
+	return {
+		symbols,
+		meter: read.song.meter,
+		title: read.song.title,
+		transposition: encoded.song.transposition
+	};
 }

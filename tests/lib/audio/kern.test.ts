@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keySignature, kernPitch, splitDuration, toKern } from '../../../src/lib/audio/kern';
+import { fromKern, keySignature, kernPitch, splitDuration, toKern } from '../../../src/lib/audio/kern';
 import { EXPORT_KEYS, estimateMode, findKey, homeKey, transposeSymbols } from '../../../src/lib/audio/key';
 import { parseMeter } from '../../../src/lib/generate/meter';
 import { hasShared } from '../../shared';
@@ -90,5 +90,35 @@ describe('keys for export', () => {
 		expect(estimateMode('60 _ 64 _ 67 _ 64 _ 65 _ 62 _ 59 _ 60 _ _ _'.split(' '))).toBe('major');
 		expect(estimateMode('69 _ 72 _ 76 _ 72 _ 71 _ 68 _ 69 _ _ _'.split(' '))).toBe('minor');
 		expect(transposeSymbols(['60', '_', 'r'], 2)).toEqual(['62', '_', 'r']);
+	});
+});
+
+describe.skipIf(!hasShared())('**kern round trip through the project’s reader', () => {
+	const meters = ['4/4', '3/4', '2/4', '6/8'];
+
+	it('reads every exported erk song back to exactly the same symbols, in any meter, key and upbeat', () => {
+		const songs = erkSongs(3);
+		songs.forEach((song, i) => {
+			const meter = parseMeter(meters[i % meters.length])!;
+			const key = EXPORT_KEYS[i % EXPORT_KEYS.length];
+			const pickup = i % 5 === 0 ? 2 : 0;
+			const kern = toKern(song, { meter, key, pickup, title: `Song ${i}` });
+			const back = fromKern(kern, `song-${i}.krn`);
+			expect(back.symbols, `song ${i} in ${key.name}, ${meters[i % meters.length]}`).toEqual(song);
+			expect(back.meter).toBe(meters[i % meters.length]);
+			expect(back.transposition + key.shift).toBe(0);
+			expect(back.title).toBe(`Song ${i}`);
+		});
+	});
+
+	it('reads generated-looking melodies with long notes tied over barlines back exactly', () => {
+		const melody =
+			'64 _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ 62 r _ _ _ _ _ r 60 _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _'.split(
+				' '
+			);
+		for (const m of meters) {
+			const kern = toKern(melody, { meter: parseMeter(m)!, key: findKey('F major') });
+			expect(fromKern(kern).symbols).toEqual(melody);
+		}
 	});
 });

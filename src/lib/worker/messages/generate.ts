@@ -1,3 +1,26 @@
 /** Messages of the generate domain. Request types start with 'generate/'. */
-export type GenerateRequest = never;
-export type GenerateResponse = never;
+import type { GenerateSettings, Melody } from '../../generate/generate';
+import type { LstmModelWeights } from '../../model/types';
+
+/** Where the worker finds the model to generate with. */
+export type ModelSource =
+	/** A model stored in IndexedDB (`models` store) by id. */
+	| { kind: 'stored'; id: string }
+	/** The bundled default model under `static/models/default/`. */
+	| { kind: 'default' }
+	/**
+	 * Weights handed over directly; `reference` marks the imported Keras model, which starts a song from
+	 * the state after 63 `/` (the reference's padding) rather than the zero state.
+	 */
+	| { kind: 'weights'; key: string; name: string; weights: LstmModelWeights; reference?: boolean };
+
+export type GenerateRequest =
+	/** Loads a model (cached in the worker) and answers `generate/model`. */
+	| { type: 'generate/model'; id: string; model: ModelSource }
+	/** Generates; answers `generate/progress` now and then, then `generate/result`, then `done`. */
+	| { type: 'generate/run'; id: string; model: ModelSource; seed: string[]; settings: GenerateSettings };
+
+export type GenerateResponse =
+	| { type: 'generate/model'; id: string; name: string; vocabulary: string[] }
+	| { type: 'generate/progress'; id: string; done: number; total: number }
+	| { type: 'generate/result'; id: string; melodies: Melody[]; ms: number };

@@ -1,0 +1,71 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { handlers, loadModel } from '../../../src/lib/worker/handlers/generate';
+import type { Response, Request } from '../../../src/lib/worker/protocol';
+import { generate } from '../../../src/lib/generate/generate';
+import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { put } from '../../../src/lib/storage/db';
+import { referenceVocabulary, tinyModel } from '../generate/tiny-model';
+
+const weights = tinyModel(referenceVocabulary(), 12, 4);
+const source = { kind: 'weights' as const, key: 'tiny', name: 'Tiny', weights };
+
+async function run(request: Request, signal = new AbortController().signal): Promise<Response[]> {
+	const out: Response[] = [];
+	const handler = handlers[request.type as 'generate/run'] as (
+		r: Request,
+		post: (r: Response) => void,
+		s: AbortSignal
+	) => Promise<void>;
+	await handler(request, (r) => out.push(r), signal);
+	return out;
+}
+
+describe('generation in the worker', () => {
+	const settings = { steps: 200, temperature: 0.8, stopAtEnd: false, variations: 3, randomSeed: 77 };
+
+	it('answers a model request with its name and vocabulary', async () => {
+		const out = await run({ type: 'generate/model', id: 'm1', model: source });
+		expect(out[0]).toEqual({
+			type: 'generate/model',
+			id: 'm1',
+			name: 'Tiny',
+			vocabulary: weights.vocabulary
+		});
+		expect(out.at(-1)).toEqual({ type: 'done', id: 'm1' });
+	});
+
+	it('generates with progress and returns what the core returns for the same settings', async () => {
+		const out = await run({ type: 'generate/run', id: 'g1', model: source, seed: ['60', '_'], settings });
+		const progress = out.filter((r) => r.type === 'generate/progress');
+		expect(progress.length).toBeGreaterThan(2);
+		const result = out.find((r) => r.type === 'generate/result');
+		expect(result?.type === 'generate/result' && result.melodies.map((m) => m.symbols)).toEqual(
+			generate(new LstmStepModel(weights), ['60', '_'], settings).map((m) => m.symbols)
+		);
+		expect(out.at(-1)).toEqual({ type: 'done', id: 'g1' });
+	});
+
+	it('stops with a message when cancelled', async () => {
+		const controller = new AbortController();
+		const request: Request = {
+			type: 'generate/run',
+			id: 'g2',
+			model: source,
+			seed: [],
+			settings: { ...settings, steps: 100000 }
+		};
+		const pending = run(request, controller.signal);
+		setTimeout(() => controller.abort(), 5);
+		const out = await pending;
+		expect(out.at(-1)).toEqual({ type: 'error', id: 'g2', message: 'Generation was cancelled.' });
+	});
+
+	it('loads a stored model from IndexedDB and explains a missing one', async () => {
+		await put('models', { id: 'stored-1', name: 'Stored', createdAt: 1, weights }, 'a model');
+		const loaded = await loadModel({ kind: 'stored', id: 'stored-1' });
+		expect(loaded.name).toBe('Stored');
+		expect(loaded.model.vocabulary).toEqual(weights.vocabulary);
+		await expect(loadModel({ kind: 'stored', id: 'nope' })).rejects.toThrow(/no longer stored/);
+	});
+});
