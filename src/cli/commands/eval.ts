@@ -50,13 +50,13 @@ function groupPaths(
 		strict: false,
 		tokens: true
 	});
-	let current: (typeof MULTI)[number] | null = null;
+	let current: string[] | null = null;
 	for (const t of tokens ?? []) {
 		if (t.kind === 'option')
-			current = (MULTI as readonly string[]).includes(t.name) ? (t.name as never) : null;
+			current = (MULTI as readonly string[]).includes(t.name) ? out[t.name as (typeof MULTI)[number]] : null;
 		else if (t.kind === 'positional') {
 			if (!current) throw new UsageError(`"${t.value}" follows no --corpus, --train or --exclude`);
-			out[current].push(t.value);
+			current.push(t.value);
 		}
 	}
 	return out;
