@@ -1,0 +1,147 @@
+/**
+ * Picks the TensorFlow.js backend: webgpu, webgl, wasm, cpu, each checked with a small computation
+ * against `cpu` first; a failing one is skipped with the reason. Software GPU adapters (SwiftShader's
+ * fallback WebGPU adapter, a SwiftShader WebGL renderer) emulate the GPU on the CPU and are slower than
+ * wasm, so they rank below it unless forced.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerLstmKernels } from './lstm-kernels';
+
+/** Backends in order of preference on real hardware. */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** What happened to one candidate. */
+export interface BackendReport {
+	name: BackendName;
+	ok: boolean;
+	/** A software (CPU-emulated) GPU adapter or renderer. */
+	software?: boolean;
+	reason?: string;
+}
+
+/** The chosen backend and why the others were not. */
+export interface BackendSelection {
+	backend: BackendName;
+	reports: BackendReport[];
+}
+
+/** Options of `selectBackend`. */
+export interface SelectOptions {
+	/** Try this one first, even if it is a software adapter. */
+	force?: BackendName | null;
+	/** Restrict the candidates (Node: ['wasm', 'cpu']). */
+	candidates?: readonly BackendName[];
+	/** Where the wasm backend finds its .wasm files (a prefix, or a map of file name to URL). */
+	wasmPaths?: string | Record<string, string>;
+	log?: (line: string) => void;
+}
+
+/** A fixed small computation touching matMul and the LSTM's activations. */
+async function probe(): Promise<Float32Array> {
+	const a = tf.tidy(() => {
+		const x = tf.sin(tf.reshape(tf.range(0, 33 * 70), [33, 70]));
+		const w = tf.cos(tf.reshape(tf.range(0, 70 * 129), [70, 129]));
+		const z = tf.matMul(x, w);
+		return tf.concat([tf.sigmoid(z), tf.tanh(tf.mul(z, 0.1)), tf.sum(z, 0, true)], 0);
+	});
+	const data = (await a.data()) as Float32Array;
+	a.dispose();
+	return data;
+}
+
+/** Is the WebGPU adapter a software fallback? Null when there is no adapter. */
+async function webgpuAdapter(): Promise<{ software: boolean } | null> {
+	const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+	if (!gpu) return null;
+	const adapter = (await gpu.requestAdapter()) as {
+		isFallbackAdapter?: boolean;
+		info?: { isFallbackAdapter?: boolean; architecture?: string };
+	} | null;
+	if (!adapter) return null;
+	const software =
+		adapter.info?.isFallbackAdapter === true ||
+		adapter.isFallbackAdapter === true ||
+		/swiftshader/i.test(adapter.info?.architecture ?? '');
+	return { software };
+}
+
+/** Is WebGL 2 available, and is it a software renderer? */
+function webglRenderer(): { software: boolean } | null {
+	const Canvas = (
+		globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(k: string): unknown } }
+	).OffscreenCanvas;
+	if (!Canvas) return null;
+	try {
+		const gl = new Canvas(1, 1).getContext('webgl2') as {
+			getExtension(n: string): { UNMASKED_RENDERER_WEBGL: number } | null;
+			getParameter(p: number): unknown;
+		} | null;
+		if (!gl) return null;
+		const ext = gl.getExtension('WEBGL_debug_renderer_info');
+		const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : '');
+		return { software: /swiftshader|llvmpipe|software/i.test(renderer) };
+	} catch {
+		return null;
+	}
+}
+
+async function load(name: BackendName, options: SelectOptions): Promise<void> {
+	if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+	if (name === 'wasm') {
+		const wasm = await import('@tensorflow/tfjs-backend-wasm');
+		if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
+	}
+}
+
+/** Chooses and activates a backend; returns it with a report per candidate tried or skipped. */
+export async function selectBackend(options: SelectOptions = {}): Promise<BackendSelection> {
+	registerLstmKernels();
+	const log = options.log ?? (() => {});
+	const reports: BackendReport[] = [];
+	await tf.setBackend('cpu');
+	const reference = await probe();
+	const allowed = options.candidates ?? BACKEND_ORDER;
+	const info = new Map<BackendName, { software: boolean } | null>();
+	if (allowed.includes('webgpu')) info.set('webgpu', await webgpuAdapter().catch(() => null));
+	if (allowed.includes('webgl')) info.set('webgl', webglRenderer());
+	const hardware: BackendName[] = [];
+	const software: BackendName[] = [];
+	for (const name of BACKEND_ORDER) {
+		if (!allowed.includes(name)) continue;
+		if ((name === 'webgpu' || name === 'webgl') && !info.get(name)) {
+			reports.push({ name, ok: false, reason: name === 'webgpu' ? 'no WebGPU adapter' : 'no WebGL 2' });
+			if (options.force !== name) continue;
+		}
+		if (info.get(name)?.software) software.push(name);
+		else hardware.push(name);
+	}
+	// Software GPU emulation goes after wasm, before cpu.
+	const order = [...hardware.filter((n) => n !== 'cpu'), ...software, ...hardware.filter((n) => n === 'cpu')];
+	if (options.force)
+		order.splice(0, order.length, options.force, ...order.filter((n) => n !== options.force));
+	for (const name of order) {
+		const sw = info.get(name)?.software;
+		try {
+			if (name !== 'cpu') {
+				await load(name, options);
+				if (!(await tf.setBackend(name))) throw new Error('it could not start');
+				await tf.ready();
+			}
+			const out = await probe();
+			let worst = 0;
+			for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i] - reference[i]));
+			if (!(worst < 1e-3)) throw new Error(`its result differs from cpu by ${worst}`);
+			reports.push({ name, ok: true, software: sw });
+			log(`backend ${name}${sw ? ' (software adapter)' : ''}: chosen`);
+			return { backend: name, reports };
+		} catch (e) {
+			const reason = e instanceof Error ? e.message : String(e);
+			reports.push({ name, ok: false, software: sw, reason });
+			log(`backend ${name} skipped: ${reason}`);
+			await tf.setBackend('cpu');
+		}
+	}
+	await tf.setBackend('cpu');
+	return { backend: 'cpu', reports };
+}

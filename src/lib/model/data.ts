@@ -1,0 +1,175 @@
+/**
+ * From songs to batches without materializing windows: songs become integer streams, laid back to back
+ * in B lanes; a batch is the next T steps of every lane.
+ */
+import { Rng } from './rng';
+
+/** The song delimiter: fed first to start a song, predicted last to end it. */
+export const SONG_END = '/';
+
+/** Vocabulary of a corpus: `/`, `_`, `r`, then pitches ascending, then anything else sorted. */
+export function buildVocabulary(songs: readonly (readonly string[])[]): string[] {
+	const seen = new Set<string>();
+	for (const s of songs) for (const x of s) seen.add(x);
+	seen.delete(SONG_END);
+	const special = ['_', 'r'].filter((x) => seen.has(x));
+	const rest = [...seen].filter((x) => !special.includes(x));
+	const pitches = rest.filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
+	const other = rest.filter((x) => !/^\d+$/.test(x)).sort();
+	return [SONG_END, ...special, ...pitches, ...other];
+}
+
+/** Splits song indices into training and validation sets, by song, seeded. */
+export function splitSongs(
+	count: number,
+	fraction: number,
+	seed: number
+): { train: number[]; val: number[] } {
+	const order = new Rng(`split:${seed}`).shuffle(Array.from({ length: count }, (_, i) => i));
+	let nVal = Math.round(count * fraction);
+	if (fraction > 0 && nVal === 0 && count >= 2) nVal = 1;
+	return { val: order.slice(0, nVal).sort((a, b) => a - b), train: order.slice(nVal).sort((a, b) => a - b) };
+}
+
+/** Maps symbols to ids; throws naming the first unknown symbol. */
+export function encodeSong(symbols: readonly string[], vocabulary: readonly string[]): Int32Array {
+	const index = new Map(vocabulary.map((s, i) => [s, i]));
+	const out = new Int32Array(symbols.length);
+	symbols.forEach((s, i) => {
+		const id = index.get(s);
+		if (id === undefined) throw new Error(`The symbol "${s}" is not in the model's vocabulary.`);
+		out[i] = id;
+	});
+	return out;
+}
+
+/** One batch, time-major: inputs and targets [T·B], target weights (0 = padding), resets per step. */
+export interface Batch {
+	steps: number;
+	lanes: number;
+	inputs: Int32Array;
+	targets: Int32Array;
+	weights: Float32Array;
+	/** Per step: null, or [B] of 0 where that lane starts a new song (state reset), else 1. */
+	keep: (Float32Array | null)[];
+	/** Only the last step has targets (the window design). */
+	lastOnly: boolean;
+}
+
+/** Songs laid back to back in lanes: `/ a b c / d e /` — inputs are all but the last, targets all but the first. */
+export class LaneBatches {
+	readonly lanes: Int32Array[];
+	readonly batchCount: number;
+	readonly targetCount: number;
+
+	constructor(
+		songs: readonly Int32Array[],
+		order: readonly number[],
+		laneCount: number,
+		readonly steps: number,
+		private readonly endId: number
+	) {
+		const n = Math.max(1, Math.min(laneCount, order.length));
+		const parts: number[][] = Array.from({ length: n }, () => []);
+		const lengths = new Array(n).fill(0);
+		for (const s of order) {
+			let best = 0;
+			for (let l = 1; l < n; l++) if (lengths[l] < lengths[best]) best = l;
+			parts[best].push(s);
+			lengths[best] += songs[s].length + 1;
+		}
+		this.lanes = parts.map((p) => {
+			const lane = new Int32Array(p.reduce((a, s) => a + songs[s].length + 1, 0) + 1);
+			let at = 0;
+			for (const s of p) {
+				lane[at++] = endId;
+				lane.set(songs[s], at);
+				at += songs[s].length;
+			}
+			lane[at] = endId;
+			return lane;
+		});
+		const longest = Math.max(...this.lanes.map((l) => l.length - 1));
+		this.batchCount = Math.ceil(longest / steps);
+		this.targetCount = this.lanes.reduce((a, l) => a + Math.max(0, l.length - 1), 0);
+	}
+
+	/** Batch k: steps k·T … k·T+T−1 of every lane. */
+	batch(k: number): Batch {
+		const T = this.steps;
+		const B = this.lanes.length;
+		const inputs = new Int32Array(T * B);
+		const targets = new Int32Array(T * B);
+		const weights = new Float32Array(T * B);
+		const keep: (Float32Array | null)[] = [];
+		for (let t = 0; t < T; t++) {
+			let reset: Float32Array | null = null;
+			for (let b = 0; b < B; b++) {
+				const lane = this.lanes[b];
+				const pos = k * T + t;
+				if (pos >= lane.length - 1) continue;
+				const x = lane[pos];
+				inputs[t * B + b] = x;
+				targets[t * B + b] = lane[pos + 1];
+				weights[t * B + b] = 1;
+				if (x === this.endId && pos > 0) {
+					reset ??= new Float32Array(B).fill(1);
+					reset[b] = 0;
+				}
+			}
+			keep.push(reset);
+		}
+		return { steps: T, lanes: B, inputs, targets, weights, keep, lastOnly: false };
+	}
+}
+
+/**
+ * The reference's design: songs joined, each followed by T delimiters; every window of T symbols is an
+ * input and the symbol after it the target. Windows are read from the stream when a batch is built.
+ */
+export class WindowBatches {
+	readonly stream: Int32Array;
+	readonly starts: Int32Array;
+	readonly batchCount: number;
+	readonly targetCount: number;
+
+	constructor(
+		songs: readonly Int32Array[],
+		order: readonly number[],
+		private readonly batchSize: number,
+		readonly steps: number,
+		endId: number,
+		rng: Rng
+	) {
+		const total = order.reduce((a, s) => a + songs[s].length + steps, 0);
+		this.stream = new Int32Array(total);
+		let at = 0;
+		for (const s of order) {
+			this.stream.set(songs[s], at);
+			at += songs[s].length;
+			this.stream.fill(endId, at, at + steps);
+			at += steps;
+		}
+		const count = Math.max(0, total - steps);
+		const starts = rng.shuffle(Array.from({ length: count }, (_, i) => i));
+		this.starts = Int32Array.from(starts);
+		this.batchCount = Math.ceil(count / batchSize);
+		this.targetCount = count;
+	}
+
+	/** Batch k of the shuffled windows. */
+	batch(k: number): Batch {
+		const T = this.steps;
+		const chosen = this.starts.subarray(k * this.batchSize, (k + 1) * this.batchSize);
+		const B = chosen.length;
+		const inputs = new Int32Array(T * B);
+		const targets = new Int32Array(T * B);
+		const weights = new Float32Array(T * B);
+		chosen.forEach((start, b) => {
+			for (let t = 0; t < T; t++) inputs[t * B + b] = this.stream[start + t];
+			targets[(T - 1) * B + b] = this.stream[start + T];
+			weights[(T - 1) * B + b] = 1;
+		});
+		return { steps: T, lanes: B, inputs, targets, weights, keep: new Array(T).fill(null), lastOnly: true };
+	}
+}

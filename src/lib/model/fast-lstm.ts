@@ -1,0 +1,371 @@
+/**
+ * An LSTM for training whose time goes to arithmetic: the input projection for all steps in one product
+ * (a row gather for one-hot input), one recurrent product per step, and a hand-written backward pass
+ * whose weight gradients are one product over all steps. No gradient tape is involved.
+ *
+ * Maths and layout are Keras's: z = x·W + h·U + b, gates i, f, c, o along the last axis, sigmoid for
+ * i, f, o, tanh for the candidate and the output. Tensors are time-major: [T, B, …].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fusedCell, fusedCellGrad, hasFusedCell } from './lstm-kernels';
+
+/**
+ * One-hot rows as float32. The wasm backend's OneHot writes int32 bits whatever dtype is asked for
+ * (tfjs 4.22), so build it as int32 and cast.
+ */
+export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
+	return tf.cast(tf.oneHot(ids, depth), 'float32') as tf.Tensor2D;
+}
+
+/** One layer's trainable tensors, in Keras layout. */
+export interface LstmParams {
+	/** [inputSize, 4·units]. */
+	kernel: tf.Tensor2D;
+	/** [units, 4·units]. */
+	recurrentKernel: tf.Tensor2D;
+	/** [4·units]. */
+	bias: tf.Tensor1D;
+}
+
+/** The input of a layer: symbol ids (one-hot, projected by gathering kernel rows) or dense vectors. */
+export type LstmInput = { ids: tf.Tensor2D } | { x: tf.Tensor3D };
+
+/** Options of a forward pass. */
+export interface ForwardOptions {
+	/**
+	 * Per step, either null or a [B, 1] tensor of 0/1 that multiplies the state before that step (0
+	 * starts a new song in that lane).
+	 */
+	keep?: (tf.Tensor2D | null)[];
+	/** [B, units] mask (already scaled by 1/(1−rate)) applied to h before the recurrent product. */
+	recurrentMask?: tf.Tensor2D | null;
+	/** Keep what the backward pass needs (training); false for inference. */
+	training?: boolean;
+}
+
+/** What the backward pass needs from the forward pass. Disposed by `lstmBackward`. */
+export interface LstmCache {
+	input: LstmInput;
+	keep: (tf.Tensor2D | null)[];
+	recurrentMask: tf.Tensor2D | null;
+	h0: tf.Tensor2D;
+	c0: tf.Tensor2D;
+	/** [T, B, units] copy of the outputs. */
+	outputs: tf.Tensor3D;
+	/** Per step: new cell state and gate activations (fused: `gates` [B,4n] holds i, f, g, o). */
+	c: tf.Tensor2D[];
+	gates: tf.Tensor2D[];
+	i: tf.Tensor2D[];
+	f: tf.Tensor2D[];
+	g: tf.Tensor2D[];
+	o: tf.Tensor2D[];
+	tc: tf.Tensor2D[];
+}
+
+/** Result of a forward pass: outputs for every step and the final state. */
+export interface ForwardResult {
+	/** [T, B, units]. */
+	outputs: tf.Tensor3D;
+	h: tf.Tensor2D;
+	c: tf.Tensor2D;
+	cache: LstmCache | null;
+}
+
+/** Input projection for all steps at once: [T, B, 4·units], bias included. */
+function project(input: LstmInput, p: LstmParams): tf.Tensor2D[] {
+	return tf.tidy(() => {
+		const g = p.kernel.shape[1];
+		let flat: tf.Tensor2D;
+		let t: number, b: number;
+		if ('ids' in input) {
+			[t, b] = input.ids.shape;
+			flat = tf.add(tf.gather(p.kernel, tf.reshape(input.ids, [-1])), p.bias);
+		} else {
+			[t, b] = input.x.shape;
+			const d = input.x.shape[2];
+			flat = tf.add(tf.matMul(tf.reshape(input.x, [t * b, d]), p.kernel), p.bias);
+		}
+		return tf.unstack(tf.reshape(flat, [t, b, g])) as tf.Tensor2D[];
+	});
+}
+
+/**
+ * Runs the layer over T steps from state (h0, c0), which stay the caller's. The caller owns everything
+ * returned; with `training`, pass the cache to `lstmBackward`, which disposes it.
+ */
+export function lstmForward(
+	input: LstmInput,
+	p: LstmParams,
+	h0: tf.Tensor2D,
+	c0: tf.Tensor2D,
+	options: ForwardOptions = {}
+): ForwardResult {
+	const training = options.training ?? false;
+	const xp = project(input, p);
+	const steps = xp.length;
+	const keep = options.keep ?? [];
+	const rmask = options.recurrentMask ?? null;
+	const cs: tf.Tensor2D[] = [];
+	const gates = {
+		i: [] as tf.Tensor2D[],
+		f: [] as tf.Tensor2D[],
+		g: [] as tf.Tensor2D[],
+		o: [] as tf.Tensor2D[]
+	};
+	const tcs: tf.Tensor2D[] = [];
+	const hs: tf.Tensor2D[] = [];
+	const gateList: tf.Tensor2D[] = [];
+	let h = h0;
+	let c = c0;
+	const fused = hasFusedCell();
+	const ones = fused ? (tf.ones([h0.shape[0]]) as tf.Tensor1D) : null;
+	for (let t = 0; t < steps; t++) {
+		const k = keep[t] ?? null;
+		const hPrev = h;
+		const cPrev = c;
+		if (fused) {
+			const [hNew, cNew, gatesT, tc] = tf.tidy(() => {
+				const mm = tf.matMul(rmask ? tf.mul(hPrev, rmask) : hPrev, p.recurrentKernel);
+				return fusedCell(mm, xp[t], cPrev, k ? tf.reshape(k, [-1]) : ones!);
+			});
+			xp[t].dispose();
+			hs.push(hNew);
+			if (training) {
+				cs.push(cNew);
+				gateList.push(gatesT);
+				tcs.push(tc);
+			} else {
+				gatesT.dispose();
+				tc.dispose();
+				if (t > 0) cPrev.dispose();
+			}
+			h = hNew;
+			c = cNew;
+			continue;
+		}
+		const next = tf.tidy(() => {
+			const hp = k ? tf.mul(hPrev, k) : hPrev;
+			const cp = k ? tf.mul(cPrev, k) : cPrev;
+			const hIn = rmask ? tf.mul(hp, rmask) : hp;
+			const z = tf.add(tf.matMul(hIn, p.recurrentKernel), xp[t]);
+			const [zi, zf, zc, zo] = tf.split(z, 4, 1) as tf.Tensor2D[];
+			const i = tf.sigmoid(zi);
+			const f = tf.sigmoid(zf);
+			const g = tf.tanh(zc);
+			const o = tf.sigmoid(zo);
+			const cNew = tf.add(tf.mul(f, cp), tf.mul(i, g));
+			const tc = tf.tanh(cNew);
+			const hNew = tf.mul(o, tc);
+			const out = (training ? { hNew, cNew, i, f, g, o, tc } : { hNew, cNew }) as Record<string, tf.Tensor2D>;
+			return out;
+		});
+		xp[t].dispose();
+		hs.push(next.hNew);
+		if (training) {
+			cs.push(next.cNew);
+			gates.i.push(next.i!);
+			gates.f.push(next.f!);
+			gates.g.push(next.g!);
+			gates.o.push(next.o!);
+			tcs.push(next.tc!);
+		} else if (t > 0) cPrev.dispose();
+		h = next.hNew;
+		c = next.cNew;
+	}
+	ones?.dispose();
+	const outputs = tf.stack(hs) as tf.Tensor3D;
+	const hLast = tf.clone(h);
+	const cLast = training ? tf.clone(c) : c;
+	for (const x of hs) x.dispose();
+	const cache: LstmCache | null = training
+		? {
+				input,
+				keep,
+				recurrentMask: rmask,
+				h0: tf.clone(h0),
+				c0: tf.clone(c0),
+				outputs: tf.clone(outputs),
+				c: cs,
+				gates: gateList,
+				...gates,
+				tc: tcs
+			}
+		: null;
+	return { outputs, h: hLast, c: cLast, cache };
+}
+
+/** Gradients of one layer. */
+export interface LstmGrads {
+	kernel: tf.Tensor2D;
+	recurrentKernel: tf.Tensor2D;
+	bias: tf.Tensor1D;
+	/** Gradient with respect to a dense input, [T, B, inputSize]; null for ids. */
+	input: tf.Tensor3D | null;
+}
+
+/**
+ * Back-propagates `dOutputs` ([T, B, units]) through the steps of a forward pass (truncated at its
+ * start: no gradient flows into h0 and c0). Disposes the cache.
+ */
+export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tensor3D): LstmGrads {
+	const steps = cache.c.length;
+	const fused = cache.gates.length > 0;
+	const [, b, n] = cache.outputs.shape;
+	// h entering each step (shifted by one, reset where a lane starts a song, recurrent mask applied), for
+	// the recurrent kernel's gradient in one product.
+	const HP = tf.tidy(() => {
+		let hp = tf.concat([tf.expandDims(cache.h0, 0), cache.outputs.slice([0, 0, 0], [steps - 1, b, n])], 0);
+		if (cache.keep.some((k) => k)) {
+			const ones = tf.ones([b, 1]);
+			hp = tf.mul(hp, tf.stack(cache.keep.slice(0, steps).map((k) => k ?? ones)));
+		}
+		if (cache.recurrentMask) hp = tf.mul(hp, cache.recurrentMask);
+		return hp as tf.Tensor3D;
+	});
+	// Transpose flags are slow on wasm (a transposed-A product took seconds there); transpose once instead.
+	const UT = tf.transpose(p.recurrentKernel);
+	const dz = fused ? backwardFused(cache, UT, dOutputs) : backwardGeneric(cache, UT, dOutputs);
+	UT.dispose();
+	for (const list of [cache.i, cache.f, cache.g, cache.o, cache.tc, cache.c, cache.gates])
+		for (const x of list) x.dispose();
+	cache.h0.dispose();
+	cache.c0.dispose();
+	cache.outputs.dispose();
+	const grads = tf.tidy(() => {
+		const g = 4 * n;
+		const dZ = tf.reshape(tf.stack(dz), [steps * b, g]) as tf.Tensor2D;
+		for (const x of dz) x.dispose();
+		const hpFlat = tf.reshape(HP, [steps * b, n]) as tf.Tensor2D;
+		HP.dispose();
+		const recurrentKernel = tf.matMul(tf.transpose(hpFlat), dZ);
+		const bias = tf.sum(dZ, 0) as tf.Tensor1D;
+		let kernel: tf.Tensor2D;
+		let input: tf.Tensor3D | null = null;
+		if ('ids' in cache.input) {
+			const v = p.kernel.shape[0];
+			const oneHot = oneHotFloat(tf.reshape(cache.input.ids, [-1]) as tf.Tensor1D, v);
+			kernel = tf.matMul(tf.transpose(oneHot), dZ);
+		} else {
+			const d = cache.input.x.shape[2];
+			const X = tf.reshape(cache.input.x, [steps * b, d]) as tf.Tensor2D;
+			kernel = tf.matMul(tf.transpose(X), dZ);
+			input = tf.reshape(tf.matMul(dZ, tf.transpose(p.kernel)), [steps, b, d]) as tf.Tensor3D;
+		}
+		const out: Record<string, tf.Tensor> = { kernel, recurrentKernel, bias };
+		if (input) out.input = input;
+		return out;
+	});
+	return {
+		kernel: grads.kernel as tf.Tensor2D,
+		recurrentKernel: grads.recurrentKernel as tf.Tensor2D,
+		bias: grads.bias as tf.Tensor1D,
+		input: (grads.input as tf.Tensor3D | undefined) ?? null
+	};
+}
+
+/** The recurrence with the fused cell kernel: one kernel and one product per step. Returns dz per step. */
+function backwardFused(cache: LstmCache, UT: tf.Tensor2D, dOutputs: tf.Tensor3D): tf.Tensor2D[] {
+	const steps = cache.c.length;
+	const [, b, n] = cache.outputs.shape;
+	const dOut = tf.unstack(dOutputs) as tf.Tensor2D[];
+	const ones = tf.ones([b]);
+	const zeros = tf.zeros([b, n]);
+	const keepFlat = cache.keep.map((k) => (k ? tf.reshape(k, [-1]) : null));
+	const dz: tf.Tensor2D[] = new Array(steps);
+	let dcNext: tf.Tensor = zeros;
+	for (let t = steps - 1; t >= 0; t--) {
+		const dcIn = dcNext;
+		const [dzt, dcPrev] = tf.tidy(() => {
+			let dhNext: tf.Tensor = zeros;
+			if (t < steps - 1) {
+				dhNext = tf.matMul(dz[t + 1], UT);
+				if (cache.recurrentMask) dhNext = tf.mul(dhNext, cache.recurrentMask);
+			}
+			return fusedCellGrad(
+				dOut[t],
+				dhNext,
+				dcIn,
+				(t < steps - 1 ? keepFlat[t + 1] : null) ?? ones,
+				cache.gates[t],
+				cache.tc[t],
+				t > 0 ? cache.c[t - 1] : cache.c0,
+				keepFlat[t] ?? ones
+			);
+		});
+		if (dcIn !== zeros) dcIn.dispose();
+		dOut[t].dispose();
+		dz[t] = dzt;
+		dcNext = dcPrev;
+	}
+	if (dcNext !== zeros) dcNext.dispose();
+	for (const k of keepFlat) k?.dispose();
+	ones.dispose();
+	zeros.dispose();
+	return dz;
+}
+
+/** The recurrence with generic ops (webgl, webgpu): seven ops per step, the rest batched over all steps. */
+function backwardGeneric(cache: LstmCache, UT: tf.Tensor2D, dOutputs: tf.Tensor3D): tf.Tensor2D[] {
+	const steps = cache.c.length;
+	const [, b, n] = cache.outputs.shape;
+	const pre = tf.tidy(() => {
+		const I = tf.stack(cache.i);
+		const F = tf.stack(cache.f);
+		const G = tf.stack(cache.g);
+		const O = tf.stack(cache.o);
+		const TC = tf.stack(cache.tc);
+		const C = tf.stack(cache.c) as tf.Tensor3D;
+		let CP = tf.concat([tf.expandDims(cache.c0, 0), C.slice([0, 0, 0], [steps - 1, b, n])], 0);
+		if (cache.keep.some((k) => k)) {
+			const ones = tf.ones([b, 1]);
+			CP = tf.mul(CP, tf.stack(cache.keep.slice(0, steps).map((k) => k ?? ones)));
+		}
+		const one = tf.scalar(1);
+		// dz = [dc·Ci, dc·Cf, dc·Cg, dh·Ao] with dc = dcNext + dh·Bc.
+		const Ci = tf.mul(G, tf.mul(I, tf.sub(one, I)));
+		const Cf = tf.mul(CP, tf.mul(F, tf.sub(one, F)));
+		const Cg = tf.mul(I, tf.sub(one, tf.square(G)));
+		const Ao = tf.mul(TC, tf.mul(O, tf.sub(one, O)));
+		const Bc = tf.mul(O, tf.sub(one, tf.square(TC)));
+		return {
+			K: tf.unstack(tf.concat([Ci, Cf, Cg, Ao], 2)) as tf.Tensor2D[],
+			Bc: tf.unstack(Bc) as tf.Tensor2D[],
+			F: tf.unstack(F) as tf.Tensor2D[],
+			dOut: tf.unstack(dOutputs) as tf.Tensor2D[]
+		};
+	});
+	const dz: tf.Tensor2D[] = new Array(steps);
+	let dhNext: tf.Tensor2D | null = null;
+	let dcNext: tf.Tensor2D | null = null;
+	const rmask = cache.recurrentMask;
+	for (let t = steps - 1; t >= 0; t--) {
+		const k = cache.keep[t] ?? null;
+		const prevH: tf.Tensor2D | null = dhNext;
+		const prevC: tf.Tensor2D | null = dcNext;
+		const r = tf.tidy((): Record<string, tf.Tensor2D> => {
+			const dh: tf.Tensor2D = prevH ? tf.add(pre.dOut[t], prevH) : pre.dOut[t];
+			const dhc: tf.Tensor2D = tf.mul(dh, pre.Bc[t]);
+			const dc: tf.Tensor2D = prevC ? tf.add(dhc, prevC) : dhc;
+			const dzt = tf.mul(tf.concat([dc, dc, dc, dh], 1), pre.K[t]) as tf.Tensor2D;
+			if (t === 0) return { dzt } as Record<string, tf.Tensor2D>;
+			let dhp: tf.Tensor2D = tf.matMul(dzt, UT);
+			if (rmask) dhp = tf.mul(dhp, rmask);
+			let dcp: tf.Tensor2D = tf.mul(dc, pre.F[t]);
+			if (k) {
+				dhp = tf.mul(dhp, k);
+				dcp = tf.mul(dcp, k);
+			}
+			return { dzt, dh: dhp, dc: dcp } as Record<string, tf.Tensor2D>;
+		});
+		prevH?.dispose();
+		prevC?.dispose();
+		pre.dOut[t].dispose();
+		pre.Bc[t].dispose();
+		pre.F[t].dispose();
+		pre.K[t].dispose();
+		dz[t] = r.dzt;
+		dhNext = r.dh ?? null;
+		dcNext = r.dc ?? null;
+	}
+	return dz;
+}

@@ -1,0 +1,340 @@
+/**
+ * The app's model format: a TensorFlow.js layers model (`model.json`, a Sequential LSTM … Dense that
+ * `tf.loadLayersModel` reads, with its weights in `weights.bin`) plus `metadata.json` (vocabulary,
+ * settings, history, corpus, scores). The CLI writes the three files to a directory; the app keeps them
+ * in IndexedDB and exports them as one zip file with the same three names.
+ */
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import type { LstmModelWeights } from './types';
+import type { TrainConfig } from './config';
+import type { CorpusRef, EpochRecord, RunStatus } from './trainer';
+
+/** What the app knows about a model beyond its weights. */
+export interface ModelMetadata {
+	format: 'folk-studio-model';
+	version: 1;
+	name: string;
+	createdAt: number;
+	/** Symbols in id order (one-hot index = position). */
+	vocabulary: string[];
+	/**
+	 * How a song is fed: from the zero state, first this symbol, then the song's symbols; the model
+	 * predicts the next symbol each time and `/` at the end of the song.
+	 */
+	songStart: string;
+	/** 'sequence' (this app's many-to-many design) or 'window' (the reference's 64-step windows). */
+	design: TrainConfig['design'];
+	config: TrainConfig | null;
+	history: EpochRecord[];
+	corpus: CorpusRef | null;
+	/** Held-out scores (`cli eval` keys: bitsPerStep, accuracy, …), when measured. */
+	scores?: Record<string, number>;
+	status?: RunStatus;
+	/** Backend the model was trained on, for the record. */
+	backend?: string;
+}
+
+/** The three files. `modelJson` is the parsed model.json. */
+export interface ModelFiles {
+	modelJson: ModelJson;
+	weights: Uint8Array;
+	metadata: ModelMetadata;
+}
+
+interface WeightSpec {
+	name: string;
+	shape: number[];
+	dtype: string;
+}
+
+/** The parts of a TensorFlow.js layers model.json this format uses. */
+export interface ModelJson {
+	format: 'layers-model';
+	generatedBy: string;
+	convertedBy: null;
+	modelTopology: {
+		class_name: 'Sequential';
+		config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] };
+		keras_version: string;
+		backend: string;
+	};
+	weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+}
+
+/** File names inside a model directory or exported zip. */
+export const MODEL_FILES = {
+	model: 'model.json',
+	weights: 'weights.bin',
+	metadata: 'metadata.json'
+} as const;
+
+const glorot = (distribution: string) => ({
+	class_name: 'VarianceScaling',
+	config: { scale: 1, mode: 'fan_avg', distribution, seed: null }
+});
+
+function lstmLayer(
+	name: string,
+	units: number,
+	inputSize: number | null,
+	dropout: number,
+	recurrentDropout: number
+) {
+	return {
+		class_name: 'LSTM',
+		config: {
+			name,
+			trainable: true,
+			...(inputSize !== null ? { batch_input_shape: [null, null, inputSize], dtype: 'float32' } : {}),
+			units,
+			activation: 'tanh',
+			recurrent_activation: 'sigmoid',
+			use_bias: true,
+			kernel_initializer: glorot('uniform'),
+			recurrent_initializer: glorot('uniform'),
+			bias_initializer: { class_name: 'Zeros', config: {} },
+			unit_forget_bias: true,
+			kernel_regularizer: null,
+			recurrent_regularizer: null,
+			bias_regularizer: null,
+			activity_regularizer: null,
+			kernel_constraint: null,
+			recurrent_constraint: null,
+			bias_constraint: null,
+			dropout: 0,
+			recurrent_dropout: recurrentDropout,
+			implementation: null,
+			return_sequences: true,
+			return_state: false,
+			go_backwards: false,
+			stateful: false,
+			unroll: false
+		}
+	};
+}
+
+/** Writes weights and metadata as the three files. */
+export function toModelFiles(weights: LstmModelWeights, metadata: ModelMetadata): ModelFiles {
+	checkWeights(weights, metadata.vocabulary);
+	const v = weights.vocabulary.length;
+	const layers: ModelJson['modelTopology']['config']['layers'] = [];
+	const specs: WeightSpec[] = [];
+	const arrays: Float32Array[] = [];
+	const dropout = metadata.config?.dropout ?? 0;
+	weights.layers.forEach((l, i) => {
+		const name = `lstm_${i + 1}`;
+		layers.push(
+			lstmLayer(name, l.units, i === 0 ? v : null, dropout, metadata.config?.recurrentDropout ?? 0)
+		);
+		if (dropout > 0)
+			layers.push({
+				class_name: 'Dropout',
+				config: { rate: dropout, noise_shape: null, seed: null, name: `dropout_${i + 1}`, trainable: true }
+			});
+		specs.push(
+			{ name: `${name}/kernel`, shape: [l.inputSize, 4 * l.units], dtype: 'float32' },
+			{ name: `${name}/recurrent_kernel`, shape: [l.units, 4 * l.units], dtype: 'float32' },
+			{ name: `${name}/bias`, shape: [4 * l.units], dtype: 'float32' }
+		);
+		arrays.push(l.kernel, l.recurrentKernel, l.bias);
+	});
+	const last = weights.layers[weights.layers.length - 1].units;
+	layers.push({
+		class_name: 'Dense',
+		config: {
+			units: v,
+			activation: 'softmax',
+			use_bias: true,
+			kernel_initializer: glorot('uniform'),
+			bias_initializer: { class_name: 'Zeros', config: {} },
+			kernel_regularizer: null,
+			bias_regularizer: null,
+			activity_regularizer: null,
+			kernel_constraint: null,
+			bias_constraint: null,
+			name: 'dense',
+			trainable: true
+		}
+	});
+	specs.push(
+		{ name: 'dense/kernel', shape: [last, v], dtype: 'float32' },
+		{ name: 'dense/bias', shape: [v], dtype: 'float32' }
+	);
+	arrays.push(weights.denseKernel, weights.denseBias);
+	const total = arrays.reduce((a, x) => a + x.length, 0);
+	const bin = new Float32Array(total);
+	let at = 0;
+	for (const a of arrays) {
+		bin.set(a, at);
+		at += a.length;
+	}
+	return {
+		modelJson: {
+			format: 'layers-model',
+			generatedBy: 'folk-studio',
+			convertedBy: null,
+			modelTopology: {
+				class_name: 'Sequential',
+				config: { name: 'folk_lstm', layers },
+				keras_version: 'tfjs-layers 4.22.0',
+				backend: 'tensor_flow.js'
+			},
+			weightsManifest: [{ paths: [MODEL_FILES.weights], weights: specs }]
+		},
+		weights: new Uint8Array(bin.buffer),
+		metadata
+	};
+}
+
+/** Thrown for a model file that cannot be read: the message says what is wrong and what to do. */
+export class ModelFormatError extends Error {}
+
+function refuse(what: string): never {
+	throw new ModelFormatError(
+		`This model cannot be loaded: ${what}. Export it again from the app or the command line.`
+	);
+}
+
+function checkWeights(w: LstmModelWeights, vocabulary: string[]): void {
+	const v = vocabulary.length;
+	if (w.vocabulary.length !== v || w.vocabulary.some((s, i) => s !== vocabulary[i]))
+		refuse('its weights and its metadata name different vocabularies');
+	if (w.layers.length < 1) refuse('it has no LSTM layer');
+	w.layers.forEach((l, i) => {
+		const inSize = i === 0 ? v : w.layers[i - 1].units;
+		if (l.inputSize !== inSize) refuse(`LSTM layer ${i + 1} expects ${l.inputSize} inputs, not ${inSize}`);
+		const g = 4 * l.units;
+		if (l.kernel.length !== inSize * g || l.recurrentKernel.length !== l.units * g || l.bias.length !== g)
+			refuse(`the weights of LSTM layer ${i + 1} have the wrong size`);
+	});
+	const last = w.layers[w.layers.length - 1].units;
+	if (w.denseKernel.length !== last * v || w.denseBias.length !== v)
+		refuse(`the output layer does not match the ${v}-symbol vocabulary`);
+}
+
+/** Reads the three files into weights and metadata, refusing mismatched shapes or truncated weights. */
+export function fromModelFiles(files: ModelFiles): { weights: LstmModelWeights; metadata: ModelMetadata } {
+	const { modelJson, metadata } = files;
+	if (metadata?.format !== 'folk-studio-model') refuse("its metadata.json is not this app's model metadata");
+	if (!Array.isArray(metadata.vocabulary) || metadata.vocabulary.length < 2)
+		refuse('its vocabulary is missing');
+	const layers = modelJson?.modelTopology?.config?.layers;
+	if (!Array.isArray(layers)) refuse('its model.json has no layers');
+	const manifest = modelJson.weightsManifest?.flatMap((g) => g.weights) ?? [];
+	const specs = new Map(manifest.map((s) => [s.name, s]));
+	const offsets = new Map<string, number>();
+	let total = 0;
+	for (const s of manifest) {
+		if (s.dtype !== 'float32') refuse(`weight ${s.name} is ${s.dtype}, not float32`);
+		offsets.set(s.name, total);
+		total += s.shape.reduce((a, b) => a * b, 1);
+	}
+	const bytes = files.weights;
+	if (bytes.byteLength < total * 4)
+		refuse(
+			`weights.bin holds ${bytes.byteLength} bytes but model.json needs ${total * 4}; the file is truncated`
+		);
+	if (bytes.byteLength > total * 4) refuse(`weights.bin is longer than model.json describes`);
+	const all = new Float32Array(bytes.slice().buffer, 0, total);
+	const take = (layer: string, suffix: string, shape: number[]): Float32Array => {
+		const name = [...specs.keys()].find((n) => n.startsWith(`${layer}/`) && n.endsWith(`/${suffix}`));
+		if (!name) refuse(`model.json lists no ${suffix} for layer ${layer}`);
+		const spec = specs.get(name)!;
+		if (spec.shape.length !== shape.length || spec.shape.some((d, i) => d !== shape[i]))
+			refuse(`${name} has shape [${spec.shape}], expected [${shape}]`);
+		const at = offsets.get(name)!;
+		return all.slice(at, at + shape.reduce((a, b) => a * b, 1));
+	};
+	const v = metadata.vocabulary.length;
+	const lstms = layers.filter((l) => l.class_name === 'LSTM');
+	const dense = layers.filter((l) => l.class_name === 'Dense');
+	if (lstms.length === 0 || dense.length !== 1 || layers[layers.length - 1].class_name !== 'Dense')
+		refuse('model.json is not a stack of LSTM layers with one Dense layer on top');
+	let inputSize = v;
+	const result: LstmModelWeights = {
+		vocabulary: [...metadata.vocabulary],
+		layers: [],
+		denseKernel: new Float32Array(),
+		denseBias: new Float32Array()
+	};
+	for (const l of lstms) {
+		const c = l.config as { name: string; units: number; recurrent_activation?: string; activation?: string };
+		if (c.recurrent_activation !== 'sigmoid' || (c.activation ?? 'tanh') !== 'tanh')
+			refuse(
+				`layer ${c.name} uses ${c.recurrent_activation} gates; only Keras's sigmoid/tanh LSTM is supported`
+			);
+		const n = c.units;
+		result.layers.push({
+			inputSize,
+			units: n,
+			kernel: take(c.name, 'kernel', [inputSize, 4 * n]),
+			recurrentKernel: take(c.name, 'recurrent_kernel', [n, 4 * n]),
+			bias: take(c.name, 'bias', [4 * n])
+		});
+		inputSize = n;
+	}
+	const d = dense[0].config as { name: string; units: number };
+	if (d.units !== v) refuse(`its output layer has ${d.units} symbols but its vocabulary has ${v}`);
+	result.denseKernel = take(d.name, 'kernel', [inputSize, v]);
+	result.denseBias = take(d.name, 'bias', [v]);
+	checkWeights(result, metadata.vocabulary);
+	return { weights: result, metadata };
+}
+
+/** The three files as one zip (the app's export). */
+export function packModel(files: ModelFiles): Uint8Array {
+	return zipSync(
+		{
+			[MODEL_FILES.model]: strToU8(JSON.stringify(files.modelJson)),
+			[MODEL_FILES.weights]: files.weights,
+			[MODEL_FILES.metadata]: strToU8(JSON.stringify(files.metadata, null, 1))
+		},
+		{ level: 6 }
+	);
+}
+
+/** Reads an exported zip back into the three files; names what is missing or unreadable. */
+export function unpackModel(bytes: Uint8Array, fileName = 'the file'): ModelFiles {
+	let entries: Record<string, Uint8Array>;
+	try {
+		entries = unzipSync(bytes);
+	} catch {
+		throw new ModelFormatError(
+			`${fileName} is not a model export (not a readable zip file, or it is truncated). Choose a file exported by this app.`
+		);
+	}
+	const find = (name: string) => {
+		const key = Object.keys(entries).find((k) => k === name || k.endsWith(`/${name}`));
+		if (!key) throw new ModelFormatError(`${fileName} has no ${name}, so it is not a complete model export.`);
+		return entries[key];
+	};
+	return parseModelFiles(
+		strFromU8(find(MODEL_FILES.model)),
+		find(MODEL_FILES.weights),
+		strFromU8(find(MODEL_FILES.metadata)),
+		fileName
+	);
+}
+
+/** Parses model.json and metadata.json text (as read from a directory or a zip). */
+export function parseModelFiles(
+	modelJson: string,
+	weights: Uint8Array,
+	metadata: string,
+	where = 'the model'
+): ModelFiles {
+	const parse = (text: string, name: string) => {
+		try {
+			return JSON.parse(text);
+		} catch {
+			throw new ModelFormatError(
+				`${name} in ${where} is not valid JSON; the file may be truncated. Export the model again.`
+			);
+		}
+	};
+	return {
+		modelJson: parse(modelJson, MODEL_FILES.model),
+		weights,
+		metadata: parse(metadata, MODEL_FILES.metadata)
+	};
+}

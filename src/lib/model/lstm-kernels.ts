@@ -1,0 +1,207 @@
+/**
+ * Fused LSTM cell kernels for the `cpu` and `wasm` backends: the whole gate arithmetic of one step, forward
+ * or backward, in one kernel that reads and writes the backend's own memory (the wasm heap) in plain JS.
+ * It replaces about ten small ops per step, whose per-op overhead is most of an LSTM's time there.
+ * Backends without these kernels (webgl, webgpu) use the generic op path in fast-lstm.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Kernel names; registered for 'cpu' and 'wasm'. */
+export const CELL = 'FolkLstmCell';
+export const CELL_GRAD = 'FolkLstmCellGrad';
+
+type Info = tf.TensorInfo;
+interface Memory {
+	read(t: Info): Float32Array;
+	/** Allocates all outputs, then returns views of inputs and outputs that stay valid together. */
+	alloc(shapes: number[][], inputs: Info[]): { outs: Info[]; ins: Float32Array[]; views: Float32Array[] };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function cpuMemory(backend: any): Memory {
+	const read = (t: Info) => backend.data.get(t.dataId).values as Float32Array;
+	return {
+		read,
+		alloc(shapes, inputs) {
+			const views = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+			const outs = shapes.map((s, i) => backend.makeTensorInfo(s, 'float32', views[i]) as Info);
+			return { outs, ins: inputs.map(read), views };
+		}
+	};
+}
+
+function wasmMemory(backend: any): Memory {
+	const read = (t: Info) => backend.typedArrayFromHeap(t) as Float32Array;
+	return {
+		read,
+		alloc(shapes, inputs) {
+			// Allocation may grow the heap and detach earlier views: take views only afterwards.
+			const outs = shapes.map((s) => backend.makeOutput(s, 'float32') as Info);
+			return { outs, ins: inputs.map(read), views: outs.map(read) };
+		}
+	};
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * Forward step. Inputs: mm = h·U [B,4n], xp = x·W + b [B,4n], cPrev [B,n], keep [B] (0 = this lane starts
+ * a song: its state is taken as zero, so its row of mm is ignored). Outputs: h, c [B,n], gates [B,4n]
+ * (activated i, f, g, o), tanh(c) [B,n].
+ */
+function cellForward(mem: Memory, inputs: Info[]): Info[] {
+	const [B, G] = inputs[0].shape;
+	const n = G / 4;
+	const { outs, ins, views } = mem.alloc(
+		[
+			[B, n],
+			[B, n],
+			[B, G],
+			[B, n]
+		],
+		inputs
+	);
+	const [mm, xp, cPrev, keep] = ins;
+	const [h, c, gates, tc] = views;
+	for (let b = 0; b < B; b++) {
+		const k = keep[b];
+		const zr = b * G;
+		const sr = b * n;
+		for (let j = 0; j < n; j++) {
+			const zi = xp[zr + j] + k * mm[zr + j];
+			const zf = xp[zr + n + j] + k * mm[zr + n + j];
+			const zc = xp[zr + 2 * n + j] + k * mm[zr + 2 * n + j];
+			const zo = xp[zr + 3 * n + j] + k * mm[zr + 3 * n + j];
+			const i = sigmoid(zi);
+			const f = sigmoid(zf);
+			const g = Math.tanh(zc);
+			const o = sigmoid(zo);
+			const cn = f * k * cPrev[sr + j] + i * g;
+			const t = Math.tanh(cn);
+			gates[zr + j] = i;
+			gates[zr + n + j] = f;
+			gates[zr + 2 * n + j] = g;
+			gates[zr + 3 * n + j] = o;
+			c[sr + j] = cn;
+			tc[sr + j] = t;
+			h[sr + j] = o * t;
+		}
+	}
+	return outs;
+}
+
+/**
+ * Backward step. Inputs: dOut [B,n] (from above), dhNext [B,n] (dz of the next step · Uᵀ), dcNext [B,n],
+ * keepNext [B] (the next step's keep: masks what flows back through its reset), gates [B,4n], tc [B,n],
+ * cPrev [B,n] (unmasked previous cell), keep [B]. Outputs: dz [B,4n], dcPrev [B,n] (already masked by keep).
+ */
+function cellBackward(mem: Memory, inputs: Info[]): Info[] {
+	const [B, G] = inputs[4].shape;
+	const n = G / 4;
+	const { outs, ins, views } = mem.alloc(
+		[
+			[B, G],
+			[B, n]
+		],
+		inputs
+	);
+	const [dOut, dhNext, dcNext, keepNext, gates, tc, cPrev, keep] = ins;
+	const [dz, dcPrev] = views;
+	for (let b = 0; b < B; b++) {
+		const kn = keepNext[b];
+		const k = keep[b];
+		const zr = b * G;
+		const sr = b * n;
+		for (let j = 0; j < n; j++) {
+			const i = gates[zr + j];
+			const f = gates[zr + n + j];
+			const g = gates[zr + 2 * n + j];
+			const o = gates[zr + 3 * n + j];
+			const t = tc[sr + j];
+			const dh = dOut[sr + j] + kn * dhNext[sr + j];
+			const dc = kn * dcNext[sr + j] + dh * o * (1 - t * t);
+			dz[zr + j] = dc * g * i * (1 - i);
+			dz[zr + n + j] = dc * k * cPrev[sr + j] * f * (1 - f);
+			dz[zr + 2 * n + j] = dc * i * (1 - g * g);
+			dz[zr + 3 * n + j] = dh * t * o * (1 - o);
+			dcPrev[sr + j] = dc * f * k;
+		}
+	}
+	return outs;
+}
+
+let registered = false;
+
+/** Registers the fused kernels once (harmless for backends that are never loaded). */
+export function registerLstmKernels(): void {
+	if (registered) return;
+	registered = true;
+	for (const [backendName, memory] of [
+		['cpu', cpuMemory],
+		['wasm', wasmMemory]
+	] as const) {
+		tf.registerKernel({
+			kernelName: CELL,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) =>
+				cellForward(memory(backend), [x.mm, x.xp, x.cPrev, x.keep] as Info[])
+		});
+		tf.registerKernel({
+			kernelName: CELL_GRAD,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) =>
+				cellBackward(memory(backend), [
+					x.dOut,
+					x.dhNext,
+					x.dcNext,
+					x.keepNext,
+					x.gates,
+					x.tc,
+					x.cPrev,
+					x.keep
+				] as Info[])
+		});
+	}
+}
+
+let enabled = true;
+
+/** Turns the fused kernels off (to compare, or to test the generic path) or back on. */
+export function useFusedCell(on: boolean): void {
+	enabled = on;
+}
+
+/** True when the fused kernels are on and the active backend has them. */
+export function hasFusedCell(): boolean {
+	registerLstmKernels();
+	return enabled && tf.getKernel(CELL, tf.getBackend()) !== undefined;
+}
+
+/** Runs the fused forward step: [h, c, gates, tanh c]. */
+export function fusedCell(mm: tf.Tensor, xp: tf.Tensor, cPrev: tf.Tensor, keep: tf.Tensor): tf.Tensor2D[] {
+	return tf.engine().runKernel(CELL, { mm, xp, cPrev, keep }) as unknown as tf.Tensor2D[];
+}
+
+/** Runs the fused backward step: [dz, dcPrev]. */
+export function fusedCellGrad(
+	dOut: tf.Tensor,
+	dhNext: tf.Tensor,
+	dcNext: tf.Tensor,
+	keepNext: tf.Tensor,
+	gates: tf.Tensor,
+	tc: tf.Tensor,
+	cPrev: tf.Tensor,
+	keep: tf.Tensor
+): tf.Tensor2D[] {
+	return tf.engine().runKernel(CELL_GRAD, {
+		dOut,
+		dhNext,
+		dcNext,
+		keepNext,
+		gates,
+		tc,
+		cPrev,
+		keep
+	}) as unknown as tf.Tensor2D[];
+}

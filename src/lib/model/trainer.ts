@@ -1,0 +1,634 @@
+/**
+ * The training loop: a stacked fast LSTM with a softmax on top, trained with hand-written gradients and
+ * Adam, epoch by epoch, with validation, early stopping, clipping, non-finite detection and checkpoints
+ * that resume exactly. Runs the same in the worker and in Node.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
+import { resolveConfig, type TrainConfig } from './config';
+import {
+	buildVocabulary,
+	encodeSong,
+	LaneBatches,
+	SONG_END,
+	splitSongs,
+	WindowBatches,
+	type Batch
+} from './data';
+import { initialWeights } from './init';
+import { Rng } from './rng';
+import type { LstmModelWeights } from './types';
+
+/** The corpus a run learns from, named by id and content hash. */
+export interface CorpusRef {
+	id: string;
+	name: string;
+	hash: string;
+}
+
+/** One finished epoch. Losses are in nats per target; the UI shows bits (÷ ln 2). */
+export interface EpochRecord {
+	epoch: number;
+	trainLoss: number;
+	trainAccuracy: number;
+	valLoss: number | null;
+	valAccuracy: number | null;
+	/** Seconds spent on training batches (validation excluded). */
+	seconds: number;
+	targets: number;
+	symbolsPerSecond: number;
+}
+
+/** Where a run stopped inside an epoch (pause or stop); absent at an epoch boundary. */
+export interface EpochPosition {
+	batch: number;
+	/** Per layer, the lanes' state after the last batch. */
+	h: Float32Array[];
+	c: Float32Array[];
+	lossSum: number;
+	correct: number;
+	count: number;
+	seconds: number;
+}
+
+/** Why a run ended, or that it is still going. */
+export type RunStatus = 'running' | 'paused' | 'stopped' | 'finished' | 'early-stopped' | 'failed';
+
+/** Everything needed to continue a run exactly, or to keep its result. Structured-clone friendly. */
+export interface Checkpoint {
+	format: 'folk-studio-checkpoint';
+	version: 1;
+	config: TrainConfig;
+	vocabulary: string[];
+	corpus: CorpusRef;
+	split: { train: number[]; val: number[] };
+	/** Completed epochs. */
+	epoch: number;
+	position: EpochPosition | null;
+	weights: LstmModelWeights;
+	optimizer: { step: number; m: Float32Array[]; v: Float32Array[] };
+	/** The random state: every draw derives from (seed, epoch, batch), stored here to make that explicit. */
+	rng: { seed: number; epoch: number; batch: number };
+	history: EpochRecord[];
+	best: { valLoss: number; epoch: number; weights: LstmModelWeights } | null;
+	status: RunStatus;
+	message?: string;
+	elapsedSeconds: number;
+}
+
+/** Sent after every batch. */
+export interface BatchProgress {
+	epoch: number;
+	batch: number;
+	batches: number;
+	loss: number;
+	accuracy: number;
+	symbolsPerSecond: number;
+	elapsedSeconds: number;
+}
+
+/** Callbacks and control of `Trainer.run`. */
+export interface RunHooks {
+	onBatch?(p: BatchProgress): void;
+	/** Called after each epoch, before the next starts; await it to save a checkpoint. */
+	onEpoch?(record: EpochRecord): void | Promise<void>;
+	/** Polled between batches: 'pause' or 'stop' ends `run` at that point (resumable). */
+	control?(): 'pause' | 'stop' | null;
+	/** Yields to the event loop between batches so messages get through (default true). */
+	yieldEachBatch?: boolean;
+}
+
+const LN2 = Math.LN2;
+
+function seedOf(...parts: (string | number)[]): number {
+	return new Rng(parts.join(':')).uint32() % 2147483647;
+}
+
+const nextTick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** A training run over one corpus. Call `dispose()` when done. */
+export class Trainer {
+	readonly config: TrainConfig;
+	readonly vocabulary: string[];
+	readonly corpus: CorpusRef;
+	readonly split: { train: number[]; val: number[] };
+	epoch = 0;
+	history: EpochRecord[] = [];
+	status: RunStatus = 'running';
+	message: string | undefined;
+	elapsedSeconds = 0;
+	private readonly songs: Int32Array[];
+	private readonly endId: number;
+	private params: (LstmParams & {
+		kernel: tf.Variable<tf.Rank.R2>;
+		recurrentKernel: tf.Variable<tf.Rank.R2>;
+		bias: tf.Variable<tf.Rank.R1>;
+	})[];
+	private dense: { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
+	private m: tf.Tensor[];
+	private v: tf.Tensor[];
+	private step = 0;
+	private position: EpochPosition | null = null;
+	private best: Checkpoint['best'] = null;
+	private state: { h: tf.Tensor2D[]; c: tf.Tensor2D[] } | null = null;
+	private valBatches: LaneBatches | null = null;
+
+	private constructor(
+		songs: readonly (readonly string[])[],
+		config: TrainConfig,
+		vocabulary: string[],
+		corpus: CorpusRef,
+		split: { train: number[]; val: number[] },
+		weights: LstmModelWeights
+	) {
+		this.config = config;
+		this.vocabulary = vocabulary;
+		this.corpus = corpus;
+		this.split = split;
+		this.songs = songs.map((s) => encodeSong(s, vocabulary));
+		this.endId = vocabulary.indexOf(SONG_END);
+		// Inside tidy: tf.variable keeps its own copy, the initial tensors go.
+		this.params = tf.tidy(() =>
+			weights.layers.map((l) => ({
+				kernel: tf.variable(tf.tensor2d(l.kernel, [l.inputSize, 4 * l.units])),
+				recurrentKernel: tf.variable(tf.tensor2d(l.recurrentKernel, [l.units, 4 * l.units])),
+				bias: tf.variable(tf.tensor1d(l.bias))
+			}))
+		);
+		this.dense = tf.tidy(() => ({
+			kernel: tf.variable(tf.tensor2d(weights.denseKernel, [config.units, vocabulary.length])),
+			bias: tf.variable(tf.tensor1d(weights.denseBias))
+		}));
+		this.m = this.variables().map((x) => tf.zerosLike(x));
+		this.v = this.variables().map((x) => tf.zerosLike(x));
+	}
+
+	/** A new run: vocabulary from all songs, seeded split and initial weights. */
+	static create(
+		songs: readonly (readonly string[])[],
+		partial: Partial<TrainConfig>,
+		corpus: CorpusRef
+	): Trainer {
+		const config = resolveConfig(partial);
+		if (songs.length === 0) throw new Error(`The corpus "${corpus.name}" has no songs to train on.`);
+		const vocabulary = buildVocabulary(songs);
+		const split = splitSongs(songs.length, config.validation, config.seed);
+		return new Trainer(
+			songs,
+			config,
+			vocabulary,
+			corpus,
+			split,
+			initialWeights(vocabulary, config.layers, config.units, config.seed)
+		);
+	}
+
+	/** Continues a run from a checkpoint; the songs must be the corpus it names (same hash). */
+	static resume(songs: readonly (readonly string[])[], checkpoint: Checkpoint, corpusHash: string): Trainer {
+		validateCheckpoint(checkpoint);
+		if (corpusHash !== checkpoint.corpus.hash)
+			throw new Error(
+				`This run was trained on the corpus "${checkpoint.corpus.name}", which has changed or is missing; ` +
+					'import that corpus again to resume, or start a new run.'
+			);
+		const t = new Trainer(
+			songs,
+			checkpoint.config,
+			[...checkpoint.vocabulary],
+			checkpoint.corpus,
+			checkpoint.split,
+			checkpoint.weights
+		);
+		t.epoch = checkpoint.epoch;
+		t.history = checkpoint.history.map((h) => ({ ...h }));
+		t.step = checkpoint.optimizer.step;
+		t.m.forEach((x) => x.dispose());
+		t.v.forEach((x) => x.dispose());
+		const vars = t.variables();
+		t.m = checkpoint.optimizer.m.map((a, i) => tf.tensor(a, vars[i].shape));
+		t.v = checkpoint.optimizer.v.map((a, i) => tf.tensor(a, vars[i].shape));
+		t.position = checkpoint.position;
+		t.best = checkpoint.best;
+		t.elapsedSeconds = checkpoint.elapsedSeconds;
+		t.status = 'running';
+		return t;
+	}
+
+	private variables(): tf.Variable[] {
+		return [
+			...this.params.flatMap((p) => [p.kernel, p.recurrentKernel, p.bias] as tf.Variable[]),
+			this.dense.kernel,
+			this.dense.bias
+		];
+	}
+
+	/** Batches of one epoch over the training songs, in that epoch's seeded order. */
+	private epochBatches(epoch: number): LaneBatches | WindowBatches {
+		const rng = new Rng(`order:${this.config.seed}:${epoch}`);
+		const c = this.config;
+		if (c.design === 'window')
+			return new WindowBatches(this.songs, this.split.train, c.batchSize, c.seqLength, this.endId, rng);
+		const order = rng.shuffle([...this.split.train]);
+		return new LaneBatches(this.songs, order, c.batchSize, c.seqLength, this.endId);
+	}
+
+	/** Number of batches an epoch takes (after `maxBatchesPerEpoch`). */
+	batchesPerEpoch(): number {
+		const n = this.epochBatches(this.epoch).batchCount;
+		return this.config.maxBatchesPerEpoch ? Math.min(n, this.config.maxBatchesPerEpoch) : n;
+	}
+
+	private zeroState(lanes: number): { h: tf.Tensor2D[]; c: tf.Tensor2D[] } {
+		const n = this.config.units;
+		return {
+			h: this.params.map(() => tf.zeros([lanes, n]) as tf.Tensor2D),
+			c: this.params.map(() => tf.zeros([lanes, n]) as tf.Tensor2D)
+		};
+	}
+
+	private disposeState(): void {
+		if (!this.state) return;
+		for (const x of [...this.state.h, ...this.state.c]) x.dispose();
+		this.state = null;
+	}
+
+	/**
+	 * Forward (and with `seed`, backward) over one batch from the carried state. Returns the statistics
+	 * [lossSum, correct, count, gradNormSq] as one tensor, the new state and, when training, gradients.
+	 */
+	private pass(
+		batch: Batch,
+		training: boolean,
+		seed: number
+	): { stats: tf.Tensor1D; h: tf.Tensor2D[]; c: tf.Tensor2D[]; grads: tf.Tensor[] | null } {
+		const c = this.config;
+		const state = this.state!;
+		type Out = { stats: tf.Tensor1D; h: tf.Tensor2D[]; c: tf.Tensor2D[]; grads: tf.Tensor[] };
+		const out = tf.tidy((): Out => {
+			const T = batch.steps;
+			const B = batch.lanes;
+			const V = this.vocabulary.length;
+			const n = c.units;
+			const ids = tf.tensor2d(batch.inputs, [T, B], 'int32');
+			const keep = batch.keep.map((k) => (k ? (tf.tensor2d(k, [B, 1]) as tf.Tensor2D) : null));
+			const dropMask = (shape: number[], rate: number, s: number) =>
+				tf.div(tf.step(tf.sub(tf.randomUniform(shape, 0, 1, 'float32', s), rate)), 1 - rate);
+			const caches: LstmCache[] = [];
+			const outMasks: (tf.Tensor | null)[] = [];
+			const hs: tf.Tensor2D[] = [];
+			const cs: tf.Tensor2D[] = [];
+			let x: tf.Tensor3D | null = null;
+			this.params.forEach((p, l) => {
+				const rmask =
+					training && c.recurrentDropout > 0
+						? (dropMask([B, n], c.recurrentDropout, seed + 2 * l + 1) as tf.Tensor2D)
+						: null;
+				const input = x ? { x } : { ids };
+				const r = lstmForward(input, p, state.h[l], state.c[l], { keep, recurrentMask: rmask, training });
+				hs.push(r.h);
+				cs.push(r.c);
+				if (r.cache) caches.push(r.cache);
+				let y: tf.Tensor3D = r.outputs;
+				const mask = training && c.dropout > 0 ? dropMask([T, B, n], c.dropout, seed + 2 * l + 2) : null;
+				if (mask) y = tf.mul(y, mask);
+				outMasks.push(mask);
+				x = y;
+			});
+			const top = x! as tf.Tensor3D;
+			const rows = batch.lastOnly ? B : T * B;
+			const from = batch.lastOnly ? (T - 1) * B : 0;
+			const Y = batch.lastOnly
+				? (tf.reshape(tf.slice(top, [T - 1, 0, 0], [1, B, n]), [B, n]) as tf.Tensor2D)
+				: (tf.reshape(top, [T * B, n]) as tf.Tensor2D);
+			const targets = tf.tensor1d(batch.targets.subarray(from, from + rows), 'int32');
+			const w = tf.tensor1d(batch.weights.subarray(from, from + rows));
+			const logits = tf.add(tf.matMul(Y, this.dense.kernel), this.dense.bias);
+			const logp = tf.logSoftmax(logits);
+			const oh = oneHotFloat(targets, V);
+			const nll = tf.neg(tf.sum(tf.mul(logp, oh), 1));
+			const count = tf.sum(w);
+			const lossSum = tf.sum(tf.mul(nll, w));
+			const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'float32'), w));
+			if (!training)
+				return {
+					stats: tf.stack([lossSum, correct, count, tf.scalar(0)]) as tf.Tensor1D,
+					h: hs,
+					c: cs,
+					grads: []
+				};
+
+			// Mean cross-entropy over the batch's targets: d/dlogits = (p − onehot)·w / N.
+			const scale = tf.div(w, tf.maximum(count, 1));
+			const dLogits = tf.mul(tf.sub(tf.exp(logp), oh), tf.expandDims(scale, 1)) as tf.Tensor2D;
+			const gDenseK = tf.matMul(tf.transpose(Y), dLogits);
+			const gDenseB = tf.sum(dLogits, 0);
+			const dY = tf.matMul(dLogits, tf.transpose(this.dense.kernel));
+			let dTop: tf.Tensor3D = batch.lastOnly
+				? (tf.concat([tf.zeros([T - 1, B, n]), tf.reshape(dY, [1, B, n])], 0) as tf.Tensor3D)
+				: (tf.reshape(dY, [T, B, n]) as tf.Tensor3D);
+			const layerGrads: tf.Tensor[][] = new Array(this.params.length);
+			for (let l = this.params.length - 1; l >= 0; l--) {
+				const mask = outMasks[l];
+				if (mask) dTop = tf.mul(dTop, mask);
+				const g = lstmBackward(caches[l], this.params[l], dTop);
+				layerGrads[l] = [g.kernel, g.recurrentKernel, g.bias];
+				if (g.input) dTop = g.input;
+			}
+			let grads = [...layerGrads.flat(), gDenseK, gDenseB];
+			const normSq = tf.addN(grads.map((g) => tf.sum(tf.square(g))));
+			if (c.clipNorm > 0) {
+				const factor = tf.div(c.clipNorm, tf.maximum(tf.sqrt(normSq), c.clipNorm));
+				grads = grads.map((g) => tf.mul(g, factor));
+			}
+			const stats = tf.stack([lossSum, correct, count, normSq]) as tf.Tensor1D;
+			return { stats, h: hs, c: cs, grads };
+		}) as Out;
+		return { ...out, grads: training ? out.grads : null };
+	}
+
+	/** Adam (Keras's form: bias-corrected step size, epsilon 1e-7). */
+	private applyAdam(grads: tf.Tensor[]): void {
+		const b1 = 0.9;
+		const b2 = 0.999;
+		this.step += 1;
+		const lrT = (this.config.learningRate * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
+		const vars = this.variables();
+		const next = tf.tidy(() =>
+			grads.map((g, i) => {
+				const m = tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1));
+				const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2));
+				vars[i].assign(tf.sub(vars[i], tf.mul(tf.div(m, tf.add(tf.sqrt(v), 1e-7)), lrT)));
+				return { m, v };
+			})
+		);
+		this.m.forEach((x) => x.dispose());
+		this.v.forEach((x) => x.dispose());
+		this.m = next.map((x) => x.m);
+		this.v = next.map((x) => x.v);
+	}
+
+	/** Loss (nats per target) and accuracy over the validation songs, each from a zero state. */
+	async validate(): Promise<{ loss: number; accuracy: number } | null> {
+		if (this.split.val.length === 0) return null;
+		this.valBatches ??= new LaneBatches(
+			this.songs,
+			this.split.val,
+			this.config.batchSize,
+			this.config.seqLength,
+			this.endId
+		);
+		const vb = this.valBatches;
+		const saved = this.state;
+		this.state = this.zeroState(vb.lanes.length);
+		let lossSum = 0;
+		let correct = 0;
+		let count = 0;
+		try {
+			for (let k = 0; k < vb.batchCount; k++) {
+				const r = this.pass(vb.batch(k), false, 0);
+				this.disposeState();
+				this.state = { h: r.h, c: r.c };
+				const s = await r.stats.data();
+				r.stats.dispose();
+				lossSum += s[0];
+				correct += s[1];
+				count += s[2];
+			}
+		} finally {
+			this.disposeState();
+			this.state = saved;
+		}
+		return { loss: lossSum / Math.max(count, 1), accuracy: correct / Math.max(count, 1) };
+	}
+
+	/** Trains until the configured epochs, early stopping, a non-finite loss, or a pause/stop request. */
+	async run(hooks: RunHooks = {}): Promise<RunStatus> {
+		const c = this.config;
+		const yieldEach = hooks.yieldEachBatch ?? true;
+		this.status = 'running';
+		this.message = undefined;
+		while (this.epoch < c.epochs) {
+			const batches = this.epochBatches(this.epoch);
+			const total = c.maxBatchesPerEpoch
+				? Math.min(batches.batchCount, c.maxBatchesPerEpoch)
+				: batches.batchCount;
+			const lanes = batches instanceof LaneBatches ? batches.lanes.length : c.batchSize;
+			const pos: EpochPosition = this.position ?? {
+				batch: 0,
+				h: [],
+				c: [],
+				lossSum: 0,
+				correct: 0,
+				count: 0,
+				seconds: 0
+			};
+			this.disposeState();
+			if (pos.h.length) {
+				this.state = {
+					h: pos.h.map((a) => tf.tensor2d(a, [lanes, c.units])),
+					c: pos.c.map((a) => tf.tensor2d(a, [lanes, c.units]))
+				};
+			} else this.state = this.zeroState(lanes);
+			this.position = pos;
+			for (let k = pos.batch; k < total; k++) {
+				const request = hooks.control?.() ?? null;
+				if (request) {
+					pos.batch = k;
+					this.status = request === 'pause' ? 'paused' : 'stopped';
+					return this.status;
+				}
+				const started = performance.now();
+				const batch = batches.batch(k);
+				if (batch.lanes !== lanes && !(batches instanceof LaneBatches)) {
+					this.disposeState();
+					this.state = this.zeroState(batch.lanes);
+				}
+				const r = this.pass(batch, true, seedOf(c.seed, this.epoch, k));
+				const s = await r.stats.data();
+				r.stats.dispose();
+				if (!Number.isFinite(s[0]) || !Number.isFinite(s[3])) {
+					r.grads!.forEach((g) => g.dispose());
+					[...r.h, ...r.c].forEach((x) => x.dispose());
+					pos.batch = k;
+					this.status = 'failed';
+					this.message =
+						`The loss became non-finite at epoch ${this.epoch + 1}, batch ${k + 1}, so training stopped. ` +
+						'The last good checkpoint is kept; lower the learning rate or turn on gradient clipping and start again.';
+					return this.status;
+				}
+				this.applyAdam(r.grads!);
+				r.grads!.forEach((g) => g.dispose());
+				if (c.design === 'window') {
+					[...r.h, ...r.c].forEach((x) => x.dispose());
+				} else {
+					this.disposeState();
+					this.state = { h: r.h, c: r.c };
+				}
+				pos.lossSum += s[0];
+				pos.correct += s[1];
+				pos.count += s[2];
+				const seconds = (performance.now() - started) / 1000;
+				pos.seconds += seconds;
+				this.elapsedSeconds += seconds;
+				pos.batch = k + 1;
+				hooks.onBatch?.({
+					epoch: this.epoch,
+					batch: k,
+					batches: total,
+					loss: s[0] / Math.max(s[2], 1),
+					accuracy: s[1] / Math.max(s[2], 1),
+					symbolsPerSecond: pos.count / Math.max(pos.seconds, 1e-9),
+					elapsedSeconds: this.elapsedSeconds
+				});
+				if (yieldEach) await nextTick();
+			}
+			this.disposeState();
+			const val = await this.validate();
+			const record: EpochRecord = {
+				epoch: this.epoch + 1,
+				trainLoss: pos.lossSum / Math.max(pos.count, 1),
+				trainAccuracy: pos.correct / Math.max(pos.count, 1),
+				valLoss: val?.loss ?? null,
+				valAccuracy: val?.accuracy ?? null,
+				seconds: pos.seconds,
+				targets: pos.count,
+				symbolsPerSecond: pos.count / Math.max(pos.seconds, 1e-9)
+			};
+			this.history.push(record);
+			this.epoch += 1;
+			this.position = null;
+			let early = false;
+			if (val) {
+				if (!this.best || val.loss < this.best.valLoss)
+					this.best = { valLoss: val.loss, epoch: this.epoch, weights: await this.weights() };
+				else if (c.patience > 0 && this.epoch - this.best.epoch >= c.patience) early = true;
+			}
+			if (early || this.epoch >= c.epochs) {
+				if (this.best && this.best.epoch !== this.epoch) this.setWeights(this.best.weights);
+				this.status = early ? 'early-stopped' : 'finished';
+			}
+			await hooks.onEpoch?.(record);
+			if (early) return this.status;
+		}
+		this.status = this.status === 'early-stopped' ? this.status : 'finished';
+		return this.status;
+	}
+
+	/** The current weights as plain arrays (async: never a synchronous read, see BROWSER.md). */
+	async weights(): Promise<LstmModelWeights> {
+		const layers = await Promise.all(
+			this.params.map(async (p) => ({
+				inputSize: p.kernel.shape[0],
+				units: this.config.units,
+				kernel: (await p.kernel.data()) as Float32Array,
+				recurrentKernel: (await p.recurrentKernel.data()) as Float32Array,
+				bias: (await p.bias.data()) as Float32Array
+			}))
+		);
+		return {
+			vocabulary: [...this.vocabulary],
+			layers,
+			denseKernel: (await this.dense.kernel.data()) as Float32Array,
+			denseBias: (await this.dense.bias.data()) as Float32Array
+		};
+	}
+
+	private setWeights(w: LstmModelWeights): void {
+		w.layers.forEach((l, i) => {
+			const p = this.params[i];
+			tf.tidy(() => {
+				p.kernel.assign(tf.tensor2d(l.kernel, p.kernel.shape));
+				p.recurrentKernel.assign(tf.tensor2d(l.recurrentKernel, p.recurrentKernel.shape));
+				p.bias.assign(tf.tensor1d(l.bias));
+			});
+		});
+		tf.tidy(() => {
+			this.dense.kernel.assign(tf.tensor2d(w.denseKernel, this.dense.kernel.shape));
+			this.dense.bias.assign(tf.tensor1d(w.denseBias));
+		});
+	}
+
+	/** Everything needed to resume exactly from here. */
+	async checkpoint(): Promise<Checkpoint> {
+		const pos = this.position;
+		let position: EpochPosition | null = null;
+		if (pos && pos.batch > 0) {
+			position = { ...pos, h: [], c: [] };
+			if (this.state && this.config.design === 'sequence') {
+				position.h = await Promise.all(this.state.h.map(async (x) => (await x.data()) as Float32Array));
+				position.c = await Promise.all(this.state.c.map(async (x) => (await x.data()) as Float32Array));
+			}
+		}
+		return {
+			format: 'folk-studio-checkpoint',
+			version: 1,
+			config: { ...this.config },
+			vocabulary: [...this.vocabulary],
+			corpus: { ...this.corpus },
+			split: { train: [...this.split.train], val: [...this.split.val] },
+			epoch: this.epoch,
+			position,
+			weights: await this.weights(),
+			optimizer: {
+				step: this.step,
+				m: await Promise.all(this.m.map(async (x) => (await x.data()) as Float32Array)),
+				v: await Promise.all(this.v.map(async (x) => (await x.data()) as Float32Array))
+			},
+			rng: { seed: this.config.seed, epoch: this.epoch, batch: position?.batch ?? 0 },
+			history: this.history.map((h) => ({ ...h })),
+			best: this.best,
+			status: this.status,
+			message: this.message,
+			elapsedSeconds: this.elapsedSeconds
+		};
+	}
+
+	/** Frees every tensor the run holds. */
+	dispose(): void {
+		this.disposeState();
+		for (const x of [...this.variables(), ...this.m, ...this.v]) x.dispose();
+	}
+}
+
+/** Refuses a checkpoint whose parts do not fit together, with a sentence saying which. */
+export function validateCheckpoint(cp: Checkpoint): void {
+	const bad = (what: string) => {
+		throw new Error(`This checkpoint cannot be used: ${what}. Start a new run instead.`);
+	};
+	if (cp?.format !== 'folk-studio-checkpoint' || cp.version !== 1) bad('it is not a checkpoint of this app');
+	const v = cp.vocabulary.length;
+	const c = cp.config;
+	if (cp.weights.vocabulary.length !== v || cp.weights.vocabulary.some((s, i) => s !== cp.vocabulary[i]))
+		bad('its weights were made for another vocabulary');
+	if (cp.weights.layers.length !== c.layers)
+		bad(`it has ${cp.weights.layers.length} layers, its settings say ${c.layers}`);
+	cp.weights.layers.forEach((l, i) => {
+		const inSize = i === 0 ? v : c.units;
+		if (l.units !== c.units || l.inputSize !== inSize) bad(`layer ${i + 1} has the wrong shape`);
+		if (
+			l.kernel.length !== inSize * 4 * c.units ||
+			l.recurrentKernel.length !== c.units * 4 * c.units ||
+			l.bias.length !== 4 * c.units
+		)
+			bad(`the weights of layer ${i + 1} are truncated or the wrong size`);
+	});
+	if (cp.weights.denseKernel.length !== c.units * v || cp.weights.denseBias.length !== v)
+		bad('the output weights are truncated or the wrong size');
+	const sizes = [
+		...cp.weights.layers.flatMap((l) => [l.kernel.length, l.recurrentKernel.length, l.bias.length]),
+		cp.weights.denseKernel.length,
+		cp.weights.denseBias.length
+	];
+	const opt = cp.optimizer;
+	if (
+		opt.m.length !== sizes.length ||
+		opt.v.length !== sizes.length ||
+		sizes.some((s, i) => opt.m[i].length !== s || opt.v[i].length !== s)
+	)
+		bad('its optimizer state does not match its weights');
+}
+
+/** Bits per target from nats. */
+export function bits(nats: number): number {
+	return nats / LN2;
+}

@@ -1,0 +1,173 @@
+/**
+ * The fast LSTM against the tfjs-layers LSTM (Keras maths, sigmoid recurrent activation) and against a
+ * plain autodiff LSTM for what layers cannot do (song resets, recurrent dropout), on `cpu` and `wasm`,
+ * with the fused cell kernels and with the generic ops.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { lstmBackward, lstmForward, type LstmParams } from '../../../src/lib/model/fast-lstm';
+import { hasFusedCell, useFusedCell } from '../../../src/lib/model/lstm-kernels';
+import { Rng } from '../../../src/lib/model/rng';
+
+function randomTensor(rng: Rng, shape: number[], scale = 0.5): tf.Tensor {
+	const n = shape.reduce((a, b) => a * b, 1);
+	const v = new Float32Array(n);
+	for (let i = 0; i < n; i++) v[i] = (rng.next() * 2 - 1) * scale;
+	return tf.tensor(v, shape);
+}
+
+function params(rng: Rng, d: number, n: number): LstmParams {
+	return {
+		kernel: randomTensor(rng, [d, 4 * n]) as tf.Tensor2D,
+		recurrentKernel: randomTensor(rng, [n, 4 * n]) as tf.Tensor2D,
+		bias: randomTensor(rng, [4 * n], 0.3) as tf.Tensor1D
+	};
+}
+
+/** Largest absolute difference over the largest magnitude of the reference. */
+async function relErr(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+	const r = tf.tidy(() => tf.stack([tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]));
+	const [d, m] = await r.data();
+	r.dispose();
+	return d / Math.max(m, 1e-12);
+}
+
+async function maxAbs(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+	const r = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+	const d = (await r.data())[0];
+	r.dispose();
+	return d;
+}
+
+/** The textbook LSTM with tf ops, differentiated by the tape: the reference for resets and masks. */
+function naive(
+	x: tf.Tensor3D,
+	k: tf.Tensor2D,
+	u: tf.Tensor2D,
+	b: tf.Tensor1D,
+	keep: (tf.Tensor2D | null)[],
+	rmask: tf.Tensor2D | null
+): tf.Tensor3D {
+	const [T, B] = x.shape;
+	const n = u.shape[0];
+	let h: tf.Tensor2D = tf.zeros([B, n]);
+	let c: tf.Tensor2D = tf.zeros([B, n]);
+	const hs: tf.Tensor2D[] = [];
+	const xs = tf.unstack(x) as tf.Tensor2D[];
+	for (let t = 0; t < T; t++) {
+		const kt = keep[t];
+		if (kt) {
+			h = tf.mul(h, kt);
+			c = tf.mul(c, kt);
+		}
+		const hin = rmask ? tf.mul(h, rmask) : h;
+		const z = tf.add(tf.add(tf.matMul(xs[t], k), tf.matMul(hin, u)), b);
+		const [zi, zf, zc, zo] = tf.split(z, 4, 1);
+		c = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zc)));
+		h = tf.mul(tf.sigmoid(zo), tf.tanh(c));
+		hs.push(h);
+	}
+	return tf.stack(hs) as tf.Tensor3D;
+}
+
+const cases = [
+	['cpu', true],
+	['cpu', false],
+	['wasm', true],
+	['wasm', false]
+] as const;
+
+afterAll(() => useFusedCell(true));
+
+describe.each(cases)('fast LSTM on %s (fused kernels: %s)', (backend, fused) => {
+	async function setup() {
+		await tf.setBackend(backend);
+		await tf.ready();
+		useFusedCell(fused);
+		expect(hasFusedCell()).toBe(fused);
+	}
+
+	for (const kind of ['dense', 'ids'] as const) {
+		test(`${kind} input matches tf.layers.lstm: outputs within 1e-5, gradients within 1e-4 relative`, async () => {
+			await setup();
+			const rng = new Rng(`${backend}:${kind}`);
+			const [T, B, D, N] = [7, 3, 5, 6];
+			const p = params(rng, D, N);
+			const ids = tf.tensor2d(
+				Array.from({ length: T * B }, () => rng.int(D)),
+				[T, B],
+				'int32'
+			);
+			const x =
+				kind === 'dense'
+					? (randomTensor(rng, [T, B, D], 1) as tf.Tensor3D)
+					: (tf.cast(tf.oneHot(ids, D), 'float32') as tf.Tensor3D);
+			const upstream = randomTensor(rng, [T, B, N], 1) as tf.Tensor3D;
+
+			const layer = tf.layers.lstm({
+				units: N,
+				returnSequences: true,
+				recurrentActivation: 'sigmoid',
+				kernelInitializer: 'glorotUniform',
+				recurrentInitializer: 'glorotUniform',
+				inputShape: [T, D]
+			});
+			const model = tf.sequential({ layers: [layer] });
+			layer.setWeights([p.kernel, p.recurrentKernel, p.bias]);
+			const xb = tf.transpose(x, [1, 0, 2]);
+			const ub = tf.transpose(upstream, [1, 0, 2]);
+			const refOut = tf.transpose(model.predict(xb) as tf.Tensor, [1, 0, 2]);
+			const { grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(xb) as tf.Tensor, ub)) as tf.Scalar);
+			const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(model.apply(xx) as tf.Tensor, ub)))(xb);
+			const gradOf = (suffix: string) => grads[Object.keys(grads).find((k) => k.endsWith(suffix))!];
+
+			const zeros = tf.zeros([B, N]) as tf.Tensor2D;
+			const fwd = lstmForward(kind === 'dense' ? { x } : { ids }, p, zeros, zeros, { training: true });
+			expect(await maxAbs(fwd.outputs, refOut)).toBeLessThan(1e-5);
+			const g = lstmBackward(fwd.cache!, p, upstream);
+			expect(await relErr(g.kernel, gradOf('/kernel'))).toBeLessThan(1e-4);
+			expect(await relErr(g.recurrentKernel, gradOf('recurrent_kernel'))).toBeLessThan(1e-4);
+			expect(await relErr(g.bias, gradOf('/bias'))).toBeLessThan(1e-4);
+			if (kind === 'dense') expect(await relErr(g.input!, tf.transpose(dx, [1, 0, 2]))).toBeLessThan(1e-4);
+		});
+	}
+
+	test('song resets and recurrent dropout match an autodiff LSTM; no tensor is leaked', async () => {
+		await setup();
+		const rng = new Rng(`${backend}:resets`);
+		const [T, B, D, N] = [6, 4, 3, 5];
+		const p = params(rng, D, N);
+		const x = randomTensor(rng, [T, B, D], 1) as tf.Tensor3D;
+		const upstream = randomTensor(rng, [T, B, N], 1) as tf.Tensor3D;
+		const keep = Array.from({ length: T }, (_, t) =>
+			t === 2 || t === 4 ? (tf.tensor2d(t === 2 ? [1, 0, 1, 1] : [0, 1, 1, 0], [B, 1]) as tf.Tensor2D) : null
+		);
+		const rmask = tf.tensor2d(
+			Array.from({ length: B * N }, () => (rng.next() < 0.3 ? 0 : 1 / 0.7)),
+			[B, N]
+		) as tf.Tensor2D;
+		const f = (k: tf.Tensor, u: tf.Tensor, b: tf.Tensor, xx: tf.Tensor) =>
+			tf.sum(
+				tf.mul(
+					naive(xx as tf.Tensor3D, k as tf.Tensor2D, u as tf.Tensor2D, b as tf.Tensor1D, keep, rmask),
+					upstream
+				)
+			);
+		const ref = tf.grads(f)([p.kernel, p.recurrentKernel, p.bias, x]);
+		const refOut = naive(x, p.kernel, p.recurrentKernel, p.bias, keep, rmask);
+
+		const before = tf.memory().numTensors;
+		const zeros = tf.zeros([B, N]) as tf.Tensor2D;
+		const fwd = lstmForward({ x }, p, zeros, zeros, { training: true, keep, recurrentMask: rmask });
+		expect(await maxAbs(fwd.outputs, refOut)).toBeLessThan(1e-5);
+		const g = lstmBackward(fwd.cache!, p, upstream);
+		expect(await relErr(g.kernel, ref[0])).toBeLessThan(1e-4);
+		expect(await relErr(g.recurrentKernel, ref[1])).toBeLessThan(1e-4);
+		expect(await relErr(g.bias, ref[2])).toBeLessThan(1e-4);
+		expect(await relErr(g.input!, ref[3])).toBeLessThan(1e-4);
+		for (const t of [fwd.outputs, fwd.h, fwd.c, g.kernel, g.recurrentKernel, g.bias, g.input!, zeros])
+			t.dispose();
+		expect(tf.memory().numTensors).toBe(before);
+	});
+});
