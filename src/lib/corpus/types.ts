@@ -1,3 +1,5 @@
+import type { CorpusSummary } from './summary';
+
 /**
  * The shapes a corpus takes once imported: what training, generation and the report share.
  */
@@ -45,6 +47,16 @@ export interface EncodeOptions {
 
 export const DEFAULT_ENCODE_OPTIONS: EncodeOptions = { keepKey: false, quantizeTuplets: false };
 
+/** A corpus as listed: everything but the songs and the report, so a list stays light. */
+export interface CorpusListItem {
+	id: string;
+	name: string;
+	createdAt: number;
+	hash: string;
+	options: EncodeOptions;
+	summary: CorpusSummary;
+}
+
 /** A corpus as stored in IndexedDB and handed to training. */
 export interface StoredCorpus {
 	id: string;
@@ -55,4 +67,6 @@ export interface StoredCorpus {
 	options: EncodeOptions;
 	songs: EncodedSong[];
 	report: FileReport[];
+	/** Counts, vocabulary, range, keys, meters, histogram (see summary.ts). */
+	summary: CorpusSummary;
 }

@@ -1,3 +1,21 @@
 /** Messages of the corpus domain. Request types start with 'corpus/'. */
-export type CorpusRequest = never;
-export type CorpusResponse = never;
+import type { CorpusListItem, EncodeOptions, FileReport } from '../../corpus/types';
+
+/** A file handed to the worker: a File/Blob from a drop or picker, or bytes fetched by the page. */
+export interface IngestFile {
+	/** Path as dropped (`folder/sub/a.krn`, `archive.zip`). */
+	path: string;
+	blob?: Blob;
+	bytes?: Uint8Array;
+}
+
+export type CorpusRequest =
+	/**
+	 * Reads, encodes and stores a corpus. Answers `corpus/progress` now and then, `corpus/ingested`, then
+	 * `done`; a `cancel` stops it and nothing is saved.
+	 */
+	{ type: 'corpus/ingest'; id: string; name: string; files: IngestFile[]; options: EncodeOptions };
+
+export type CorpusResponse =
+	| { type: 'corpus/progress'; id: string; done: number; total: number; path: string }
+	| { type: 'corpus/ingested'; id: string; corpus: CorpusListItem; report: FileReport[] };

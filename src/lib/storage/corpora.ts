@@ -1,0 +1,84 @@
+/**
+ * Imported corpora in IndexedDB. Each corpus is one full record (id = its id: songs, report, summary),
+ * which training and generation read with `db().get('corpora', id)`, plus a light list record
+ * (id = `meta:` + its id, no songs) so that listing corpora never loads every song of every corpus.
+ */
+import { db, isQuotaError, QuotaError } from './db';
+import type { CorpusListItem, StoredCorpus } from '../corpus/types';
+
+const META = 'meta:';
+
+type Row = { id: string; name: string; createdAt: number } & Record<string, unknown>;
+
+/** A fresh corpus id. */
+export function newCorpusId(): string {
+	return `corpus-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function listItem(c: StoredCorpus | CorpusListItem): CorpusListItem {
+	return {
+		id: c.id,
+		name: c.name,
+		createdAt: c.createdAt,
+		hash: c.hash,
+		options: c.options,
+		summary: c.summary
+	};
+}
+
+/** Saves a corpus and its list record in one transaction. Throws QuotaError when storage is full. */
+export async function saveCorpus(corpus: StoredCorpus): Promise<void> {
+	const d = await db();
+	try {
+		const tx = d.transaction('corpora', 'readwrite');
+		await Promise.all([
+			tx.store.put(corpus as unknown as Row),
+			tx.store.put({ ...listItem(corpus), id: META + corpus.id, corpusId: corpus.id } as unknown as Row),
+			tx.done
+		]);
+	} catch (e) {
+		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause))
+			throw new QuotaError(`the corpus “${corpus.name}”`, e);
+		throw e;
+	}
+}
+
+/** Every corpus, newest first, without songs or report. */
+export async function listCorpora(): Promise<CorpusListItem[]> {
+	const rows = (await (
+		await db()
+	).getAll('corpora', IDBKeyRange.bound(META, META + '\uffff'))) as unknown as (CorpusListItem & {
+		corpusId: string;
+	})[];
+	return rows.map((r) => ({ ...listItem(r), id: r.corpusId })).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** One corpus with its songs and report, or undefined. */
+export async function getCorpus(id: string): Promise<StoredCorpus | undefined> {
+	if (id.startsWith(META)) return undefined;
+	return (await (await db()).get('corpora', id)) as unknown as StoredCorpus | undefined;
+}
+
+/** Renames a corpus (both records). Returns false when it does not exist. */
+export async function renameCorpus(id: string, name: string): Promise<boolean> {
+	const d = await db();
+	const tx = d.transaction('corpora', 'readwrite');
+	const [full, meta] = await Promise.all([tx.store.get(id), tx.store.get(META + id)]);
+	if (!full) {
+		await tx.done;
+		return false;
+	}
+	await Promise.all([
+		tx.store.put({ ...full, name }),
+		meta ? tx.store.put({ ...meta, name }) : Promise.resolve(),
+		tx.done
+	]);
+	return true;
+}
+
+/** Deletes a corpus (both records). */
+export async function deleteCorpus(id: string): Promise<void> {
+	const d = await db();
+	const tx = d.transaction('corpora', 'readwrite');
+	await Promise.all([tx.store.delete(id), tx.store.delete(META + id), tx.done]);
+}

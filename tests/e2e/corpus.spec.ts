@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, readdirSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { test, expect, axe } from './fixtures';
+import { hasShared, repoRoot, shared } from '../shared';
+
+/** Source of real songs: ../shared when present, else the demo corpus the app ships. */
+function songSource(): { dir: string; files: string[] } {
+	if (hasShared()) {
+		const dir = shared('corpus/essen/deutschl/kinder');
+		return { dir, files: readdirSync(dir).sort().slice(0, 25) };
+	}
+	const dir = join(repoRoot, 'static/demo/deutschl/kinder');
+	return { dir, files: readdirSync(dir).sort() };
+}
+
+test('drops a folder and a zip, sees the summary and report, and finds both after a reload', async ({
+	page,
+	watch
+}) => {
+	const { dir, files } = songSource();
+	const krn = files.filter((f) => f.endsWith('.krn'));
+	// A folder with real songs, a non-kern file and a binary file renamed .krn.
+	const tmp = mkdtempSync(join(tmpdir(), 'corpus-e2e-'));
+	const folder = join(tmp, 'kinderlieder');
+	mkdirSync(folder);
+	for (const f of files) copyFileSync(join(dir, f), join(folder, f));
+	const binary = new Uint8Array(256).map((_, i) => i);
+	const { writeFileSync } = await import('node:fs');
+	writeFileSync(join(folder, 'picture.krn'), binary);
+
+	await page.goto('/');
+	const stage = page.locator('#corpus');
+	await stage.getByTestId('pick-folder').setInputFiles(folder);
+	const summary = stage.getByRole('region', { name: /Summary of “kinderlieder”/ });
+	await expect(summary).toBeVisible();
+	const songs = Number(await summary.getByTestId('summary-songs').textContent());
+	expect(songs).toBeGreaterThan(0);
+	expect(songs).toBeLessThanOrEqual(krn.length);
+	// Every file is in the report; the binary one is unreadable with a reason.
+	await stage.getByLabel('Show').selectOption('unreadable');
+	await expect(stage.getByText(/picture\.krn/)).toBeVisible();
+	await expect(stage.getByText(/binary file/)).toBeVisible();
+	await stage.getByLabel('Show').selectOption('all');
+	await expect(stage.getByText(`all files (${files.length + 1})`)).toBeAttached();
+
+	// A zip built from the same songs.
+	const entries: Record<string, Uint8Array> = {};
+	for (const f of krn.slice(0, 10)) entries[`zipped/${f}`] = new Uint8Array(readFileSync(join(dir, f)));
+	const zip = zipSync(entries);
+	await stage.getByTestId('pick-files').setInputFiles({
+		name: 'songs.zip',
+		mimeType: 'application/zip',
+		buffer: Buffer.from(zip)
+	});
+	await expect(stage.getByRole('region', { name: /Summary of “songs”/ })).toBeVisible();
+	await expect(stage.getByRole('img', { name: 'Pitch histogram' })).toBeVisible();
+	expect(await axe(page)).toEqual([]);
+
+	await page.reload();
+	const stored = page.locator('#corpus').getByTestId('stored-corpus');
+	await expect(stored).toHaveCount(2);
+	await expect(stored.filter({ hasText: 'kinderlieder' })).toBeVisible();
+	await expect(stored.filter({ hasText: 'songs' })).toHaveCount(2);
+	// The newest is in use and its summary is shown again.
+	await expect(page.locator('#corpus').getByRole('region', { name: /Summary of “songs”/ })).toBeVisible();
+
+	// Rename, then delete one; both survive a reload.
+	await page.getByRole('button', { name: 'Rename “kinderlieder”' }).click();
+	await page.getByLabel('New name').fill('Kinder');
+	await page.getByRole('button', { name: 'Save' }).click();
+	await page.getByRole('button', { name: 'Delete “songs”' }).click();
+	await page.getByRole('button', { name: 'Really delete “songs”' }).click();
+	await page.reload();
+	await expect(page.locator('#corpus').getByTestId('stored-corpus')).toHaveCount(1);
+	await expect(page.locator('#corpus').getByTestId('stored-corpus')).toContainText('Kinder');
+	rmSync(tmp, { recursive: true, force: true });
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+test('loads the demo corpus from the app itself', async ({ page, watch }) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Load demo corpus' }).click();
+	const summary = page.getByRole('region', { name: /Summary of “Essen sample/ });
+	await expect(summary).toBeVisible();
+	const index = JSON.parse(readFileSync(join(repoRoot, 'static/demo/index.json'), 'utf8'));
+	await expect(summary.getByTestId('summary-songs')).toHaveText(String(index.files.length));
+	expect(watch.foreignRequests).toEqual([]);
+});
