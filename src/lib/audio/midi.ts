@@ -3,10 +3,14 @@
  * rest begins and where the melody ends, so `r _ r _` and a trailing rest survive a round trip (plain
  * gaps alone cannot say that); files without them (from elsewhere) read with one rest per gap.
  */
-import { Midi } from '@tonejs/midi';
+import * as tonejsMidi from '@tonejs/midi';
 import { DEFAULT_METER, parseMeter, type Meter } from '../generate/meter';
 import { fromEvents, toEvents } from './notes';
 import { transposeSymbols } from './key';
+
+// The package's ESM build has named exports; Node's ESM loader sees only its CommonJS default.
+const Midi: typeof tonejsMidi.Midi =
+	tonejsMidi.Midi ?? (tonejsMidi as unknown as { default: typeof tonejsMidi }).default.Midi;
 
 export const DEFAULT_BPM = 100;
 const REST_MARKER = 'rest';

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, axe } from './fixtures';
+import { hasShared, shared } from '../shared';
+import { importKeras } from '../../src/lib/keras/import';
+import { fromMidi } from '../../src/lib/audio/midi';
+
+/** Stores the reference Keras model in the app's IndexedDB, as a trained or imported model would be. */
+async function storeReferenceModel(page: import('@playwright/test').Page) {
+	const dir = shared('fixtures', 'seed-keras');
+	const { weights } = importKeras(
+		readFileSync(`${dir}/model.h5`),
+		readFileSync(`${dir}/mapping.json`, 'utf8')
+	);
+	// Wait until the app has created its database and stores.
+	// (Opening it before the app would create it empty, so first wait until it exists.)
+	await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name === 'folk-studio'));
+	await page.waitForFunction(
+		() =>
+			new Promise<boolean>((resolve) => {
+				const open = indexedDB.open('folk-studio');
+				open.onsuccess = () => {
+					const ready = open.result.objectStoreNames.contains('models');
+					open.result.close();
+					resolve(ready);
+				};
+				open.onerror = () => resolve(false);
+			})
+	);
+	const plain = {
+		vocabulary: weights.vocabulary,
+		layers: weights.layers.map((l) => ({
+			inputSize: l.inputSize,
+			units: l.units,
+			kernel: Array.from(l.kernel),
+			recurrentKernel: Array.from(l.recurrentKernel),
+			bias: Array.from(l.bias)
+		})),
+		denseKernel: Array.from(weights.denseKernel),
+		denseBias: Array.from(weights.denseBias)
+	};
+	await page.evaluate(async (w) => {
+		const f = (a: number[]) => Float32Array.from(a);
+		const record = {
+			id: 'e2e-reference',
+			name: 'Reference model (e2e)',
+			createdAt: Date.now(),
+			reference: true,
+			weights: {
+				vocabulary: w.vocabulary,
+				layers: w.layers.map((l) => ({
+					...l,
+					kernel: f(l.kernel),
+					recurrentKernel: f(l.recurrentKernel),
+					bias: f(l.bias)
+				})),
+				denseKernel: f(w.denseKernel),
+				denseBias: f(w.denseBias)
+			}
+		};
+		await new Promise<void>((resolve, reject) => {
+			const open = indexedDB.open('folk-studio');
+			open.onsuccess = () => {
+				try {
+					const tx = open.result.transaction('models', 'readwrite');
+					tx.objectStore('models').put(record);
+					tx.oncomplete = () => {
+						open.result.close();
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				} catch (e) {
+					reject(e);
+				}
+			};
+			open.onblocked = () => reject(new Error('blocked'));
+			open.onerror = () => reject(open.error);
+		});
+	}, plain);
+}
+
+test('enter a seed on the keyboard, generate, see it, play it, export MIDI that reads back the same', async ({
+	page,
+	watch
+}) => {
+	test.skip(!hasShared(), '../shared (reference model) is not available');
+	await page.goto('/');
+	await expect(page.getByRole('heading', { name: /Generate/ })).toBeVisible();
+	await expect(page.getByText('Pick a model')).toHaveCount(0);
+	await storeReferenceModel(page);
+	await page.reload();
+
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('e2e-reference');
+	await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
+
+	// Seed on the computer keyboard: quarter G4 G4, eighth F4 E4, a rest; then undo the rest.
+	const keyboard = stage.getByTestId('seed-keyboard');
+	await keyboard.click({ position: { x: 5, y: 5 } });
+	await page.keyboard.press('4');
+	await page.keyboard.press('g');
+	await page.keyboard.press('g');
+	await page.keyboard.press('2');
+	await page.keyboard.press('f');
+	await page.keyboard.press('d');
+	await page.keyboard.press('r');
+	await page.keyboard.press('Backspace');
+	const seed = '67 _ _ _ 67 _ _ _ 65 _ 64 _';
+	await expect(stage.getByTestId('played-seed')).toHaveText(seed);
+
+	await stage.getByLabel('Random seed').fill('42');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	const roll = stage.getByTestId('piano-roll');
+	await expect(roll).toBeVisible();
+	const symbolsText = (await stage.getByTestId('melody-symbols').textContent())!.trim();
+	expect(symbolsText.startsWith(seed)).toBe(true);
+	const shown = symbolsText.split(' ');
+	expect(shown.length).toBeGreaterThan(seed.split(' ').length);
+	const notes = roll.locator('rect.note');
+	expect(await notes.count()).toBeGreaterThan(4);
+	await expect(roll.locator('rect.note.seed')).toHaveCount(4);
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+
+	// Hover names a note; playing moves the playhead.
+	await notes.nth(0).hover();
+	await expect(stage.locator('output.hover')).toContainText('G4 (67), quarter, bar 1, seed');
+	await stage.getByRole('button', { name: 'Play', exact: true }).click();
+	const playhead = roll.getByTestId('playhead');
+	await expect(playhead).toBeAttached();
+	const x0 = Number(await playhead.getAttribute('x1'));
+	await expect
+		.poll(async () => Number(await playhead.getAttribute('x1')), { timeout: 10_000 })
+		.toBeGreaterThan(x0 + 5);
+	await stage.getByRole('button', { name: 'Stop' }).click();
+	await expect(playhead).toHaveCount(0);
+
+	// Export MIDI: the file reads back to the symbols shown.
+	const [dl] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: 'Download MIDI' }).click()
+	]);
+	const bytes = readFileSync((await dl.path())!);
+	expect(fromMidi(bytes).symbols).toEqual(shown);
+
+	// Keep it; it shows in the history.
+	await stage.getByRole('button', { name: 'Keep' }).click();
+	await expect(stage.getByRole('list', { name: 'Kept melodies' }).getByRole('listitem')).toHaveCount(1);
+
+	expect(await axe(page)).toEqual([]);
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+test('a typed seed is checked against the model’s vocabulary', async ({ page }) => {
+	test.skip(!hasShared(), '../shared (reference model) is not available');
+	await page.goto('/');
+	await storeReferenceModel(page);
+	await page.reload();
+	const stage = page.locator('#generate');
+	await stage.getByLabel('Type it').check();
+	await stage.getByLabel(/Seed in the notation/).fill('67 _ 90 _');
+	await expect(
+		stage.getByText(/90 \(F#6\) is outside what this model knows.*nearest it knows: 81 \(A5\)/)
+	).toBeVisible();
+	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeDisabled();
+	await stage.getByLabel(/Seed in the notation/).fill('67 _ 65 64');
+	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeEnabled();
+});
