@@ -23,12 +23,50 @@ const PRECACHED = new Set(PRECACHE);
 /** Messages the page may send. */
 export type ServiceWorkerMessage = { type: 'skip-waiting' } | { type: 'version' };
 
-sw.addEventListener('install', (event) => {
+/** Hashed build output never changes under its name, so it is always served from the cache. */
+const IMMUTABLE = `${base}/_app/immutable/`;
+
+/**
+ * Relative file references in a built script: imports between chunks and `new URL('x.wasm', import.meta.url)`.
+ * SvelteKit's `build` list leaves out what only a worker imports (its chunks, TensorFlow.js's `.wasm`).
+ */
+const REFERENCE = /["'`]((?:\.{1,2}\/)*(?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|wasm|css|json))["'`]/g;
+
+/** Caches the build, then follows every built script's references to what the build list missed. */
+async function precache(): Promise<void> {
+	const cache = await caches.open(CACHE);
 	// `reload` skips the HTTP cache, so a new version never stores an older file.
-	event.waitUntil(
-		caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((u) => new Request(u, { cache: 'reload' }))))
-	);
-});
+	await cache.addAll(PRECACHE.map((u) => new Request(u, { cache: 'reload' })));
+	const seen = new Set(PRECACHE);
+	let scripts = PRECACHE.filter((u) => u.startsWith(IMMUTABLE) && u.endsWith('.js'));
+	while (scripts.length) {
+		const found: string[] = [];
+		for (const script of scripts) {
+			const text = await (await cache.match(script))!.text();
+			for (const [, ref] of text.matchAll(REFERENCE)) {
+				// Bundlers write paths (`./chunks/a.js`, `assets/b.wasm`); a bare `model.json` is just a string.
+				if (!ref.includes('/')) continue;
+				const path = new URL(ref, new URL(script, sw.location.href)).pathname;
+				if (path.startsWith(IMMUTABLE) && !seen.has(path)) {
+					seen.add(path);
+					found.push(path);
+				}
+			}
+		}
+		const fetched = await Promise.all(
+			found.map(async (path) => {
+				const response = await fetch(path, { cache: 'reload' });
+				// Not every string that looks like a file name is one; only real files are kept.
+				if (!response.ok) return null;
+				await cache.put(path, response);
+				return path;
+			})
+		);
+		scripts = fetched.filter((p): p is string => p !== null && p.endsWith('.js'));
+	}
+}
+
+sw.addEventListener('install', (event) => event.waitUntil(precache()));
 
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
@@ -53,13 +91,14 @@ sw.addEventListener('fetch', (event) => {
 	if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers.has('range')) return;
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin || !url.pathname.startsWith(SHELL)) return;
-	if (request.method === 'HEAD' && !PRECACHED.has(url.pathname)) return;
+	if (request.method === 'HEAD' && !PRECACHED.has(url.pathname) && !url.pathname.startsWith(IMMUTABLE))
+		return;
 	event.respondWith(respond(request, url));
 });
 
 async function respond(request: Request, url: URL): Promise<Response> {
 	const cache = await caches.open(CACHE);
-	if (PRECACHED.has(url.pathname)) {
+	if (PRECACHED.has(url.pathname) || url.pathname.startsWith(IMMUTABLE)) {
 		const hit = await cache.match(url.pathname);
 		// A HEAD request (does the default model exist?) gets the cached headers without the body.
 		if (hit && request.method === 'HEAD')

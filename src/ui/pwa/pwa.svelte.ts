@@ -14,6 +14,8 @@ export const pwa = $state({
 	updatedElsewhere: false,
 	/** The user asked to update and the page is reloading. */
 	reloading: false,
+	/** Another open tab of the app is training, so the update waits for it. */
+	otherTabTraining: false,
 	/** `navigator.onLine`. */
 	online: true,
 	/** Why offline use is unavailable (a sentence), or null when the service worker runs or is still starting. */
@@ -84,15 +86,45 @@ async function register(): Promise<void> {
 	}, UPDATE_CHECK_MS);
 }
 
+/** Tabs of the app ask each other whether one is training before any of them switches versions. */
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('folk-studio-pwa');
+if (channel)
+	channel.onmessage = (e: MessageEvent<{ type: string }>) => {
+		if (e.data?.type === 'training?' && app.training) channel.postMessage({ type: 'training!' });
+	};
+
+/** Whether another open tab of the app answers that it is training (it answers within milliseconds). */
+function anotherTabTraining(): Promise<boolean> {
+	if (!channel) return Promise.resolve(false);
+	return new Promise((resolve) => {
+		const listener = (e: MessageEvent<{ type: string }>) => {
+			if (e.data?.type !== 'training!') return;
+			channel.removeEventListener('message', listener);
+			resolve(true);
+		};
+		channel.addEventListener('message', listener);
+		channel.postMessage({ type: 'training?' });
+		setTimeout(() => {
+			channel.removeEventListener('message', listener);
+			resolve(false);
+		}, 300);
+	});
+}
+
 /** True when the page may switch versions now. */
 export function canUpdate(): boolean {
 	return !app.training && !pwa.reloading;
 }
 
-/** Switches to the waiting version and reloads; refused while a training runs. */
-export function applyUpdate(): void {
+/** Switches to the waiting version and reloads; refused while a training runs here or in another tab. */
+export async function applyUpdate(): Promise<void> {
 	if (!canUpdate()) return;
 	pwa.reloading = true;
+	pwa.otherTabTraining = await anotherTabTraining();
+	if (pwa.otherTabTraining || app.training) {
+		pwa.reloading = false;
+		return;
+	}
 	if (pwa.updateReady && waiting) {
 		asked = true;
 		waiting.postMessage({ type: 'skip-waiting' });
