@@ -20,19 +20,6 @@ let utf8: TextDecoder | null = null;
 /** Decodes bytes as UTF-8 when they are valid UTF-8 (a BOM is dropped), else as CP437. */
 export function decodeBytes(bytes: Uint8Array): DecodedText {
 	utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-	let ascii = true;
-	for (let i = 0; i < bytes.length; i++)
-		if (bytes[i] >= 0x80) {
-			ascii = false;
-			break;
-		}
-	if (ascii) {
-		let text = '';
-		// Chunked to stay under the argument limit of fromCharCode.
-		for (let i = 0; i < bytes.length; i += 8192)
-			text += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 8192)));
-		return { text, encoding: 'utf-8' };
-	}
 	try {
 		return { text: utf8.decode(bytes), encoding: 'utf-8' };
 	} catch {

@@ -6,7 +6,7 @@
  * gives a reason and, where it applies, the line.
  */
 import { decodeBytes, looksBinary } from './decode';
-import { parseKernToken, type KernEvent } from './token';
+import { parseKernToken, type KernEvent, type ParsedToken } from './token';
 
 export type { KernEvent } from './token';
 
@@ -114,7 +114,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 		({ text, encoding } = decodeBytes(input));
 	}
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	const lines = text.split(/\r\n|\n|\r/);
+	const lines = text.indexOf('\r') < 0 ? text.split('\n') : text.split(/\r\n|\n|\r/);
 
 	const refs: Record<string, string> = {};
 	let spines: Spine[] | null = null;
@@ -149,7 +149,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 			continue;
 		}
 		if (ended) continue;
-		const tokens = line.split('\t');
+		const tokens = line.indexOf('\t') < 0 ? [line] : line.split('\t');
 		if (spines === null) {
 			if (!tokens.every((t) => t.startsWith('**'))) {
 				if (pieces > 0) continue;
@@ -228,48 +228,13 @@ function read(input: Uint8Array | string, path: string): KernResult {
 		if (melodyIndex < 0) continue;
 		const tok = tokens[melodyIndex];
 		if (tok === '.' || tok === '') continue;
-		const parts = tok.includes(' ') ? tok.split(' ').filter((p) => p.length > 0) : [tok];
-		if (parts.length > 1) chords++;
-		let chosen: KernEvent | null = null;
-		let chordDuration: { ql: number; tuplet: boolean } | null = null;
-		let graceOnly = true;
-		for (const p of parts) {
-			const r = parseKernToken(p);
-			if (r.type === 'grace') continue;
-			graceOnly = false;
-			if (r.type === 'error')
-				return { ok: false, status: 'unreadable', reason: `Line ${lineNo}: ${r.message}.`, line: lineNo };
-			if (r.hasDuration && !chordDuration) chordDuration = { ql: r.quarterLength, tuplet: r.tuplet };
-			const ev: KernEvent = {
-				kind: r.kind,
-				quarterLength: r.hasDuration ? r.quarterLength : NaN,
-				tuplet: r.tuplet,
-				line: lineNo,
-				token: tok
-			};
-			if (r.midi !== undefined) ev.midi = r.midi;
-			if (r.tie) ev.tie = r.tie;
-			if (r.fermata) ev.fermata = true;
-			if (!chosen || (ev.kind === 'note' && (chosen.kind === 'rest' || (ev.midi ?? 0) > (chosen.midi ?? 0))))
-				chosen = ev;
+		const ev = dataToken(tok, lineNo);
+		if (ev === GRACE) graceNotes++;
+		else if (typeof ev === 'string') return { ok: false, status: 'unreadable', reason: ev, line: lineNo };
+		else if (ev !== null) {
+			if (ev.chord) chords++;
+			events.push(ev.event);
 		}
-		if (graceOnly) {
-			graceNotes++;
-			continue;
-		}
-		if (!chosen) continue;
-		if (Number.isNaN(chosen.quarterLength)) {
-			if (!chordDuration)
-				return {
-					ok: false,
-					status: 'unreadable',
-					reason: `Line ${lineNo}: "${tok}" has no duration.`,
-					line: lineNo
-				};
-			chosen.quarterLength = chordDuration.ql;
-			chosen.tuplet = chordDuration.tuplet;
-		}
-		events.push(chosen);
 	}
 
 	if (spines === null && pieces === 0)
@@ -305,6 +270,57 @@ function read(input: Uint8Array | string, path: string): KernResult {
 	if (keyDesignation) song.keyDesignation = keyDesignation;
 	if (fifth && typeof fifth !== 'string') song.music21Key = fifth;
 	return { ok: true, song };
+}
+
+const GRACE = 'grace' as const;
+
+/** Builds an event with a stable shape (every field present) so the engine keeps one object layout. */
+function makeEvent(r: Extract<ParsedToken, { type: 'event' }>, line: number, token: string): KernEvent {
+	const ev: KernEvent = { kind: r.kind, quarterLength: r.quarterLength, tuplet: r.tuplet, line, token };
+	if (r.midi !== undefined) ev.midi = r.midi;
+	if (r.tie) ev.tie = r.tie;
+	if (r.fermata) ev.fermata = true;
+	return ev;
+}
+
+/**
+ * One data token of the melody spine: its event (the highest note of a chord), `GRACE` for a grace note,
+ * null for nothing, or an error sentence.
+ */
+function dataToken(
+	tok: string,
+	lineNo: number
+): { event: KernEvent; chord: boolean } | typeof GRACE | string | null {
+	if (tok.indexOf(' ') < 0) {
+		const r = parseKernToken(tok);
+		if (r.type === 'grace') return GRACE;
+		if (r.type === 'error') return `Line ${lineNo}: ${r.message}.`;
+		if (!r.hasDuration) return `Line ${lineNo}: "${tok}" has no duration.`;
+		return { event: makeEvent(r, lineNo, tok), chord: false };
+	}
+	const parts = tok.split(' ').filter((p) => p.length > 0);
+	let chosen: KernEvent | null = null;
+	let chordDuration: { ql: number; tuplet: boolean } | null = null;
+	let graceOnly = true;
+	for (const p of parts) {
+		const r = parseKernToken(p);
+		if (r.type === 'grace') continue;
+		graceOnly = false;
+		if (r.type === 'error') return `Line ${lineNo}: ${r.message}.`;
+		if (r.hasDuration && !chordDuration) chordDuration = { ql: r.quarterLength, tuplet: r.tuplet };
+		const ev = makeEvent(r, lineNo, tok);
+		if (!r.hasDuration) ev.quarterLength = NaN;
+		if (!chosen || (ev.kind === 'note' && (chosen.kind === 'rest' || (ev.midi ?? 0) > (chosen.midi ?? 0))))
+			chosen = ev;
+	}
+	if (graceOnly) return GRACE;
+	if (!chosen) return null;
+	if (Number.isNaN(chosen.quarterLength)) {
+		if (!chordDuration) return `Line ${lineNo}: "${tok}" has no duration.`;
+		chosen.quarterLength = chordDuration.ql;
+		chosen.tuplet = chordDuration.tuplet;
+	}
+	return { event: chosen, chord: parts.length > 1 };
 }
 
 /** Index of the spine that carries the melody: the primary layer of the melody track. */

@@ -48,70 +48,169 @@ function dotted(base: number, dots: number): number {
 	return dots === 0 ? base : base * (2 - Math.pow(2, -dots));
 }
 
-function countChar(s: string, c: string): number {
-	let n = 0;
-	for (let i = 0; i < s.length; i++) if (s[i] === c) n++;
-	return n;
+/**
+ * The common shape of a token (`{[8.cc#L`, `4r}`): prefix marks, number, dots, pitch or rest, accidental,
+ * suffix marks. Matched by one regular expression, which the engine runs natively even before the JIT
+ * warms up; anything else goes through the general scanner, which gives the same result.
+ */
+const COMMON = /^([{(&[]*)(\d+)(\.*)([a-gA-G]+|r+)(#+|-+|n)?([\])}_;LJkK'"`~^/\\<>yYxX:|]*)$/;
+
+/** Reads one sub-token (a chord's members are read one by one). Hot path: two passes at most. */
+export function parseKernToken(tok: string): ParsedToken {
+	const m = COMMON.exec(tok);
+	if (m !== null) {
+		const marks = m[1] + m[6];
+		const pitch = m[4];
+		const num = Number(m[2]);
+		const dots = m[3].length;
+		let quarterLength: number;
+		let tuplet = false;
+		if (num === 0) quarterLength = dotted(m[2].length === 1 ? 8 : m[2].length === 2 ? 16 : 32, dots);
+		else if (isPowerOfTwo(num)) quarterLength = dotted(4 / num, dots);
+		else {
+			quarterLength = 4 / num;
+			tuplet = true;
+		}
+		const tie = marks.includes('[')
+			? 'start'
+			: marks.includes(']')
+				? 'stop'
+				: marks.includes('_')
+					? 'continue'
+					: undefined;
+		const fermata = marks.includes(';');
+		if (pitch.charCodeAt(0) === 114)
+			return {
+				type: 'event',
+				kind: 'rest',
+				midi: undefined,
+				quarterLength,
+				tuplet,
+				hasDuration: true,
+				tie,
+				fermata
+			};
+		const first = pitch.charCodeAt(0);
+		const lower = first >= 97;
+		const acc = m[5];
+		const alter = acc === undefined || acc === 'n' ? 0 : acc.charCodeAt(0) === 35 ? acc.length : -acc.length;
+		const midi =
+			((lower ? 3 + pitch.length : 4 - pitch.length) + 1) * 12 + STEP_PC[pitch[0].toLowerCase()] + alter;
+		return { type: 'event', kind: 'note', midi, quarterLength, tuplet, hasDuration: true, tie, fermata };
+	}
+	return scanToken(tok);
 }
 
-/** Reads one sub-token (a chord's members are read one by one). */
-export function parseKernToken(tok: string): ParsedToken {
-	if (tok.includes('q') || tok.includes('Q')) return { type: 'grace' };
+/** The general scanner: one pass over the characters, music21's rules. */
+function scanToken(tok: string): ParsedToken {
+	let rest = false;
+	let runStart = -1;
+	let runLen = 0;
+	let sharps = 0;
+	let flats = 0;
+	let sharpDone = false;
+	let flatDone = false;
+	let num = -1;
+	let numDigits = 0;
+	let denom = -1;
+	let dots = 0;
+	let open = false;
+	let close = false;
+	let under = false;
+	let fermata = false;
+	const n = tok.length;
+	let i = 0;
+	while (i < n) {
+		const c = tok.charCodeAt(i);
+		if (c === 113 /* q */ || c === 81 /* Q */) return { type: 'grace' };
+		if ((c >= 97 && c <= 103) || (c >= 65 && c <= 71)) {
+			if (runStart < 0) {
+				runStart = i;
+				while (i < n) {
+					const d = tok.charCodeAt(i);
+					if ((d >= 97 && d <= 103) || (d >= 65 && d <= 71)) i++;
+					else break;
+				}
+				runLen = i - runStart;
+				continue;
+			}
+		} else if (c === 35 /* # */) {
+			if (!sharpDone) {
+				while (i < n && tok.charCodeAt(i) === 35) {
+					sharps++;
+					i++;
+				}
+				sharpDone = true;
+				continue;
+			}
+		} else if (c === 45 /* - */) {
+			if (!flatDone) {
+				while (i < n && tok.charCodeAt(i) === 45) {
+					flats++;
+					i++;
+				}
+				flatDone = true;
+				continue;
+			}
+		} else if (c >= 48 && c <= 57) {
+			if (num < 0) {
+				let v = 0;
+				const s0 = i;
+				while (i < n && tok.charCodeAt(i) >= 48 && tok.charCodeAt(i) <= 57)
+					v = v * 10 + tok.charCodeAt(i++) - 48;
+				num = v;
+				numDigits = i - s0;
+				if (
+					i + 1 < n &&
+					tok.charCodeAt(i) === 37 /* % */ &&
+					tok.charCodeAt(i + 1) >= 48 &&
+					tok.charCodeAt(i + 1) <= 57
+				) {
+					i++;
+					let w = 0;
+					while (i < n && tok.charCodeAt(i) >= 48 && tok.charCodeAt(i) <= 57)
+						w = w * 10 + tok.charCodeAt(i++) - 48;
+					denom = w;
+				}
+				continue;
+			}
+		} else if (c === 46 /* . */) dots++;
+		else if (c === 114 /* r */) rest = true;
+		else if (c === 91 /* [ */) open = true;
+		else if (c === 93 /* ] */) close = true;
+		else if (c === 95 /* _ */) under = true;
+		else if (c === 59 /* ; */) fermata = true;
+		i++;
+	}
 	let kind: 'note' | 'rest';
 	let midi: number | undefined;
-	if (tok.includes('r')) {
-		kind = 'rest';
-	} else {
-		const m = /[a-gA-G]+/.exec(tok);
-		if (!m) return { type: 'error', message: `"${tok}" is neither a note nor a rest` };
-		const run = m[0];
-		const step = run[0].toLowerCase();
-		const octave = step === run[0] ? 3 + run.length : 4 - run.length;
-		let alter = 0;
-		const sharp = /#+/.exec(tok);
-		if (sharp) alter = sharp[0].length;
-		else {
-			const flat = /-+/.exec(tok);
-			if (flat) alter = -flat[0].length;
-		}
+	if (rest) kind = 'rest';
+	else if (runStart >= 0) {
+		const first = tok.charCodeAt(runStart);
+		const lower = first >= 97;
+		const step = String.fromCharCode(lower ? first : first + 32);
+		const octave = lower ? 3 + runLen : 4 - runLen;
+		const alter = sharps > 0 ? sharps : -flats;
 		kind = 'note';
 		midi = (octave + 1) * 12 + STEP_PC[step] + alter;
-	}
-	const dots = countChar(tok, '.');
+	} else return { type: 'error', message: `"${tok}" is neither a note nor a rest` };
 	let quarterLength = 0;
 	let tuplet = false;
 	let hasDuration = true;
-	const rational = /(\d+)%(\d+)/.exec(tok);
-	if (rational) {
-		const a = Number(rational[1]);
-		const b = Number(rational[2]);
-		if (a === 0) return { type: 'error', message: `"${tok}" has a rational duration with a zero numerator` };
-		quarterLength = dotted((4 * b) / a, dots);
-		tuplet = !Number.isInteger(Math.log2(a / b));
-	} else {
-		const num = /\d+/.exec(tok);
-		if (!num) hasDuration = false;
-		else {
-			const digits = num[0];
-			const n = Number(digits);
-			if (n === 0) {
-				// 0 breve, 00 longa, 000 maxima.
-				const base = digits.length === 1 ? 8 : digits.length === 2 ? 16 : 32;
-				quarterLength = dotted(base, dots);
-			} else if (isPowerOfTwo(n)) {
-				quarterLength = dotted(4 / n, dots);
-			} else {
-				quarterLength = 4 / n;
-				tuplet = true;
-			}
-		}
+	if (denom >= 0) {
+		if (num === 0)
+			return { type: 'error', message: `"${tok}" has a rational duration with a zero numerator` };
+		quarterLength = dotted((4 * denom) / num, dots);
+		tuplet = !Number.isInteger(Math.log2(num / denom));
+	} else if (num < 0) hasDuration = false;
+	else if (num === 0) {
+		// 0 breve, 00 longa, 000 maxima.
+		quarterLength = dotted(numDigits === 1 ? 8 : numDigits === 2 ? 16 : 32, dots);
+	} else if (isPowerOfTwo(num)) quarterLength = dotted(4 / num, dots);
+	else {
+		quarterLength = 4 / num;
+		tuplet = true;
 	}
-	const tie = tok.includes('[')
-		? 'start'
-		: tok.includes(']')
-			? 'stop'
-			: tok.includes('_')
-				? 'continue'
-				: undefined;
-	return { type: 'event', kind, midi, quarterLength, tuplet, hasDuration, tie, fermata: tok.includes(';') };
+	const tie = open ? 'start' : close ? 'stop' : under ? 'continue' : undefined;
+	return { type: 'event', kind, midi, quarterLength, tuplet, hasDuration, tie, fermata };
 }
