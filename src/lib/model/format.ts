@@ -289,7 +289,7 @@ export function packModel(files: ModelFiles): Uint8Array {
 			[MODEL_FILES.weights]: files.weights,
 			[MODEL_FILES.metadata]: strToU8(JSON.stringify(files.metadata, null, 1))
 		},
-		{ level: 6 }
+		{ level: 0 }
 	);
 }
 

@@ -1,3 +1,55 @@
 /** Messages of the train domain. Request types start with 'train/'. */
-export type TrainRequest = never;
-export type TrainResponse = never;
+import type { TrainConfig } from '../../model/config';
+import type { BatchProgress, EpochRecord, RunStatus } from '../../model/trainer';
+import type { BackendName, BackendReport } from '../../model/backend';
+
+export type TrainRequest =
+	/**
+	 * Starts a run on a stored corpus. Answers `train/started`, then `train/progress` after every batch,
+	 * `train/epoch` and `train/checkpoint` after every epoch, `train/finished`, then `done`.
+	 */
+	| {
+			type: 'train/start';
+			id: string;
+			corpusId: string;
+			config: Partial<TrainConfig>;
+			/** Force a backend (else the best that passes its check). */
+			backend?: BackendName | null;
+			name?: string;
+	  }
+	/** Continues a stored run from its checkpoint; answers like `train/start`. */
+	| { type: 'train/resume'; id: string; runId: string; backend?: BackendName | null }
+	/** Pauses or stops the active run (posted, no answer of its own): its `train/start` request finishes. */
+	| { type: 'train/control'; id: string; action: 'pause' | 'stop' };
+
+export type TrainResponse =
+	| {
+			type: 'train/started';
+			id: string;
+			runId: string;
+			name: string;
+			backend: BackendName;
+			backends: BackendReport[];
+			config: TrainConfig;
+			batchesPerEpoch: number;
+			trainSongs: number;
+			valSongs: number;
+			vocabulary: number;
+			/** Epochs already done (a resumed run) and their records. */
+			history: EpochRecord[];
+			elapsedSeconds: number;
+	  }
+	| { type: 'train/progress'; id: string; progress: BatchProgress }
+	| { type: 'train/epoch'; id: string; record: EpochRecord; tensors: number }
+	| { type: 'train/checkpoint'; id: string; runId: string; epoch: number; batch: number }
+	/** Something the user should know that did not stop training (e.g. a checkpoint that did not fit). */
+	| { type: 'train/warning'; id: string; message: string }
+	| {
+			type: 'train/finished';
+			id: string;
+			runId: string;
+			status: RunStatus;
+			/** The model saved from this run (finished, early-stopped or stopped after at least one epoch). */
+			modelId?: string;
+			message?: string;
+	  };

@@ -1,0 +1,128 @@
+/**
+ * Training runs in IndexedDB: one checkpoint per run, overwritten after every epoch and on pause/stop.
+ * A light list record (id `meta:` + run id) lets the Train stage list runs without loading weights.
+ * A write that does not fit the quota fails as a whole, so the previous checkpoint stays intact.
+ */
+import { db, isQuotaError, QuotaError, storageEstimate } from './db';
+import type { Checkpoint, RunStatus } from '../model/trainer';
+
+const META = 'meta:';
+
+/** What the run list shows. */
+export interface RunListItem {
+	id: string;
+	name: string;
+	createdAt: number;
+	updatedAt: number;
+	status: RunStatus;
+	corpusId: string;
+	corpusName: string;
+	epoch: number;
+	epochs: number;
+	/** Batch reached inside the next epoch (0 at an epoch boundary). */
+	batch: number;
+	/** Last validation (else training) loss in nats, for the list. */
+	lastLoss: number | null;
+	modelId?: string;
+	message?: string;
+}
+
+/** A stored run: its list record plus the checkpoint. */
+export interface StoredRun extends RunListItem {
+	checkpoint: Checkpoint;
+}
+
+type Row = { id: string; name: string; createdAt: number } & Record<string, unknown>;
+
+/** A fresh run id. */
+export function newRunId(): string {
+	return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The list record of a checkpoint. */
+export function runItem(
+	id: string,
+	name: string,
+	createdAt: number,
+	checkpoint: Checkpoint,
+	extra: { modelId?: string } = {}
+): RunListItem {
+	const last = checkpoint.history[checkpoint.history.length - 1];
+	return {
+		id,
+		name,
+		createdAt,
+		updatedAt: Date.now(),
+		status: checkpoint.status,
+		corpusId: checkpoint.corpus.id,
+		corpusName: checkpoint.corpus.name,
+		epoch: checkpoint.epoch,
+		epochs: checkpoint.config.epochs,
+		batch: checkpoint.position?.batch ?? 0,
+		lastLoss: last ? (last.valLoss ?? last.trainLoss) : null,
+		...(extra.modelId ? { modelId: extra.modelId } : {}),
+		...(checkpoint.message ? { message: checkpoint.message } : {})
+	};
+}
+
+/** Writes a run's checkpoint and list record in one transaction; QuotaError leaves the previous one intact. */
+export async function saveCheckpoint(item: RunListItem, checkpoint: Checkpoint): Promise<void> {
+	const d = await db();
+	try {
+		const tx = d.transaction('checkpoints', 'readwrite');
+		await Promise.all([
+			tx.store.put({ ...item, checkpoint } as unknown as Row),
+			tx.store.put({ ...item, id: META + item.id, runId: item.id } as unknown as Row),
+			tx.done
+		]);
+	} catch (e) {
+		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause))
+			throw new QuotaError(`the checkpoint of “${item.name}” (the previous one is kept)`, e);
+		throw e;
+	}
+}
+
+/** Every run, newest first, without checkpoints. */
+export async function listRuns(): Promise<RunListItem[]> {
+	const rows = (await (
+		await db()
+	).getAll('checkpoints', IDBKeyRange.bound(META, META + '\uffff'))) as unknown as (RunListItem & {
+		runId: string;
+	})[];
+	return rows.map(({ runId, ...r }) => ({ ...r, id: runId })).sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+/** One run with its checkpoint, or undefined. */
+export async function getRun(id: string): Promise<StoredRun | undefined> {
+	if (id.startsWith(META)) return undefined;
+	return (await (await db()).get('checkpoints', id)) as unknown as StoredRun | undefined;
+}
+
+/** Deletes a run and its checkpoint. */
+export async function deleteRun(id: string): Promise<void> {
+	const d = await db();
+	const tx = d.transaction('checkpoints', 'readwrite');
+	await Promise.all([tx.store.delete(id), tx.store.delete(META + id), tx.done]);
+}
+
+/** Runs that can be resumed: not finished. */
+export function isUnfinished(r: RunListItem): boolean {
+	return r.status === 'running' || r.status === 'paused' || r.status === 'stopped' || r.status === 'failed';
+}
+
+/**
+ * Asks the browser to keep this site's data (not evicted under storage pressure); returns whether it is
+ * persisted, with usage and quota.
+ */
+export async function requestPersistence(): Promise<{ persisted: boolean; usage: number; quota: number }> {
+	const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
+	let persisted = false;
+	try {
+		persisted = (await storage?.persisted?.()) ?? false;
+		if (!persisted && storage?.persist) persisted = await storage.persist();
+	} catch {
+		persisted = false;
+	}
+	const e = await storageEstimate();
+	return { persisted: persisted || e.persisted, usage: e.usage, quota: e.quota };
+}

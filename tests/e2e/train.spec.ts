@@ -1,0 +1,179 @@
+/**
+ * Training in the browser: a small model trained in the worker for two epochs, the page reloaded in the
+ * middle, resumed from the run list, finished with a complete checkpoint — with no main-thread long task
+ * over 100 ms; and the WebGPU backend (the software adapter) giving the cpu backend's loss.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { test, expect, axe } from './fixtures';
+import { hasShared, shared } from '../shared';
+import { summarize } from '../../src/lib/corpus/summary';
+import type { FileReport } from '../../src/lib/corpus/types';
+
+/** A StoredCorpus of the first `count` erk songs of the reference encoding. */
+function corpus(count: number, id: string) {
+	const dir = shared('fixtures', 'music21-erk');
+	const songs = readdirSync(dir)
+		.filter((f) => f !== '7')
+		.sort((a, b) => Number(a) - Number(b))
+		.slice(0, count)
+		.map((f) => ({
+			path: `erk/${f}`,
+			transposition: 0,
+			symbols: readFileSync(`${dir}/${f}`, 'utf8').trim().split(/\s+/)
+		}));
+	const report: FileReport[] = songs.map((s) => ({ path: s.path, status: 'kept', steps: s.symbols.length }));
+	return {
+		id,
+		name: `erk ${count}`,
+		createdAt: Date.now(),
+		hash: `test-${id}`,
+		options: { keepKey: false, quantizeTuplets: false },
+		songs,
+		report,
+		summary: summarize(songs, report)
+	};
+}
+
+/** Puts the corpus (and its list record) straight into the app's IndexedDB, then reloads. */
+async function seedCorpus(page: Page, stored: ReturnType<typeof corpus>) {
+	await page.goto('/');
+	await page.evaluate(async (c) => {
+		const db: IDBDatabase = await new Promise((resolve, reject) => {
+			const r = indexedDB.open('folk-studio', 1);
+			r.onupgradeneeded = () => {
+				for (const s of ['corpora', 'models', 'checkpoints', 'melodies'])
+					if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s, { keyPath: 'id' });
+			};
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		await new Promise<void>((resolve, reject) => {
+			const tx = db.transaction('corpora', 'readwrite');
+			tx.objectStore('corpora').put(c);
+			const { songs: _s, report: _r, ...meta } = c;
+			tx.objectStore('corpora').put({ ...meta, id: `meta:${c.id}`, corpusId: c.id });
+			tx.oncomplete = () => resolve();
+			tx.onerror = () => reject(tx.error);
+		});
+		db.close();
+	}, stored);
+	await page.reload();
+}
+
+/** Reads a store of the app's database. */
+async function readAll(page: Page, store: string): Promise<Record<string, unknown>[]> {
+	return page.evaluate(async (name) => {
+		const db: IDBDatabase = await new Promise((resolve, reject) => {
+			const r = indexedDB.open('folk-studio');
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+			const q = db.transaction(name).objectStore(name).getAll();
+			q.onsuccess = () => resolve(q.result);
+			q.onerror = () => reject(q.error);
+		});
+		db.close();
+		return rows;
+	}, store);
+}
+
+async function fill(page: Page, settings: Record<string, string>) {
+	const form = page.getByRole('form', { name: 'Training settings' });
+	await form.getByRole('button', { name: 'Small (quick)' }).click();
+	for (const [label, value] of Object.entries(settings)) {
+		if (label === 'Backend' || label === 'Design')
+			await form.getByRole('combobox', { name: new RegExp(`^${label}`) }).selectOption(value);
+		else await form.getByLabel(label, { exact: true }).fill(value);
+	}
+}
+
+test.describe('training in the worker', () => {
+	test.skip(!hasShared(), 'needs ../shared (fixtures)');
+
+	test('two epochs, a reload in the middle, resume, complete checkpoint; no long task', async ({
+		page,
+		watch
+	}) => {
+		await page.addInitScript(() => {
+			const w = window as unknown as { __long: number[] };
+			w.__long = [];
+			new PerformanceObserver((list) => {
+				for (const e of list.getEntries()) if (e.duration > 100) w.__long.push(Math.round(e.duration));
+			}).observe({ type: 'longtask', buffered: false });
+		});
+		await seedCorpus(page, corpus(40, 'c-resume'));
+		const train = page.locator('#train');
+		await fill(page, {
+			Name: 'resume test',
+			Units: '64',
+			Epochs: '2',
+			'Sequence length': '32',
+			'Batch size': '8',
+			Backend: 'wasm'
+		});
+		expect(await axe(page)).toEqual([]);
+		await train.getByRole('button', { name: 'Start training' }).click();
+		await expect(train.getByTestId('backend')).toHaveText('wasm');
+		// Training proper starts once the worker reports its backend: long tasks count from here.
+		await page.evaluate(() => ((window as unknown as { __long: number[] }).__long = []));
+		// Epoch 1 done (its row in the history table), then the reload lands inside epoch 2.
+		await expect(train.locator('table.history tbody tr')).toHaveCount(1, { timeout: 60_000 });
+		const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+		expect(long, 'main-thread long tasks while training').toEqual([]);
+		await expect(train.getByTestId('epoch')).toHaveText(/2 \/ 2/);
+		await page.reload();
+
+		const runs = page.getByTestId('runs');
+		await expect(runs).toContainText('resume test');
+		await expect(runs).toContainText('epoch 1/2');
+		await runs.getByRole('button', { name: /Resume/ }).click();
+		await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({ timeout: 60_000 });
+
+		const checkpoints = (await readAll(page, 'checkpoints')).filter((r) => !String(r.id).startsWith('meta:'));
+		expect(checkpoints).toHaveLength(1);
+		const cp = checkpoints[0].checkpoint as {
+			epoch: number;
+			status: string;
+			history: { epoch: number; valLoss: number }[];
+		};
+		expect(cp.status).toBe('finished');
+		expect(cp.epoch).toBe(2);
+		expect(cp.history.map((h) => h.epoch)).toEqual([1, 2]);
+		expect(cp.history.every((h) => Number.isFinite(h.valLoss))).toBe(true);
+		const models = await readAll(page, 'models');
+		expect(models).toHaveLength(1);
+		await expect(page.getByTestId('models')).toContainText('resume test');
+		expect(watch.consoleErrors).toEqual([]);
+	});
+
+	test('webgpu (software adapter) in the worker gives the cpu loss on a tiny model', async ({ page }) => {
+		await seedCorpus(page, corpus(6, 'c-gpu'));
+		const losses: Record<string, number> = {};
+		for (const backend of ['cpu', 'webgpu']) {
+			await page.reload();
+			await fill(page, {
+				Name: backend,
+				Units: '64',
+				Epochs: '1',
+				'Sequence length': '16',
+				'Batch size': '4',
+				Dropout: '0',
+				Backend: backend
+			});
+			const train = page.locator('#train');
+			await train.getByRole('button', { name: 'Start training' }).click();
+			await expect(train.getByTestId('backend')).toHaveText(backend, { timeout: 60_000 });
+			await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({
+				timeout: 150_000
+			});
+			const runs = (await readAll(page, 'checkpoints')).filter((r) => r.name === backend && r.checkpoint);
+			const cp = runs[0].checkpoint as { history: { trainLoss: number; valLoss: number }[] };
+			losses[backend] = cp.history[0].valLoss;
+			losses[`${backend}-train`] = cp.history[0].trainLoss;
+		}
+		expect(Math.abs(losses.webgpu - losses.cpu) / losses.cpu).toBeLessThan(1e-3);
+		expect(Math.abs(losses['webgpu-train'] - losses['cpu-train']) / losses['cpu-train']).toBeLessThan(1e-3);
+	});
+});
