@@ -4,6 +4,6 @@
  */
 export { readKern, parseKeyDesignation } from './reader';
 export type { KernSong, KernResult, KernFailure, KeyDesignation } from './reader';
-export { parseKernToken } from './token';
+export { parseKernToken, scanKernToken } from './token';
 export type { KernEvent, ParsedToken } from './token';
 export { decodeBytes, looksBinary } from './decode';

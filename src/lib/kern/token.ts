@@ -98,11 +98,11 @@ export function parseKernToken(tok: string): ParsedToken {
 			((lower ? 3 + pitch.length : 4 - pitch.length) + 1) * 12 + STEP_PC[pitch[0].toLowerCase()] + alter;
 		return { type: 'event', kind: 'note', midi, quarterLength, tuplet, hasDuration: true, tie, fermata };
 	}
-	return scanToken(tok);
+	return scanKernToken(tok);
 }
 
-/** The general scanner: one pass over the characters, music21's rules. */
-function scanToken(tok: string): ParsedToken {
+/** The general scanner: one pass over the characters, music21's rules (exported to test the fast path). */
+export function scanKernToken(tok: string): ParsedToken {
 	let rest = false;
 	let runStart = -1;
 	let runLen = 0;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
 	readKern,
 	parseKernToken,
+	scanKernToken,
 	parseKeyDesignation,
 	decodeBytes,
 	looksBinary
@@ -205,6 +206,22 @@ describe.skipIf(!hasShared())('kern reader on every file of ../shared/corpus', (
 		}
 		// Every .krn file in the corpus is a Humdrum file with a melody.
 		expect(ok).toBe(files.filter((f) => f.endsWith('.krn') && !f.includes('test-rhythms')).length);
+	});
+
+	it('reads every data token of the corpus the same on the fast path and with the general scanner', () => {
+		const tokens = new Set<string>();
+		for (const f of allFiles(shared('corpus')).filter((p) => p.endsWith('.krn'))) {
+			for (const line of readFileSync(f, 'latin1').split(/\r?\n/)) {
+				if (/^[!*=]/.test(line) || line === '') continue;
+				for (const field of line.split('\t'))
+					for (const t of field.split(' ')) if (t && t !== '.') tokens.add(t);
+			}
+		}
+		expect(tokens.size).toBeGreaterThan(500);
+		const differ = [...tokens].filter(
+			(t) => JSON.stringify(parseKernToken(t)) !== JSON.stringify(scanKernToken(t))
+		);
+		expect(differ).toEqual([]);
 	});
 
 	it('reads the CP437 titles of Essen files that are not UTF-8', () => {
