@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliContext, type Command } from '../command';
 import { ingest, IngestError } from '../../lib/corpus/ingest';
@@ -8,7 +8,14 @@ import { dropFromPaths } from './ingest';
 import { removeDuplicates, scoreStepModel, type EvalResult } from '../../lib/eval';
 import { KneserNeyModel } from '../../lib/ngram';
 import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
-import type { StepModel } from '../../lib/model/types';
+import type { LstmModelWeights } from '../../lib/model/types';
+import {
+	fromModelFiles,
+	MODEL_FILES,
+	ModelFormatError,
+	parseModelFiles,
+	type ModelMetadata
+} from '../../lib/model/format';
 
 /** Options that take several paths: `--corpus a b c` as well as `--corpus a --corpus b`. */
 const MULTI = ['corpus', 'train', 'exclude'] as const;
@@ -135,6 +142,28 @@ const command: Command = {
 		let result: EvalResult;
 		let model: Record<string, unknown>;
 		const symbols = () => songs.map((s) => s.symbols);
+		const windowedBackend = async () => {
+			const backend = String(values.backend ?? 'wasm');
+			if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
+			const tf = await import('@tensorflow/tfjs');
+			if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+			await tf.setBackend(backend);
+			await tf.ready();
+			return backend;
+		};
+		const windowed = async (weights: LstmModelWeights) => {
+			const { scoreWindowed } = await import('../../lib/eval/windowed');
+			let lastLog = 0;
+			return scoreWindowed(weights, symbols(), {
+				batchSize: values.batch ? Number(values.batch) : undefined,
+				onProgress: (done, total) => {
+					if (Date.now() - lastLog > 10_000 || done === total) {
+						lastLog = Date.now();
+						ctx.log(`scored ${done} of ${total} windows (${Math.round((Date.now() - started) / 1000)} s)`);
+					}
+				}
+			});
+		};
 		if (values.keras !== undefined) {
 			if (typeof values.mapping !== 'string')
 				throw new UsageError('--keras needs --mapping <mapping.json> (the symbol -> index file)');
@@ -151,23 +180,8 @@ const command: Command = {
 					throw new UsageError(`${(e as NodeJS.ErrnoException).path} does not exist`);
 				throw e;
 			}
-			const backend = String(values.backend ?? 'wasm');
-			if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
-			const tf = await import('@tensorflow/tfjs');
-			if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-			await tf.setBackend(backend);
-			await tf.ready();
-			const { scoreWindowed } = await import('../../lib/eval/windowed');
-			let lastLog = 0;
-			result = await scoreWindowed(imported.weights, symbols(), {
-				batchSize: values.batch ? Number(values.batch) : undefined,
-				onProgress: (done, total) => {
-					if (Date.now() - lastLog > 10_000 || done === total) {
-						lastLog = Date.now();
-						ctx.log(`scored ${done} of ${total} windows (${Math.round((Date.now() - started) / 1000)} s)`);
-					}
-				}
-			});
+			const backend = await windowedBackend();
+			result = await windowed(imported.weights);
 			model = {
 				kind: 'keras',
 				file: h5,
@@ -192,9 +206,24 @@ const command: Command = {
 			result = scoreStepModel(ngram, symbols());
 			model = { kind: 'ngram', order, trainSongs: training.length, vocabulary: ngram.vocabulary.length };
 		} else {
-			const { stepModel, describe } = await loadAppModel(String(values.model));
-			result = scoreStepModel(stepModel, symbols());
-			model = { kind: 'lstm', dir: values.model, ...describe };
+			const dir = String(values.model);
+			const { weights, metadata } = loadAppModel(dir);
+			const units = weights.layers.map((l) => l.units);
+			if (metadata.design === 'window') {
+				// Trained on 64-step windows like the reference: scored the same way.
+				const backend = await windowedBackend();
+				result = await windowed(weights);
+				model = { kind: 'lstm', dir, design: 'window', units, backend };
+			} else {
+				const backend = await windowedBackend();
+				const { scoreBatched } = await import('../../lib/eval/batched');
+				result = await scoreBatched(weights, symbols(), {
+					batchSize: values.batch ? Number(values.batch) : undefined
+				});
+				model = { kind: 'lstm', dir, design: metadata.design, units, backend };
+			}
+			model.vocabulary = weights.vocabulary.length;
+			if (metadata.corpus) model.trainedOn = metadata.corpus.name.slice(0, 200);
 		}
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
 		report(ctx, { ...result, removedDuplicates: removed, model, seconds }, [
@@ -207,11 +236,24 @@ const command: Command = {
 	}
 };
 
-/** Loads a model written by `cli train` (the app's model format) as a step model. */
-async function loadAppModel(
-	dir: string
-): Promise<{ stepModel: StepModel; describe: Record<string, unknown> }> {
-	throw new UsageError(`reading the app's model format is not available yet (${dir})`);
+/** Loads a model written by `cli train` (the app's model format: model.json, weights.bin, metadata.json). */
+function loadAppModel(dir: string): { weights: LstmModelWeights; metadata: ModelMetadata } {
+	for (const f of Object.values(MODEL_FILES))
+		if (!existsSync(join(dir, f)))
+			throw new UsageError(`${dir} has no ${f}; give a directory written by "cli train"`);
+	try {
+		return fromModelFiles(
+			parseModelFiles(
+				readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
+				new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
+				readFileSync(join(dir, MODEL_FILES.metadata), 'utf8'),
+				dir
+			)
+		);
+	} catch (e) {
+		if (e instanceof ModelFormatError) throw new UsageError(e.message);
+		throw e;
+	}
 }
 
 export default command;

@@ -10,6 +10,7 @@ import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights } from '../model/types';
 import { REFERENCE_WINDOW } from '../keras/reference';
 import { ScoreAccumulator, inputId, type EvalResult, type ScoreOptions } from './score';
+import { layerTensors, stackStep } from './batched';
 
 /** Options of windowed scoring. */
 export interface WindowedOptions extends Omit<ScoreOptions, 'onProgress'> {
@@ -46,15 +47,7 @@ export async function scoreWindowed(
 	const padStates = [lstm.initialState()];
 	for (let k = 1; k <= window; k++) padStates.push(lstm.advance(padStates[k - 1], slash));
 
-	const layers = weights.layers.map((l) => ({
-		units: l.units,
-		kernel: tf.tensor2d(l.kernel, [l.inputSize, 4 * l.units]),
-		recurrent: tf.tensor2d(l.recurrentKernel, [l.units, 4 * l.units]),
-		bias: tf.tensor1d(l.bias)
-	}));
-	const top = weights.layers[weights.layers.length - 1].units;
-	const denseKernel = tf.tensor2d(weights.denseKernel, [top, vocab.length]);
-	const denseBias = tf.tensor1d(weights.denseBias);
+	const { layers, denseKernel, denseBias } = layerTensors(weights);
 
 	const acc = new ScoreAccumulator();
 	acc.songs = songs.length;
@@ -80,24 +73,9 @@ export async function scoreWindowed(
 				let c = layers.map((l, li) => tf.tile(tf.tensor2d(pad.c[li], [1, l.units]), [B, 1]));
 				const idT = tf.tensor2d(ids, [Math.max(S, 1), B], 'int32');
 				for (let s = 0; s < S; s++) {
-					const nh: tf.Tensor2D[] = [];
-					const nc: tf.Tensor2D[] = [];
-					let x: tf.Tensor2D | null = null;
-					layers.forEach((l, li) => {
-						const xz: tf.Tensor2D =
-							li === 0
-								? tf.gather(l.kernel, tf.reshape(tf.slice(idT, [s, 0], [1, B]), [B]))
-								: tf.matMul(x!, l.kernel);
-						const z = tf.add(tf.add(xz, tf.matMul(h[li], l.recurrent)), l.bias);
-						const [zi, zf, zc, zo] = tf.split(z, 4, 1);
-						const cNew = tf.add(tf.mul(tf.sigmoid(zf), c[li]), tf.mul(tf.sigmoid(zi), tf.tanh(zc)));
-						const hNew = tf.mul(tf.sigmoid(zo), tf.tanh(cNew));
-						nh.push(hNew as tf.Tensor2D);
-						nc.push(cNew as tf.Tensor2D);
-						x = hNew as tf.Tensor2D;
-					});
-					h = nh;
-					c = nc;
+					const next = stackStep(layers, tf.reshape(tf.slice(idT, [s, 0], [1, B]), [B]) as tf.Tensor1D, h, c);
+					h = next.h;
+					c = next.c;
 				}
 				const logits = tf.add(tf.matMul(h[h.length - 1], denseKernel), denseBias);
 				const lp = tf.logSoftmax(logits);

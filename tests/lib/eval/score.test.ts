@@ -12,6 +12,9 @@ import {
 	scoreStepModel
 } from '../../../src/lib/eval';
 import { scoreWindowed } from '../../../src/lib/eval/windowed';
+import { scoreBatched } from '../../../src/lib/eval/batched';
+import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import type { LstmModelWeights } from '../../../src/lib/model/types';
 import { importKeras, KerasWindowedStepModel } from '../../../src/lib/keras';
 import type { StepModel } from '../../../src/lib/model/types';
 
@@ -100,4 +103,53 @@ describe.skipIf(!hasShared())('windowed scoring of the Keras reference', () => {
 		expect(Math.abs(batched.bitsPerStep - plain.bitsPerStep)).toBeLessThan(1e-4);
 		expect(Math.abs(batched.onsetAccuracy - plain.onsetAccuracy)).toBe(0);
 	}, 120_000);
+});
+
+/** A small random two-layer LSTM from a seeded generator. */
+function randomWeights(vocabulary: string[], units: number[], seed: number): LstmModelWeights {
+	let x = seed;
+	const rand = () => {
+		x = (x * 1103515245 + 12345) % 2147483648;
+		return (x / 2147483648 - 0.5) * 1.5;
+	};
+	const arr = (n: number) => Float32Array.from({ length: n }, rand);
+	let input = vocabulary.length;
+	const layers = units.map((n) => {
+		const l = {
+			inputSize: input,
+			units: n,
+			kernel: arr(input * 4 * n),
+			recurrentKernel: arr(n * 4 * n),
+			bias: arr(4 * n)
+		};
+		input = n;
+		return l;
+	});
+	return {
+		vocabulary,
+		layers,
+		denseKernel: arr(input * vocabulary.length),
+		denseBias: arr(vocabulary.length)
+	};
+}
+
+describe('batched stateful scoring', () => {
+	it('gives the same scores as one song at a time in plain JS', async () => {
+		await tf.setBackend('cpu');
+		const vocab = ['/', '_', 'r', '60', '62', '64', '65', '67'];
+		const weights = randomWeights(vocab, [12, 9], 7);
+		const songs = [
+			['60', '_', '62', '64', '_', '_', 'r', '67'],
+			['64', '65', '_', '67', '60', '_', '_', '_', '62', '64', '60', '_'],
+			['62'],
+			['61', '_', '60']
+		];
+		const batched = await scoreBatched(weights, songs, { batchSize: 3 });
+		const plain = scoreStepModel(new LstmStepModel(weights), songs);
+		expect(batched.steps).toBe(plain.steps);
+		expect(batched.oovTargets).toBe(1);
+		expect(batched.accuracy).toBe(plain.accuracy);
+		expect(batched.onsetAccuracy).toBe(plain.onsetAccuracy);
+		expect(Math.abs(batched.bitsPerStep - plain.bitsPerStep)).toBeLessThan(1e-5);
+	});
 });
