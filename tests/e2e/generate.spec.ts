@@ -40,11 +40,26 @@ async function storeReferenceModel(page: import('@playwright/test').Page) {
 	};
 	await page.evaluate(async (w) => {
 		const f = (a: number[]) => Float32Array.from(a);
+		const name = 'Reference model (e2e)';
+		const createdAt = Date.now();
+		// A record as storage/models.ts writes it: the reference's window design, songs start with `/`.
 		const record = {
 			id: 'e2e-reference',
-			name: 'Reference model (e2e)',
-			createdAt: Date.now(),
-			reference: true,
+			name,
+			createdAt,
+			size: 0,
+			metadata: {
+				format: 'folk-studio-model',
+				version: 1,
+				name,
+				createdAt,
+				vocabulary: w.vocabulary,
+				songStart: '/',
+				design: 'window',
+				config: null,
+				history: [],
+				corpus: null
+			},
 			weights: {
 				vocabulary: w.vocabulary,
 				layers: w.layers.map((l) => ({

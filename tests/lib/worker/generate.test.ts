@@ -4,7 +4,8 @@ import { handlers, loadModel } from '../../../src/lib/worker/handlers/generate';
 import type { Response, Request } from '../../../src/lib/worker/protocol';
 import { generate } from '../../../src/lib/generate/generate';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
-import { put } from '../../../src/lib/storage/db';
+import { saveModel } from '../../../src/lib/storage/models';
+import { KerasStepModel } from '../../../src/lib/keras/reference';
 import { referenceVocabulary, tinyModel } from '../generate/tiny-model';
 
 const weights = tinyModel(referenceVocabulary(), 12, 4);
@@ -61,11 +62,26 @@ describe('generation in the worker', () => {
 		expect(out.at(-1)).toEqual({ type: 'error', id: 'g2', message: 'Generation was cancelled.' });
 	});
 
-	it('loads a stored model from IndexedDB and explains a missing one', async () => {
-		await put('models', { id: 'stored-1', name: 'Stored', createdAt: 1, weights }, 'a model');
-		const loaded = await loadModel({ kind: 'stored', id: 'stored-1' });
+	it('loads a stored model in the app format from IndexedDB and explains a missing one', async () => {
+		const metadata = {
+			format: 'folk-studio-model' as const,
+			version: 1 as const,
+			name: 'Stored',
+			createdAt: 1,
+			vocabulary: weights.vocabulary,
+			songStart: '/',
+			design: 'sequence' as const,
+			config: null,
+			history: [],
+			corpus: null
+		};
+		const stored = await saveModel(weights, metadata);
+		const loaded = await loadModel({ kind: 'stored', id: stored.id });
 		expect(loaded.name).toBe('Stored');
+		expect(loaded.model).toBeInstanceOf(LstmStepModel);
 		expect(loaded.model.vocabulary).toEqual(weights.vocabulary);
+		const windowed = await saveModel(weights, { ...metadata, name: 'Windowed', design: 'window' });
+		expect((await loadModel({ kind: 'stored', id: windowed.id })).model).toBeInstanceOf(KerasStepModel);
 		await expect(loadModel({ kind: 'stored', id: 'nope' })).rejects.toThrow(/no longer stored/);
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * Generation in the worker: loads a model (kept in memory between requests), then samples with progress
- * and cancel. The loader is a plain function so tests and later model formats can replace it.
+ * and cancel. The loader is a plain function so tests can replace it.
  */
 import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
@@ -8,7 +8,8 @@ import type { LstmModelWeights, StepModel } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
 import { KerasStepModel } from '../../keras/reference';
 import { CancelledError, generateAsync } from '../../generate/generate';
-import { db } from '../../storage/db';
+import { getModel, type StoredModel } from '../../storage/models';
+import { fromModelFiles, MODEL_FILES, ModelFormatError, parseModelFiles } from '../../model/format';
 
 /** A model ready to generate with. */
 export interface LoadedModel {
@@ -26,26 +27,61 @@ function looksLikeWeights(w: unknown): w is LstmModelWeights {
 	);
 }
 
-function stepModel(weights: LstmModelWeights, reference = false): StepModel {
-	return reference ? new KerasStepModel(weights) : new LstmStepModel(weights);
+/**
+ * The step model for a design: a 'window' model (the reference's, trained on 64-symbol windows padded
+ * with `/`) starts a song from the state after 63 `/`, so its first `/` completes the reference's window;
+ * the app's sequence models start from the zero state.
+ */
+export function stepModel(weights: LstmModelWeights, windowDesign = false): StepModel {
+	return windowDesign ? new KerasStepModel(weights) : new LstmStepModel(weights);
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+	const r = await fetch(url);
+	if (!r.ok) throw new Error(`HTTP ${r.status}`);
+	return new Uint8Array(await r.arrayBuffer());
 }
 
 /**
- * The loader used until the shared model format lands: stored records that carry `weights`
- * (LstmModelWeights) and `reference`, and weights handed over directly.
+ * Models from IndexedDB in the app's model format (`storage/models.ts`; records that carry plain
+ * `weights` and `reference` are read too), the bundled default from its three files, and weights handed
+ * over directly.
  */
 export const defaultLoader: ModelLoader = async (source) => {
 	if (source.kind === 'weights')
 		return { name: source.name, model: stepModel(source.weights, source.reference) };
 	if (source.kind === 'stored') {
-		const record = await (await db()).get('models', source.id);
+		const record = (await getModel(source.id)) as
+			(Partial<StoredModel> & { name: string; reference?: boolean }) | undefined;
 		if (!record)
 			throw new Error('That model is no longer stored (it may have been deleted). Pick another model.');
 		if (!looksLikeWeights(record.weights))
 			throw new Error(`The model “${record.name}” cannot be read for generation. Train or import it again.`);
-		return { name: record.name, model: stepModel(record.weights, record.reference === true) };
+		const windowDesign = record.metadata ? record.metadata.design === 'window' : record.reference === true;
+		return { name: record.name, model: stepModel(record.weights, windowDesign) };
 	}
-	throw new Error('This version of the app has no bundled model yet. Train a model or import one first.');
+	const base = source.url.endsWith('/') ? source.url : `${source.url}/`;
+	try {
+		const [modelJson, weights, metadata] = await Promise.all([
+			fetchBytes(base + MODEL_FILES.model),
+			fetchBytes(base + MODEL_FILES.weights),
+			fetchBytes(base + MODEL_FILES.metadata)
+		]);
+		const text = new TextDecoder();
+		const read = fromModelFiles(
+			parseModelFiles(text.decode(modelJson), weights, text.decode(metadata), 'the bundled default model')
+		);
+		return {
+			name: read.metadata.name || 'Bundled default model',
+			model: stepModel(read.weights, read.metadata.design === 'window')
+		};
+	} catch (e) {
+		if (e instanceof ModelFormatError) throw e;
+		throw new Error(
+			'The bundled default model could not be loaded (it is fetched once, then kept offline). ' +
+				'Check the connection and reload, or pick a stored model.'
+		);
+	}
 };
 
 let loader: ModelLoader = defaultLoader;

@@ -6,8 +6,8 @@ import type { LstmModelWeights } from '../../model/types';
 export type ModelSource =
 	/** A model stored in IndexedDB (`models` store) by id. */
 	| { kind: 'stored'; id: string }
-	/** The bundled default model under `static/models/default/`. */
-	| { kind: 'default' }
+	/** The bundled default model: `url` is its folder (`…/models/default/`), resolved by the page. */
+	| { kind: 'default'; url: string }
 	/**
 	 * Weights handed over directly; `reference` marks the imported Keras model, which starts a song from
 	 * the state after 63 `/` (the reference's padding) rather than the zero state.
