@@ -79,12 +79,20 @@ test('drops a folder and a zip, sees the summary and report, and finds both afte
 	expect(watch.consoleErrors).toEqual([]);
 });
 
-test('loads the demo corpus from the app itself', async ({ page, watch }) => {
+test('loads the demo corpus from the app itself, and the stage fits a phone screen', async ({
+	page,
+	watch
+}) => {
+	await page.setViewportSize({ width: 360, height: 740 });
 	await page.goto('/');
 	await page.getByRole('button', { name: 'Load demo corpus' }).click();
 	const summary = page.getByRole('region', { name: /Summary of “Essen sample/ });
 	await expect(summary).toBeVisible();
 	const index = JSON.parse(readFileSync(join(repoRoot, 'static/demo/index.json'), 'utf8'));
 	await expect(summary.getByTestId('summary-songs')).toHaveText(String(index.files.length));
+	await expect(page.getByText(/all files \(\d+\)/)).toBeAttached();
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	expect(overflow).toBeLessThanOrEqual(0);
+	expect(await axe(page)).toEqual([]);
 	expect(watch.foreignRequests).toEqual([]);
 });
