@@ -59,6 +59,8 @@ export function processFile(
 ): { report: FileReport; song?: EncodedSong } {
 	const isKern = KERN_NAME.test(path);
 	const name = path.split('/').pop() ?? path;
+	if (path.includes('__MACOSX/') || name.startsWith('._'))
+		return { report: { path, status: 'skipped', reason: `${name} is macOS file metadata, not a song.` } };
 	if (bytes.length > MAX_FILE_BYTES)
 		return {
 			report: {

@@ -124,8 +124,11 @@ describe('ingest', () => {
 		expect(await contentHash(songs, { ...DEFAULT_ENCODE_OPTIONS, keepKey: true })).not.toBe(a);
 	});
 
-	it('processFile reads a non-kern name as kern when it is one', () => {
+	it('processFile reads a non-kern name as kern when it is one, and skips macOS metadata', () => {
 		expect(processFile('song.txt', strToU8(SONG)).report.status).toBe('kept');
+		const meta = processFile('a.zip/__MACOSX/dir/._song.krn', new Uint8Array([0, 5, 22, 7, 0, 2]));
+		expect(meta.report.status).toBe('skipped');
+		expect(meta.report.reason).toMatch(/macOS/);
 	});
 });
 
