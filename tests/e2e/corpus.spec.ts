@@ -96,3 +96,31 @@ test('loads the demo corpus from the app itself, and the stage fits a phone scre
 	expect(await axe(page)).toEqual([]);
 	expect(watch.foreignRequests).toEqual([]);
 });
+
+test('the drop zone takes dropped files, and an empty drop is refused with a sentence', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const dir = join(repoRoot, 'static/demo/deutschl/kinder');
+	const songs = readdirSync(dir)
+		.sort()
+		.slice(0, 3)
+		.map((name) => ({ name, text: readFileSync(join(dir, name), 'latin1') }));
+	const zone = page.getByRole('group', { name: /Drop files or folders here/ });
+	const empty = await page.evaluateHandle(() => new DataTransfer());
+	await zone.dispatchEvent('drop', { dataTransfer: empty });
+	await expect(page.getByRole('alert')).toContainText('Nothing to import');
+	const dataTransfer = await page.evaluateHandle((files) => {
+		const dt = new DataTransfer();
+		for (const f of files) dt.items.add(new File([f.text], f.name, { type: 'text/plain' }));
+		return dt;
+	}, songs);
+	await zone.dispatchEvent('dragover', { dataTransfer });
+	await zone.dispatchEvent('drop', { dataTransfer });
+	const first = songs[0].name.replace('.krn', '');
+	const summary = page.getByRole('region', { name: new RegExp(`Summary of “${first} and 2 more”`) });
+	await expect(summary).toBeVisible();
+	await expect(summary.getByTestId('summary-songs')).toHaveText('3');
+	expect(watch.consoleErrors).toEqual([]);
+});
