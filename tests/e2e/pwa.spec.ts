@@ -206,6 +206,55 @@ test('a new version waits until the user reloads, then replaces the old cache', 
 	}
 });
 
+/** Loads the demo corpus the app ships, from its own origin (or its cache). */
+async function importDemo(page: Page) {
+	await page.getByRole('button', { name: 'Load demo corpus' }).click();
+	const summary = page.getByRole('region', { name: /Summary of “Essen sample/ });
+	await expect(summary).toBeVisible({ timeout: 60_000 });
+	expect(Number(await summary.getByTestId('summary-songs').textContent())).toBeGreaterThan(0);
+}
+
+/** Trains a small model for `epochs` epochs on the corpus in use, on wasm (fast for tiny models). */
+async function startTraining(page: Page, name: string, epochs: number) {
+	const form = page.getByRole('form', { name: 'Training settings' });
+	await form.getByRole('button', { name: 'Small (quick)' }).click();
+	await form.getByLabel('Name', { exact: true }).fill(name);
+	await form.getByLabel('Units', { exact: true }).fill('64');
+	await form.getByLabel('Epochs', { exact: true }).fill(String(epochs));
+	await form.getByLabel('Sequence length', { exact: true }).fill('32');
+	await form.getByLabel('Batch size', { exact: true }).fill('8');
+	await form.getByRole('combobox', { name: /^Backend/ }).selectOption('wasm');
+	await page.locator('#train').getByRole('button', { name: 'Start training' }).click();
+}
+
+async function trainOneEpoch(page: Page, name: string) {
+	await startTraining(page, name, 1);
+	await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({ timeout: 150_000 });
+}
+
+/** Generates with the chosen model and plays the melody until the playhead moves. */
+async function generateAndPlay(page: Page) {
+	const stage = page.locator('#generate');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	const roll = stage.getByTestId('piano-roll');
+	await expect(roll).toBeVisible({ timeout: 60_000 });
+	expect(
+		(await stage.getByTestId('melody-symbols').textContent())!.trim().split(/\s+/).length
+	).toBeGreaterThan(8);
+	await stage.getByRole('button', { name: 'Play', exact: true }).click();
+	const playhead = roll.getByTestId('playhead');
+	await expect(playhead).toBeAttached();
+	const x0 = Number(await playhead.getAttribute('x1'));
+	await expect
+		.poll(async () => Number(await playhead.getAttribute('x1')), { timeout: 10_000 })
+		.toBeGreaterThan(x0);
+	await stage.getByRole('button', { name: 'Stop' }).click();
+}
+
+const HAS_DEFAULT_MODEL = existsSync(join(process.cwd(), 'static/models/default/model.json'));
+const NO_DEFAULT_MODEL =
+	'static/models/default/model.json (the bundled default model) is not in this tree, so generating with it offline is not tested';
+
 /** axe-core (WCAG 2.1 A/AA) on one part of the page. */
 async function axeOn(page: Page, selector: string) {
 	const result = await new AxeBuilder({ page })
@@ -214,6 +263,95 @@ async function axeOn(page: Page, selector: string) {
 		.analyze();
 	return result.violations.map((v) => `${v.id}: ${v.help}`);
 }
+
+test('offline: generate and play with the default model, import the demo corpus, train one epoch, generate with it', async ({
+	page,
+	context,
+	watch
+}) => {
+	await page.goto('/');
+	await waitForOffline(page);
+	await context.setOffline(true);
+	try {
+		await page.reload();
+		await expect(page.getByTestId('online-status')).toHaveText(/Offline/);
+		if (HAS_DEFAULT_MODEL) {
+			// First visit, nothing imported or trained: the default model is there and generates.
+			await expect(page.getByTestId('model-picker')).toHaveValue('default');
+			await generateAndPlay(page);
+		} else {
+			test.info().annotations.push({ type: 'skipped step', description: NO_DEFAULT_MODEL });
+			console.warn(`SKIP step: ${NO_DEFAULT_MODEL}`);
+		}
+		await importDemo(page);
+		await trainOneEpoch(page, 'offline run');
+		await expect(page.getByTestId('models')).toContainText('offline run');
+		// The model just trained offline generates and plays too.
+		await expect(page.getByTestId('model-picker')).not.toHaveValue('default');
+		await generateAndPlay(page);
+	} finally {
+		await context.setOffline(false);
+	}
+	expect(watch.foreignRequests).toEqual([]);
+});
+
+test('a full session (load, import, train, generate, export) asks no other origin for anything', async ({
+	page,
+	context,
+	watch
+}) => {
+	const requests: string[] = [];
+	context.on('request', (r) => requests.push(r.url()));
+	await page.goto('/');
+	await importDemo(page);
+	await trainOneEpoch(page, 'session run');
+	// The finished model is chosen for generation.
+	await expect(page.getByTestId('model-picker')).not.toHaveValue('default');
+	await generateAndPlay(page);
+	const stage = page.locator('#generate');
+	for (const [button, magic] of [
+		['Download MIDI', 'MThd'],
+		['Download **kern', '**kern']
+	]) {
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			stage.getByRole('button', { name: button }).click()
+		]);
+		expect(readFileSync((await download.path())!).toString('latin1')).toContain(magic);
+	}
+	// The session did load things (the shell, the worker, the demo songs), all from the app's own origin.
+	expect(requests.filter((u) => u.includes('/demo/')).length).toBeGreaterThan(1);
+	expect(watch.foreignRequests).toEqual([]);
+});
+
+test('an update never switches versions under a running training', async ({ page }) => {
+	const server = await serveBuild('');
+	try {
+		await page.goto(`${server.origin}/`);
+		await waitForOffline(page);
+		await importDemo(page);
+		await startTraining(page, 'long run', 200);
+		await expect(page.locator('#train').getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
+		const version = (await page.evaluate(() => caches.keys()))[0].slice('folk-studio-'.length);
+		server.rewriteWorker = (js) => js.replaceAll(version, `${version}-next`);
+		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+		const banner = page.getByTestId('update-banner');
+		await expect(banner).toContainText('The reload waits until the training finishes or you stop it.');
+		await expect(banner.getByRole('button', { name: 'Reload to update' })).toBeDisabled();
+		// The training goes on, under the old version.
+		const train = page.locator('#train');
+		await train.getByRole('button', { name: 'Stop' }).click();
+		await expect(page.getByRole('status').filter({ hasText: /stopped/ })).toBeVisible({ timeout: 60_000 });
+		await expect(banner.getByRole('button', { name: 'Reload to update' })).toBeEnabled();
+		await Promise.all([
+			page.waitForEvent('load'),
+			banner.getByRole('button', { name: 'Reload to update' }).click()
+		]);
+		await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`folk-studio-${version}-next`]);
+	} finally {
+		await server.close();
+	}
+});
 
 /** The production build the tests serve (PWA_BUILD_DIR lets a run use a private copy). */
 function buildDir(): string {
