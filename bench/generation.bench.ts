@@ -1,0 +1,143 @@
+/**
+ * Generating 500 symbols: stateful (one LSTM step per symbol, state carried) against the reference way
+ * (re-run the whole 64-symbol window for every symbol), per backend: plain JS, and TensorFlow.js `wasm`
+ * and `cpu` in Node. The model is the reference's own LSTM(256) from ../shared (else one of the same
+ * shape with seeded random weights). The reference way is timed on GEN_BENCH_REF symbols (default 50)
+ * and scaled to 500, because it is that slow; GEN_BENCH_REF=500 times it in full.
+ */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { hasShared, shared } from '../tests/shared';
+import { importKeras, KerasStepModel } from '../src/lib/keras';
+import { LstmStepModel } from '../src/lib/model/lstm-step';
+import type { LstmModelWeights } from '../src/lib/model/types';
+import { generate, generateReference } from '../src/lib/generate/generate';
+import { TfjsStepModel } from '../src/lib/generate/tfjs-step';
+import { mulberry32 } from '../src/lib/generate/random';
+import { sampleIndex } from '../src/lib/generate/sample';
+
+const N = 500;
+const REF = Math.max(1, Math.min(N, Number(process.env.GEN_BENCH_REF ?? 50)));
+const SEED = '67 _ 67 _ 67 _ _ 65 64 _ 64 _ 64 _ _'.split(' ');
+const SETTINGS = { steps: N, temperature: 0.3, stopAtEnd: false, variations: 1, randomSeed: 42 };
+
+function randomWeights(): LstmModelWeights {
+	const r = mulberry32(1);
+	const vocab = [...Array.from({ length: 35 }, (_, i) => String(45 + i)), 'r', '_', '/'];
+	const fill = (n: number) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * 0.1);
+	const v = vocab.length;
+	const u = 256;
+	return {
+		vocabulary: vocab,
+		layers: [
+			{ inputSize: v, units: u, kernel: fill(v * 4 * u), recurrentKernel: fill(u * 4 * u), bias: fill(4 * u) }
+		],
+		denseKernel: fill(u * v),
+		denseBias: fill(v)
+	};
+}
+
+/** The reference's own loop on TensorFlow.js: a Keras-style layers model predicts on each 64-symbol window. */
+function referenceTfjs(weights: LstmModelWeights, symbols: number): number {
+	const v = weights.vocabulary.length;
+	const l = weights.layers[0];
+	const model = tf.sequential({
+		layers: [
+			tf.layers.lstm({
+				units: l.units,
+				inputShape: [64, v],
+				recurrentActivation: 'sigmoid',
+				recurrentInitializer: 'glorotUniform'
+			}),
+			tf.layers.dense({ units: v, activation: 'softmax' })
+		]
+	});
+	model.layers[0].setWeights([
+		tf.tensor2d(l.kernel, [v, 4 * l.units]),
+		tf.tensor2d(l.recurrentKernel, [l.units, 4 * l.units]),
+		tf.tensor1d(l.bias)
+	]);
+	model.layers[1].setWeights([
+		tf.tensor2d(weights.denseKernel, [l.units, v]),
+		tf.tensor1d(weights.denseBias)
+	]);
+	const index = new Map(weights.vocabulary.map((s, i) => [s, i]));
+	const slash = index.get('/')!;
+	const history = [...Array<number>(64).fill(slash), ...SEED.map((s) => index.get(s)!)];
+	const random = mulberry32(42);
+	const t0 = performance.now();
+	for (let k = 0; k < symbols; k++) {
+		const window = history.slice(-64);
+		const p = tf.tidy(() => {
+			const x = tf.oneHot(tf.tensor1d(window, 'int32'), v).reshape([1, 64, v]);
+			return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+		});
+		history.push(sampleIndex(p, 0.3, random, new Set([slash])));
+	}
+	const ms = performance.now() - t0;
+	model.dispose();
+	return ms;
+}
+
+/** Wall-clock ms; the CPU time of the process is printed beside it, since these machines are shared. */
+function time(f: () => void, label?: string): number {
+	const c0 = process.cpuUsage();
+	const t0 = performance.now();
+	f();
+	const ms = performance.now() - t0;
+	if (label) {
+		const cpu = process.cpuUsage(c0);
+		console.log(
+			`  ${label}: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`
+		);
+	}
+	return ms;
+}
+
+function row(name: string, stateful: number, reference: number, measured: number): void {
+	const scaled = (reference * N) / measured;
+	console.log(
+		`${name.padEnd(9)} stateful ${(stateful / 1000).toFixed(3).padStart(7)} s   reference ${(scaled / 1000).toFixed(1).padStart(7)} s` +
+			`${measured < N ? ` (timed on ${measured}, scaled)` : ''}   ratio ${(scaled / stateful).toFixed(0)}×`
+	);
+}
+
+export default async function bench(): Promise<void> {
+	const real = hasShared();
+	const weights = real
+		? importKeras(
+				readFileSync(shared('fixtures/seed-keras/model.h5')),
+				readFileSync(shared('fixtures/seed-keras/mapping.json'), 'utf8')
+			).weights
+		: randomWeights();
+	console.log(
+		`${N} symbols from a ${SEED.length}-symbol seed, T = 0.3, ${real ? "the reference's LSTM(256)" : 'a random LSTM(256)'}`
+	);
+
+	// Plain JS: warm up, then time.
+	generate(new KerasStepModel(weights), SEED, { ...SETTINGS, steps: 50 });
+	const js = time(() => generate(new KerasStepModel(weights), SEED, SETTINGS), 'plain JS stateful');
+	const jsRef = time(() => generateReference(new LstmStepModel(weights), SEED, { ...SETTINGS, steps: REF }));
+	row('plain JS', js, jsRef, REF);
+
+	for (const backend of ['wasm', 'cpu'] as const) {
+		if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+		if (!(await tf.setBackend(backend))) {
+			console.log(`${backend}: not available`);
+			continue;
+		}
+		await tf.ready();
+		const model = new TfjsStepModel(weights);
+		const run = (steps: number) => {
+			tf.engine().startScope();
+			generate(model, SEED, { ...SETTINGS, steps });
+			tf.engine().endScope();
+		};
+		run(20);
+		const stateful = time(() => run(N), `tfjs ${backend} stateful`);
+		model.dispose();
+		referenceTfjs(weights, 2);
+		const reference = referenceTfjs(weights, REF);
+		row(`tfjs ${backend}`, stateful, reference, REF);
+	}
+}
