@@ -152,7 +152,8 @@ function read(input: Uint8Array | string, path: string): KernResult {
 		const tokens = line.indexOf('\t') < 0 ? [line] : line.split('\t');
 		if (spines === null) {
 			if (!tokens.every((t) => t.startsWith('**'))) {
-				if (pieces > 0) continue;
+				// Local comments before the header are out of place but harmless.
+				if (pieces > 0 || line.startsWith('!')) continue;
 				return {
 					ok: false,
 					status: 'unreadable',

@@ -171,6 +171,7 @@ describe('kern reader', () => {
 	it('says why a file cannot be read, with the line', () => {
 		const bad = readKern('**kern\t**kern\n4c\n*-\t*-\n', 'x.krn');
 		expect(bad).toMatchObject({ ok: false, status: 'unreadable', line: 2 });
+		expect(readKern('! stray comment\n**kern\n4c\n*-\n', 'x.krn').ok).toBe(true);
 		const noHeader = readKern('hello\nworld\n', 'x.krn');
 		expect(noHeader).toMatchObject({ ok: false, status: 'unreadable' });
 		const noKern = readKern('**text\nla\n*-\n', 'x.krn');
