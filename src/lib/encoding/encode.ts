@@ -113,6 +113,8 @@ export function encodeSong(song: KernSong, options: EncodeOptions = DEFAULT_ENCO
 	if (song.sct) out.sct = song.sct;
 	if (song.meter !== undefined) out.meter = song.meter;
 	const notes = [...song.remarks];
+	const offGrid = options.quantizeTuplets ? events.filter((e) => !allowed(e.quarterLength)).length : 0;
+	if (offGrid > 0) notes.push(`quantized ${offGrid} note${offGrid === 1 ? '' : 's'} to the 16th grid`);
 	if (dropped > 0) notes.push(`quantizing dropped ${dropped} very short note${dropped === 1 ? '' : 's'}`);
 	if (notes.length > 0) out.remarks = notes;
 	return { status: 'kept', song: out };

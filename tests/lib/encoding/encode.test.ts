@@ -55,6 +55,7 @@ describe('encoding rules', () => {
 		expect(kept.song.transposition).toBe(0);
 		// The triplet's onsets 1, 4/3, 5/3 round to 16ths 4, 5, 7; the song lasts 8 16ths.
 		expect(kept.song.symbols.join(' ')).toBe('67 _ _ _ 69 71 _ 72');
+		expect(kept.song.remarks?.join(' ')).toContain('quantized 3 notes');
 	});
 
 	it('estimates the key where the meter is not numeric (music21 then misses the designation)', () => {
