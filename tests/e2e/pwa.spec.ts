@@ -150,6 +150,24 @@ test('a browser without storage, graphics or workers is told what is missing, an
 	expect(await axeOn(page, '[data-testid="capability-panel"]')).toEqual([]);
 });
 
+test('storage that refuses to open (private mode) is reported as refused, with what to do', async ({
+	page
+}) => {
+	await page.addInitScript(() => {
+		IDBFactory.prototype.open = () => {
+			throw new DOMException(
+				'A mutation operation was attempted on a database that did not allow mutations.',
+				'InvalidStateError'
+			);
+		};
+	});
+	await page.goto('/');
+	const finding = page.getByTestId('capability-panel').locator('[data-finding="storage"]');
+	await expect(finding).toContainText('refused local storage');
+	await expect(finding).toContainText('leave private mode');
+	await expect(page.getByTestId('capability-panel').locator('[data-finding="worker"]')).toHaveCount(0);
+});
+
 test('a browser with everything gets no capability panel', async ({ page, watch }) => {
 	await page.goto('/');
 	await expect(page.getByTestId('capabilities-checked')).toHaveText('true', { timeout: 90_000 });
