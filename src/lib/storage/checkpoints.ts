@@ -115,7 +115,11 @@ export function isUnfinished(r: RunListItem): boolean {
  * persisted, with usage and quota.
  */
 export async function requestPersistence(): Promise<{ persisted: boolean; usage: number; quota: number }> {
-	const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
+	const storage = (
+		globalThis as {
+			navigator?: { storage?: { persisted?(): Promise<boolean>; persist?(): Promise<boolean> } };
+		}
+	).navigator?.storage;
 	let persisted = false;
 	try {
 		persisted = (await storage?.persisted?.()) ?? false;

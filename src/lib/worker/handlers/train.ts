@@ -13,6 +13,7 @@ import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpo
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import type { ModelMetadata } from '../../model/format';
+import { measureEpoch, measureThroughput } from '../../model/bench-core';
 
 type Post = (response: Response) => void;
 
@@ -176,6 +177,26 @@ export const handlers: HandlerTable = {
 		const selection = await backend(req.backend ?? null);
 		const trainer = Trainer.resume(songs, stored.checkpoint, corpus!.hash);
 		await run(trainer, stored.id, stored.name, stored.createdAt, selection, post, req.id, signal);
+	},
+	'train/bench': async (request, post) => {
+		if (active) throw new Error('A training run is going in this worker; benchmark in a fresh one.');
+		const req = request as Extract<TrainRequest, { type: 'train/bench' }>;
+		const selection = await backend(req.backend);
+		if (selection.backend !== req.backend) {
+			const why = selection.reports.find((r) => r.name === req.backend)?.reason ?? 'unavailable';
+			post({ type: 'train/bench-result', id: req.id, backend: req.backend, error: why });
+			post({ type: 'done', id: req.id });
+			return;
+		}
+		for (const c of req.cases) {
+			const result = await measureThroughput(req.songs, c);
+			post({ type: 'train/bench-result', id: req.id, backend: selection.backend, result });
+		}
+		if (req.epoch) {
+			const epoch = await measureEpoch(req.songs);
+			post({ type: 'train/bench-result', id: req.id, backend: selection.backend, epoch });
+		}
+		post({ type: 'done', id: req.id });
 	},
 	'train/control': async (request) => {
 		const req = request as Extract<TrainRequest, { type: 'train/control' }>;
