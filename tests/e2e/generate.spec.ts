@@ -158,9 +158,22 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 
 	// Keep it; it shows in the history.
 	await stage.getByRole('button', { name: 'Keep' }).click();
-	await expect(stage.getByRole('list', { name: 'Kept melodies' }).getByRole('listitem')).toHaveCount(1);
+	const kept = stage.getByRole('list', { name: 'Kept melodies' });
+	await expect(kept.getByRole('listitem')).toHaveCount(1);
+	await kept.getByRole('button', { name: /^Rename/ }).click();
+	await kept.getByLabel(/New name for/).fill('Evening tune');
+	await kept.getByRole('button', { name: 'Save' }).click();
+	await expect(kept.getByText('Evening tune')).toBeVisible();
+
+	// The stage fits a phone screen: only the roll and the keyboard scroll sideways, inside themselves.
+	await page.setViewportSize({ width: 360, height: 740 });
+	expect(
+		await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+	).toBeLessThanOrEqual(0);
 
 	expect(await axe(page)).toEqual([]);
+	await kept.getByRole('button', { name: 'Delete Evening tune' }).click();
+	await expect(kept).toHaveCount(0);
 	expect(watch.consoleErrors).toEqual([]);
 });
 
