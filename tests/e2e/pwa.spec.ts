@@ -168,13 +168,6 @@ test('storage that refuses to open (private mode) is reported as refused, with w
 	await expect(page.getByTestId('capability-panel').locator('[data-finding="worker"]')).toHaveCount(0);
 });
 
-test('a browser with everything gets no capability panel', async ({ page, watch }) => {
-	await page.goto('/');
-	await expect(page.getByTestId('capabilities-checked')).toHaveText('true', { timeout: 90_000 });
-	await expect(page.getByTestId('capability-panel')).toHaveCount(0);
-	expect(watch.foreignRequests).toEqual([]);
-});
-
 test('a new version waits until the user reloads, then replaces the old cache', async ({ page }) => {
 	// A server of our own, because a service worker's script cannot be intercepted by routing; it also
 	// serves the app below a sub-path, which proves the relative start URL and scope.
