@@ -3,6 +3,7 @@ import { test, expect, axe } from './fixtures';
 import { hasShared, shared } from '../shared';
 import { importKeras } from '../../src/lib/keras/import';
 import { fromMidi } from '../../src/lib/audio/midi';
+import { fromKern } from '../../src/lib/audio/kern';
 
 /** Stores the reference Keras model in the app's IndexedDB, as a trained or imported model would be. */
 async function storeReferenceModel(page: import('@playwright/test').Page) {
@@ -155,6 +156,16 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	]);
 	const bytes = readFileSync((await dl.path())!);
 	expect(fromMidi(bytes).symbols).toEqual(shown);
+
+	// **kern in G major: the project's reader moves it back to exactly the symbols shown.
+	await stage.getByLabel('Export key').selectOption('G major');
+	const [krn] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: 'Download **kern' }).click()
+	]);
+	const kernText = readFileSync((await krn.path())!, 'utf8');
+	expect(kernText).toContain('*G:');
+	expect(fromKern(kernText).symbols).toEqual(shown);
 
 	// Keep it; it shows in the history.
 	await stage.getByRole('button', { name: 'Keep' }).click();
