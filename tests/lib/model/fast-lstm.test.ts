@@ -78,7 +78,7 @@ const cases = [
 	['wasm', false]
 ] as const;
 
-afterAll(() => useFusedCell(true));
+afterAll(() => useFusedCell('auto'));
 
 describe.each(cases)('fast LSTM on %s (fused kernels: %s)', (backend, fused) => {
 	async function setup() {

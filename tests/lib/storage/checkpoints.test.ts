@@ -82,7 +82,8 @@ describe.skipIf(!hasShared())('checkpoints', () => {
 		const original = database.transaction.bind(database);
 		database.transaction = ((...args: Parameters<typeof original>) => {
 			const tx = original(...args);
-			tx.store.put = () => Promise.reject(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
+			(tx as unknown as { store: { put: () => Promise<never> } }).store.put = () =>
+				Promise.reject(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
 			return tx;
 		}) as typeof database.transaction;
 		await expect(saveCheckpoint(runItem(id, 'run', 1, second), second)).rejects.toBeInstanceOf(QuotaError);
