@@ -5,8 +5,8 @@
 import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
 import type { LstmModelWeights, StepModel } from '../../model/types';
-import { LstmStepModel } from '../../model/lstm-step';
-import { KerasStepModel } from '../../keras/reference';
+import { FastLstmStepModel } from '../../generate/fast-step';
+import { REFERENCE_WINDOW } from '../../keras/reference';
 import { CancelledError, generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
 import { fromModelFiles, MODEL_FILES, ModelFormatError, parseModelFiles } from '../../model/format';
@@ -29,11 +29,11 @@ function looksLikeWeights(w: unknown): w is LstmModelWeights {
 
 /**
  * The step model for a design: a 'window' model (the reference's, trained on 64-symbol windows padded
- * with `/`) starts a song from the state after 63 `/`, so its first `/` completes the reference's window;
- * the app's sequence models start from the zero state.
+ * with `/`) starts a song from the state after 63 `/`, so its first `/` completes the reference's window
+ * (as `KerasStepModel` does); the app's sequence models start from the zero state.
  */
 export function stepModel(weights: LstmModelWeights, windowDesign = false): StepModel {
-	return windowDesign ? new KerasStepModel(weights) : new LstmStepModel(weights);
+	return new FastLstmStepModel(weights, windowDesign ? REFERENCE_WINDOW - 1 : 0);
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -1,0 +1,145 @@
+/**
+ * The LSTM run one symbol at a time for generation, laid out for speed in plain JavaScript: weights are
+ * transposed once so every gate is a dot product over contiguous memory with four accumulators, which
+ * measured about 1.7× faster than the row-by-row update of `LstmStepModel` (same Keras maths: gates
+ * i, f, c, o, sigmoid gates, tanh cell and output). Optionally starts from the state after some `/`
+ * (the reference's padding, as `KerasStepModel` does).
+ */
+import type { LstmModelWeights, StepModel } from '../model/types';
+
+/** Hidden and cell state of every layer. */
+export interface FastLstmState {
+	h: Float64Array[];
+	c: Float64Array[];
+}
+
+interface Layer {
+	units: number;
+	inputSize: number;
+	/** [inputSize, 4u] as stored (row gather for one-hot input). */
+	kernel: Float32Array;
+	/** [4u, inputSize]: for dense input from the layer below. */
+	kernelT: Float64Array;
+	/** [4u, u]. */
+	recurrentT: Float64Array;
+	bias: Float32Array;
+}
+
+function transpose(a: Float32Array, rows: number, cols: number): Float64Array {
+	const t = new Float64Array(rows * cols);
+	for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+	return t;
+}
+
+function dot(w: Float64Array, row: number, x: Float64Array, n: number): number {
+	let s0 = 0;
+	let s1 = 0;
+	let s2 = 0;
+	let s3 = 0;
+	let k = 0;
+	for (; k + 3 < n; k += 4) {
+		s0 += x[k] * w[row + k];
+		s1 += x[k + 1] * w[row + k + 1];
+		s2 += x[k + 2] * w[row + k + 2];
+		s3 += x[k + 3] * w[row + k + 3];
+	}
+	for (; k < n; k++) s0 += x[k] * w[row + k];
+	return s0 + s1 + s2 + s3;
+}
+
+function sigmoid(x: number): number {
+	return 1 / (1 + Math.exp(-x));
+}
+
+export class FastLstmStepModel implements StepModel<FastLstmState> {
+	readonly vocabulary: readonly string[];
+	private readonly layers: Layer[];
+	private readonly denseT: Float64Array;
+	private readonly denseBias: Float32Array;
+	private readonly start: FastLstmState;
+
+	/** `startSlashes`: `/` symbols already read in the initial state (63 for the reference's window). */
+	constructor(weights: LstmModelWeights, startSlashes = 0) {
+		this.vocabulary = weights.vocabulary;
+		const v = weights.vocabulary.length;
+		if (weights.layers[0]?.inputSize !== v)
+			throw new Error(
+				`The first LSTM layer expects ${weights.layers[0]?.inputSize} inputs, the vocabulary has ${v}.`
+			);
+		this.layers = weights.layers.map((l) => ({
+			units: l.units,
+			inputSize: l.inputSize,
+			kernel: l.kernel,
+			kernelT: transpose(l.kernel, l.inputSize, 4 * l.units),
+			recurrentT: transpose(l.recurrentKernel, l.units, 4 * l.units),
+			bias: l.bias
+		}));
+		const top = weights.layers[weights.layers.length - 1].units;
+		this.denseT = transpose(weights.denseKernel, top, v);
+		this.denseBias = weights.denseBias;
+		let state: FastLstmState = {
+			h: this.layers.map((l) => new Float64Array(l.units)),
+			c: this.layers.map((l) => new Float64Array(l.units))
+		};
+		const slash = weights.vocabulary.indexOf('/');
+		for (let k = 0; k < startSlashes; k++) state = this.advance(state, slash);
+		this.start = state;
+	}
+
+	initialState(): FastLstmState {
+		return this.start;
+	}
+
+	/** The next state; the given one is not modified. */
+	advance(state: FastLstmState, symbolId: number): FastLstmState {
+		const next: FastLstmState = { h: [], c: [] };
+		let input: Float64Array | null = null;
+		this.layers.forEach((layer, li) => {
+			const n = layer.units;
+			const hPrev = state.h[li];
+			const cPrev = state.c[li];
+			const h = new Float64Array(n);
+			const c = new Float64Array(n);
+			const z = new Float64Array(4 * n);
+			for (let j = 0; j < 4 * n; j++) {
+				let s = layer.bias[j] + dot(layer.recurrentT, j * n, hPrev, n);
+				s +=
+					li === 0
+						? layer.kernel[symbolId * 4 * n + j]
+						: dot(layer.kernelT, j * layer.inputSize, input!, layer.inputSize);
+				z[j] = s;
+			}
+			for (let j = 0; j < n; j++) {
+				const cj = sigmoid(z[n + j]) * cPrev[j] + sigmoid(z[j]) * Math.tanh(z[2 * n + j]);
+				c[j] = cj;
+				h[j] = sigmoid(z[3 * n + j]) * Math.tanh(cj);
+			}
+			next.h.push(h);
+			next.c.push(c);
+			input = h;
+		});
+		return next;
+	}
+
+	/** Next-symbol distribution from the top layer's output. */
+	output(state: FastLstmState): Float32Array {
+		const h = state.h[state.h.length - 1];
+		const v = this.vocabulary.length;
+		const logits = new Float64Array(v);
+		let max = -Infinity;
+		for (let j = 0; j < v; j++) {
+			logits[j] = this.denseBias[j] + dot(this.denseT, j * h.length, h, h.length);
+			max = Math.max(max, logits[j]);
+		}
+		let sum = 0;
+		for (let j = 0; j < v; j++) sum += logits[j] = Math.exp(logits[j] - max);
+		const p = new Float32Array(v);
+		for (let j = 0; j < v; j++) p[j] = logits[j] / sum;
+		return p;
+	}
+
+	step(state: FastLstmState, symbolId: number): { state: FastLstmState; probabilities: Float32Array } {
+		const next = this.advance(state, symbolId);
+		return { state: next, probabilities: this.output(next) };
+	}
+}
