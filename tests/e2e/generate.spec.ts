@@ -203,3 +203,29 @@ test('a typed seed is checked against the model’s vocabulary', async ({ page }
 	await stage.getByLabel(/Seed in the notation/).fill('67 _ 65 64');
 	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeEnabled();
 });
+
+test('a seed from the first bars of a corpus song', async ({ page, watch }) => {
+	test.skip(!hasShared(), '../shared (reference model) is not available');
+	await page.goto('/');
+	await storeReferenceModel(page);
+	await page.reload();
+	await page.getByRole('button', { name: 'Load demo corpus' }).click();
+	await expect(page.getByRole('region', { name: /Summary of “Essen sample/ })).toBeVisible();
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('e2e-reference');
+	await stage.getByLabel('From a corpus song').check();
+	await stage.getByLabel('First bars').fill('1');
+	const seedLine = stage.getByTestId('corpus-seed');
+	await expect(seedLine).not.toHaveText('');
+	const seed = (await seedLine.textContent())!.trim();
+	await stage.getByLabel('First bars').fill('2');
+	await expect(seedLine).not.toHaveText(seed);
+	const twoBars = (await seedLine.textContent())!.trim();
+	expect(twoBars.startsWith(seed)).toBe(true);
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim();
+	expect(shown.startsWith(twoBars)).toBe(true);
+	expect(await stage.getByTestId('piano-roll').locator('rect.note.seed').count()).toBeGreaterThan(0);
+	expect(watch.consoleErrors).toEqual([]);
+});
