@@ -139,6 +139,13 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	// Hover names a note; playing moves the playhead.
 	await notes.nth(0).hover();
 	await expect(stage.locator('output.hover')).toContainText('G4 (67), quarter, bar 1, seed');
+	// One tab stop; arrow keys walk the notes.
+	await expect(roll.locator('rect.note[tabindex="0"]')).toHaveCount(1);
+	await notes.nth(0).focus();
+	await page.keyboard.press('ArrowRight');
+	await page.keyboard.press('ArrowRight');
+	await expect(notes.nth(2)).toBeFocused();
+	await expect(stage.locator('output.hover')).toContainText('F4 (65), eighth, bar 1, seed');
 	await stage.getByRole('button', { name: 'Play', exact: true }).click();
 	const playhead = roll.getByTestId('playhead');
 	await expect(playhead).toBeAttached();
