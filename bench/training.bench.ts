@@ -126,43 +126,56 @@ async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<s
 	});
 	try {
 		await waitFor(`http://localhost:${port}/`, 60_000);
-		const page = await browserApp.newPage();
-		page.setDefaultTimeout(0);
-		await page.goto(`http://localhost:${port}/`);
 		for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
 			const slow = backend === 'cpu' || backend === 'webgpu';
-			const out = await page.evaluate(
-				async ({ url, backend, songs, cases, epoch }) => {
-					const worker = new Worker(url, { type: 'module' });
-					const results: unknown[] = [];
-					await new Promise<void>((resolve) => {
-						worker.onmessage = (e) => {
-							const m = e.data;
-							if (m.type === 'train/bench-result') results.push(m);
-							if (m.type === 'done') resolve();
-							if (m.type === 'error') {
-								results.push({ error: m.message });
-								resolve();
-							}
-						};
-						worker.postMessage({ type: 'train/bench', id: 'b', backend, songs, cases, epoch });
-					});
-					worker.terminate();
-					return results as {
-						backend: string;
-						result?: ThroughputResult;
-						epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
-						error?: string;
-					}[];
-				},
-				{
-					url: `/_app/immutable/workers/${workerFile}`,
-					backend,
-					songs: data,
-					cases: cases(slow),
-					epoch: epoch && backend === 'wasm'
-				}
-			);
+			// A fresh page (and worker) per backend: a crash or a lost GPU context stays with its backend.
+			const page = await browserApp.newPage();
+			page.setDefaultTimeout(0);
+			let out: {
+				backend: string;
+				result?: ThroughputResult;
+				epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
+				error?: string;
+			}[] = [];
+			try {
+				await page.goto(`http://localhost:${port}/`);
+				out = await page.evaluate(
+					async ({ url, backend, songs, cases, epoch }) => {
+						const worker = new Worker(url, { type: 'module' });
+						const results: unknown[] = [];
+						await new Promise<void>((resolve) => {
+							worker.onmessage = (e) => {
+								const m = e.data;
+								if (m.type === 'train/bench-result') results.push(m);
+								if (m.type === 'done') resolve();
+								if (m.type === 'error') {
+									results.push({ error: m.message });
+									resolve();
+								}
+							};
+							worker.postMessage({ type: 'train/bench', id: 'b', backend, songs, cases, epoch });
+						});
+						worker.terminate();
+						return results as {
+							backend: string;
+							result?: ThroughputResult;
+							epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
+							error?: string;
+						}[];
+					},
+					{
+						url: `/_app/immutable/workers/${workerFile}`,
+						backend,
+						songs: data,
+						cases: cases(slow),
+						epoch: epoch && backend === 'wasm'
+					}
+				);
+			} catch (e) {
+				notes.push(`Chromium ${backend}: failed (${(e as Error).message.split('\n')[0]})`);
+			} finally {
+				await page.close().catch(() => {});
+			}
 			for (const m of out) {
 				if (m.error) notes.push(`Chromium ${backend}: skipped (${m.error})`);
 				if (m.result) {
