@@ -7,7 +7,7 @@
  * i, f, o, tanh for the candidate and the output. Tensors are time-major: [T, B, …].
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedCell, fusedCellGrad, hasFusedCell } from './lstm-kernels';
+import { fusedCell, fusedCellGrad, hasFusedCell, splitGates, unstack } from './lstm-kernels';
 
 /**
  * One-hot rows as float32. The wasm backend's OneHot writes int32 bits whatever dtype is asked for
@@ -93,7 +93,7 @@ function project(input: LstmInput, p: LstmParams): tf.Tensor2D[] {
 			const d = input.x.shape[2];
 			flat = tf.add(tf.matMul(tf.reshape(input.x, [t * b, d]), p.kernel), p.bias);
 		}
-		return tf.unstack(tf.reshape(flat, [t, b, g])) as tf.Tensor2D[];
+		return unstack(tf.reshape(flat, [t, b, g])) as tf.Tensor2D[];
 	});
 }
 
@@ -157,7 +157,7 @@ export function lstmForward(
 			const cp = k ? tf.mul(cPrev, k) : cPrev;
 			const hIn = rmask ? tf.mul(hp, rmask) : hp;
 			const z = tf.add(tf.matMul(hIn, p.recurrentKernel), xp[t]);
-			const [zi, zf, zc, zo] = tf.split(z, 4, 1) as tf.Tensor2D[];
+			const [zi, zf, zc, zo] = splitGates(z as tf.Tensor2D);
 			const i = tf.sigmoid(zi);
 			const f = tf.sigmoid(zf);
 			const g = tanhOf(zc, viaSigmoid) as tf.Tensor2D;
@@ -276,7 +276,7 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 function backwardFused(cache: LstmCache, UT: tf.Tensor2D, dOutputs: tf.Tensor3D): tf.Tensor2D[] {
 	const steps = cache.c.length;
 	const [, b, n] = cache.outputs.shape;
-	const dOut = tf.unstack(dOutputs) as tf.Tensor2D[];
+	const dOut = unstack(dOutputs) as tf.Tensor2D[];
 	const ones = tf.ones([b]);
 	const zeros = tf.zeros([b, n]);
 	const keepFlat = cache.keep.map((k) => (k ? tf.reshape(k, [-1]) : null));
@@ -337,10 +337,10 @@ function backwardGeneric(cache: LstmCache, UT: tf.Tensor2D, dOutputs: tf.Tensor3
 		const Ao = tf.mul(TC, tf.mul(O, tf.sub(one, O)));
 		const Bc = tf.mul(O, tf.sub(one, tf.square(TC)));
 		return {
-			K: tf.unstack(tf.concat([Ci, Cf, Cg, Ao], 2)) as tf.Tensor2D[],
-			Bc: tf.unstack(Bc) as tf.Tensor2D[],
-			F: tf.unstack(F) as tf.Tensor2D[],
-			dOut: tf.unstack(dOutputs) as tf.Tensor2D[]
+			K: unstack(tf.concat([Ci, Cf, Cg, Ao], 2)) as tf.Tensor2D[],
+			Bc: unstack(Bc) as tf.Tensor2D[],
+			F: unstack(F) as tf.Tensor2D[],
+			dOut: unstack(dOutputs) as tf.Tensor2D[]
 		};
 	});
 	const dz: tf.Tensor2D[] = new Array(steps);

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 /** Kernel names; registered for 'cpu' and 'wasm'. */
 export const CELL = 'FolkLstmCell';
 export const CELL_GRAD = 'FolkLstmCellGrad';
+export const UNSTACK = 'FolkUnstack';
+export const SPLIT4 = 'FolkSplit4';
 
 type Info = tf.TensorInfo;
 interface Memory {
@@ -133,6 +135,42 @@ function cellBackward(mem: Memory, inputs: Info[]): Info[] {
 	return outs;
 }
 
+/**
+ * Splits a float tensor along its first axis. The wasm backend's own slice (and so unstack and split)
+ * copies the whole input out of the heap for every slice: unstacking [64, 64, 1024] took over a second.
+ * This reads the heap in place: one copy of each row.
+ */
+function unstackRows(mem: Memory, x: Info): Info[] {
+	const [T, ...rest] = x.shape;
+	const size = rest.reduce((a, b) => a * b, 1);
+	const { outs, ins, views } = mem.alloc(
+		Array.from({ length: T }, () => rest),
+		[x]
+	);
+	const src = ins[0];
+	for (let t = 0; t < T; t++) views[t].set(src.subarray(t * size, (t + 1) * size));
+	return outs;
+}
+
+/** Splits [B, 4n] into four [B, n] (the gates), reading the heap in place (see `unstackRows`). */
+function split4(mem: Memory, x: Info): Info[] {
+	const [B, G] = x.shape;
+	const n = G / 4;
+	const { outs, ins, views } = mem.alloc(
+		[
+			[B, n],
+			[B, n],
+			[B, n],
+			[B, n]
+		],
+		[x]
+	);
+	const src = ins[0];
+	for (let b = 0; b < B; b++)
+		for (let k = 0; k < 4; k++) views[k].set(src.subarray(b * G + k * n, b * G + (k + 1) * n), b * n);
+	return outs;
+}
+
 let registered = false;
 
 /** Registers the fused kernels once (harmless for backends that are never loaded). */
@@ -148,6 +186,16 @@ export function registerLstmKernels(): void {
 			backendName,
 			kernelFunc: ({ inputs: x, backend }) =>
 				cellForward(memory(backend), [x.mm, x.xp, x.cPrev, x.keep] as Info[])
+		});
+		tf.registerKernel({
+			kernelName: SPLIT4,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) => split4(memory(backend), x.x as Info)
+		});
+		tf.registerKernel({
+			kernelName: UNSTACK,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) => unstackRows(memory(backend), x.x as Info)
 		});
 		tf.registerKernel({
 			kernelName: CELL_GRAD,
@@ -182,6 +230,21 @@ export function hasFusedCell(): boolean {
 	const backend = tf.getBackend();
 	if (tf.getKernel(CELL, backend) === undefined) return false;
 	return mode === 'auto' ? FASTER_FUSED.has(backend) : mode;
+}
+
+/** `tf.unstack` along axis 0 for float32 tensors, without the wasm backend's per-slice copy of the input. */
+export function unstack(x: tf.Tensor): tf.Tensor[] {
+	registerLstmKernels();
+	if (x.dtype !== 'float32' || tf.getKernel(UNSTACK, tf.getBackend()) === undefined) return tf.unstack(x);
+	return tf.engine().runKernel(UNSTACK, { x }) as unknown as tf.Tensor[];
+}
+
+/** Splits [B, 4n] into the four gate blocks (`tf.split(x, 4, 1)` without wasm's input copy). */
+export function splitGates(x: tf.Tensor2D): tf.Tensor2D[] {
+	registerLstmKernels();
+	if (x.dtype !== 'float32' || tf.getKernel(SPLIT4, tf.getBackend()) === undefined)
+		return tf.split(x, 4, 1) as tf.Tensor2D[];
+	return tf.engine().runKernel(SPLIT4, { x }) as unknown as tf.Tensor2D[];
 }
 
 /** Runs the fused forward step: [h, c, gates, tanh c]. */
