@@ -20,6 +20,8 @@ function findChromium(): string | undefined {
 }
 
 const executablePath = findChromium();
+/** Port of the preview server; E2E_PORT lets two checkouts test side by side. */
+const port = Number(process.env.E2E_PORT ?? 4173);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export default defineConfig({
@@ -31,7 +33,7 @@ export default defineConfig({
 	retries: 0,
 	reporter: [['list']],
 	use: {
-		baseURL: 'http://localhost:4173',
+		baseURL: `http://localhost:${port}`,
 		trace: 'off',
 		launchOptions: {
 			executablePath,
@@ -48,8 +50,8 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: 'npx vite preview --port 4173 --strictPort',
-		url: 'http://localhost:4173',
+		command: `npx vite preview --port ${port} --strictPort`,
+		url: `http://localhost:${port}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000
 	}

@@ -1,0 +1,35 @@
+import { test, expect } from './fixtures';
+import { hasShared, shared } from '../shared';
+
+test.describe('the reference project user brings their Keras model', () => {
+	test.skip(!hasShared(), '../shared (the reference model.h5 and mapping.json) is not beside the repository');
+
+	test('drops model.h5 and mapping.json, then generates with it', async ({ page, watch }) => {
+		await page.goto('/');
+		const stage = page.locator('#generate');
+		await stage.getByText('Use a model from the Keras reference project').click();
+		await stage.getByTestId('keras-h5').setInputFiles(shared('fixtures', 'seed-keras', 'model.h5'));
+		await stage.getByTestId('keras-mapping').setInputFiles(shared('fixtures', 'seed-keras', 'mapping.json'));
+		await stage.getByTestId('keras-import').click();
+		await expect(stage.getByText(/Imported “.*” and chose it for generation/)).toBeVisible();
+		// The reference vocabulary of erk: 38 symbols.
+		await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
+
+		await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+		const symbols = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(/\s+/);
+		expect(symbols.length).toBeGreaterThan(4);
+		expect(symbols[0]).not.toBe('_');
+		await expect(stage.getByTestId('piano-roll').locator('rect.note').first()).toBeVisible();
+
+		// A file that is not a Keras model is refused with a sentence naming it.
+		await stage.getByTestId('keras-h5').setInputFiles({
+			name: 'model.h5',
+			mimeType: 'application/octet-stream',
+			buffer: Buffer.from('not an HDF5 file at all')
+		});
+		await stage.getByTestId('keras-mapping').setInputFiles(shared('fixtures', 'seed-keras', 'mapping.json'));
+		await stage.getByTestId('keras-import').click();
+		await expect(stage.getByRole('alert')).toContainText('model.h5');
+		expect(watch.consoleErrors).toEqual([]);
+	});
+});
