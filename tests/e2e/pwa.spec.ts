@@ -246,6 +246,9 @@ async function trainOneEpoch(page: Page, name: string) {
 /** Generates with the chosen model and plays the melody until the playhead moves. */
 async function generateAndPlay(page: Page) {
 	const stage = page.locator('#generate');
+	// Seeded, and run to full length: a one-epoch model may well end a song after a note or two.
+	await stage.getByLabel('Random seed').fill('7');
+	await stage.getByLabel('Stop where the model ends the song').uncheck();
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	const roll = stage.getByTestId('piano-roll');
 	await expect(roll).toBeVisible({ timeout: 60_000 });
