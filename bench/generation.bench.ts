@@ -1,8 +1,7 @@
 /**
  * Generating 500 symbols: stateful (one LSTM step per symbol, state carried) against the reference way
- * (re-run the whole 64-symbol window for every symbol), per backend: plain JS (`LstmStepModel`, and the
- * transposed `FastLstmStepModel` that generation uses), and TensorFlow.js `wasm`
- * and `cpu` in Node. The model is the reference's own LSTM(256) from ../shared (else one of the same
+ * (re-run the whole 64-symbol window for every symbol), per backend: plain JS (`LstmStepModel`, which
+ * generation uses), and TensorFlow.js `wasm` and `cpu` in Node. The model is the reference's own LSTM(256) from ../shared (else one of the same
  * shape with seeded random weights). The reference way is timed on GEN_BENCH_REF symbols (default 50)
  * and scaled to 500, because it is that slow; GEN_BENCH_REF=500 times it in full.
  */
@@ -14,7 +13,6 @@ import { LstmStepModel } from '../src/lib/model/lstm-step';
 import type { LstmModelWeights } from '../src/lib/model/types';
 import { generate, generateReference } from '../src/lib/generate/generate';
 import { TfjsStepModel } from '../src/lib/generate/tfjs-step';
-import { FastLstmStepModel } from '../src/lib/generate/fast-step';
 import { mulberry32 } from '../src/lib/generate/random';
 import { sampleIndex } from '../src/lib/generate/sample';
 
@@ -121,9 +119,6 @@ export default async function bench(): Promise<void> {
 	const js = time(() => generate(new KerasStepModel(weights), SEED, SETTINGS), 'plain JS stateful');
 	const jsRef = time(() => generateReference(new LstmStepModel(weights), SEED, { ...SETTINGS, steps: REF }));
 	row('plain JS', js, jsRef, REF);
-	generate(new FastLstmStepModel(weights, 63), SEED, { ...SETTINGS, steps: 50 });
-	const fast = time(() => generate(new FastLstmStepModel(weights, 63), SEED, SETTINGS), 'fast JS stateful');
-	row('fast JS', fast, jsRef, REF);
 
 	for (const backend of ['wasm', 'cpu'] as const) {
 		if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
-import { FastLstmStepModel } from '../../lib/generate/fast-step';
+import { LstmStepModel } from '../../lib/model/lstm-step';
 import type { StepModel } from '../../lib/model/types';
 import { fromModelFiles, MODEL_FILES, ModelFormatError, parseModelFiles } from '../../lib/model/format';
 import { generate, MAX_VARIATIONS } from '../../lib/generate/generate';
@@ -43,7 +43,7 @@ function loadModel(values: Record<string, unknown>): { model: StepModel; name: s
 					dir
 				)
 			);
-			const model = new FastLstmStepModel(weights, metadata.design === 'window' ? REFERENCE_WINDOW - 1 : 0);
+			const model = new LstmStepModel(weights, metadata.design === 'window' ? REFERENCE_WINDOW - 1 : 0);
 			return { model, name: metadata.name };
 		} catch (e) {
 			if (e instanceof ModelFormatError) throw new UsageError(e.message);
@@ -59,7 +59,7 @@ function loadModel(values: Record<string, unknown>): { model: StepModel; name: s
 				model: values.keras,
 				mapping: values.mapping
 			});
-			return { model: new FastLstmStepModel(weights, REFERENCE_WINDOW - 1), name: 'reference Keras model' };
+			return { model: new LstmStepModel(weights, REFERENCE_WINDOW - 1), name: 'reference Keras model' };
 		} catch (e) {
 			if (e instanceof KerasImportError) throw new UsageError(e.message);
 			throw e;

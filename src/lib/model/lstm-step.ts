@@ -2,6 +2,8 @@
  * A stacked LSTM run one symbol at a time in plain JavaScript. For a single sequence this beats every
  * TensorFlow.js backend (per-op overhead dominates there), so generation and scoring use it.
  * The maths is Keras's LSTM: gates i, f, c, o; sigmoid gates, tanh cell and output.
+ * Weights are transposed once so each gate is a dot product over contiguous memory with four
+ * accumulators: about 2x faster than updating row by row.
  */
 import type { LstmModelWeights, StepModel } from './types';
 
@@ -11,70 +13,109 @@ export interface LstmState {
 	c: Float32Array[];
 }
 
+interface Layer {
+	units: number;
+	inputSize: number;
+	/** [inputSize, 4u] as stored: one-hot input is a row gather. */
+	kernel: Float32Array;
+	/** [4u, inputSize]: dense input from the layer below. */
+	kernelT: Float64Array;
+	/** [4u, u]. */
+	recurrentT: Float64Array;
+	bias: Float32Array;
+}
+
+function transpose(a: Float32Array, rows: number, cols: number): Float64Array {
+	const t = new Float64Array(rows * cols);
+	for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+	return t;
+}
+
+function dot(w: Float64Array, row: number, x: Float32Array, n: number): number {
+	let s0 = 0;
+	let s1 = 0;
+	let s2 = 0;
+	let s3 = 0;
+	let k = 0;
+	for (; k + 3 < n; k += 4) {
+		s0 += x[k] * w[row + k];
+		s1 += x[k + 1] * w[row + k + 1];
+		s2 += x[k + 2] * w[row + k + 2];
+		s3 += x[k + 3] * w[row + k + 3];
+	}
+	for (; k < n; k++) s0 += x[k] * w[row + k];
+	return s0 + s1 + s2 + s3;
+}
+
 function sigmoid(x: number): number {
 	return 1 / (1 + Math.exp(-x));
 }
 
 export class LstmStepModel implements StepModel<LstmState> {
 	readonly vocabulary: readonly string[];
-	private readonly z: Float32Array[];
+	private readonly layers: Layer[];
+	private readonly denseT: Float64Array;
+	private readonly denseBias: Float32Array;
+	private readonly start: LstmState;
 
-	constructor(readonly weights: LstmModelWeights) {
+	/**
+	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
+	 * reference's way, whose every window starts padded with `/`).
+	 */
+	constructor(weights: LstmModelWeights, startSlashes = 0) {
 		this.vocabulary = weights.vocabulary;
-		this.z = weights.layers.map((l) => new Float32Array(4 * l.units));
 		const v = weights.vocabulary.length;
 		if (weights.layers[0]?.inputSize !== v)
 			throw new Error(
 				`The first LSTM layer expects ${weights.layers[0]?.inputSize} inputs, the vocabulary has ${v}.`
 			);
+		this.layers = weights.layers.map((l) => ({
+			units: l.units,
+			inputSize: l.inputSize,
+			kernel: l.kernel,
+			kernelT: transpose(l.kernel, l.inputSize, 4 * l.units),
+			recurrentT: transpose(l.recurrentKernel, l.units, 4 * l.units),
+			bias: l.bias
+		}));
+		const top = weights.layers[weights.layers.length - 1].units;
+		this.denseT = transpose(weights.denseKernel, top, v);
+		this.denseBias = weights.denseBias;
+		let state: LstmState = {
+			h: this.layers.map((l) => new Float32Array(l.units)),
+			c: this.layers.map((l) => new Float32Array(l.units))
+		};
+		const slash = weights.vocabulary.indexOf('/');
+		for (let k = 0; k < startSlashes; k++) state = this.advance(state, slash);
+		this.start = state;
 	}
 
 	initialState(): LstmState {
-		return {
-			h: this.weights.layers.map((l) => new Float32Array(l.units)),
-			c: this.weights.layers.map((l) => new Float32Array(l.units))
-		};
+		return this.start;
 	}
 
 	/** Advances the state by one symbol; the given state is not modified. */
 	advance(state: LstmState, symbolId: number): LstmState {
 		const next: LstmState = { h: [], c: [] };
 		let input: Float32Array | null = null;
-		this.weights.layers.forEach((layer, li) => {
+		this.layers.forEach((layer, li) => {
 			const n = layer.units;
-			const g = 4 * n;
-			const z = this.z[li];
-			z.set(layer.bias);
-			if (li === 0) {
-				// One-hot input: the input projection is one row of the kernel.
-				const row = symbolId * g;
-				for (let j = 0; j < g; j++) z[j] += layer.kernel[row + j];
-			} else {
-				const x = input!;
-				for (let k = 0; k < x.length; k++) {
-					const xk = x[k];
-					if (xk === 0) continue;
-					const row = k * g;
-					for (let j = 0; j < g; j++) z[j] += xk * layer.kernel[row + j];
-				}
-			}
 			const hPrev = state.h[li];
-			for (let k = 0; k < n; k++) {
-				const hk = hPrev[k];
-				if (hk === 0) continue;
-				const row = k * g;
-				for (let j = 0; j < g; j++) z[j] += hk * layer.recurrentKernel[row + j];
-			}
+			const cPrev = state.c[li];
 			const h = new Float32Array(n);
 			const c = new Float32Array(n);
-			const cPrev = state.c[li];
+			const z = new Float64Array(4 * n);
+			for (let j = 0; j < 4 * n; j++) {
+				z[j] =
+					layer.bias[j] +
+					dot(layer.recurrentT, j * n, hPrev, n) +
+					(li === 0
+						? layer.kernel[symbolId * 4 * n + j]
+						: dot(layer.kernelT, j * layer.inputSize, input!, layer.inputSize));
+			}
 			for (let j = 0; j < n; j++) {
-				const i = sigmoid(z[j]);
-				const f = sigmoid(z[n + j]);
-				const cc = Math.tanh(z[2 * n + j]);
-				const o = sigmoid(z[3 * n + j]);
-				c[j] = f * cPrev[j] + i * cc;
-				h[j] = o * Math.tanh(c[j]);
+				const cj = sigmoid(z[n + j]) * cPrev[j] + sigmoid(z[j]) * Math.tanh(z[2 * n + j]);
+				c[j] = cj;
+				h[j] = sigmoid(z[3 * n + j]) * Math.tanh(cj);
 			}
 			next.h.push(h);
 			next.c.push(c);
@@ -87,16 +128,12 @@ export class LstmStepModel implements StepModel<LstmState> {
 	output(state: LstmState): Float32Array {
 		const h = state.h[state.h.length - 1];
 		const v = this.vocabulary.length;
-		const { denseKernel, denseBias } = this.weights;
 		const logits = new Float64Array(v);
-		for (let j = 0; j < v; j++) logits[j] = denseBias[j];
-		for (let k = 0; k < h.length; k++) {
-			const hk = h[k];
-			const row = k * v;
-			for (let j = 0; j < v; j++) logits[j] += hk * denseKernel[row + j];
-		}
 		let max = -Infinity;
-		for (let j = 0; j < v; j++) max = Math.max(max, logits[j]);
+		for (let j = 0; j < v; j++) {
+			logits[j] = this.denseBias[j] + dot(this.denseT, j * h.length, h, h.length);
+			max = Math.max(max, logits[j]);
+		}
 		let sum = 0;
 		for (let j = 0; j < v; j++) sum += logits[j] = Math.exp(logits[j] - max);
 		const p = new Float32Array(v);

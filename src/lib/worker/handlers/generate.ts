@@ -5,7 +5,7 @@
 import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
 import type { LstmModelWeights, StepModel } from '../../model/types';
-import { FastLstmStepModel } from '../../generate/fast-step';
+import { LstmStepModel } from '../../model/lstm-step';
 import { REFERENCE_WINDOW } from '../../keras/reference';
 import { CancelledError, generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
@@ -33,7 +33,7 @@ function looksLikeWeights(w: unknown): w is LstmModelWeights {
  * (as `KerasStepModel` does); the app's sequence models start from the zero state.
  */
 export function stepModel(weights: LstmModelWeights, windowDesign = false): StepModel {
-	return new FastLstmStepModel(weights, windowDesign ? REFERENCE_WINDOW - 1 : 0);
+	return new LstmStepModel(weights, windowDesign ? REFERENCE_WINDOW - 1 : 0);
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
