@@ -3,7 +3,7 @@
  * last 64 symbols (songs padded in front with `/`) from a zero state. That is exact but costs 64 LSTM
  * steps per symbol, so generation in the app uses the stateful `KerasStepModel` instead.
  */
-import { LstmStepModel, type LstmState } from '../model/lstm-step';
+import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights, StepModel } from '../model/types';
 
 /** The reference's sequence length: each prediction sees this many previous symbols. */
@@ -68,29 +68,12 @@ export function referenceGreedy(
  * the last 64 symbols, so they drift from the reference's (by up to 0.03 in probability on the fixture
  * seeds): fine for sampling, while `KerasWindowedStepModel` is the exact, 64-times slower alternative.
  */
-export class KerasStepModel implements StepModel<LstmState> {
-	readonly vocabulary: readonly string[];
-	readonly lstm: LstmStepModel;
-	private readonly start: LstmState;
-
+export class KerasStepModel extends LstmStepModel {
 	constructor(
 		weights: LstmModelWeights,
 		readonly window = REFERENCE_WINDOW
 	) {
-		this.lstm = new LstmStepModel(weights);
-		this.vocabulary = this.lstm.vocabulary;
-		const slash = slashId(this.vocabulary);
-		let state = this.lstm.initialState();
-		for (let k = 0; k < window - 1; k++) state = this.lstm.advance(state, slash);
-		this.start = state;
-	}
-
-	initialState(): LstmState {
-		return this.start;
-	}
-
-	step(state: LstmState, symbolId: number): { state: LstmState; probabilities: Float32Array } {
-		return this.lstm.step(state, symbolId);
+		super(weights, window - 1);
 	}
 }
 
