@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { chromium, type Page } from 'playwright';
+import { chromiumLaunchOptions } from '../tests/chromium';
 
 const RUNS = Number(process.env.PWA_BENCH_RUNS ?? 5);
 const TYPES: Record<string, string> = {
@@ -54,15 +55,7 @@ export default async function bench(): Promise<void> {
 	});
 	await new Promise<void>((r) => server.listen(0, 'localhost', () => r()));
 	const url = `http://localhost:${(server.address() as AddressInfo).port}/`;
-	const browser = await chromium.launch({
-		executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-		args: [
-			...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-quic'
-		]
-	});
+	const browser = await chromium.launch(chromiumLaunchOptions());
 	try {
 		const install: number[] = [];
 		const cold: { shell: number; worker: number }[] = [];

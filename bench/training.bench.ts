@@ -18,6 +18,7 @@ import {
 	type ThroughputResult
 } from '../src/lib/model/bench-core';
 import { SHARED, repoRoot } from '../tests/shared';
+import { chromiumLaunchOptions } from '../tests/chromium';
 
 const quick = process.env.BENCH_QUICK === '1';
 const size = { units: 256, batch: 64, seq: 64 };
@@ -110,20 +111,7 @@ async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<s
 		stdio: 'ignore'
 	});
 	const notes: string[] = [];
-	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const browserApp = await chromium.launch({
-		executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-		args: [
-			...(isRoot ? ['--no-sandbox'] : []),
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run',
-			'--disable-quic',
-			'--enable-unsafe-webgpu',
-			'--enable-unsafe-swiftshader'
-		]
-	});
+	const browserApp = await chromium.launch(chromiumLaunchOptions());
 	try {
 		await waitFor(`http://localhost:${port}/`, 60_000);
 		for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
