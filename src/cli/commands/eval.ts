@@ -6,6 +6,9 @@ import { ingest, IngestError } from '../../lib/corpus/ingest';
 import type { EncodedSong } from '../../lib/corpus/types';
 import { dropFromPaths } from './ingest';
 import { removeDuplicates, scoreStepModel, type EvalResult } from '../../lib/eval';
+import { ScoreAccumulator, scoreSong } from '../../lib/eval/score';
+import { LstmStepModel } from '../../lib/model/lstm-step';
+import { barContext } from '../../lib/model/features';
 import { KneserNeyModel } from '../../lib/ngram';
 import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
 import type { LstmModelWeights } from '../../lib/model/types';
@@ -214,6 +217,15 @@ const command: Command = {
 				const backend = await windowedBackend();
 				result = await windowed(weights);
 				model = { kind: 'lstm', dir, design: 'window', units, backend };
+			} else if (weights.meterInput) {
+				// Each song needs its own meter and bar phase: scored one song at a time in plain JS.
+				const base = new LstmStepModel(weights);
+				const acc = new ScoreAccumulator();
+				const index = new Map(base.vocabulary.map((s, i) => [s, i]));
+				for (const s of songs)
+					scoreSong(base.withBar(barContext(s.meter, s.barPhase)), s.symbols, acc, index);
+				result = acc.result();
+				model = { kind: 'lstm', dir, design: metadata.design, units, input: 'symbols + bar position' };
 			} else {
 				const backend = await windowedBackend();
 				const { scoreBatched } = await import('../../lib/eval/batched');

@@ -13,7 +13,8 @@ import { generate, MAX_VARIATIONS } from '../../lib/generate/generate';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
 import { randomSeed as freshSeed } from '../../lib/generate/random';
 import { parseSeed, formatSymbols } from '../../lib/generate/seed';
-import { DEFAULT_METER, parseMeter } from '../../lib/generate/meter';
+import { DEFAULT_METER, formatMeter, parseMeter } from '../../lib/generate/meter';
+import { barContext } from '../../lib/model/features';
 import { toMidi, DEFAULT_BPM } from '../../lib/audio/midi';
 import { toKern } from '../../lib/audio/kern';
 import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/audio/key';
@@ -124,7 +125,13 @@ const command: Command = {
 				);
 		}
 
-		const { model, name } = loadModel(values);
+		const loaded = loadModel(values);
+		const { name } = loaded;
+		// A bar-input model is told the meter; the seed starts on the downbeat.
+		const model =
+			loaded.model instanceof LstmStepModel && loaded.model.usesBar
+				? loaded.model.withBar(barContext(formatMeter(meter), 0))
+				: loaded.model;
 		const parsed = parseSeed(String(values.seed ?? ''), model.vocabulary);
 		if (parsed.problems.length) throw new UsageError(`--seed: ${parsed.problems[0].message}`);
 		if (given === undefined)

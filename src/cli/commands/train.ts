@@ -50,6 +50,7 @@ const NUMBERS: Record<string, keyof TrainConfig> = {
 	seq: 'seqLength',
 	batch: 'batchSize',
 	lr: 'learningRate',
+	'lr-decay': 'learningRateDecay',
 	val: 'validation',
 	seed: 'seed',
 	dropout: 'dropout',
@@ -63,8 +64,9 @@ const command: Command = {
 	summary: "train an LSTM on **kern files, folders or zips and write it in the app's model format",
 	usage: [
 		'npm run --silent cli -- train --corpus <paths…> --out <dir> [--epochs N --units N --layers N --seq N',
-		'    --batch N --lr X --val 0.1 --seed N --backend cpu|wasm --dropout X --recurrent-dropout X',
-		'    --patience N --clip X --design sequence|window --preset small|default --max-batches N] [--json]',
+		'    --batch N --lr X --lr-decay X --val 0.1 --seed N --backend cpu|wasm --dropout X --recurrent-dropout X',
+		'    --patience N --clip X --design sequence|window --meter-input on|off --preset small|default',
+		'    --max-batches N] [--json]',
 		`  defaults: ${Object.entries(DEFAULT_CONFIG)
 			.map(([k, v]) => `${k} ${v}`)
 			.join(', ')}; backend wasm.`,
@@ -78,6 +80,7 @@ const command: Command = {
 		preset: { type: 'string' },
 		'keep-key': { type: 'boolean' },
 		'quantize-tuplets': { type: 'boolean' },
+		'meter-input': { type: 'string' },
 		...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }]))
 	},
 	async run(values, positionals, ctx) {
@@ -97,6 +100,11 @@ const command: Command = {
 			const n = Number(values[flag]);
 			if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, not "${values[flag]}"`);
 			(partial as Record<string, number>)[key] = n;
+		}
+		if (values['meter-input'] !== undefined) {
+			const v = String(values['meter-input']);
+			if (v !== 'on' && v !== 'off') throw new UsageError('--meter-input must be on or off');
+			partial.meterInput = v === 'on';
 		}
 		if (values.design !== undefined) partial.design = String(values.design) as TrainConfig['design'];
 		let config: TrainConfig;
@@ -121,11 +129,7 @@ const command: Command = {
 			hash: await contentHash(songs, options)
 		};
 		const chosen = await selectBackend({ force: backend, candidates: [backend, 'cpu'], log: ctx.log });
-		const trainer = Trainer.create(
-			songs.map((s) => s.symbols),
-			config,
-			corpus
-		);
+		const trainer = Trainer.create(songs, config, corpus);
 		ctx.log(
 			`training on ${corpus.name}: ${trainer.split.train.length} songs, ${trainer.split.val.length} held out; ` +
 				`vocabulary ${trainer.vocabulary.length}; ${trainer.batchesPerEpoch()} batches per epoch on ${chosen.backend}`

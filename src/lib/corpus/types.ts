@@ -14,6 +14,11 @@ export interface EncodedSong {
 	sct?: string;
 	/** Meter as written (`3/4`, `MX`…), key as designated or estimated (`G`, `e`). */
 	meter?: string;
+	/**
+	 * Where the first step falls in its bar, in 16th steps (0 = on the downbeat, 6 = after a 2-step pickup
+	 * in 2/4), from the meter and the first barline; absent when either is missing or they disagree.
+	 */
+	barPhase?: number;
 	key?: string;
 	/** True when the key was estimated (Aarden-Essen) rather than read from the file. */
 	keyEstimated?: boolean;

@@ -112,10 +112,28 @@ export function encodeSong(song: KernSong, options: EncodeOptions = DEFAULT_ENCO
 	if (song.region) out.region = song.region;
 	if (song.sct) out.sct = song.sct;
 	if (song.meter !== undefined) out.meter = song.meter;
+	const phase = barPhase(song);
+	if (phase !== undefined) out.barPhase = phase;
 	const notes = [...song.remarks];
 	const offGrid = options.quantizeTuplets ? events.filter((e) => !allowed(e.quarterLength)).length : 0;
 	if (offGrid > 0) notes.push(`quantized ${offGrid} note${offGrid === 1 ? '' : 's'} to the 16th grid`);
 	if (dropped > 0) notes.push(`quantizing dropped ${dropped} very short note${dropped === 1 ? '' : 's'}`);
 	if (notes.length > 0) out.remarks = notes;
 	return { status: 'kept', song: out };
+}
+
+/**
+ * Position of the first step in its bar, from the first numeric meter and the pickup before the first
+ * barline. A pickup of a whole bar or more means the file marks no opening barline: phase 0.
+ */
+export function barPhase(song: Pick<KernSong, 'meter' | 'meterNumeric' | 'pickup'>): number | undefined {
+	if (!song.meterNumeric || song.pickup === undefined || song.meter === undefined) return undefined;
+	const m = /^(\d+)\/(\d+)/.exec(song.meter);
+	if (!m) return undefined;
+	const bar = (16 * Number(m[1])) / Number(m[2]);
+	const pickup = song.pickup * 4;
+	if (!Number.isInteger(bar) || bar <= 0 || !Number.isInteger(Math.round(pickup * 1e6) / 1e6))
+		return undefined;
+	const steps = Math.round(pickup);
+	return steps === 0 || steps >= bar ? 0 : bar - steps;
 }

@@ -24,6 +24,12 @@ export interface GenerateSettings {
 	randomSeed: number;
 	/** `/` symbols read before the seed to start a song; default 1 (models start a song from one `/`). */
 	primer?: number;
+	/**
+	 * For models that take the bar position (model/features.ts): the meter (`3/4`) and the position of the
+	 * seed's first step in its bar (0 = downbeat). Other models ignore them.
+	 */
+	meter?: string;
+	barPhase?: number;
 }
 
 /** One generated melody. */

@@ -44,6 +44,11 @@ export interface KernSong {
 	music21Key?: KeyDesignation;
 	/** Notes and rests of the melody, in order; grace notes are left out. */
 	events: KernEvent[];
+	/**
+	 * Quarter notes before the first barline: the pickup (0 when a barline comes before the first note).
+	 * Absent when the melody has no barline at all.
+	 */
+	pickup?: number;
 	/** Number of `**kern` spines in the header, and every spine type there. */
 	kernSpines: number;
 	spineTypes: string[];
@@ -133,6 +138,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 	let keyDesignation: KeyDesignation | undefined;
 	const headerElements: (KeyDesignation | string)[] = [];
 	let nextTrack = 1;
+	let pickup: number | undefined;
 
 	for (let li = 0; li < lines.length; li++) {
 		const line = lines[li];
@@ -225,7 +231,11 @@ function read(input: Uint8Array | string, path: string): KernResult {
 			if (spines.length === 0) spines = null;
 			continue;
 		}
-		if (first.startsWith('=')) continue; // barlines: bar numbers, repeats and == carry no duration
+		if (first.startsWith('=')) {
+			// Barlines carry no duration; the first one tells where the first bar starts.
+			pickup ??= events.reduce((a, e) => a + e.quarterLength, 0);
+			continue;
+		}
 		if (melodyIndex < 0) continue;
 		const tok = tokens[melodyIndex];
 		if (tok === '.' || tok === '') continue;
@@ -267,6 +277,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 	if (refs.ARE) song.region = refs.ARE;
 	if (refs.SCT) song.sct = refs.SCT;
 	if (meter !== undefined) song.meter = meter;
+	if (pickup !== undefined) song.pickup = pickup;
 	if (keySignature !== undefined) song.keySignature = keySignature;
 	if (keyDesignation) song.keyDesignation = keyDesignation;
 	if (fifth && typeof fifth !== 'string') song.music21Key = fifth;

@@ -24,6 +24,11 @@ export interface TrainConfig {
 	seqLength: number;
 	batchSize: number;
 	learningRate: number;
+	/**
+	 * The learning rate is multiplied by this after every epoch (1 = constant). Late epochs with small
+	 * steps settle the noisy validation loss of a high starting rate.
+	 */
+	learningRateDecay: number;
 	epochs: number;
 	/** Fraction of songs held out for validation, 0–0.5. */
 	validation: number;
@@ -35,6 +40,11 @@ export interface TrainConfig {
 	seed: number;
 	/** Stop each epoch after this many batches (0 = all); for quick comparisons. */
 	maxBatchesPerEpoch: number;
+	/**
+	 * Also feed each step's position in the bar, from the song's meter (features.ts). Sequence design
+	 * only: the reference's windows have no song to take a meter from.
+	 */
+	meterInput: boolean;
 }
 
 /** The recipe the app and the CLI use unless told otherwise. */
@@ -47,12 +57,14 @@ export const DEFAULT_CONFIG: TrainConfig = {
 	seqLength: 64,
 	batchSize: 64,
 	learningRate: 0.003,
+	learningRateDecay: 1,
 	epochs: 30,
 	validation: 0.1,
 	patience: 4,
 	clipNorm: 5,
 	seed: 1,
-	maxBatchesPerEpoch: 0
+	maxBatchesPerEpoch: 0,
+	meterInput: false
 };
 
 /** Named starting points offered by the Train stage. */
@@ -85,6 +97,10 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
 	);
 	check(c.learningRate > 0 && c.learningRate < 1, 'learning rate must be above 0 and below 1');
 	check(
+		c.learningRateDecay > 0 && c.learningRateDecay <= 1,
+		'learning-rate decay must be above 0 and at most 1'
+	);
+	check(
 		Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 10000,
 		'epochs must be a whole number, 1–10000'
 	);
@@ -95,6 +111,10 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
 	check(
 		Number.isInteger(c.maxBatchesPerEpoch) && c.maxBatchesPerEpoch >= 0,
 		'batches per epoch must be 0 or more'
+	);
+	check(
+		!(c.meterInput && c.design === 'window'),
+		'"bar position input" needs the sequence design (windows have no song meter)'
 	);
 	return c;
 }

@@ -3,6 +3,7 @@
  * in B lanes; a batch is the next T steps of every lane.
  */
 import { Rng } from './rng';
+import { featureIndices, type BarContext } from './features';
 
 /** The song delimiter: fed first to start a song, predicted last to end it. */
 export const SONG_END = '/';
@@ -54,6 +55,8 @@ export interface Batch {
 	keep: (Float32Array | null)[];
 	/** Only the last step has targets (the window design). */
 	lastOnly: boolean;
+	/** Per input [T·B], the bar features of its target (see features.ts); absent without bar input. */
+	features?: (readonly number[])[];
 }
 
 /** Songs laid back to back in lanes: `/ a b c / d e /` — inputs are all but the last, targets all but the first. */
@@ -61,13 +64,18 @@ export class LaneBatches {
 	readonly lanes: Int32Array[];
 	readonly batchCount: number;
 	readonly targetCount: number;
+	/** Per lane position: the song there (−1 for the final `/`) and the step of its target in that song. */
+	private readonly songAt: Int32Array[] | null;
+	private readonly stepAt: Int32Array[] | null;
 
+	/** With `bars` (one per song, null where unknown) batches carry each target's bar features. */
 	constructor(
 		songs: readonly Int32Array[],
 		order: readonly number[],
 		laneCount: number,
 		readonly steps: number,
-		private readonly endId: number
+		private readonly endId: number,
+		private readonly bars: readonly (BarContext | null)[] | null = null
 	) {
 		const n = Math.max(1, Math.min(laneCount, order.length));
 		const parts: number[][] = Array.from({ length: n }, () => []);
@@ -89,6 +97,20 @@ export class LaneBatches {
 			lane[at] = endId;
 			return lane;
 		});
+		this.songAt = bars ? this.lanes.map((l) => new Int32Array(l.length).fill(-1)) : null;
+		this.stepAt = bars ? this.lanes.map((l) => new Int32Array(l.length)) : null;
+		if (this.songAt && this.stepAt)
+			parts.forEach((p, b) => {
+				let at = 0;
+				for (const s of p) {
+					// Input at `at` is the `/` before the song: its target is the song's step 0.
+					for (let j = 0; j <= songs[s].length; j++) {
+						this.songAt![b][at + j] = s;
+						this.stepAt![b][at + j] = j;
+					}
+					at += songs[s].length + 1;
+				}
+			});
 		const longest = Math.max(...this.lanes.map((l) => l.length - 1));
 		this.batchCount = Math.ceil(longest / steps);
 		this.targetCount = this.lanes.reduce((a, l) => a + Math.max(0, l.length - 1), 0);
@@ -102,6 +124,9 @@ export class LaneBatches {
 		const targets = new Int32Array(T * B);
 		const weights = new Float32Array(T * B);
 		const keep: (Float32Array | null)[] = [];
+		const features: (readonly number[])[] | undefined = this.bars
+			? new Array(T * B).fill(NO_FEATURES)
+			: undefined;
 		for (let t = 0; t < T; t++) {
 			let reset: Float32Array | null = null;
 			for (let b = 0; b < B; b++) {
@@ -110,6 +135,10 @@ export class LaneBatches {
 				if (pos >= lane.length - 1) continue;
 				const x = lane[pos];
 				inputs[t * B + b] = x;
+				if (features) {
+					const s = this.songAt![b][pos];
+					if (s >= 0) features[t * B + b] = featureIndices(this.bars![s], this.stepAt![b][pos]);
+				}
 				targets[t * B + b] = lane[pos + 1];
 				weights[t * B + b] = 1;
 				if (x === this.endId && pos > 0) {
@@ -119,9 +148,11 @@ export class LaneBatches {
 			}
 			keep.push(reset);
 		}
-		return { steps: T, lanes: B, inputs, targets, weights, keep, lastOnly: false };
+		return { steps: T, lanes: B, inputs, targets, weights, keep, lastOnly: false, features };
 	}
 }
+
+const NO_FEATURES: readonly number[] = [];
 
 /**
  * The reference's design: songs joined, each followed by T delimiters; every window of T symbols is an

@@ -7,6 +7,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
+import { METER_FEATURES } from './features';
 import type { CorpusRef, EpochRecord, RunStatus } from './trainer';
 
 /** What the app knows about a model beyond its weights. */
@@ -124,7 +125,7 @@ export function toModelFiles(weights: LstmModelWeights, metadata: ModelMetadata)
 	weights.layers.forEach((l, i) => {
 		const name = `lstm_${i + 1}`;
 		layers.push(
-			lstmLayer(name, l.units, i === 0 ? v : null, dropout, metadata.config?.recurrentDropout ?? 0)
+			lstmLayer(name, l.units, i === 0 ? l.inputSize : null, dropout, metadata.config?.recurrentDropout ?? 0)
 		);
 		if (dropout > 0)
 			layers.push({
@@ -201,7 +202,7 @@ function checkWeights(w: LstmModelWeights, vocabulary: string[]): void {
 		refuse('its weights and its metadata name different vocabularies');
 	if (w.layers.length < 1) refuse('it has no LSTM layer');
 	w.layers.forEach((l, i) => {
-		const inSize = i === 0 ? v : w.layers[i - 1].units;
+		const inSize = i === 0 ? v + (w.meterInput ? METER_FEATURES : 0) : w.layers[i - 1].units;
 		if (l.inputSize !== inSize) refuse(`LSTM layer ${i + 1} expects ${l.inputSize} inputs, not ${inSize}`);
 		const g = 4 * l.units;
 		if (l.kernel.length !== inSize * g || l.recurrentKernel.length !== l.units * g || l.bias.length !== g)
@@ -250,12 +251,14 @@ export function fromModelFiles(files: ModelFiles): { weights: LstmModelWeights; 
 	const dense = layers.filter((l) => l.class_name === 'Dense');
 	if (lstms.length === 0 || dense.length !== 1 || layers[layers.length - 1].class_name !== 'Dense')
 		refuse('model.json is not a stack of LSTM layers with one Dense layer on top');
-	let inputSize = v;
+	const meterInput = metadata.config?.meterInput === true;
+	let inputSize = v + (meterInput ? METER_FEATURES : 0);
 	const result: LstmModelWeights = {
 		vocabulary: [...metadata.vocabulary],
 		layers: [],
 		denseKernel: new Float32Array(),
-		denseBias: new Float32Array()
+		denseBias: new Float32Array(),
+		...(meterInput ? { meterInput: true } : {})
 	};
 	for (const l of lstms) {
 		const c = l.config as { name: string; units: number; recurrent_activation?: string; activation?: string };

@@ -5,6 +5,7 @@
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
 import { Rng } from './rng';
+import { METER_FEATURES } from './features';
 
 /** Glorot-uniform [rows, cols]. */
 export function glorotUniform(rng: Rng, rows: number, cols: number): Float32Array {
@@ -43,18 +44,19 @@ export function orthogonal(rng: Rng, rows: number, cols: number): Float32Array {
 	return out;
 }
 
-/** Fresh weights for a stacked LSTM over one-hot symbols with a softmax output. */
+/** Fresh weights for a stacked LSTM over one-hot symbols (and bar features) with a softmax output. */
 export function initialWeights(
 	vocabulary: string[],
 	layers: number,
 	units: number,
-	seed: number
+	seed: number,
+	meterInput = false
 ): LstmModelWeights {
 	const rng = new Rng(`init:${seed}`);
 	const v = vocabulary.length;
 	const list: LstmLayerWeights[] = [];
 	for (let l = 0; l < layers; l++) {
-		const inputSize = l === 0 ? v : units;
+		const inputSize = l === 0 ? v + (meterInput ? METER_FEATURES : 0) : units;
 		const bias = new Float32Array(4 * units);
 		bias.fill(1, units, 2 * units);
 		list.push({
@@ -69,6 +71,7 @@ export function initialWeights(
 		vocabulary: [...vocabulary],
 		layers: list,
 		denseKernel: glorotUniform(rng, units, v),
-		denseBias: new Float32Array(v)
+		denseBias: new Float32Array(v),
+		...(meterInput ? { meterInput: true } : {})
 	};
 }

@@ -6,11 +6,14 @@
  * accumulators: about 2x faster than updating row by row.
  */
 import type { LstmModelWeights, StepModel } from './types';
+import { featureIndices, METER_FEATURES, type BarContext } from './features';
 
 /** Hidden and cell state of every layer. */
 export interface LstmState {
 	h: Float32Array[];
 	c: Float32Array[];
+	/** Symbols read since the last `/`, counting it: the step, in the song, of the next target. */
+	t: number;
 }
 
 interface Layer {
@@ -57,6 +60,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 	private readonly denseT: Float64Array;
 	private readonly denseBias: Float32Array;
 	private readonly start: LstmState;
+	private readonly slash: number;
+	private readonly meterInput: boolean;
+	private bar: BarContext | null = null;
 
 	/**
 	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
@@ -65,7 +71,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 	constructor(weights: LstmModelWeights, startSlashes = 0) {
 		this.vocabulary = weights.vocabulary;
 		const v = weights.vocabulary.length;
-		if (weights.layers[0]?.inputSize !== v)
+		this.meterInput = weights.meterInput === true;
+		const inputs = v + (this.meterInput ? METER_FEATURES : 0);
+		if (weights.layers[0]?.inputSize !== inputs)
 			throw new Error(
 				`The first LSTM layer expects ${weights.layers[0]?.inputSize} inputs, the vocabulary has ${v}.`
 			);
@@ -82,11 +90,28 @@ export class LstmStepModel implements StepModel<LstmState> {
 		this.denseBias = weights.denseBias;
 		let state: LstmState = {
 			h: this.layers.map((l) => new Float32Array(l.units)),
-			c: this.layers.map((l) => new Float32Array(l.units))
+			c: this.layers.map((l) => new Float32Array(l.units)),
+			t: 0
 		};
-		const slash = weights.vocabulary.indexOf('/');
-		for (let k = 0; k < startSlashes; k++) state = this.advance(state, slash);
+		this.slash = weights.vocabulary.indexOf('/');
+		for (let k = 0; k < startSlashes; k++) state = this.advance(state, this.slash);
 		this.start = state;
+	}
+
+	/** True when the model takes bar positions (model/features.ts) and so wants `withBar`. */
+	get usesBar(): boolean {
+		return this.meterInput;
+	}
+
+	/**
+	 * The same model told the meter and bar phase of the song it reads (shares the weights). Without it a
+	 * bar-input model sees no bar features, as for a song in free meter.
+	 */
+	withBar(bar: BarContext | null): LstmStepModel {
+		const m = Object.create(LstmStepModel.prototype) as LstmStepModel;
+		Object.assign(m, this);
+		m.bar = bar;
+		return m;
 	}
 
 	initialState(): LstmState {
@@ -95,8 +120,11 @@ export class LstmStepModel implements StepModel<LstmState> {
 
 	/** Advances the state by one symbol; the given state is not modified. */
 	advance(state: LstmState, symbolId: number): LstmState {
-		const next: LstmState = { h: [], c: [] };
+		const step = symbolId === this.slash ? 0 : state.t;
+		const next: LstmState = { h: [], c: [], t: step + 1 };
 		let input: Float32Array | null = null;
+		const features = this.meterInput ? featureIndices(this.bar, step) : [];
+		const v = this.vocabulary.length;
 		this.layers.forEach((layer, li) => {
 			const n = layer.units;
 			const hPrev = state.h[li];
@@ -112,6 +140,11 @@ export class LstmStepModel implements StepModel<LstmState> {
 						? layer.kernel[symbolId * 4 * n + j]
 						: dot(layer.kernelT, j * layer.inputSize, input!, layer.inputSize));
 			}
+			if (li === 0)
+				for (const f of features) {
+					const row = (v + f) * 4 * n;
+					for (let j = 0; j < 4 * n; j++) z[j] += layer.kernel[row + j];
+				}
 			for (let j = 0; j < n; j++) {
 				const cj = sigmoid(z[n + j]) * cPrev[j] + sigmoid(z[j]) * Math.tanh(z[2 * n + j]);
 				c[j] = cj;

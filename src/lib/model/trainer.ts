@@ -16,8 +16,24 @@ import {
 	type Batch
 } from './data';
 import { initialWeights } from './init';
+import { barContext, METER_FEATURES, type BarContext } from './features';
 import { Rng } from './rng';
 import type { LstmModelWeights } from './types';
+
+/** A song to learn from: its symbols, with its meter and bar phase when the run uses bar input. */
+export type TrainingSong =
+	| readonly string[]
+	| { readonly symbols: readonly string[]; readonly meter?: string; readonly barPhase?: number };
+
+function symbolsOf(song: TrainingSong): readonly string[] {
+	return Array.isArray(song) ? (song as readonly string[]) : (song as { symbols: readonly string[] }).symbols;
+}
+
+function barOf(song: TrainingSong): BarContext | null {
+	if (Array.isArray(song)) return null;
+	const s = song as { meter?: string; barPhase?: number };
+	return barContext(s.meter, s.barPhase);
+}
 
 /** The corpus a run learns from, named by id and content hash. */
 export interface CorpusRef {
@@ -118,6 +134,8 @@ export class Trainer {
 	message: string | undefined;
 	elapsedSeconds = 0;
 	private readonly songs: Int32Array[];
+	/** Per song, its bar for the bar-position input (null where the meter is unknown or input is off). */
+	private readonly bars: (BarContext | null)[] | null;
 	private readonly endId: number;
 	private params: (LstmParams & {
 		kernel: tf.Variable<tf.Rank.R2>;
@@ -134,7 +152,7 @@ export class Trainer {
 	private valBatches: LaneBatches | null = null;
 
 	private constructor(
-		songs: readonly (readonly string[])[],
+		songs: readonly TrainingSong[],
 		config: TrainConfig,
 		vocabulary: string[],
 		corpus: CorpusRef,
@@ -145,7 +163,8 @@ export class Trainer {
 		this.vocabulary = vocabulary;
 		this.corpus = corpus;
 		this.split = split;
-		this.songs = songs.map((s) => encodeSong(s, vocabulary));
+		this.songs = songs.map((s) => encodeSong(symbolsOf(s), vocabulary));
+		this.bars = config.meterInput ? songs.map(barOf) : null;
 		this.endId = vocabulary.indexOf(SONG_END);
 		// Inside tidy: tf.variable keeps its own copy, the initial tensors go.
 		this.params = tf.tidy(() =>
@@ -164,14 +183,10 @@ export class Trainer {
 	}
 
 	/** A new run: vocabulary from all songs, seeded split and initial weights. */
-	static create(
-		songs: readonly (readonly string[])[],
-		partial: Partial<TrainConfig>,
-		corpus: CorpusRef
-	): Trainer {
+	static create(songs: readonly TrainingSong[], partial: Partial<TrainConfig>, corpus: CorpusRef): Trainer {
 		const config = resolveConfig(partial);
 		if (songs.length === 0) throw new Error(`The corpus "${corpus.name}" has no songs to train on.`);
-		const vocabulary = buildVocabulary(songs);
+		const vocabulary = buildVocabulary(songs.map(symbolsOf));
 		const split = splitSongs(songs.length, config.validation, config.seed);
 		return new Trainer(
 			songs,
@@ -179,12 +194,12 @@ export class Trainer {
 			vocabulary,
 			corpus,
 			split,
-			initialWeights(vocabulary, config.layers, config.units, config.seed)
+			initialWeights(vocabulary, config.layers, config.units, config.seed, config.meterInput)
 		);
 	}
 
 	/** Continues a run from a checkpoint; the songs must be the corpus it names (same hash). */
-	static resume(songs: readonly (readonly string[])[], checkpoint: Checkpoint, corpusHash: string): Trainer {
+	static resume(songs: readonly TrainingSong[], checkpoint: Checkpoint, corpusHash: string): Trainer {
 		validateCheckpoint(checkpoint);
 		if (corpusHash !== checkpoint.corpus.hash)
 			throw new Error(
@@ -229,7 +244,7 @@ export class Trainer {
 		if (c.design === 'window')
 			return new WindowBatches(this.songs, this.split.train, c.batchSize, c.seqLength, this.endId, rng);
 		const order = rng.shuffle([...this.split.train]);
-		return new LaneBatches(this.songs, order, c.batchSize, c.seqLength, this.endId);
+		return new LaneBatches(this.songs, order, c.batchSize, c.seqLength, this.endId, this.bars);
 	}
 
 	/** Number of batches an epoch takes (after `maxBatchesPerEpoch`). */
@@ -283,7 +298,7 @@ export class Trainer {
 					training && c.recurrentDropout > 0
 						? (dropMask([B, n], c.recurrentDropout, seed + 2 * l + 1) as tf.Tensor2D)
 						: null;
-				const input = x ? { x } : { ids };
+				const input = x ? { x } : batch.features ? { x: this.firstInput(batch) } : { ids };
 				const r = lstmForward(input, p, state.h[l], state.c[l], { keep, recurrentMask: rmask, training });
 				hs.push(r.h);
 				cs.push(r.c);
@@ -351,7 +366,8 @@ export class Trainer {
 		const b1 = 0.9;
 		const b2 = 0.999;
 		this.step += 1;
-		const lrT = (this.config.learningRate * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
+		const lr = this.config.learningRate * (this.config.learningRateDecay ?? 1) ** this.epoch;
+		const lrT = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
 		const vars = this.variables();
 		const next = tf.tidy(() =>
 			grads.map((g, i) => {
@@ -375,7 +391,8 @@ export class Trainer {
 			this.split.val,
 			this.config.batchSize,
 			this.config.seqLength,
-			this.endId
+			this.endId,
+			this.bars
 		);
 		const vb = this.valBatches;
 		const saved = this.state;
@@ -529,8 +546,22 @@ export class Trainer {
 			vocabulary: [...this.vocabulary],
 			layers,
 			denseKernel: (await this.dense.kernel.data()) as Float32Array,
-			denseBias: (await this.dense.bias.data()) as Float32Array
+			denseBias: (await this.dense.bias.data()) as Float32Array,
+			...(this.config.meterInput ? { meterInput: true } : {})
 		};
+	}
+
+	/** The first layer's dense input with bar features: one-hot symbol, then the step's features. */
+	private firstInput(batch: Batch): tf.Tensor3D {
+		const V = this.vocabulary.length;
+		const D = V + METER_FEATURES;
+		const rows = batch.steps * batch.lanes;
+		const x = new Float32Array(rows * D);
+		for (let r = 0; r < rows; r++) {
+			x[r * D + batch.inputs[r]] = 1;
+			for (const f of batch.features![r]) x[r * D + V + f] = 1;
+		}
+		return tf.tensor3d(x, [batch.steps, batch.lanes, D]);
 	}
 
 	private setWeights(w: LstmModelWeights): void {
@@ -603,7 +634,7 @@ export function validateCheckpoint(cp: Checkpoint): void {
 	if (cp.weights.layers.length !== c.layers)
 		bad(`it has ${cp.weights.layers.length} layers, its settings say ${c.layers}`);
 	cp.weights.layers.forEach((l, i) => {
-		const inSize = i === 0 ? v : c.units;
+		const inSize = i === 0 ? v + (c.meterInput ? METER_FEATURES : 0) : c.units;
 		if (l.units !== c.units || l.inputSize !== inSize) bad(`layer ${i + 1} has the wrong shape`);
 		if (
 			l.kernel.length !== inSize * 4 * c.units ||

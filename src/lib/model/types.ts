@@ -31,4 +31,9 @@ export interface LstmModelWeights {
 	/** [lastUnits, vocabulary.length], row-major. */
 	denseKernel: Float32Array;
 	denseBias: Float32Array;
+	/**
+	 * The first layer's input is the one-hot symbol followed by METER_FEATURES bar-position features
+	 * (model/features.ts), so the model needs each song's meter and bar phase.
+	 */
+	meterInput?: boolean;
 }

@@ -6,6 +6,7 @@ import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
 import type { LstmModelWeights, StepModel } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
+import { barContext } from '../../model/features';
 import { REFERENCE_WINDOW } from '../../keras/reference';
 import { CancelledError, generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
@@ -125,7 +126,12 @@ export const handlers: HandlerTable = {
 		post({ type: 'done', id: request.id });
 	},
 	'generate/run': async (request, post, signal) => {
-		const { model } = await loadModel(request.model);
+		const loaded = (await loadModel(request.model)).model;
+		const { meter, barPhase } = request.settings;
+		const model =
+			loaded instanceof LstmStepModel && loaded.usesBar
+				? loaded.withBar(barContext(meter ?? '4/4', barPhase ?? 0))
+				: loaded;
 		const t0 = performance.now();
 		try {
 			const melodies = await generateAsync(model, request.seed, request.settings, {

@@ -1,0 +1,132 @@
+/**
+ * Bar-position input: the reader finds the pickup, the encoder turns it into the bar phase of the first
+ * step, batches carry each target's features, and the plain-JS step model reads a song exactly as the
+ * trainer does (same loss on the validation songs, summed one song at a time).
+ */
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { readKern } from '../../../src/lib/kern';
+import { encodeSong } from '../../../src/lib/encoding';
+import { barContext, featureIndices, METER_FEATURES } from '../../../src/lib/model/features';
+import { LaneBatches } from '../../../src/lib/model/data';
+import { Trainer } from '../../../src/lib/model/trainer';
+import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { fromModelFiles, toModelFiles } from '../../../src/lib/model/format';
+import { ingest } from '../../../src/lib/corpus/ingest';
+import { dropFromPaths } from '../../../src/cli/commands/ingest';
+import { ScoreAccumulator, scoreSong } from '../../../src/lib/eval';
+import { hasShared, shared } from '../../shared';
+
+const HEADER = (meter: string) => `**kern\n*ICvox\n*Ivox\n*M${meter}\n*k[]\n*C:\n`;
+
+function phaseOf(text: string): number | undefined {
+	const r = readKern(text, 't.krn');
+	if (!r.ok) throw new Error(r.reason);
+	const e = encodeSong(r.song);
+	if (e.status !== 'kept') throw new Error(e.reason);
+	return e.song.barPhase;
+}
+
+describe('bar phase from the kern barlines', () => {
+	it('is 0 on a downbeat, bar − pickup after a pickup, absent without a barline or a numeric meter', () => {
+		expect(phaseOf(HEADER('3/4') + '=1\n4c\n4d\n4e\n=2\n2.c\n*-\n')).toBe(0);
+		// An eighth-note pickup in 2/4: the first step is the 7th of 8.
+		expect(phaseOf(HEADER('2/4') + '8c\n=1\n8f\n8f\n4g\n*-\n')).toBe(6);
+		// Dotted-quarter pickup in 6/8 (12 steps): 12 − 6.
+		expect(phaseOf(HEADER('6/8') + '4.c\n=1\n4.d\n4.e\n*-\n')).toBe(6);
+		// A first barline after a whole bar: the file marks no opening barline.
+		expect(phaseOf(HEADER('2/4') + '4c\n4d\n=2\n2e\n*-\n')).toBe(0);
+		expect(phaseOf(HEADER('4/4') + '4c\n4d\n*-\n')).toBeUndefined();
+		expect(phaseOf('**kern\n*MX\n4c\n=1\n4d\n*-\n')).toBeUndefined();
+	});
+
+	it.skipIf(!hasShared())('reads real Essen pickups (erk E0001: an 8th before bar 1 in 2/4)', () => {
+		const text = readFileSync(shared('corpus', 'essen', 'deutschl', 'erk', 'deut0567.krn'));
+		const r = readKern(text, 'deut0567.krn');
+		expect(r.ok && r.song.pickup).toBe(0.5);
+		const e = r.ok ? encodeSong(r.song) : null;
+		expect(e?.status === 'kept' && e.song.barPhase).toBe(6);
+	});
+});
+
+describe('features of a step', () => {
+	it('mark the position, the bar length and the metrical grid', () => {
+		const bar = barContext('3/4', 8)!;
+		expect(bar).toEqual({ stepsPerBar: 12, compound: false, phase: 8 });
+		// Step 4 of a song starting at position 8 of a 12-step bar is the downbeat.
+		const down = featureIndices(bar, 4);
+		expect(down).toContain(0);
+		const flags = 48 + 8;
+		expect(down).toEqual(expect.arrayContaining([flags + 0, flags + 1, flags + 2, flags + 3]));
+		// Position 9 (step 1): off every grid, so only its position and the bar length.
+		expect(featureIndices(bar, 1)).toEqual([9, 48 + 2]);
+		expect(Math.max(...featureIndices(barContext('6/8', 0)!, 0))).toBeLessThan(METER_FEATURES);
+		expect(featureIndices(barContext('6/8', 0)!, 0)).toContain(flags + 7);
+		expect(featureIndices(null, 3)).toEqual([]);
+		expect(barContext('X', 0)).toBeNull();
+		expect(barContext('4/4', 16)).toBeNull();
+	});
+
+	it('travel with each target in the lanes: the `/` before a song carries its first step', () => {
+		const songs = [Int32Array.from([1, 2, 2]), Int32Array.from([3, 1])];
+		const bars = [barContext('2/4', 6), barContext('3/4', 0)];
+		const lanes = new LaneBatches(songs, [0, 1], 1, 4, 0, bars);
+		// One lane: / 1 2 2 / 3 1 / — inputs are all but the last.
+		const b0 = lanes.batch(0);
+		const b1 = lanes.batch(1);
+		const got = [...b0.features!, ...b1.features!].slice(0, 7);
+		const want = [0, 1, 2, 3]
+			.map((k) => featureIndices(bars[0], k))
+			.concat([0, 1, 2].map((k) => featureIndices(bars[1], k)));
+		expect(got).toEqual(want);
+	});
+});
+
+describe.skipIf(!hasShared())('a bar-input model', () => {
+	it('scores songs in plain JS exactly as the trainer validates them, and survives the model files', async () => {
+		await tf.setBackend('cpu');
+		const { songs } = await ingest(dropFromPaths([shared('corpus', 'essen', 'deutschl', 'kinder')]));
+		const some = songs.slice(0, 40);
+		const corpus = { id: 'k40', name: 'kinder 40', hash: 'k40' };
+		const trainer = Trainer.create(
+			some,
+			{ units: 12, seqLength: 16, batchSize: 8, epochs: 1, validation: 0.2, seed: 3, meterInput: true },
+			corpus
+		);
+		await trainer.run({ yieldEachBatch: false });
+		const val = (await trainer.validate())!;
+		const weights = await trainer.weights();
+		expect(weights.meterInput).toBe(true);
+		expect(weights.layers[0].inputSize).toBe(trainer.vocabulary.length + METER_FEATURES);
+		const files = toModelFiles(weights, {
+			format: 'folk-studio-model',
+			version: 1,
+			name: 't',
+			createdAt: 0,
+			vocabulary: trainer.vocabulary,
+			songStart: '/',
+			design: 'sequence',
+			config: trainer.config,
+			history: [],
+			corpus: null,
+			status: 'finished',
+			backend: 'cpu'
+		} as never);
+		const back = fromModelFiles(files).weights;
+		const base = new LstmStepModel(back);
+		expect(base.usesBar).toBe(true);
+		const acc = new ScoreAccumulator();
+		for (const i of trainer.split.val) {
+			const s = some[i];
+			scoreSong(base.withBar(barContext(s.meter, s.barPhase)), s.symbols, acc);
+		}
+		const r = acc.result();
+		expect(r.natsPerStep).toBeCloseTo(val.loss, 4);
+		// Without its bar the same model reads the songs differently: the features matter.
+		const blind = new ScoreAccumulator();
+		for (const i of trainer.split.val) scoreSong(base, some[i].symbols, blind);
+		expect(Math.abs(blind.result().natsPerStep - val.loss)).toBeGreaterThan(1e-3);
+		trainer.dispose();
+	});
+});
