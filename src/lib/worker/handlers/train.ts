@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HandlerTable, Response } from '../protocol';
 import type { TrainRequest } from '../messages/train';
 import { selectBackend, type BackendName, type BackendSelection } from '../../model/backend';
-import { Trainer, type Checkpoint, type RunStatus } from '../../model/trainer';
+import { Trainer, type Checkpoint, type RunStatus, type TrainingSong } from '../../model/trainer';
 import { WASM_PATHS } from '../../model/wasm-assets';
 import { getCorpus } from '../../storage/corpora';
 import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpoints';
@@ -32,13 +32,15 @@ async function backend(force: BackendName | null): Promise<BackendSelection> {
 	return selection;
 }
 
-async function loadSongs(corpusId: string): Promise<{ songs: string[][]; name: string; hash: string }> {
+async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; name: string; hash: string }> {
 	const corpus = await getCorpus(corpusId);
 	if (!corpus)
 		throw new Error(
 			'The corpus of this run is no longer stored (it may have been deleted). Import it again, then train.'
 		);
-	return { songs: corpus.songs.map((s) => s.symbols), name: corpus.name, hash: corpus.hash };
+	// Symbols with meter and bar phase: runs with bar-position input need them.
+	const songs = corpus.songs.map((s) => ({ symbols: s.symbols, meter: s.meter, barPhase: s.barPhase }));
+	return { songs, name: corpus.name, hash: corpus.hash };
 }
 
 /** Saves a checkpoint; a full quota becomes a warning (the previous checkpoint is kept). */
