@@ -7,6 +7,7 @@
  * webgl and webgpu.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWebGpuLstmKernels } from './lstm-kernels-webgpu';
 
 /** Kernel names; registered for 'cpu' and 'wasm'. */
 export const CELL = 'FolkLstmCell';
@@ -177,6 +178,7 @@ let registered = false;
 export function registerLstmKernels(): void {
 	if (registered) return;
 	registered = true;
+	registerWebGpuLstmKernels();
 	for (const [backendName, memory] of [
 		['cpu', cpuMemory],
 		['wasm', wasmMemory]

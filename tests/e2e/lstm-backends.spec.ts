@@ -1,0 +1,81 @@
+/**
+ * The fast LSTM equals tf.layers.lstm on every backend of the real worker in headless Chromium: `cpu`,
+ * `wasm` (fused JS kernels and generic ops), `webgl` (generic ops) and `webgpu` on the software adapter
+ * (the WGSL cell kernels and generic ops). Forward outputs within 1e-5, gradients within 1e-4 relative, on
+ * seeded random inputs, with one-hot ids and dense input, and with song resets and a recurrent dropout
+ * mask against an autodiff LSTM; no tensor left behind. One fresh worker per backend.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect } from './fixtures';
+import type { CheckErrors, CheckResult } from '../../src/lib/model/lstm-kernels-check';
+
+/** The built worker script that handles `diagnostics/lstm-check`. */
+function workerUrl(): string | null {
+	const dir = join(process.cwd(), 'build', '_app', 'immutable', 'workers');
+	if (!existsSync(dir)) return null;
+	const file = readdirSync(dir)
+		.filter((f) => f.endsWith('.js'))
+		.find((f) => readFileSync(join(dir, f), 'utf8').includes('diagnostics/lstm-check'));
+	return file ? `/_app/immutable/workers/${file}` : null;
+}
+
+const cases: { backend: string; fused: boolean[] }[] = [
+	{ backend: 'cpu', fused: [true, false] },
+	{ backend: 'wasm', fused: [true, false] },
+	{ backend: 'webgl', fused: [false] },
+	{ backend: 'webgpu', fused: [true, false] }
+];
+
+function expectClose(e: CheckErrors, what: string) {
+	expect(e.outputs, `${what}: outputs`).toBeLessThan(1e-5);
+	for (const k of ['kernel', 'recurrentKernel', 'bias', 'input'] as const)
+		if (e[k] !== undefined) expect(e[k], `${what}: ${k} gradient`).toBeLessThan(1e-4);
+}
+
+for (const c of cases) {
+	test(`fast LSTM equals tf.layers.lstm on ${c.backend} in the worker`, async ({ page, watch }) => {
+		const url = workerUrl();
+		expect(url, 'the built worker has diagnostics/lstm-check (run npm run build)').not.toBeNull();
+		await page.goto('/');
+		const out = await page.evaluate(
+			async ({ url, backend, fused }) => {
+				const worker = new Worker(url, { type: 'module' });
+				const results: { result?: unknown; error?: string }[] = [];
+				await new Promise<void>((resolve) => {
+					worker.onmessage = (e) => {
+						const m = e.data;
+						if (m.type === 'diagnostics/lstm-check-result') results.push(m);
+						if (m.type === 'done') resolve();
+						if (m.type === 'error') {
+							results.push({ error: m.message });
+							resolve();
+						}
+					};
+					worker.postMessage({ type: 'diagnostics/lstm-check', id: 'c', backend, fused, seed: backend });
+				});
+				worker.terminate();
+				return results;
+			},
+			{ url: url!, backend: c.backend, fused: c.fused }
+		);
+		expect(out.map((m) => m.error ?? null)).toEqual(c.fused.map(() => null));
+		const results = out.map((m) => m.result as CheckResult);
+		for (const r of results) console.log(JSON.stringify(r));
+		c.fused.forEach((fused, i) => {
+			const r = results[i];
+			expect(r.backend).toBe(c.backend);
+			// The fused kernels exist for cpu, wasm (JS) and webgpu (WGSL); webgl has only the generic path.
+			expect(r.fused).toBe(fused);
+			const what = `${c.backend} ${fused ? 'fused' : 'generic'}`;
+			for (const [k, e] of Object.entries(r.cell ?? {}))
+				expect(e, `${what}: one cell step, ${k}`).toBeLessThan(1e-5);
+			expectClose(r.layersIds, `${what}, ids vs layers`);
+			expectClose(r.layersDense, `${what}, dense vs layers`);
+			expectClose(r.resets, `${what}, resets + recurrent mask vs autodiff`);
+			expect(r.leaked, `${what}: tensors left behind`).toBe(0);
+			console.log(`${what}: ${Math.round(r.milliseconds)} ms`);
+		});
+		expect(watch.consoleErrors).toEqual([]);
+	});
+}
