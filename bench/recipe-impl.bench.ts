@@ -17,6 +17,7 @@ import { SHARED } from '../tests/shared';
 import { ingest } from '../src/lib/corpus/ingest';
 import { contentHash } from '../src/lib/corpus/summary';
 import { dropFromPaths } from '../src/cli/commands/ingest';
+import { DEFAULT_ENCODE_OPTIONS } from '../src/lib/corpus/types';
 import { writeModelDir } from '../src/cli/commands/train';
 import { resolveConfig, type TrainConfig } from '../src/lib/model/config';
 import { Trainer, bits, type EpochRecord } from '../src/lib/model/trainer';
@@ -75,8 +76,8 @@ async function trainLayers(
 	const denseK = tf.variable(tf.tensor2d(init.denseKernel, [n, V]));
 	const denseB = tf.variable(tf.tensor1d(init.denseBias));
 	const vars = [...cell.trainableWeights.map((w) => w.read() as tf.Variable), denseK, denseB];
-	const m = vars.map((x) => tf.zerosLike(x));
-	const v = vars.map((x) => tf.zerosLike(x));
+	const m: tf.Tensor[] = vars.map((x) => tf.zerosLike(x));
+	const v: tf.Tensor[] = vars.map((x) => tf.zerosLike(x));
 	let step = 0;
 
 	/** Loss sum, correct, count over the batch; new state. Records on the tape when called under grads. */
@@ -266,7 +267,7 @@ export default async function (): Promise<void> {
 		epochs,
 		maxBatchesPerEpoch: Number(process.env.RECIPE_MAX_BATCHES ?? 0)
 	});
-	const corpus = { id: 'bench:erk', name: 'erk', hash: await contentHash(erk) };
+	const corpus = { id: 'bench:erk', name: 'erk', hash: await contentHash(erk, DEFAULT_ENCODE_OPTIONS) };
 	const { songs: heldAll } = await ingest(dropFromPaths(HELD.map((h) => join(D, h))));
 	const held = removeDuplicates(heldAll, symbols, (s) => s.symbols);
 	console.log(
