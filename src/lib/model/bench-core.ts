@@ -114,3 +114,77 @@ export async function measureEpoch(
 		backend: tf.getBackend()
 	};
 }
+
+/** Shape and mode of one timing of the fast LSTM alone (no softmax, no optimizer). */
+export interface LstmTimingCase {
+	units: number;
+	batch: number;
+	steps: number;
+	/** Vocabulary size: the input is symbol ids. */
+	vocabulary: number;
+	/** Fused cell kernels on or off (where the backend has them). */
+	fused: boolean;
+	/** Timed repeats after one untimed warm-up. */
+	repeats: number;
+}
+
+/** Best-of-repeats milliseconds of one forward and one backward pass over a batch. */
+export interface LstmTiming extends LstmTimingCase {
+	backend: string;
+	/** Whether the fused kernels actually ran. */
+	fusedActive: boolean;
+	forwardMs: number;
+	backwardMs: number;
+}
+
+/**
+ * Times the fast LSTM's forward and backward pass on the active backend (seeded random weights and ids,
+ * song resets in two lanes). Each phase ends with an awaited read, so GPU work is counted.
+ */
+export async function timeFastLstm(c: LstmTimingCase): Promise<LstmTiming> {
+	const { useFusedCell, hasFusedCell } = await import('./lstm-kernels');
+	const { lstmBackward, lstmForward } = await import('./fast-lstm');
+	useFusedCell(c.fused);
+	const fusedActive = hasFusedCell();
+	const n = c.units;
+	const p = tf.tidy(() => ({
+		kernel: tf.randomUniform([c.vocabulary, 4 * n], -0.1, 0.1, 'float32', 1) as tf.Tensor2D,
+		recurrentKernel: tf.randomUniform([n, 4 * n], -0.1, 0.1, 'float32', 2) as tf.Tensor2D,
+		bias: tf.zeros([4 * n]) as tf.Tensor1D
+	}));
+	const ids = tf.randomUniform([c.steps, c.batch], 0, c.vocabulary, 'int32', 3) as tf.Tensor2D;
+	const upstream = tf.randomUniform([c.steps, c.batch, n], -1, 1, 'float32', 4) as tf.Tensor3D;
+	const h0 = tf.zeros([c.batch, n]) as tf.Tensor2D;
+	const keep = Array.from({ length: c.steps }, (_, t) =>
+		t === Math.floor(c.steps / 2)
+			? (tf.tensor2d(
+					Array.from({ length: c.batch }, (_, b) => (b < 2 ? 0 : 1)),
+					[c.batch, 1]
+				) as tf.Tensor2D)
+			: null
+	);
+	let forwardMs = Infinity;
+	let backwardMs = Infinity;
+	try {
+		for (let r = 0; r <= c.repeats; r++) {
+			let t0 = performance.now();
+			const fwd = lstmForward({ ids }, p, h0, h0, { training: true, keep });
+			await fwd.outputs.data();
+			const f = performance.now() - t0;
+			t0 = performance.now();
+			const g = lstmBackward(fwd.cache!, p, upstream);
+			await Promise.all([g.kernel.data(), g.recurrentKernel.data(), g.bias.data()]);
+			const b = performance.now() - t0;
+			tf.dispose([fwd.outputs, fwd.h, fwd.c, g.kernel, g.recurrentKernel, g.bias]);
+			if (r > 0) {
+				forwardMs = Math.min(forwardMs, f);
+				backwardMs = Math.min(backwardMs, b);
+			}
+		}
+	} finally {
+		useFusedCell('auto');
+		tf.dispose([p.kernel, p.recurrentKernel, p.bias, ids, upstream, h0]);
+		tf.dispose(keep.filter((k): k is tf.Tensor2D => k !== null));
+	}
+	return { ...c, backend: tf.getBackend(), fusedActive, forwardMs, backwardMs };
+}

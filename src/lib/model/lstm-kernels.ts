@@ -14,6 +14,9 @@ export const CELL = 'FolkLstmCell';
 export const CELL_GRAD = 'FolkLstmCellGrad';
 export const UNSTACK = 'FolkUnstack';
 export const SPLIT4 = 'FolkSplit4';
+export const GATHER_STEPS = 'FolkGatherSteps';
+export const IDS_GRAD = 'FolkIdsGrad';
+export const COL_SUM = 'FolkColSum';
 
 type Info = tf.TensorInfo;
 interface Memory {
@@ -172,6 +175,76 @@ function split4(mem: Memory, x: Info): Info[] {
 	return outs;
 }
 
+/**
+ * The input projection of one-hot ids, per step: kernel rows picked by id plus the bias, as T tensors
+ * [B, G]. tf.gather of [38, 1024] rows by 4,096 ids took about 190 ms on wasm (tfjs 4.22); copying rows
+ * here takes a few.
+ */
+function gatherStepsKernel(mem: Memory, kernel: Info, bias: Info, ids: Info): Info[] {
+	const [V, G] = kernel.shape;
+	const [T, B] = ids.shape;
+	const { outs, ins, views } = mem.alloc(
+		Array.from({ length: T }, () => [B, G]),
+		[kernel, bias, ids]
+	);
+	const [k, bias0] = ins;
+	const id = ins[2] as unknown as Int32Array;
+	for (let t = 0; t < T; t++) {
+		const out = views[t];
+		for (let b = 0; b < B; b++) {
+			const row = id[t * B + b];
+			if (!(row >= 0 && row < V))
+				throw new RangeError(`Symbol id ${row} is outside the vocabulary (0–${V - 1}).`);
+			const from = row * G;
+			const to = b * G;
+			for (let j = 0; j < G; j++) out[to + j] = k[from + j] + bias0[j];
+		}
+	}
+	return outs;
+}
+
+/**
+ * Gradients of the kernel and bias of a one-hot input from dZ [R, G] and the ids [R]: each row of dZ is
+ * added to its id's row, and to the bias. Replaces onehotᵀ·dZ (a transpose and a product) and a column
+ * sum, which the wasm backend does slowly along axis 0.
+ */
+function idsGradKernel(mem: Memory, dZ: Info, ids: Info, vocabulary: number): Info[] {
+	const [R, G] = dZ.shape;
+	const { outs, ins, views } = mem.alloc([[vocabulary, G], [G]], [dZ, ids]);
+	const dz = ins[0];
+	const id = ins[1] as unknown as Int32Array;
+	const [kg, bg] = views;
+	kg.fill(0);
+	bg.fill(0);
+	for (let r = 0; r < R; r++) {
+		const row = id[r];
+		if (!(row >= 0 && row < vocabulary))
+			throw new RangeError(`Symbol id ${row} is outside the vocabulary (0–${vocabulary - 1}).`);
+		const to = row * G;
+		const from = r * G;
+		for (let j = 0; j < G; j++) {
+			const v = dz[from + j];
+			kg[to + j] += v;
+			bg[j] += v;
+		}
+	}
+	return outs;
+}
+
+/** Column sums of [R, G] as [G] (the bias gradient of a dense input). */
+function colSumKernel(mem: Memory, x: Info): Info[] {
+	const [R, G] = x.shape;
+	const { outs, ins, views } = mem.alloc([[G]], [x]);
+	const src = ins[0];
+	const out = views[0];
+	out.fill(0);
+	for (let r = 0; r < R; r++) {
+		const from = r * G;
+		for (let j = 0; j < G; j++) out[j] += src[from + j];
+	}
+	return outs;
+}
+
 let registered = false;
 
 /** Registers the fused kernels once (harmless for backends that are never loaded). */
@@ -198,6 +271,28 @@ export function registerLstmKernels(): void {
 			kernelName: UNSTACK,
 			backendName,
 			kernelFunc: ({ inputs: x, backend }) => unstackRows(memory(backend), x.x as Info)
+		});
+		tf.registerKernel({
+			kernelName: GATHER_STEPS,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) =>
+				gatherStepsKernel(memory(backend), x.kernel as Info, x.bias as Info, x.ids as Info)
+		});
+		tf.registerKernel({
+			kernelName: IDS_GRAD,
+			backendName,
+			kernelFunc: ({ inputs: x, backend, attrs }) =>
+				idsGradKernel(
+					memory(backend),
+					x.dZ as Info,
+					x.ids as Info,
+					(attrs as { vocabulary: number }).vocabulary
+				)
+		});
+		tf.registerKernel({
+			kernelName: COL_SUM,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) => colSumKernel(memory(backend), x.x as Info)
 		});
 		tf.registerKernel({
 			kernelName: CELL_GRAD,
@@ -275,4 +370,31 @@ export function fusedCellGrad(
 		cPrev,
 		keep
 	}) as unknown as tf.Tensor2D[];
+}
+
+/** Has the active backend the row kernels (gatherSteps, idsGrad, columnSums)? cpu and wasm. */
+export function hasRowKernels(): boolean {
+	registerLstmKernels();
+	return tf.getKernel(GATHER_STEPS, tf.getBackend()) !== undefined;
+}
+
+/** Kernel rows by id plus bias, per step: T tensors [B, G] from ids [T, B] (see `gatherSteps`). */
+export function gatherSteps(kernel: tf.Tensor2D, bias: tf.Tensor1D, ids: tf.Tensor2D): tf.Tensor2D[] {
+	registerLstmKernels();
+	return tf.engine().runKernel(GATHER_STEPS, { kernel, bias, ids }) as unknown as tf.Tensor2D[];
+}
+
+/** [kernel gradient [V, G], bias gradient [G]] of a one-hot input from dZ [R, G] and ids [R]. */
+export function idsGrad(dZ: tf.Tensor2D, ids: tf.Tensor, vocabulary: number): [tf.Tensor2D, tf.Tensor1D] {
+	registerLstmKernels();
+	return tf.engine().runKernel(IDS_GRAD, { dZ, ids }, { vocabulary }) as unknown as [
+		tf.Tensor2D,
+		tf.Tensor1D
+	];
+}
+
+/** Column sums of [R, G] as [G]. */
+export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
+	registerLstmKernels();
+	return (tf.engine().runKernel(COL_SUM, { x }) as unknown as tf.Tensor1D[])[0];
 }
