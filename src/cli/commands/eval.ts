@@ -8,7 +8,7 @@ import { dropFromPaths } from './ingest';
 import { removeDuplicates, scoreStepModel, type EvalResult } from '../../lib/eval';
 import { ScoreAccumulator, scoreSong } from '../../lib/eval/score';
 import { LstmStepModel } from '../../lib/model/lstm-step';
-import { barContext } from '../../lib/model/features';
+import { songBarContext } from '../../lib/model/features';
 import { KneserNeyModel } from '../../lib/ngram';
 import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
 import type { LstmModelWeights } from '../../lib/model/types';
@@ -222,8 +222,7 @@ const command: Command = {
 				const base = new LstmStepModel(weights);
 				const acc = new ScoreAccumulator();
 				const index = new Map(base.vocabulary.map((s, i) => [s, i]));
-				for (const s of songs)
-					scoreSong(base.withBar(barContext(s.meter, s.barPhase)), s.symbols, acc, index);
+				for (const s of songs) scoreSong(base.withBar(songBarContext(s)), s.symbols, acc, index);
 				result = acc.result();
 				model = { kind: 'lstm', dir, design: metadata.design, units, input: 'symbols + bar position' };
 			} else {

@@ -19,6 +19,12 @@ export interface EncodedSong {
 	 * in 2/4), from the meter and the first barline; absent when either is missing or they disagree.
 	 */
 	barPhase?: number;
+	/**
+	 * Steps where a barline falls inside the song (never at 0 or at its end, which would tell where the
+	 * song stops), and later meters with the step they start at: the bar position of every step.
+	 */
+	bars?: number[];
+	meterChanges?: { at: number; meter: string }[];
 	key?: string;
 	/** True when the key was estimated (Aarden-Essen) rather than read from the file. */
 	keyEstimated?: boolean;

@@ -113,7 +113,7 @@ export function encodeSong(song: KernSong, options: EncodeOptions = DEFAULT_ENCO
 	if (song.sct) out.sct = song.sct;
 	if (song.meter !== undefined) out.meter = song.meter;
 	const phase = barPhase(song);
-	if (phase !== undefined) out.barPhase = phase;
+	if (phase !== undefined) Object.assign(out, { barPhase: phase }, barsOf(song, symbols.length));
 	const notes = [...song.remarks];
 	const offGrid = options.quantizeTuplets ? events.filter((e) => !allowed(e.quarterLength)).length : 0;
 	if (offGrid > 0) notes.push(`quantized ${offGrid} note${offGrid === 1 ? '' : 's'} to the 16th grid`);
@@ -126,14 +126,24 @@ export function encodeSong(song: KernSong, options: EncodeOptions = DEFAULT_ENCO
  * Position of the first step in its bar, from the first numeric meter and the pickup before the first
  * barline. A pickup of a whole bar or more means the file marks no opening barline: phase 0.
  */
-export function barPhase(song: Pick<KernSong, 'meter' | 'meterNumeric' | 'pickup'>): number | undefined {
-	if (!song.meterNumeric || song.pickup === undefined || song.meter === undefined) return undefined;
+export function barPhase(song: Pick<KernSong, 'meter' | 'meterNumeric' | 'barlines'>): number | undefined {
+	if (!song.meterNumeric || song.meter === undefined || song.barlines.length === 0) return undefined;
 	const m = /^(\d+)\/(\d+)/.exec(song.meter);
 	if (!m) return undefined;
 	const bar = (16 * Number(m[1])) / Number(m[2]);
-	const pickup = song.pickup * 4;
-	if (!Number.isInteger(bar) || bar <= 0 || !Number.isInteger(Math.round(pickup * 1e6) / 1e6))
-		return undefined;
+	const pickup = song.barlines[0] * 4;
+	if (!Number.isInteger(bar) || bar <= 0 || Math.abs(pickup - Math.round(pickup)) > 1e-6) return undefined;
 	const steps = Math.round(pickup);
 	return steps === 0 || steps >= bar ? 0 : bar - steps;
+}
+
+/** Barline steps strictly inside a song of `length` steps, and meter changes after the first. */
+function barsOf(song: KernSong, length: number): Pick<EncodedSong, 'bars' | 'meterChanges'> {
+	const steps = (q: number) => Math.round(q * 4);
+	const bars = song.barlines.map(steps).filter((s, i, a) => s > 0 && s < length && s !== a[i - 1]);
+	const changes = song.meters.slice(1).map((m) => ({ at: steps(m.at), meter: m.meter }));
+	const out: Pick<EncodedSong, 'bars' | 'meterChanges'> = {};
+	if (bars.length) out.bars = bars;
+	if (changes.some((c) => c.meter !== song.meter)) out.meterChanges = changes;
+	return out;
 }

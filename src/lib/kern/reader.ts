@@ -44,11 +44,10 @@ export interface KernSong {
 	music21Key?: KeyDesignation;
 	/** Notes and rests of the melody, in order; grace notes are left out. */
 	events: KernEvent[];
-	/**
-	 * Quarter notes before the first barline: the pickup (0 when a barline comes before the first note).
-	 * Absent when the melody has no barline at all.
-	 */
-	pickup?: number;
+	/** Offsets (quarter notes from the start) of the barlines, each once, in order. */
+	barlines: number[];
+	/** Every meter of the melody spine with the offset where it starts (`3/4`, `X`), in order. */
+	meters: { at: number; meter: string }[];
 	/** Number of `**kern` spines in the header, and every spine type there. */
 	kernSpines: number;
 	spineTypes: string[];
@@ -138,7 +137,9 @@ function read(input: Uint8Array | string, path: string): KernResult {
 	let keyDesignation: KeyDesignation | undefined;
 	const headerElements: (KeyDesignation | string)[] = [];
 	let nextTrack = 1;
-	let pickup: number | undefined;
+	const barlines: number[] = [];
+	const meters: { at: number; meter: string }[] = [];
+	let elapsed = 0; // quarter notes read so far
 
 	for (let li = 0; li < lines.length; li++) {
 		const line = lines[li];
@@ -209,6 +210,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 						meter = t.slice(2);
 						meterNumeric = numeric;
 					}
+					meters.push({ at: elapsed, meter: t.slice(2) });
 					if (events.length === 0 && numeric) headerElements.push('meter');
 				} else if (t.startsWith('*k[')) {
 					if (keySignature === undefined)
@@ -233,7 +235,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 		}
 		if (first.startsWith('=')) {
 			// Barlines carry no duration; the first one tells where the first bar starts.
-			pickup ??= events.reduce((a, e) => a + e.quarterLength, 0);
+			if (barlines[barlines.length - 1] !== elapsed) barlines.push(elapsed);
 			continue;
 		}
 		if (melodyIndex < 0) continue;
@@ -245,6 +247,7 @@ function read(input: Uint8Array | string, path: string): KernResult {
 		else if (ev !== null) {
 			if (ev.chord) chords++;
 			events.push(ev.event);
+			elapsed += ev.event.quarterLength;
 		}
 	}
 
@@ -267,6 +270,8 @@ function read(input: Uint8Array | string, path: string): KernResult {
 		refs,
 		meterNumeric,
 		events,
+		barlines,
+		meters,
 		kernSpines,
 		spineTypes: headerTypes,
 		graceNotes,
@@ -277,7 +282,6 @@ function read(input: Uint8Array | string, path: string): KernResult {
 	if (refs.ARE) song.region = refs.ARE;
 	if (refs.SCT) song.sct = refs.SCT;
 	if (meter !== undefined) song.meter = meter;
-	if (pickup !== undefined) song.pickup = pickup;
 	if (keySignature !== undefined) song.keySignature = keySignature;
 	if (keyDesignation) song.keyDesignation = keyDesignation;
 	if (fifth && typeof fifth !== 'string') song.music21Key = fifth;

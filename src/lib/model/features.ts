@@ -1,47 +1,107 @@
 /**
  * Where each step falls in its bar, as extra inputs beside the symbol. The encoding drops the meter, yet
  * onsets and pitches depend strongly on it (a downbeat almost always starts a note): a model told the
- * meter and the bar position predicts held-out songs better (docs/model-card.md). Every song carries its
- * meter and the bar phase of its first step (`EncodedSong.barPhase`), so the position of any step is
- * known; when it is not (a free meter), the features are all zero.
+ * meter and the bar position predicts held-out songs better (docs/model-card.md). Songs carry their meter,
+ * the bar phase of the first step and their barlines, so the position of every step is known; for a free
+ * meter the features are all zero.
  *
- * Features of a position p in a bar of L steps (multi-hot, METER_FEATURES wide):
- * - p one-hot (p mod 48),
- * - the bar length as one of BAR_LENGTHS, or "other",
- * - metrical flags: downbeat, on the 8th / quarter / half grid, on the dotted-quarter / dotted-half grid,
- *   the middle of the bar, and whether the meter is compound (6/8, 9/8, 12/8, 6/4).
+ * The features describe a position by relations that hold in any meter, so a model trained mostly on
+ * 2/4, 3/4, 4/4 and 6/8 still reads a 4/2 or 3/2 song sensibly (a one-hot of the position did not:
+ * held-out songs in unseen meters scored far worse): steps since the downbeat and until the next (each
+ * one-hot, capped at 16), whether the step is on the 8th, quarter, half or whole grid, on the dotted
+ * quarter or dotted half grid, halfway or a third of the way through the bar, and whether the meter is
+ * compound.
  */
 
-const POSITIONS = 48;
-/** Bar lengths in 16th steps with their own feature: 3/8, 2/4, 3/4 and 6/8, 4/4, 6/4 and 3/2, 4/2, 6/2. */
-const BAR_LENGTHS = [6, 8, 12, 16, 24, 32, 48];
-const FLAGS = 8;
+const SPAN = 16;
+const FLAGS = 10;
 
 /** Width of the feature vector added to the one-hot symbol. */
-export const METER_FEATURES = POSITIONS + BAR_LENGTHS.length + 1 + FLAGS;
+export const METER_FEATURES = 2 * SPAN + FLAGS;
 
-/** A song's meter as the features need it: steps per bar, compound or not, and the first step's phase. */
-export interface BarContext {
+/** One meter: bar length in 16th steps and whether it is compound (6/8, 9/8, 12/8, 6/4). */
+interface BarMeter {
 	stepsPerBar: number;
 	compound: boolean;
+}
+
+/** Everything that places a song's steps in their bars. */
+export interface BarContext extends BarMeter {
 	/** Position of the song's first step in its bar. */
 	phase: number;
+	/** Steps where a barline falls inside the song, ascending (from the score; optional). */
+	bars?: readonly number[];
+	/** Later meters and the step each starts at, ascending. */
+	changes?: readonly ({ at: number } & BarMeter)[];
+}
+
+function parseBarMeter(meter: string | undefined): BarMeter | null {
+	const m = meter ? /^\*?M?(\d+)\/(\d+)/.exec(meter.trim()) : null;
+	if (!m) return null;
+	const numerator = Number(m[1]);
+	const stepsPerBar = (16 * numerator) / Number(m[2]);
+	if (!Number.isInteger(stepsPerBar) || stepsPerBar < 1) return null;
+	return { stepsPerBar, compound: numerator % 3 === 0 && numerator > 3 };
 }
 
 /** Reads `3/4`, `6/8`, `*M3/4` with a phase; null for free or odd meters (no features then). */
 export function barContext(meter: string | undefined, phase: number | undefined): BarContext | null {
-	if (!meter || phase === undefined) return null;
-	const m = /^\*?M?(\d+)\/(\d+)/.exec(meter.trim());
-	if (!m) return null;
-	const numerator = Number(m[1]);
-	const stepsPerBar = (16 * numerator) / Number(m[2]);
-	if (!Number.isInteger(stepsPerBar) || stepsPerBar < 1 || phase < 0 || phase >= stepsPerBar) return null;
-	return { stepsPerBar, compound: numerator % 3 === 0 && numerator > 3, phase };
+	const m = parseBarMeter(meter);
+	if (!m || phase === undefined || phase < 0 || phase >= m.stepsPerBar) return null;
+	return { ...m, phase };
 }
 
-const cache = new Map<string, number[]>();
+/** The bar context of an encoded song: its meter, phase, barlines and meter changes. */
+export function songBarContext(song: {
+	meter?: string;
+	barPhase?: number;
+	bars?: readonly number[];
+	meterChanges?: readonly { at: number; meter: string }[];
+}): BarContext | null {
+	const bar = barContext(song.meter, song.barPhase);
+	if (!bar) return null;
+	if (song.bars?.length) bar.bars = song.bars;
+	const changes = (song.meterChanges ?? []).flatMap((c) => {
+		const m = parseBarMeter(c.meter);
+		return m ? [{ at: c.at, ...m }] : [];
+	});
+	if (changes.length) bar.changes = changes;
+	return bar;
+}
+
+/** Last index i with a[i] <= x, or −1. */
+function lastAtOrBefore(a: readonly number[], x: number): number {
+	let lo = 0;
+	let hi = a.length - 1;
+	let found = -1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		if (a[mid] <= x) {
+			found = mid;
+			lo = mid + 1;
+		} else hi = mid - 1;
+	}
+	return found;
+}
+
+/** The meter in force at `step`, and the step's position in its bar. */
+export function barPosition(bar: BarContext, step: number): { position: number; meter: BarMeter } {
+	let meter: BarMeter = bar;
+	if (bar.changes) {
+		const k = lastAtOrBefore(
+			bar.changes.map((c) => c.at),
+			step
+		);
+		if (k >= 0) meter = bar.changes[k];
+	}
+	const L = meter.stepsPerBar;
+	const k = bar.bars ? lastAtOrBefore(bar.bars, step) : -1;
+	const p = k >= 0 ? step - bar.bars![k] : bar.phase + step;
+	return { position: p % L, meter };
+}
 
 const NONE: readonly number[] = [];
+const cache = new Map<string, number[]>();
 
 /**
  * Indices (into the METER_FEATURES block) that are 1 for the target at `step` of a song: step 0 is the
@@ -49,25 +109,25 @@ const NONE: readonly number[] = [];
  */
 export function featureIndices(bar: BarContext | null, step: number): readonly number[] {
 	if (!bar) return NONE;
-	const L = bar.stepsPerBar;
-	const p = (bar.phase + step) % L;
-	const key = `${L}:${bar.compound ? 1 : 0}:${p}`;
+	const { position: p, meter } = barPosition(bar, step);
+	const L = meter.stepsPerBar;
+	const key = `${L}:${meter.compound ? 1 : 0}:${p}`;
 	let out = cache.get(key);
 	if (out) return out;
-	const k = BAR_LENGTHS.indexOf(L);
-	out = [p % POSITIONS, POSITIONS + (k < 0 ? BAR_LENGTHS.length : k)];
-	const flagBase = POSITIONS + BAR_LENGTHS.length + 1;
+	out = [Math.min(p, SPAN - 1), SPAN + Math.min(L - p, SPAN) - 1];
 	const flags = [
 		p === 0,
 		p % 2 === 0,
 		p % 4 === 0,
 		p % 8 === 0,
+		p % 16 === 0,
 		p % 6 === 0,
 		p % 12 === 0,
-		L % 2 === 0 && p === L / 2,
-		bar.compound
+		2 * p === L,
+		3 * p === L || 3 * p === 2 * L,
+		meter.compound
 	];
-	flags.forEach((on, i) => on && out!.push(flagBase + i));
+	flags.forEach((on, i) => on && out!.push(2 * SPAN + i));
 	cache.set(key, out);
 	return out;
 }

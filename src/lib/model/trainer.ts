@@ -16,14 +16,13 @@ import {
 	type Batch
 } from './data';
 import { initialWeights } from './init';
-import { barContext, METER_FEATURES, type BarContext } from './features';
+import { METER_FEATURES, songBarContext, type BarContext } from './features';
 import { Rng } from './rng';
 import type { LstmModelWeights } from './types';
 
 /** A song to learn from: its symbols, with its meter and bar phase when the run uses bar input. */
 export type TrainingSong =
-	| readonly string[]
-	| { readonly symbols: readonly string[]; readonly meter?: string; readonly barPhase?: number };
+	readonly string[] | ({ readonly symbols: readonly string[] } & Parameters<typeof songBarContext>[0]);
 
 function symbolsOf(song: TrainingSong): readonly string[] {
 	return Array.isArray(song) ? (song as readonly string[]) : (song as { symbols: readonly string[] }).symbols;
@@ -31,8 +30,7 @@ function symbolsOf(song: TrainingSong): readonly string[] {
 
 function barOf(song: TrainingSong): BarContext | null {
 	if (Array.isArray(song)) return null;
-	const s = song as { meter?: string; barPhase?: number };
-	return barContext(s.meter, s.barPhase);
+	return songBarContext(song as Parameters<typeof songBarContext>[0]);
 }
 
 /** The corpus a run learns from, named by id and content hash. */

@@ -8,7 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { readKern } from '../../../src/lib/kern';
 import { encodeSong } from '../../../src/lib/encoding';
-import { barContext, featureIndices, METER_FEATURES } from '../../../src/lib/model/features';
+import {
+	barContext,
+	barPosition,
+	featureIndices,
+	METER_FEATURES,
+	songBarContext
+} from '../../../src/lib/model/features';
 import { LaneBatches } from '../../../src/lib/model/data';
 import { Trainer } from '../../../src/lib/model/trainer';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
@@ -29,7 +35,7 @@ function phaseOf(text: string): number | undefined {
 }
 
 describe('bar phase from the kern barlines', () => {
-	it('is 0 on a downbeat, bar − pickup after a pickup, absent without a barline or a numeric meter', () => {
+	it('is 0 on a downbeat, bar minus pickup after a pickup, absent without a barline or a numeric meter', () => {
 		expect(phaseOf(HEADER('3/4') + '=1\n4c\n4d\n4e\n=2\n2.c\n*-\n')).toBe(0);
 		// An eighth-note pickup in 2/4: the first step is the 7th of 8.
 		expect(phaseOf(HEADER('2/4') + '8c\n=1\n8f\n8f\n4g\n*-\n')).toBe(6);
@@ -44,28 +50,51 @@ describe('bar phase from the kern barlines', () => {
 	it.skipIf(!hasShared())('reads real Essen pickups (erk E0001: an 8th before bar 1 in 2/4)', () => {
 		const text = readFileSync(shared('corpus', 'essen', 'deutschl', 'erk', 'deut0567.krn'));
 		const r = readKern(text, 'deut0567.krn');
-		expect(r.ok && r.song.pickup).toBe(0.5);
+		expect(r.ok && r.song.barlines.slice(0, 3)).toEqual([0.5, 2.5, 4.5]);
 		const e = r.ok ? encodeSong(r.song) : null;
 		expect(e?.status === 'kept' && e.song.barPhase).toBe(6);
+		expect(e?.status === 'kept' && e.song.bars!.slice(0, 3)).toEqual([2, 10, 18]);
+		expect(e?.status === 'kept' && e.song.bars!.every((b) => b > 0 && b < e.song.symbols.length)).toBe(true);
 	});
 });
 
 describe('features of a step', () => {
-	it('mark the position, the bar length and the metrical grid', () => {
+	it('mark steps since and until the downbeat and the metrical grid, in any meter', () => {
 		const bar = barContext('3/4', 8)!;
 		expect(bar).toEqual({ stepsPerBar: 12, compound: false, phase: 8 });
-		// Step 4 of a song starting at position 8 of a 12-step bar is the downbeat.
-		const down = featureIndices(bar, 4);
-		expect(down).toContain(0);
-		const flags = 48 + 8;
-		expect(down).toEqual(expect.arrayContaining([flags + 0, flags + 1, flags + 2, flags + 3]));
-		// Position 9 (step 1): off every grid, so only its position and the bar length.
-		expect(featureIndices(bar, 1)).toEqual([9, 48 + 2]);
-		expect(Math.max(...featureIndices(barContext('6/8', 0)!, 0))).toBeLessThan(METER_FEATURES);
-		expect(featureIndices(barContext('6/8', 0)!, 0)).toContain(flags + 7);
+		// Step 4 of a song starting at position 8 of a 12-step bar is the downbeat: 0 since, 12 until,
+		// on every grid (8th, quarter, half, whole, dotted quarter, dotted half).
+		const flag = (i: number) => 32 + i;
+		expect(featureIndices(bar, 4)).toEqual([0, 16 + 11, ...[0, 1, 2, 3, 4, 5, 6].map(flag)]);
+		// Position 9 (step 1): 9 since, 3 until, off every grid.
+		expect(featureIndices(bar, 1)).toEqual([9, 16 + 2]);
+		// Halfway through a 6/8 bar (compound): on the dotted-quarter grid.
+		expect(featureIndices(barContext('6/8', 0)!, 6)).toEqual([6, 16 + 5, flag(1), flag(5), flag(7), flag(9)]);
+		// A 4/2 bar is 32 steps: both counts saturate in its middle, the half-bar flag still marks it.
+		expect(featureIndices(barContext('4/2', 0)!, 16)).toContain(flag(7));
+		expect(Math.max(...featureIndices(barContext('4/2', 0)!, 1))).toBeLessThan(METER_FEATURES);
 		expect(featureIndices(null, 3)).toEqual([]);
 		expect(barContext('X', 0)).toBeNull();
 		expect(barContext('4/4', 16)).toBeNull();
+	});
+
+	it('follow the barlines and meter changes of the score', () => {
+		// 2/4 from the downbeat, a short bar (barline at step 5), then 3/4 from step 8.
+		const bar = songBarContext({
+			meter: '2/4',
+			barPhase: 0,
+			bars: [5, 8, 20],
+			meterChanges: [{ at: 8, meter: '3/4' }]
+		})!;
+		expect(barPosition(bar, 4).position).toBe(4);
+		expect(barPosition(bar, 5).position).toBe(0);
+		expect(barPosition(bar, 7).position).toBe(2);
+		expect(barPosition(bar, 19)).toEqual({
+			position: 11,
+			meter: { at: 8, stepsPerBar: 12, compound: false }
+		});
+		// Past the last barline the meter goes on.
+		expect(barPosition(bar, 33).position).toBe(1);
 	});
 
 	it('travel with each target in the lanes: the `/` before a song carries its first step', () => {
@@ -119,7 +148,7 @@ describe.skipIf(!hasShared())('a bar-input model', () => {
 		const acc = new ScoreAccumulator();
 		for (const i of trainer.split.val) {
 			const s = some[i];
-			scoreSong(base.withBar(barContext(s.meter, s.barPhase)), s.symbols, acc);
+			scoreSong(base.withBar(songBarContext(s)), s.symbols, acc);
 		}
 		const r = acc.result();
 		expect(r.natsPerStep).toBeCloseTo(val.loss, 4);

@@ -39,7 +39,13 @@ async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; nam
 			'The corpus of this run is no longer stored (it may have been deleted). Import it again, then train.'
 		);
 	// Symbols with meter and bar phase: runs with bar-position input need them.
-	const songs = corpus.songs.map((s) => ({ symbols: s.symbols, meter: s.meter, barPhase: s.barPhase }));
+	const songs = corpus.songs.map(({ symbols, meter, barPhase, bars, meterChanges }) => ({
+		symbols,
+		meter,
+		barPhase,
+		bars,
+		meterChanges
+	}));
 	return { songs, name: corpus.name, hash: corpus.hash };
 }
 
