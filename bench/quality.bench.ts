@@ -34,13 +34,14 @@ export default async function quality(): Promise<void> {
 	);
 	const { songs } = await ingest(dropFromPaths([shared('corpus', 'essen', 'deutschl', 'erk')]));
 	const chosen = await selectBackend({ force: 'wasm', candidates: ['wasm', 'cpu'] });
+	// Whole songs: a recipe with bar-position input needs their meters and barlines.
 	const trainer = Trainer.create(
-		songs.map((s) => s.symbols),
+		songs,
 		{ ...meta.config, epochs: 1, maxBatchesPerEpoch: BATCHES },
 		{ id: 'bench:erk', name: 'erk', hash: 'bench' }
 	);
 	const full = Trainer.create(
-		songs.map((s) => s.symbols),
+		songs,
 		{ ...meta.config, epochs: 1, maxBatchesPerEpoch: 0 },
 		{ id: 'bench:erk', name: 'erk', hash: 'bench' }
 	);
@@ -57,7 +58,7 @@ export default async function quality(): Promise<void> {
 	const cfg = meta.config;
 	console.log(
 		`recipe: ${cfg.layers}x${cfg.units} LSTM, dropout ${cfg.dropout}, recurrent dropout ${cfg.recurrentDropout}, ` +
-			`lr ${cfg.learningRate}, batch ${cfg.batchSize}, seq ${cfg.seqLength}; backend ${chosen.backend}`
+			`lr ${cfg.learningRate} x ${cfg.learningRateDecay ?? 1} per epoch, bar input ${cfg.meterInput ? 'on' : 'off'}, batch ${cfg.batchSize}, seq ${cfg.seqLength}; backend ${chosen.backend}`
 	);
 	console.log(
 		`measured on erk: ${BATCHES} batches in ${record.seconds.toFixed(1)} s (${seconds.toFixed(1)} s with validation), ` +
