@@ -10,6 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { hasShared, repoRoot, shared } from '../shared';
 import { readModelDir } from '../../src/cli/commands/train';
 import { LstmStepModel } from '../../src/lib/model/lstm-step';
+import { songBarContext, METER_FEATURES } from '../../src/lib/model/features';
+import { ingest } from '../../src/lib/corpus/ingest';
+import { dropFromPaths } from '../../src/cli/commands/ingest';
+import { ScoreAccumulator, scoreSong } from '../../src/lib/eval';
 
 function cli(...args: string[]) {
 	const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
@@ -69,4 +73,49 @@ describe('cli train', () => {
 		expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
 		expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).format).toBe('layers-model');
 	});
+
+	it.skipIf(!hasShared())(
+		'with --meter-input on, writes a bar-input model that cli eval scores song by song with its bars',
+		async () => {
+			const dir = shared('corpus/essen/deutschl/erk');
+			const all = readdirSync(dir)
+				.filter((f) => f.endsWith('.krn'))
+				.sort()
+				.map((f) => join(dir, f));
+			const out = join(mkdtempSync(join(tmpdir(), 'train-')), 'model');
+			const t = cli(
+				'train',
+				'--corpus',
+				...all.slice(0, 40),
+				'--out',
+				out,
+				'--preset',
+				'small',
+				'--epochs',
+				'1',
+				'--units',
+				'16',
+				'--meter-input',
+				'on'
+			);
+			expect(t.code).toBe(0);
+			const { weights, metadata } = readModelDir(out);
+			expect(metadata.config?.meterInput).toBe(true);
+			expect(weights.layers[0].inputSize).toBe(metadata.vocabulary.length + METER_FEATURES);
+			const held = all.slice(100, 120);
+			const e = cli('eval', '--model', out, '--corpus', ...held, '--json');
+			expect(e.code).toBe(0);
+			const result = JSON.parse(e.stdout);
+			// The same songs scored here, each told its meter and barlines.
+			const { songs } = await ingest(dropFromPaths(held));
+			const model = new LstmStepModel(weights);
+			const acc = new ScoreAccumulator();
+			for (const s of songs) scoreSong(model.withBar(songBarContext(s)), s.symbols, acc);
+			expect(result.steps).toBe(acc.steps);
+			expect(result.bitsPerStep).toBeCloseTo(acc.result().bitsPerStep, 6);
+			expect(cli('train', '--corpus', all[0], '--out', out, '--meter-input', 'yes').stderr).toMatch(
+				/--meter-input must be on or off/
+			);
+		}
+	);
 });
