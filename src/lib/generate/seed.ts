@@ -105,7 +105,9 @@ export function parseSeed(text: string, vocabulary: readonly string[]): ParsedSe
 /** The first `bars` bars of a corpus song (its own meter, else 4/4). */
 export function seedFromSong(song: EncodedSong, bars: number, meter?: Meter): string[] {
 	const m = meter ?? parseMeter(song.meter) ?? DEFAULT_METER;
-	const symbols = song.symbols.slice(0, Math.max(0, Math.round(bars * m.stepsPerBar)));
+	// A pickup comes on top of the whole bars asked for, so the seed ends on a barline.
+	const pickup = song.barPhase ? (m.stepsPerBar - (song.barPhase % m.stepsPerBar)) % m.stepsPerBar : 0;
+	const symbols = song.symbols.slice(0, Math.max(0, pickup + Math.round(bars * m.stepsPerBar)));
 	// Never begin with a hold (a song cannot, but a cut one could if it were shifted).
 	while (symbols[0] === '_') symbols.shift();
 	return symbols;

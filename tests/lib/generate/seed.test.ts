@@ -42,6 +42,8 @@ describe.skipIf(!hasShared())('seed input against the reference vocabulary', () 
 		expect(seedFromSong(song, 2)).toEqual(symbols.slice(0, 24));
 		expect(seedFromSong({ ...song, meter: 'MX' }, 1)).toEqual(symbols.slice(0, 16));
 		expect(seedFromSong(song, 0)).toEqual([]);
+		// After a quarter-note pickup (phase 8 of 12) the seed is the pickup and two whole bars.
+		expect(seedFromSong({ ...song, barPhase: 8 }, 2)).toEqual(symbols.slice(0, 4 + 24));
 	});
 });
 
