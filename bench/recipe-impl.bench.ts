@@ -264,6 +264,9 @@ export default async function (): Promise<void> {
 		validation: 0.05,
 		patience: 2,
 		seed: 1,
+		// The LSTMs are compared on symbols alone (the layers cell here takes one-hot ids).
+		meterInput: false,
+		learningRateDecay: 1,
 		epochs,
 		maxBatchesPerEpoch: Number(process.env.RECIPE_MAX_BATCHES ?? 0)
 	});
