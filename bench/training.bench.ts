@@ -108,7 +108,9 @@ async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<s
 	const port = 4179;
 	const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
 		cwd: repoRoot,
-		stdio: 'ignore'
+		stdio: 'ignore',
+		// Its own process group, so that the vite child dies with npx (killing npx alone left it serving).
+		detached: true
 	});
 	const notes: string[] = [];
 	const browserApp = await chromium.launch(chromiumLaunchOptions());
@@ -181,7 +183,7 @@ async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<s
 		}
 	} finally {
 		await browserApp.close();
-		server.kill();
+		if (server.pid) process.kill(-server.pid);
 	}
 	return notes;
 }

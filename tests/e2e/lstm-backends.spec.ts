@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import type { CheckErrors, CheckResult } from '../../src/lib/model/lstm-kernels-check';
+import type { CellMode } from '../../src/lib/model/lstm-kernels';
 
 /** The built worker script that handles `diagnostics/lstm-check`. */
 function workerUrl(): string | null {
@@ -20,11 +21,12 @@ function workerUrl(): string | null {
 	return file ? `/_app/immutable/workers/${file}` : null;
 }
 
-const cases: { backend: string; fused: boolean[] }[] = [
-	{ backend: 'cpu', fused: [true, false] },
-	{ backend: 'wasm', fused: [true, false] },
-	{ backend: 'webgl', fused: [false] },
-	{ backend: 'webgpu', fused: [true, false] }
+/** Cell modes per backend: every mode the backend has kernels for. */
+const cases: { backend: string; modes: CellMode[] }[] = [
+	{ backend: 'cpu', modes: ['fused', 'hybrid', 'generic'] },
+	{ backend: 'wasm', modes: ['fused', 'hybrid', 'generic'] },
+	{ backend: 'webgl', modes: ['generic'] },
+	{ backend: 'webgpu', modes: ['fused', 'generic'] }
 ];
 
 function expectClose(e: CheckErrors, what: string) {
@@ -39,7 +41,7 @@ for (const c of cases) {
 		expect(url, 'the built worker has diagnostics/lstm-check (run npm run build)').not.toBeNull();
 		await page.goto('/');
 		const out = await page.evaluate(
-			async ({ url, backend, fused }) => {
+			async ({ url, backend, modes }) => {
 				const worker = new Worker(url, { type: 'module' });
 				const results: { result?: unknown; error?: string }[] = [];
 				await new Promise<void>((resolve) => {
@@ -52,22 +54,22 @@ for (const c of cases) {
 							resolve();
 						}
 					};
-					worker.postMessage({ type: 'diagnostics/lstm-check', id: 'c', backend, fused, seed: backend });
+					worker.postMessage({ type: 'diagnostics/lstm-check', id: 'c', backend, modes, seed: backend });
 				});
 				worker.terminate();
 				return results;
 			},
-			{ url: url!, backend: c.backend, fused: c.fused }
+			{ url: url!, backend: c.backend, modes: c.modes }
 		);
-		expect(out.map((m) => m.error ?? null)).toEqual(c.fused.map(() => null));
+		expect(out.map((m) => m.error ?? null)).toEqual(c.modes.map(() => null));
 		const results = out.map((m) => m.result as CheckResult);
 		for (const r of results) console.log(JSON.stringify(r));
-		c.fused.forEach((fused, i) => {
+		c.modes.forEach((mode, i) => {
 			const r = results[i];
 			expect(r.backend).toBe(c.backend);
-			// The fused kernels exist for cpu, wasm (JS) and webgpu (WGSL); webgl has only the generic path.
-			expect(r.fused).toBe(fused);
-			const what = `${c.backend} ${fused ? 'fused' : 'generic'}`;
+			// Fused kernels exist for cpu, wasm (JS) and webgpu (WGSL), the hybrid one for cpu and wasm.
+			expect(r.mode).toBe(mode);
+			const what = `${c.backend} ${mode}`;
 			for (const [k, e] of Object.entries(r.cell ?? {}))
 				expect(e, `${what}: one cell step, ${k}`).toBeLessThan(1e-5);
 			expectClose(r.layersIds, `${what}, ids vs layers`);

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Trainer } from './trainer';
 import type { TrainDesign } from './config';
+import { lstmBackward, lstmForward } from './fast-lstm';
+import { cellMode, useCellMode, type CellMode } from './lstm-kernels';
 
 /** One measurement. */
 export interface ThroughputResult {
@@ -45,6 +47,7 @@ export async function measureThroughput(songs: string[][], c: ThroughputCase): P
 				seqLength: c.seq,
 				epochs: 1,
 				validation: 0,
+				meterInput: false,
 				maxBatchesPerEpoch: c.batches + 1
 			},
 			{ id: 'bench', name: 'bench', hash: 'bench' }
@@ -99,7 +102,7 @@ export async function measureEpoch(
 ): Promise<{ seconds: number; targets: number; batches: number; targetsPerSecond: number; backend: string }> {
 	const trainer = Trainer.create(
 		songs,
-		{ units, batchSize: batch, seqLength: seq, epochs: 1, validation: 0 },
+		{ units, batchSize: batch, seqLength: seq, epochs: 1, validation: 0, meterInput: false },
 		{ id: 'bench', name: 'bench', hash: 'bench' }
 	);
 	const batches = trainer.batchesPerEpoch();
@@ -122,8 +125,8 @@ export interface LstmTimingCase {
 	steps: number;
 	/** Vocabulary size: the input is symbol ids. */
 	vocabulary: number;
-	/** Fused cell kernels on or off (where the backend has them). */
-	fused: boolean;
+	/** The cell mode asked for (see lstm-kernels.ts `cellMode`). */
+	mode: CellMode;
 	/** Timed repeats after one untimed warm-up. */
 	repeats: number;
 }
@@ -131,8 +134,8 @@ export interface LstmTimingCase {
 /** Best-of-repeats milliseconds of one forward and one backward pass over a batch. */
 export interface LstmTiming extends LstmTimingCase {
 	backend: string;
-	/** Whether the fused kernels actually ran. */
-	fusedActive: boolean;
+	/** The mode that ran ('generic' where the backend lacks the kernels of the one asked for). */
+	modeActive: CellMode;
 	forwardMs: number;
 	backwardMs: number;
 }
@@ -142,10 +145,8 @@ export interface LstmTiming extends LstmTimingCase {
  * song resets in two lanes). Each phase ends with an awaited read, so GPU work is counted.
  */
 export async function timeFastLstm(c: LstmTimingCase): Promise<LstmTiming> {
-	const { useFusedCell, hasFusedCell } = await import('./lstm-kernels');
-	const { lstmBackward, lstmForward } = await import('./fast-lstm');
-	useFusedCell(c.fused);
-	const fusedActive = hasFusedCell();
+	useCellMode(c.mode);
+	const modeActive = cellMode();
 	const n = c.units;
 	const p = tf.tidy(() => ({
 		kernel: tf.randomUniform([c.vocabulary, 4 * n], -0.1, 0.1, 'float32', 1) as tf.Tensor2D,
@@ -182,9 +183,9 @@ export async function timeFastLstm(c: LstmTimingCase): Promise<LstmTiming> {
 			}
 		}
 	} finally {
-		useFusedCell('auto');
+		useCellMode('auto');
 		tf.dispose([p.kernel, p.recurrentKernel, p.bias, ids, upstream, h0]);
 		tf.dispose(keep.filter((k): k is tf.Tensor2D => k !== null));
 	}
-	return { ...c, backend: tf.getBackend(), fusedActive, forwardMs, backwardMs };
+	return { ...c, backend: tf.getBackend(), modeActive, forwardMs, backwardMs };
 }

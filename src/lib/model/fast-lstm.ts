@@ -8,11 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+	cellMode,
+	cellRestStep,
 	columnSums,
 	fusedCell,
 	fusedCellGrad,
 	gatherSteps,
-	hasFusedCell,
 	hasRowKernels,
 	idsGrad,
 	splitGates,
@@ -120,7 +121,22 @@ export function lstmForward(
 	options: ForwardOptions = {}
 ): ForwardResult {
 	const training = options.training ?? false;
-	const xp = project(input, p);
+	const mode = cellMode();
+	const n = p.recurrentKernel.shape[0];
+	// Hybrid: the candidate block's columns doubled, so that one sigmoid over all four blocks also gives
+	// tanh(z) = 2·sigmoid(2z) − 1 (the backend's tanh is slow on wasm).
+	const doubled =
+		mode === 'hybrid'
+			? tf.tidy(() => {
+					const scale = tf.concat([tf.ones([2 * n]), tf.fill([n], 2), tf.ones([n])]);
+					return {
+						kernel: tf.mul(p.kernel, scale) as tf.Tensor2D,
+						recurrentKernel: tf.mul(p.recurrentKernel, scale) as tf.Tensor2D,
+						bias: tf.mul(p.bias, scale) as tf.Tensor1D
+					};
+				})
+			: null;
+	const xp = project(input, doubled ?? p);
 	const steps = xp.length;
 	const keep = options.keep ?? [];
 	const rmask = options.recurrentMask ?? null;
@@ -136,7 +152,7 @@ export function lstmForward(
 	const gateList: tf.Tensor2D[] = [];
 	let h = h0;
 	let c = c0;
-	const fused = hasFusedCell();
+	const fused = mode !== 'generic';
 	const viaSigmoid = tf.getBackend() === 'wasm';
 	const ones = fused ? (tf.ones([h0.shape[0]]) as tf.Tensor1D) : null;
 	for (let t = 0; t < steps; t++) {
@@ -145,8 +161,15 @@ export function lstmForward(
 		const cPrev = c;
 		if (fused) {
 			const [hNew, cNew, gatesT, tc] = tf.tidy(() => {
+				const keepFlat = k ? tf.reshape(k, [-1]) : ones!;
+				if (doubled) {
+					let hIn: tf.Tensor = k ? tf.mul(hPrev, k) : hPrev;
+					if (rmask) hIn = tf.mul(hIn, rmask);
+					const sg = tf.sigmoid(tf.add(tf.matMul(hIn as tf.Tensor2D, doubled.recurrentKernel), xp[t]));
+					return cellRestStep(sg, cPrev, keepFlat);
+				}
 				const mm = tf.matMul(rmask ? tf.mul(hPrev, rmask) : hPrev, p.recurrentKernel);
-				return fusedCell(mm, xp[t], cPrev, k ? tf.reshape(k, [-1]) : ones!);
+				return fusedCell(mm, xp[t], cPrev, keepFlat);
 			});
 			xp[t].dispose();
 			hs.push(hNew);
@@ -193,6 +216,7 @@ export function lstmForward(
 		c = next.cNew;
 	}
 	ones?.dispose();
+	if (doubled) tf.dispose([doubled.kernel, doubled.recurrentKernel, doubled.bias]);
 	const outputs = tf.stack(hs) as tf.Tensor3D;
 	const hLast = tf.clone(h);
 	const cLast = training ? tf.clone(c) : c;

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward, type LstmParams } from './fast-lstm';
-import { fusedCell, fusedCellGrad, hasFusedCell, useFusedCell } from './lstm-kernels';
+import { cellMode, cellRestStep, fusedCell, fusedCellGrad, useCellMode, type CellMode } from './lstm-kernels';
 import { Rng } from './rng';
 
 /** Shapes of one check. Small by default: software WebGPU compiles every shader slowly. */
@@ -32,15 +32,15 @@ export interface CheckErrors {
 /** The result of `checkFastLstm`. */
 export interface CheckResult {
 	backend: string;
-	/** Whether the fused cell kernels ran (false: generic ops). */
-	fused: boolean;
+	/** The cell mode that ran (the one asked for, or 'generic' where the backend lacks its kernels). */
+	mode: CellMode;
 	/** Against tf.layers.lstm, one-hot ids input and dense input. */
 	layersIds: CheckErrors;
 	layersDense: CheckErrors;
 	/** Against the autodiff LSTM, with song resets and a recurrent dropout mask (dense input). */
 	resets: CheckErrors;
 	/**
-	 * One fused step against the same step in tf ops, largest absolute error per output (forward: h, c,
+	 * One fused (or hybrid) step against the same step in tf ops, largest absolute error per output (forward: h, c,
 	 * gates, tanh c; backward: dz, dcPrev); absent on the generic path. Says which output a failure is in.
 	 */
 	cell?: Record<string, number>;
@@ -207,14 +207,22 @@ async function againstAutodiff(rng: Rng, s: CheckShape): Promise<CheckErrors> {
 }
 
 /** One fused forward and backward step against tf ops, with a reset lane. */
-async function cellStep(rng: Rng, s: CheckShape): Promise<Record<string, number>> {
+async function cellStep(rng: Rng, s: CheckShape, mode: CellMode): Promise<Record<string, number>> {
 	const { batch: B, units: n } = s;
 	const r = (shape: number[], scale = 1) => randomTensor(rng, shape, scale);
 	const [mm, xp, cPrev] = [r([B, 4 * n]), r([B, 4 * n]), r([B, n])];
 	const keep = tf.tensor1d(Array.from({ length: B }, (_, b) => (b % 3 === 1 ? 0 : 1)));
 	const keepNext = tf.tensor1d(Array.from({ length: B }, (_, b) => (b % 4 === 2 ? 0 : 1)));
 	const [dOut, dhNext, dcNext] = [r([B, n]), r([B, n]), r([B, n])];
-	const got = fusedCell(mm, xp, cPrev, keep);
+	const got =
+		mode === 'hybrid'
+			? tf.tidy(() => {
+					// The hybrid step's input: sigmoid of z with the candidate block doubled.
+					const z = tf.add(xp, tf.mul(mm, tf.reshape(keep, [B, 1])));
+					const [zi, zf, zc, zo] = tf.split(z, 4, 1);
+					return cellRestStep(tf.sigmoid(tf.concat([zi, zf, tf.mul(zc, 2), zo], 1)), cPrev, keep);
+				})
+			: fusedCell(mm, xp, cPrev, keep);
 	const grad = fusedCellGrad(dOut, dhNext, dcNext, keepNext, got[2], got[3], cPrev, keep);
 	const ref = tf.tidy(() => {
 		const k = tf.reshape(keep, [B, 1]);
@@ -257,27 +265,27 @@ async function cellStep(rng: Rng, s: CheckShape): Promise<Record<string, number>
 export const CHECK_SHAPE: CheckShape = { steps: 5, batch: 8, inputSize: 12, units: 32 };
 
 /**
- * Runs all comparisons on the active backend with the fused kernels on or off (where the backend has
- * them), seeded by `seed`. Restores the fused-kernel mode it found ('auto').
+ * Runs all comparisons on the active backend in one cell mode (see `cellMode`; a backend without that
+ * mode's kernels runs generic, and the result says so), seeded by `seed`. Leaves the mode on 'auto'.
  */
 export async function checkFastLstm(
-	fused: boolean,
+	mode: CellMode,
 	seed = 'lstm-check',
 	shape: CheckShape = CHECK_SHAPE
 ): Promise<CheckResult> {
 	const started = performance.now();
 	const rng = new Rng(seed);
-	useFusedCell(fused);
+	useCellMode(mode);
 	const before = tf.memory().numTensors;
 	try {
-		const active = hasFusedCell();
+		const active = cellMode();
 		const layersIds = await againstLayers(rng, shape, 'ids');
 		const layersDense = await againstLayers(rng, shape, 'dense');
 		const resets = await againstAutodiff(rng, shape);
-		const cell = active ? await cellStep(rng, shape) : undefined;
+		const cell = active !== 'generic' ? await cellStep(rng, shape, active) : undefined;
 		return {
 			backend: tf.getBackend(),
-			fused: active,
+			mode: active,
 			layersIds,
 			layersDense,
 			resets,
@@ -286,6 +294,6 @@ export async function checkFastLstm(
 			milliseconds: performance.now() - started
 		};
 	} finally {
-		useFusedCell('auto');
+		useCellMode('auto');
 	}
 }

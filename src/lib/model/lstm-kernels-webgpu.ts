@@ -1,9 +1,8 @@
 /**
  * The fused LSTM cell kernels (`FolkLstmCell`, `FolkLstmCellGrad`, see lstm-kernels.ts) for the `webgpu`
  * backend, as WGSL compute programs run through the backend's own `runWebGPUProgram`. A program has one
- * output buffer, so the forward step is four dispatches (gates, c, h, tanh c) and the backward step two
- * (dz, dcPrev), against about eighteen and seven generic ops. The activations are recomputed from the
- * inputs in each program: arithmetic is free next to a dispatch.
+ * output buffer, so the forward step is four dispatches (gates, c, tanh c, h) and the backward step two
+ * (dz, dcPrev), against about eighteen and seven generic ops.
  *
  * Nothing here imports the webgpu backend: the kernels are registered by name and only run once that
  * backend is active.
@@ -65,19 +64,6 @@ fn main(index : i32) {
 	}
 }
 
-/** The pre-activations of step row b, column jj of gate q (0 i, 1 f, 2 c, 3 o). */
-const Z = (q: number) => `(xp[b * 4 * n + ${q} * n + jj] + keep[b] * mm[b * 4 * n + ${q} * n + jj])`;
-
-/** Per (b, jj) of the state: the four activated gates and the new cell state. */
-const STATE = `
-    let i = folkSigmoid(${Z(0)});
-    let f = folkSigmoid(${Z(1)});
-    let g = folkTanh(${Z(2)});
-    let o = folkSigmoid(${Z(3)});
-    let c = f * keep[b] * cPrev[b * n + jj] + i * g;`;
-
-const FORWARD_INPUTS = ['mm', 'xp', 'cPrev', 'keep'];
-
 /** Per (b, jj) of the backward step: dh, dc and the gates read back from the forward pass. */
 const GRAD_STATE = `
     let row = b * 4 * n;
@@ -103,30 +89,53 @@ function run(backend: any, program: CellProgram, inputs: Info[], n: number): Inf
 }
 
 function cellForward(backend: any, inputs: Info[]): Info[] {
-	const [B, G] = inputs[0].shape;
+	const [mm, xp, cPrev, keep] = inputs;
+	const [B, G] = mm.shape;
 	const n = G / 4;
-	const gates = new CellProgram(
-		'gates',
-		FORWARD_INPUTS,
-		[B, G],
-		`let jj = j % n;
-    let q = j / n;
+	// Each activation computed once: gates, then c from them, then tanh(c), then h.
+	const gates = run(
+		backend,
+		new CellProgram(
+			'gates',
+			['mm', 'xp', 'keep'],
+			[B, G],
+			`let q = j / n;
     let z = xp[index] + keep[b] * mm[index];
     if (q == 2) { result[index] = folkTanh(z); } else { result[index] = folkSigmoid(z); }`
+		),
+		[mm, xp, keep],
+		n
 	);
-	const cell = (what: string, value: string) =>
+	const c = run(
+		backend,
 		new CellProgram(
-			`cell_${what}`,
-			FORWARD_INPUTS,
+			'c',
+			['gates', 'cPrev', 'keep'],
 			[B, n],
-			`let jj = j;${STATE}\n    result[index] = ${value};`
-		);
-	return [
-		run(backend, cell('h', 'o * folkTanh(c)'), inputs, n),
-		run(backend, cell('c', 'c'), inputs, n),
-		run(backend, gates, inputs, n),
-		run(backend, cell('tc', 'folkTanh(c)'), inputs, n)
-	];
+			`let row = b * 4 * n;
+    result[index] = gates[row + n + j] * keep[b] * cPrev[index] + gates[row + j] * gates[row + 2 * n + j];`
+		),
+		[gates, cPrev, keep],
+		n
+	);
+	const tc = run(
+		backend,
+		new CellProgram('tc', ['c'], [B, n], `result[index] = folkTanh(c[index]);`),
+		[c],
+		n
+	);
+	const h = run(
+		backend,
+		new CellProgram(
+			'h',
+			['gates', 'tc'],
+			[B, n],
+			`result[index] = gates[b * 4 * n + 3 * n + j] * tc[index];`
+		),
+		[gates, tc],
+		n
+	);
+	return [h, c, gates, tc];
 }
 
 function cellBackward(backend: any, inputs: Info[]): Info[] {

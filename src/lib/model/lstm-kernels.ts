@@ -1,10 +1,8 @@
 /**
  * Fused LSTM cell kernels: the whole gate arithmetic of one step, forward or backward, in one kernel that
  * reads and writes the backend's own memory in plain JS, replacing about ten small ops per step.
- * Registered for `cpu` and `wasm`, used by default where they measured faster: on `cpu` (backward 12×
- * faster than its ops). On `wasm` the backend's own SIMD sigmoid/tanh beat JS's Math.exp (forward cell
- * 1.8 ms vs 4.0 ms for 64×256, best of 40), so the generic op path in fast-lstm.ts is its default, as on
- * webgl and webgpu.
+ * Registered for `cpu` and `wasm` (WGSL versions for `webgpu` in lstm-kernels-webgpu.ts); which forward
+ * step runs where is `cellMode()`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWebGpuLstmKernels } from './lstm-kernels-webgpu';
@@ -12,6 +10,7 @@ import { registerWebGpuLstmKernels } from './lstm-kernels-webgpu';
 /** Kernel names; registered for 'cpu' and 'wasm'. */
 export const CELL = 'FolkLstmCell';
 export const CELL_GRAD = 'FolkLstmCellGrad';
+export const CELL_REST = 'FolkLstmCellRest';
 export const UNSTACK = 'FolkUnstack';
 export const SPLIT4 = 'FolkSplit4';
 export const GATHER_STEPS = 'FolkGatherSteps';
@@ -94,6 +93,44 @@ function cellForward(mem: Memory, inputs: Info[]): Info[] {
 			c[sr + j] = cn;
 			tc[sr + j] = t;
 			h[sr + j] = o * t;
+		}
+	}
+	return outs;
+}
+
+/**
+ * The hybrid forward step: the backend has already computed s = sigmoid(z) for all four gate blocks,
+ * with the candidate block's pre-activation doubled (so tanh(z) = 2·s − 1), using its own SIMD sigmoid
+ * over the whole [B, 4n] at once. Inputs: s [B,4n], cPrev [B,n], keep [B]. Outputs as `cellForward`.
+ * Only tanh(c) is left to JS: a quarter of the transcendental work of the fully fused step.
+ */
+function cellRest(mem: Memory, inputs: Info[]): Info[] {
+	const [B, G] = inputs[0].shape;
+	const n = G / 4;
+	const { outs, ins, views } = mem.alloc(
+		[
+			[B, n],
+			[B, n],
+			[B, G],
+			[B, n]
+		],
+		inputs
+	);
+	const [s, cPrev, keep] = ins;
+	const [h, c, gates, tc] = views;
+	gates.set(s);
+	for (let b = 0; b < B; b++) {
+		const k = keep[b];
+		const zr = b * G;
+		const sr = b * n;
+		for (let j = 0; j < n; j++) {
+			const g = 2 * s[zr + 2 * n + j] - 1;
+			gates[zr + 2 * n + j] = g;
+			const cn = s[zr + n + j] * k * cPrev[sr + j] + s[zr + j] * g;
+			const t = Math.tanh(cn);
+			c[sr + j] = cn;
+			tc[sr + j] = t;
+			h[sr + j] = s[zr + 3 * n + j] * t;
 		}
 	}
 	return outs;
@@ -273,6 +310,11 @@ export function registerLstmKernels(): void {
 			kernelFunc: ({ inputs: x, backend }) => unstackRows(memory(backend), x.x as Info)
 		});
 		tf.registerKernel({
+			kernelName: CELL_REST,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) => cellRest(memory(backend), [x.s, x.cPrev, x.keep] as Info[])
+		});
+		tf.registerKernel({
 			kernelName: GATHER_STEPS,
 			backendName,
 			kernelFunc: ({ inputs: x, backend }) =>
@@ -312,21 +354,36 @@ export function registerLstmKernels(): void {
 	}
 }
 
-/** Backends where the fused kernels are the default. */
-const FASTER_FUSED = new Set(['cpu']);
-let mode: 'auto' | boolean = 'auto';
+/**
+ * How a forward step is computed. 'fused': one kernel for the whole cell (JS on cpu, WGSL on webgpu).
+ * 'hybrid': the backend's own matMul, add and sigmoid over [B, 4n], then one JS kernel for the rest
+ * (wasm: its SIMD sigmoid beats Math.exp, and four ops beat eighteen). 'generic': tf ops only. The fused
+ * and hybrid steps keep the activated gates, so their backward pass is the fused backward kernel.
+ */
+export type CellMode = 'fused' | 'hybrid' | 'generic';
 
-/** Forces the fused kernels on or off (tests, comparisons), or back to the measured default ('auto'). */
-export function useFusedCell(on: 'auto' | boolean): void {
-	mode = on;
+/** The measured default per backend (see bench/lstm-kernels.bench.ts); others run generic. */
+const DEFAULT_MODE: Record<string, CellMode> = { cpu: 'fused', wasm: 'hybrid' };
+let forced: CellMode | null = null;
+
+/** The mode a backend runs unless one is forced (before checking that its kernels exist). */
+export function defaultCellMode(backend: string): CellMode {
+	return DEFAULT_MODE[backend] ?? 'generic';
 }
 
-/** True when the fused kernels are to be used on the active backend. */
-export function hasFusedCell(): boolean {
+/** Forces a cell mode (tests, comparisons), or back to the measured default ('auto'). */
+export function useCellMode(mode: CellMode | 'auto'): void {
+	forced = mode === 'auto' ? null : mode;
+}
+
+/** The cell mode for the active backend: the forced or default one, or 'generic' where its kernels are missing. */
+export function cellMode(): CellMode {
 	registerLstmKernels();
 	const backend = tf.getBackend();
-	if (tf.getKernel(CELL, backend) === undefined) return false;
-	return mode === 'auto' ? FASTER_FUSED.has(backend) : mode;
+	const want = forced ?? defaultCellMode(backend);
+	if (want === 'fused' && tf.getKernel(CELL, backend) === undefined) return 'generic';
+	if (want === 'hybrid' && tf.getKernel(CELL_REST, backend) === undefined) return 'generic';
+	return want;
 }
 
 /** `tf.unstack` along axis 0 for float32 tensors, without the wasm backend's per-slice copy of the input. */
@@ -347,6 +404,11 @@ export function splitGates(x: tf.Tensor2D): tf.Tensor2D[] {
 /** Runs the fused forward step: [h, c, gates, tanh c]. */
 export function fusedCell(mm: tf.Tensor, xp: tf.Tensor, cPrev: tf.Tensor, keep: tf.Tensor): tf.Tensor2D[] {
 	return tf.engine().runKernel(CELL, { mm, xp, cPrev, keep }) as unknown as tf.Tensor2D[];
+}
+
+/** Runs the rest of a hybrid forward step from s = sigmoid(z) (candidate doubled): [h, c, gates, tanh c]. */
+export function cellRestStep(s: tf.Tensor, cPrev: tf.Tensor, keep: tf.Tensor): tf.Tensor2D[] {
+	return tf.engine().runKernel(CELL_REST, { s, cPrev, keep }) as unknown as tf.Tensor2D[];
 }
 
 /** Runs the fused backward step: [dz, dcPrev]. */

@@ -1,13 +1,13 @@
 /**
  * The fast LSTM against the tfjs-layers LSTM (Keras maths, sigmoid recurrent activation) and against a
  * plain autodiff LSTM for what layers cannot do (song resets, recurrent dropout), on `cpu` and `wasm`,
- * with the fused cell kernels and with the generic ops.
+ * in every cell mode (fused JS kernel, hybrid backend sigmoid + JS kernel, generic ops).
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { lstmBackward, lstmForward, type LstmParams } from '../../../src/lib/model/fast-lstm';
-import { hasFusedCell, useFusedCell } from '../../../src/lib/model/lstm-kernels';
+import { cellMode, useCellMode, type CellMode } from '../../../src/lib/model/lstm-kernels';
 import { Rng } from '../../../src/lib/model/rng';
 
 function randomTensor(rng: Rng, shape: number[], scale = 0.5): tf.Tensor {
@@ -71,21 +71,17 @@ function naive(
 	return tf.stack(hs) as tf.Tensor3D;
 }
 
-const cases = [
-	['cpu', true],
-	['cpu', false],
-	['wasm', true],
-	['wasm', false]
-] as const;
+const modes: CellMode[] = ['fused', 'hybrid', 'generic'];
+const cases = (['cpu', 'wasm'] as const).flatMap((b) => modes.map((m) => [b, m] as const));
 
-afterAll(() => useFusedCell('auto'));
+afterAll(() => useCellMode('auto'));
 
-describe.each(cases)('fast LSTM on %s (fused kernels: %s)', (backend, fused) => {
+describe.each(cases)('fast LSTM on %s (cell: %s)', (backend, mode) => {
 	async function setup() {
 		await tf.setBackend(backend);
 		await tf.ready();
-		useFusedCell(fused);
-		expect(hasFusedCell()).toBe(fused);
+		useCellMode(mode);
+		expect(cellMode()).toBe(mode);
 	}
 
 	for (const kind of ['dense', 'ids'] as const) {

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HandlerTable, Response } from '../protocol';
 import type { DiagnosticsRequest, DiagnosticsResponse } from '../messages/diagnostics';
-import { selectBackend } from '../../model/backend';
+import { selectBackend, type BackendName } from '../../model/backend';
 import { checkFastLstm } from '../../model/lstm-kernels-check';
 import { WASM_PATHS } from '../../model/wasm-assets';
+import { timeFastLstm } from '../../model/bench-core';
 
 /** GPU backends hand small ops to the CPU; the check must exercise the GPU programs themselves. */
 const CPU_FORWARD_FLAGS = ['WEBGPU_CPU_FORWARD', 'WEBGL_CPU_FORWARD'];
@@ -24,29 +25,48 @@ function setFlag(name: string, value: boolean): boolean | null {
 }
 
 type Post = (response: DiagnosticsResponse | Response) => void;
+type Check = Extract<DiagnosticsRequest, { type: 'diagnostics/lstm-check' }>;
+type Time = Extract<DiagnosticsRequest, { type: 'diagnostics/lstm-time' }>;
+
+/** Activates `backend`; returns why not when it cannot run here. */
+async function select(backend: BackendName): Promise<string | null> {
+	const selection = await selectBackend({
+		force: backend,
+		wasmPaths: WASM_PATHS,
+		log: (l) => console.info(l)
+	});
+	if (selection.backend === backend) return null;
+	return selection.reports.find((r) => r.name === backend)?.reason ?? 'unavailable';
+}
 
 export const handlers = {
-	'diagnostics/lstm-check': async (request: DiagnosticsRequest, post: Post) => {
-		const selection = await selectBackend({
-			force: request.backend,
-			wasmPaths: WASM_PATHS,
-			log: (line) => console.info(line)
-		});
-		if (selection.backend !== request.backend) {
-			const why = selection.reports.find((r) => r.name === request.backend)?.reason ?? 'unavailable';
+	'diagnostics/lstm-check': async (request: Check, post: Post) => {
+		const why = await select(request.backend);
+		if (why) {
 			post({ type: 'diagnostics/lstm-check-result', id: request.id, backend: request.backend, error: why });
 			post({ type: 'done', id: request.id });
 			return;
 		}
 		const saved = CPU_FORWARD_FLAGS.map((f) => [f, setFlag(f, false)] as const);
 		try {
-			for (const fused of request.fused) {
-				const result = await checkFastLstm(fused, request.seed);
-				post({ type: 'diagnostics/lstm-check-result', id: request.id, backend: selection.backend, result });
+			for (const mode of request.modes) {
+				const result = await checkFastLstm(mode, request.seed);
+				post({ type: 'diagnostics/lstm-check-result', id: request.id, backend: request.backend, result });
 			}
 		} finally {
 			for (const [f, old] of saved) if (old !== null) setFlag(f, old);
 		}
+		post({ type: 'done', id: request.id });
+	},
+	'diagnostics/lstm-time': async (request: Time, post: Post) => {
+		const why = await select(request.backend);
+		if (why)
+			post({ type: 'diagnostics/lstm-time-result', id: request.id, backend: request.backend, error: why });
+		else
+			for (const c of request.cases) {
+				const timing = await timeFastLstm(c);
+				post({ type: 'diagnostics/lstm-time-result', id: request.id, backend: request.backend, timing });
+			}
 		post({ type: 'done', id: request.id });
 	}
 } as unknown as HandlerTable;

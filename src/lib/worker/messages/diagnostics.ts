@@ -5,19 +5,34 @@
  */
 import type { BackendName } from '../../model/backend';
 import type { CheckResult } from '../../model/lstm-kernels-check';
+import type { CellMode } from '../../model/lstm-kernels';
+import type { LstmTiming, LstmTimingCase } from '../../model/bench-core';
 
 export type DiagnosticsRequest =
 	/**
 	 * Compares the fast LSTM with tf.layers.lstm (and an autodiff LSTM for resets) on `backend`, once per
-	 * entry of `fused` (the fused cell kernels on or off). Answers `diagnostics/lstm-check-result` per
-	 * entry (or one with `error` when the backend is unavailable), then `done`.
+	 * cell mode in `modes`. Answers `diagnostics/lstm-check-result` per mode (or one with `error` when the
+	 * backend is unavailable), then `done`.
 	 */
-	{ type: 'diagnostics/lstm-check'; id: string; backend: BackendName; fused: boolean[]; seed?: string };
+	| { type: 'diagnostics/lstm-check'; id: string; backend: BackendName; modes: CellMode[]; seed?: string }
+	/**
+	 * Times the fast LSTM's forward and backward pass on `backend` for each case (bench/lstm-kernels):
+	 * answers `diagnostics/lstm-time-result` per case, then `done`.
+	 */
+	| { type: 'diagnostics/lstm-time'; id: string; backend: BackendName; cases: LstmTimingCase[] };
 
-export type DiagnosticsResponse = {
-	type: 'diagnostics/lstm-check-result';
-	id: string;
-	backend: string;
-	result?: CheckResult;
-	error?: string;
-};
+export type DiagnosticsResponse =
+	| {
+			type: 'diagnostics/lstm-check-result';
+			id: string;
+			backend: string;
+			result?: CheckResult;
+			error?: string;
+	  }
+	| {
+			type: 'diagnostics/lstm-time-result';
+			id: string;
+			backend: string;
+			timing?: LstmTiming;
+			error?: string;
+	  };
