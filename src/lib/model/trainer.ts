@@ -113,6 +113,8 @@ export interface RunHooks {
 }
 
 const LN2 = Math.LN2;
+/** Share of training songs read without bar features in each epoch (see `hideSomeBars`). */
+const HIDDEN_BARS = 0.1;
 
 function seedOf(...parts: (string | number)[]): number {
 	return new Rng(parts.join(':')).uint32() % 2147483647;
@@ -242,7 +244,17 @@ export class Trainer {
 		if (c.design === 'window')
 			return new WindowBatches(this.songs, this.split.train, c.batchSize, c.seqLength, this.endId, rng);
 		const order = rng.shuffle([...this.split.train]);
-		return new LaneBatches(this.songs, order, c.batchSize, c.seqLength, this.endId, this.bars);
+		return new LaneBatches(this.songs, order, c.batchSize, c.seqLength, this.endId, this.hideSomeBars(epoch));
+	}
+
+	/**
+	 * The songs' bars for one epoch, with a seeded tenth of them hidden: a model that never trained
+	 * without bar features predicted songs in free meter (or with no barlines) at over 25 bits per step.
+	 */
+	private hideSomeBars(epoch: number): (BarContext | null)[] | null {
+		if (!this.bars) return null;
+		const rng = new Rng(`bars:${this.config.seed}:${epoch}`);
+		return this.bars.map((b) => (rng.next() < HIDDEN_BARS ? null : b));
 	}
 
 	/** Number of batches an epoch takes (after `maxBatchesPerEpoch`). */
