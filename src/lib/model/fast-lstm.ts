@@ -46,8 +46,12 @@ export interface LstmParams {
 	bias: tf.Tensor1D;
 }
 
-/** The input of a layer: symbol ids (one-hot, projected by gathering kernel rows) or dense vectors. */
-export type LstmInput = { ids: tf.Tensor2D } | { x: tf.Tensor3D };
+/**
+ * The input of a layer: symbol ids (one-hot, projected by gathering kernel rows) or dense vectors. Mark
+ * dense input that is data, not another layer's output (the first layer's one-hot symbol with bar
+ * features), `constant`: its gradient, a product as large as the input projection, is then not computed.
+ */
+export type LstmInput = { ids: tf.Tensor2D } | { x: tf.Tensor3D; constant?: boolean };
 
 /** Options of a forward pass. */
 export interface ForwardOptions {
@@ -243,7 +247,7 @@ export interface LstmGrads {
 	kernel: tf.Tensor2D;
 	recurrentKernel: tf.Tensor2D;
 	bias: tf.Tensor1D;
-	/** Gradient with respect to a dense input, [T, B, inputSize]; null for ids. */
+	/** Gradient with respect to a dense input, [T, B, inputSize]; null for ids and constant input. */
 	input: tf.Tensor3D | null;
 }
 
@@ -299,7 +303,8 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 			const d = cache.input.x.shape[2];
 			const X = tf.reshape(cache.input.x, [steps * b, d]) as tf.Tensor2D;
 			kernel = tf.matMul(tf.transpose(X), dZ);
-			input = tf.reshape(tf.matMul(dZ, tf.transpose(p.kernel)), [steps, b, d]) as tf.Tensor3D;
+			if (!cache.input.constant)
+				input = tf.reshape(tf.matMul(dZ, tf.transpose(p.kernel)), [steps, b, d]) as tf.Tensor3D;
 		}
 		const out: Record<string, tf.Tensor> = { kernel, recurrentKernel, bias };
 		if (input) out.input = input;

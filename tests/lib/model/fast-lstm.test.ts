@@ -7,7 +7,13 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { lstmBackward, lstmForward, type LstmParams } from '../../../src/lib/model/fast-lstm';
-import { cellMode, useCellMode, type CellMode } from '../../../src/lib/model/lstm-kernels';
+import {
+	cellMode,
+	gatherSteps,
+	idsGrad,
+	useCellMode,
+	type CellMode
+} from '../../../src/lib/model/lstm-kernels';
 import { Rng } from '../../../src/lib/model/rng';
 
 function randomTensor(rng: Rng, shape: number[], scale = 0.5): tf.Tensor {
@@ -162,8 +168,33 @@ describe.each(cases)('fast LSTM on %s (cell: %s)', (backend, mode) => {
 		expect(await relErr(g.recurrentKernel, ref[1])).toBeLessThan(1e-4);
 		expect(await relErr(g.bias, ref[2])).toBeLessThan(1e-4);
 		expect(await relErr(g.input!, ref[3])).toBeLessThan(1e-4);
-		for (const t of [fwd.outputs, fwd.h, fwd.c, g.kernel, g.recurrentKernel, g.bias, g.input!, zeros])
-			t.dispose();
+		for (const t of [fwd.outputs, fwd.h, fwd.c, g.kernel, g.recurrentKernel, g.bias, g.input!]) t.dispose();
+		// Constant input: the same weight gradients, no input gradient.
+		const fc = lstmForward({ x, constant: true }, p, zeros, zeros, {
+			training: true,
+			keep,
+			recurrentMask: rmask
+		});
+		const gc = lstmBackward(fc.cache!, p, upstream);
+		expect(gc.input).toBeNull();
+		expect(await relErr(gc.kernel, ref[0])).toBeLessThan(1e-4);
+		expect(await relErr(gc.bias, ref[2])).toBeLessThan(1e-4);
+		for (const t of [fc.outputs, fc.h, fc.c, gc.kernel, gc.recurrentKernel, gc.bias, zeros]) t.dispose();
 		expect(tf.memory().numTensors).toBe(before);
+	});
+});
+
+describe.each(['cpu', 'wasm'] as const)('row kernels on %s', (backend) => {
+	test('an id outside the vocabulary is refused, not read from outside the kernel', async () => {
+		await tf.setBackend(backend);
+		await tf.ready();
+		const kernel = tf.zeros([5, 8]) as tf.Tensor2D;
+		const bias = tf.zeros([8]) as tf.Tensor1D;
+		const ids = tf.tensor2d([[0, 5]], [1, 2], 'int32');
+		expect(() => gatherSteps(kernel, bias, ids)).toThrow(/outside the vocabulary/);
+		expect(() => idsGrad(tf.zeros([2, 8]) as tf.Tensor2D, tf.reshape(ids, [-1]), 5)).toThrow(
+			/outside the vocabulary/
+		);
+		tf.dispose([kernel, bias, ids]);
 	});
 });
