@@ -7,6 +7,8 @@ import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { saveModel } from '../../../src/lib/storage/models';
 import { KerasStepModel } from '../../../src/lib/keras/reference';
 import { referenceVocabulary, tinyModel } from '../generate/tiny-model';
+import { barContext, METER_FEATURES } from '../../../src/lib/model/features';
+import { mulberry32 } from '../../../src/lib/generate/random';
 
 const weights = tinyModel(referenceVocabulary(), 12, 4);
 const source = { kind: 'weights' as const, key: 'tiny', name: 'Tiny', weights };
@@ -45,6 +47,41 @@ describe('generation in the worker', () => {
 			generate(new LstmStepModel(weights), ['60', '_'], settings).map((m) => m.symbols)
 		);
 		expect(out.at(-1)).toEqual({ type: 'done', id: 'g1' });
+	});
+
+	it('tells a bar-input model the meter and the bar phase of the seed from the settings', async () => {
+		const r = mulberry32(11);
+		const u = weights.layers[0].units;
+		const extra = Float32Array.from({ length: METER_FEATURES * 4 * u }, () => (r() * 2 - 1) * 2);
+		const barWeights = {
+			...weights,
+			meterInput: true,
+			layers: [
+				{
+					...weights.layers[0],
+					inputSize: weights.layers[0].inputSize + METER_FEATURES,
+					kernel: Float32Array.from([...weights.layers[0].kernel, ...extra])
+				}
+			]
+		};
+		const model = { kind: 'weights' as const, key: 'bars', name: 'Bars', weights: barWeights };
+		const melodies = async (meter: string, barPhase: number) => {
+			const out = await run({
+				type: 'generate/run',
+				id: `b-${meter}`,
+				model,
+				seed: ['60', '_'],
+				settings: { ...settings, variations: 1, meter, barPhase }
+			});
+			const result = out.find((x) => x.type === 'generate/result');
+			return result?.type === 'generate/result' ? result.melodies[0].symbols : null;
+		};
+		const inThree = await melodies('3/4', 8);
+		const base = new LstmStepModel(barWeights);
+		expect(inThree).toEqual(
+			generate(base.withBar(barContext('3/4', 8)), ['60', '_'], { ...settings, variations: 1 })[0].symbols
+		);
+		expect(await melodies('4/4', 0)).not.toEqual(inThree);
 	});
 
 	it('stops with a message when cancelled', async () => {
