@@ -6,6 +6,7 @@
 import type { CorpusRequest, CorpusResponse } from './messages/corpus';
 import type { TrainRequest, TrainResponse } from './messages/train';
 import type { GenerateRequest, GenerateResponse } from './messages/generate';
+import type { ModelsRequest, ModelsResponse } from './messages/models';
 
 /** Sent by the page. */
 export type Request =
@@ -13,7 +14,8 @@ export type Request =
 	| { type: 'cancel'; id: string }
 	| CorpusRequest
 	| TrainRequest
-	| GenerateRequest;
+	| GenerateRequest
+	| ModelsRequest;
 
 /** Sent by the worker. */
 export type Response =
@@ -23,7 +25,8 @@ export type Response =
 	| { type: 'done'; id: string }
 	| CorpusResponse
 	| TrainResponse
-	| GenerateResponse;
+	| GenerateResponse
+	| ModelsResponse;
 
 /** Handles one request; `post` sends responses, `signal` aborts on a `cancel` for the same id. */
 export type Handler<R extends Request = Request> = (

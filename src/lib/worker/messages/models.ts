@@ -1,0 +1,17 @@
+/** Messages of the models domain. Request types start with 'models/'. */
+
+export type ModelsRequest =
+	/**
+	 * Reads the reference project's `model.h5` and `mapping.json` (HDF5 parsing takes a while for a
+	 * 3.7 MB file, so it happens here, not on the page) and stores the model. Answers `models/imported`,
+	 * then `done`.
+	 */
+	{
+		type: 'models/import-keras';
+		id: string;
+		h5: Blob;
+		mapping: Blob;
+		names: { model: string; mapping: string };
+	};
+
+export type ModelsResponse = { type: 'models/imported'; id: string; model: { id: string; name: string } };
