@@ -19,6 +19,8 @@ async function storeReferenceModel(page: import('@playwright/test').Page) {
 		() =>
 			new Promise<boolean>((resolve) => {
 				const open = indexedDB.open('folk-studio');
+				// Never create the database here: an empty one would keep the app from adding its stores.
+				open.onupgradeneeded = () => open.transaction?.abort();
 				open.onsuccess = () => {
 					const ready = open.result.objectStoreNames.contains('models');
 					open.result.close();
@@ -73,24 +75,36 @@ async function storeReferenceModel(page: import('@playwright/test').Page) {
 				denseBias: f(w.denseBias)
 			}
 		};
-		await new Promise<void>((resolve, reject) => {
-			const open = indexedDB.open('folk-studio');
-			open.onsuccess = () => {
-				try {
-					const tx = open.result.transaction('models', 'readwrite');
-					tx.objectStore('models').put(record);
-					tx.oncomplete = () => {
+		const put = () =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('folk-studio');
+				open.onupgradeneeded = () => open.transaction?.abort();
+				open.onsuccess = () => {
+					try {
+						const tx = open.result.transaction('models', 'readwrite');
+						tx.objectStore('models').put(record);
+						tx.oncomplete = () => {
+							open.result.close();
+							resolve();
+						};
+						tx.onerror = () => reject(tx.error);
+					} catch (e) {
 						open.result.close();
-						resolve();
-					};
-					tx.onerror = () => reject(tx.error);
-				} catch (e) {
-					reject(e);
-				}
-			};
-			open.onblocked = () => reject(new Error('blocked'));
-			open.onerror = () => reject(open.error);
-		});
+						reject(e);
+					}
+				};
+				open.onblocked = () => reject(new Error('blocked'));
+				open.onerror = () => reject(open.error);
+			});
+		// The app may still be setting up its stores (seen once in CI): try again for a few seconds.
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await put();
+			} catch (e) {
+				if (attempt >= 25) throw e;
+				await new Promise((r) => setTimeout(r, 200));
+			}
+		}
 	}, plain);
 }
 
