@@ -292,6 +292,8 @@ test('offline: generate and play with the default model, import the demo corpus,
 		if (HAS_DEFAULT_MODEL) {
 			// First visit, nothing imported or trained: the default model is there and generates.
 			await expect(page.getByTestId('model-picker')).toHaveValue('default');
+			// The default model takes the bar position: the page says the chosen meter shapes it.
+			await expect(page.getByText('It writes in the meter you choose below.')).toBeVisible();
 			await generateAndPlay(page);
 		} else {
 			test.info().annotations.push({ type: 'skipped step', description: NO_DEFAULT_MODEL });

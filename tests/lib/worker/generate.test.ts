@@ -33,7 +33,8 @@ describe('generation in the worker', () => {
 			type: 'generate/model',
 			id: 'm1',
 			name: 'Tiny',
-			vocabulary: weights.vocabulary
+			vocabulary: weights.vocabulary,
+			usesBar: false
 		});
 		expect(out.at(-1)).toEqual({ type: 'done', id: 'm1' });
 	});
@@ -76,6 +77,8 @@ describe('generation in the worker', () => {
 			const result = out.find((x) => x.type === 'generate/result');
 			return result?.type === 'generate/result' ? result.melodies[0].symbols : null;
 		};
+		const answer = await run({ type: 'generate/model', id: 'bm', model });
+		expect(answer[0].type === 'generate/model' && answer[0].usesBar).toBe(true);
 		const inThree = await melodies('3/4', 8);
 		const base = new LstmStepModel(barWeights);
 		expect(inThree).toEqual(

@@ -122,7 +122,8 @@ export function forgetModel(source: ModelSource): void {
 export const handlers: HandlerTable = {
 	'generate/model': async (request, post) => {
 		const { name, model } = await loadModel(request.model);
-		post({ type: 'generate/model', id: request.id, name, vocabulary: [...model.vocabulary] });
+		const usesBar = model instanceof LstmStepModel && model.usesBar;
+		post({ type: 'generate/model', id: request.id, name, vocabulary: [...model.vocabulary], usesBar });
 		post({ type: 'done', id: request.id });
 	},
 	'generate/run': async (request, post, signal) => {

@@ -21,6 +21,7 @@ export type GenerateRequest =
 	| { type: 'generate/run'; id: string; model: ModelSource; seed: string[]; settings: GenerateSettings };
 
 export type GenerateResponse =
-	| { type: 'generate/model'; id: string; name: string; vocabulary: string[] }
+	/** `usesBar`: the model takes the meter and bar position, so the chosen meter shapes what it writes. */
+	| { type: 'generate/model'; id: string; name: string; vocabulary: string[]; usesBar: boolean }
 	| { type: 'generate/progress'; id: string; done: number; total: number }
 	| { type: 'generate/result'; id: string; melodies: Melody[]; ms: number };
