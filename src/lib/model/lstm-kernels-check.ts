@@ -49,14 +49,16 @@ export interface CheckResult {
 	milliseconds: number;
 }
 
-function randomTensor(rng: Rng, shape: number[], scale = 0.5): tf.Tensor {
+/** Seeded uniform values in ±scale (shared with the Node tests). */
+export function randomTensor(rng: Rng, shape: number[], scale = 0.5): tf.Tensor {
 	const n = shape.reduce((a, b) => a * b, 1);
 	const v = new Float32Array(n);
 	for (let i = 0; i < n; i++) v[i] = (rng.next() * 2 - 1) * scale;
 	return tf.tensor(v, shape);
 }
 
-function params(rng: Rng, d: number, n: number): LstmParams {
+/** Seeded LSTM weights. */
+export function params(rng: Rng, d: number, n: number): LstmParams {
 	return {
 		kernel: randomTensor(rng, [d, 4 * n]) as tf.Tensor2D,
 		recurrentKernel: randomTensor(rng, [n, 4 * n]) as tf.Tensor2D,
@@ -65,7 +67,7 @@ function params(rng: Rng, d: number, n: number): LstmParams {
 }
 
 /** Largest absolute difference, and the same over the reference's largest magnitude. */
-async function errors(a: tf.Tensor, ref: tf.Tensor): Promise<{ abs: number; rel: number }> {
+export async function errors(a: tf.Tensor, ref: tf.Tensor): Promise<{ abs: number; rel: number }> {
 	const r = tf.tidy(() => tf.stack([tf.max(tf.abs(tf.sub(a, ref))), tf.max(tf.abs(ref))]));
 	const [d, m] = await r.data();
 	r.dispose();
@@ -73,7 +75,7 @@ async function errors(a: tf.Tensor, ref: tf.Tensor): Promise<{ abs: number; rel:
 }
 
 /** The textbook LSTM with tf ops, differentiated by the tape: the reference for resets and masks. */
-function naive(
+export function naive(
 	x: tf.Tensor3D,
 	k: tf.Tensor2D,
 	u: tf.Tensor2D,

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { lstmBackward, lstmForward, type LstmParams } from '../../../src/lib/model/fast-lstm';
+import { lstmBackward, lstmForward } from '../../../src/lib/model/fast-lstm';
 import {
 	cellMode,
 	gatherSteps,
@@ -15,67 +15,11 @@ import {
 	type CellMode
 } from '../../../src/lib/model/lstm-kernels';
 import { Rng } from '../../../src/lib/model/rng';
-
-function randomTensor(rng: Rng, shape: number[], scale = 0.5): tf.Tensor {
-	const n = shape.reduce((a, b) => a * b, 1);
-	const v = new Float32Array(n);
-	for (let i = 0; i < n; i++) v[i] = (rng.next() * 2 - 1) * scale;
-	return tf.tensor(v, shape);
-}
-
-function params(rng: Rng, d: number, n: number): LstmParams {
-	return {
-		kernel: randomTensor(rng, [d, 4 * n]) as tf.Tensor2D,
-		recurrentKernel: randomTensor(rng, [n, 4 * n]) as tf.Tensor2D,
-		bias: randomTensor(rng, [4 * n], 0.3) as tf.Tensor1D
-	};
-}
+import { errors, naive, params, randomTensor } from '../../../src/lib/model/lstm-kernels-check';
 
 /** Largest absolute difference over the largest magnitude of the reference. */
-async function relErr(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-	const r = tf.tidy(() => tf.stack([tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]));
-	const [d, m] = await r.data();
-	r.dispose();
-	return d / Math.max(m, 1e-12);
-}
-
-async function maxAbs(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-	const r = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
-	const d = (await r.data())[0];
-	r.dispose();
-	return d;
-}
-
-/** The textbook LSTM with tf ops, differentiated by the tape: the reference for resets and masks. */
-function naive(
-	x: tf.Tensor3D,
-	k: tf.Tensor2D,
-	u: tf.Tensor2D,
-	b: tf.Tensor1D,
-	keep: (tf.Tensor2D | null)[],
-	rmask: tf.Tensor2D | null
-): tf.Tensor3D {
-	const [T, B] = x.shape;
-	const n = u.shape[0];
-	let h: tf.Tensor2D = tf.zeros([B, n]);
-	let c: tf.Tensor2D = tf.zeros([B, n]);
-	const hs: tf.Tensor2D[] = [];
-	const xs = tf.unstack(x) as tf.Tensor2D[];
-	for (let t = 0; t < T; t++) {
-		const kt = keep[t];
-		if (kt) {
-			h = tf.mul(h, kt);
-			c = tf.mul(c, kt);
-		}
-		const hin = rmask ? tf.mul(h, rmask) : h;
-		const z = tf.add(tf.add(tf.matMul(xs[t], k), tf.matMul(hin, u)), b);
-		const [zi, zf, zc, zo] = tf.split(z, 4, 1);
-		c = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zc)));
-		h = tf.mul(tf.sigmoid(zo), tf.tanh(c));
-		hs.push(h);
-	}
-	return tf.stack(hs) as tf.Tensor3D;
-}
+const relErr = async (a: tf.Tensor, b: tf.Tensor) => (await errors(a, b)).rel;
+const maxAbs = async (a: tf.Tensor, b: tf.Tensor) => (await errors(a, b)).abs;
 
 const modes: CellMode[] = ['fused', 'hybrid', 'generic'];
 const cases = (['cpu', 'wasm'] as const).flatMap((b) => modes.map((m) => [b, m] as const));
