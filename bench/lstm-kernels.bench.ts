@@ -7,14 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { chromium } from 'playwright';
 import { timeFastLstm, type LstmTiming, type LstmTimingCase } from '../src/lib/model/bench-core';
+import { withAppWorker } from './app-worker';
 import { defaultCellMode, type CellMode } from '../src/lib/model/lstm-kernels';
-import { repoRoot } from '../tests/shared';
-import { chromiumLaunchOptions } from '../tests/chromium';
 
 const quick = process.env.BENCH_QUICK === '1';
 const only = process.env.BENCH_BACKENDS?.split(',') ?? null;
@@ -44,82 +39,55 @@ interface Row extends LstmTiming {
 	where: string;
 }
 
-async function waitFor(url: string, ms: number): Promise<void> {
-	const end = Date.now() + ms;
-	while (Date.now() < end) {
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 300));
-	}
-	throw new Error(`the preview server did not answer at ${url}`);
-}
-
 /** `diagnostics/lstm-time` in the app's own worker, one fresh page and worker per backend. */
 async function browser(rows: Row[]): Promise<string[]> {
-	const dir = join(repoRoot, 'build', '_app', 'immutable', 'workers');
-	if (!existsSync(dir)) return ['Chromium: no build/ (run `npm run build` first); skipped'];
-	const workerFile = readdirSync(dir)
-		.filter((f) => f.endsWith('.js'))
-		.find((f) => readFileSync(join(dir, f), 'utf8').includes('diagnostics/lstm-time'));
-	if (!workerFile) return ['Chromium: the built worker has no diagnostics/lstm-time (rebuild); skipped'];
-	const port = 4178;
-	const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-		cwd: repoRoot,
-		stdio: 'ignore',
-		// Its own process group, so that the vite child dies with npx (killing npx alone left it serving).
-		detached: true
-	});
 	const notes: string[] = [];
-	const app = await chromium.launch(chromiumLaunchOptions());
-	try {
-		await waitFor(`http://localhost:${port}/`, 60_000);
-		for (const backend of ['wasm', 'cpu', 'webgl', 'webgpu'].filter(wanted)) {
-			const page = await app.newPage();
-			page.setDefaultTimeout(0);
-			try {
-				await page.goto(`http://localhost:${port}/`);
-				const out = await page.evaluate(
-					async ({ url, backend, cases }) => {
-						const worker = new Worker(url, { type: 'module' });
-						const results: { timing?: LstmTiming; error?: string }[] = [];
-						await new Promise<void>((resolve) => {
-							worker.onmessage = (e) => {
-								const m = e.data;
-								if (m.type === 'diagnostics/lstm-time-result') results.push(m);
-								if (m.type === 'done') resolve();
-								if (m.type === 'error') {
-									results.push({ error: m.message });
-									resolve();
-								}
-							};
-							worker.postMessage({ type: 'diagnostics/lstm-time', id: 't', backend, cases });
-						});
-						worker.terminate();
-						return results;
-					},
-					{ url: `/_app/immutable/workers/${workerFile}`, backend, cases: cases(backend) }
-				);
-				for (const m of out) {
-					if (m.error) notes.push(`Chromium ${backend}: skipped (${m.error})`);
-					if (m.timing) {
-						rows.push({ where: 'chromium', ...m.timing });
-						console.log(line({ where: 'chromium', ...m.timing }));
+	const skipped = await withAppWorker(
+		'diagnostics/lstm-time',
+		4178,
+		async ({ browser: app, origin, workerUrl }) => {
+			for (const backend of ['wasm', 'cpu', 'webgl', 'webgpu'].filter(wanted)) {
+				const page = await app.newPage();
+				page.setDefaultTimeout(0);
+				try {
+					await page.goto(`${origin}/`);
+					const out = await page.evaluate(
+						async ({ url, backend, cases }) => {
+							const worker = new Worker(url, { type: 'module' });
+							const results: { timing?: LstmTiming; error?: string }[] = [];
+							await new Promise<void>((resolve) => {
+								worker.onmessage = (e) => {
+									const m = e.data;
+									if (m.type === 'diagnostics/lstm-time-result') results.push(m);
+									if (m.type === 'done') resolve();
+									if (m.type === 'error') {
+										results.push({ error: m.message });
+										resolve();
+									}
+								};
+								worker.postMessage({ type: 'diagnostics/lstm-time', id: 't', backend, cases });
+							});
+							worker.terminate();
+							return results;
+						},
+						{ url: workerUrl, backend, cases: cases(backend) }
+					);
+					for (const m of out) {
+						if (m.error) notes.push(`Chromium ${backend}: skipped (${m.error})`);
+						if (m.timing) {
+							rows.push({ where: 'chromium', ...m.timing });
+							console.log(line({ where: 'chromium', ...m.timing }));
+						}
 					}
+				} catch (e) {
+					notes.push(`Chromium ${backend}: failed (${(e as Error).message.split('\n')[0]})`);
+				} finally {
+					await page.close().catch(() => {});
 				}
-			} catch (e) {
-				notes.push(`Chromium ${backend}: failed (${(e as Error).message.split('\n')[0]})`);
-			} finally {
-				await page.close().catch(() => {});
 			}
 		}
-	} finally {
-		await app.close();
-		if (server.pid) process.kill(-server.pid);
-	}
-	return notes;
+	);
+	return typeof skipped === 'string' ? [skipped] : notes;
 }
 
 function line(r: Row): string {

@@ -7,18 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { chromium } from 'playwright';
 import {
 	measureEpoch,
 	measureThroughput,
 	type ThroughputCase,
 	type ThroughputResult
 } from '../src/lib/model/bench-core';
-import { SHARED, repoRoot } from '../tests/shared';
-import { chromiumLaunchOptions } from '../tests/chromium';
+import { SHARED } from '../tests/shared';
+import { withAppWorker } from './app-worker';
 
 const quick = process.env.BENCH_QUICK === '1';
 const size = { units: 256, batch: 64, seq: 64 };
@@ -84,108 +82,81 @@ async function node(data: string[][], rows: Row[]): Promise<void> {
 	}
 }
 
-async function waitFor(url: string, ms: number): Promise<void> {
-	const end = Date.now() + ms;
-	while (Date.now() < end) {
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 300));
-	}
-	throw new Error(`the preview server did not answer at ${url}`);
-}
-
 /** Runs `train/bench` in the app's own worker in headless Chromium, one fresh worker per backend. */
 async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<string[]> {
-	const dir = join(repoRoot, 'build', '_app', 'immutable', 'workers');
-	if (!existsSync(dir)) return ['Chromium: no build/ (run `npm run build` first); skipped'];
-	const workerFile = readdirSync(dir)
-		.filter((f) => f.endsWith('.js'))
-		.find((f) => readFileSync(join(dir, f), 'utf8').includes('train/bench'));
-	if (!workerFile) return ['Chromium: the built worker has no train/bench (rebuild); skipped'];
-	const port = 4179;
-	const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-		cwd: repoRoot,
-		stdio: 'ignore',
-		// Its own process group, so that the vite child dies with npx (killing npx alone left it serving).
-		detached: true
-	});
 	const notes: string[] = [];
-	const browserApp = await chromium.launch(chromiumLaunchOptions());
-	try {
-		await waitFor(`http://localhost:${port}/`, 60_000);
-		for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
-			const slow = backend === 'cpu' || backend === 'webgpu';
-			// A fresh page (and worker) per backend: a crash or a lost GPU context stays with its backend.
-			const page = await browserApp.newPage();
-			page.setDefaultTimeout(0);
-			let out: {
-				backend: string;
-				result?: ThroughputResult;
-				epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
-				error?: string;
-			}[] = [];
-			try {
-				await page.goto(`http://localhost:${port}/`);
-				out = await page.evaluate(
-					async ({ url, backend, songs, cases, epoch }) => {
-						const worker = new Worker(url, { type: 'module' });
-						const results: unknown[] = [];
-						await new Promise<void>((resolve) => {
-							worker.onmessage = (e) => {
-								const m = e.data;
-								if (m.type === 'train/bench-result') results.push(m);
-								if (m.type === 'done') resolve();
-								if (m.type === 'error') {
-									results.push({ error: m.message });
-									resolve();
-								}
-							};
-							worker.postMessage({ type: 'train/bench', id: 'b', backend, songs, cases, epoch });
-						});
-						worker.terminate();
-						return results as {
-							backend: string;
-							result?: ThroughputResult;
-							epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
-							error?: string;
-						}[];
-					},
-					{
-						url: `/_app/immutable/workers/${workerFile}`,
-						backend,
-						songs: data,
-						cases: cases(slow),
-						epoch: epoch && backend === 'wasm'
-					}
-				);
-			} catch (e) {
-				notes.push(`Chromium ${backend}: failed (${(e as Error).message.split('\n')[0]})`);
-			} finally {
-				await page.close().catch(() => {});
-			}
-			for (const m of out) {
-				if (m.error) notes.push(`Chromium ${backend}: skipped (${m.error})`);
-				if (m.result) {
-					rows.push({ where: 'chromium', ...m.result });
-					console.log(
-						`chromium ${backend} ${m.result.impl} ${m.result.design}: ${m.result.targetsPerSecond.toFixed(0)} targets/s`
+	const skipped = await withAppWorker(
+		'train/bench',
+		4179,
+		async ({ browser: browserApp, origin, workerUrl }) => {
+			for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
+				const slow = backend === 'cpu' || backend === 'webgpu';
+				// A fresh page (and worker) per backend: a crash or a lost GPU context stays with its backend.
+				const page = await browserApp.newPage();
+				page.setDefaultTimeout(0);
+				let out: {
+					backend: string;
+					result?: ThroughputResult;
+					epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
+					error?: string;
+				}[] = [];
+				try {
+					await page.goto(`${origin}/`);
+					out = await page.evaluate(
+						async ({ url, backend, songs, cases, epoch }) => {
+							const worker = new Worker(url, { type: 'module' });
+							const results: unknown[] = [];
+							await new Promise<void>((resolve) => {
+								worker.onmessage = (e) => {
+									const m = e.data;
+									if (m.type === 'train/bench-result') results.push(m);
+									if (m.type === 'done') resolve();
+									if (m.type === 'error') {
+										results.push({ error: m.message });
+										resolve();
+									}
+								};
+								worker.postMessage({ type: 'train/bench', id: 'b', backend, songs, cases, epoch });
+							});
+							worker.terminate();
+							return results as {
+								backend: string;
+								result?: ThroughputResult;
+								epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
+								error?: string;
+							}[];
+						},
+						{
+							url: workerUrl,
+							backend,
+							songs: data,
+							cases: cases(slow),
+							epoch: epoch && backend === 'wasm'
+						}
 					);
+				} catch (e) {
+					notes.push(`Chromium ${backend}: failed (${(e as Error).message.split('\n')[0]})`);
+				} finally {
+					await page.close().catch(() => {});
 				}
-				if (m.epoch)
-					notes.push(
-						`one epoch over erk, Chromium worker ${backend}: ${m.epoch.seconds.toFixed(1)} s ` +
-							`(${m.epoch.batches} batches, ${m.epoch.targets} targets, ${m.epoch.targetsPerSecond.toFixed(0)} targets/s)`
-					);
+				for (const m of out) {
+					if (m.error) notes.push(`Chromium ${backend}: skipped (${m.error})`);
+					if (m.result) {
+						rows.push({ where: 'chromium', ...m.result });
+						console.log(
+							`chromium ${backend} ${m.result.impl} ${m.result.design}: ${m.result.targetsPerSecond.toFixed(0)} targets/s`
+						);
+					}
+					if (m.epoch)
+						notes.push(
+							`one epoch over erk, Chromium worker ${backend}: ${m.epoch.seconds.toFixed(1)} s ` +
+								`(${m.epoch.batches} batches, ${m.epoch.targets} targets, ${m.epoch.targetsPerSecond.toFixed(0)} targets/s)`
+						);
+				}
 			}
 		}
-	} finally {
-		await browserApp.close();
-		if (server.pid) process.kill(-server.pid);
-	}
-	return notes;
+	);
+	return typeof skipped === 'string' ? [skipped] : notes;
 }
 
 export default async function (): Promise<void> {
