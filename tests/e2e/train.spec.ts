@@ -103,7 +103,7 @@ test.describe('training in the worker', () => {
 				for (const e of list.getEntries()) if (e.duration > 100) w.__long.push(Math.round(e.duration));
 			}).observe({ type: 'longtask', buffered: false });
 		});
-		await seedCorpus(page, corpus(40, 'c-resume'));
+		await seedCorpus(page, corpus(160, 'c-resume'));
 		const train = page.locator('#train');
 		await fill(page, {
 			Name: 'resume test',

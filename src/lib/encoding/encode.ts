@@ -8,6 +8,7 @@ import type { KernSong } from '../kern/reader';
 import type { KernEvent } from '../kern/token';
 import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../corpus/types';
 import { estimateKey, keyName, pitchClassHistogram } from './key';
+import { parseMeter } from '../generate/meter';
 
 /** Quarter lengths the reference keeps: 16th, 8th, dotted 8th, quarter, dotted quarter, half, dotted half, whole. */
 export const ALLOWED_QUARTER_LENGTHS: readonly number[] = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4];
@@ -127,12 +128,11 @@ export function encodeSong(song: KernSong, options: EncodeOptions = DEFAULT_ENCO
  * barline. A pickup of a whole bar or more means the file marks no opening barline: phase 0.
  */
 export function barPhase(song: Pick<KernSong, 'meter' | 'meterNumeric' | 'barlines'>): number | undefined {
-	if (!song.meterNumeric || song.meter === undefined || song.barlines.length === 0) return undefined;
-	const m = /^(\d+)\/(\d+)/.exec(song.meter);
-	if (!m) return undefined;
-	const bar = (16 * Number(m[1])) / Number(m[2]);
+	const meter = song.meterNumeric ? parseMeter(song.meter) : null;
+	if (!meter || song.barlines.length === 0) return undefined;
+	const bar = meter.stepsPerBar;
 	const pickup = song.barlines[0] * 4;
-	if (!Number.isInteger(bar) || bar <= 0 || Math.abs(pickup - Math.round(pickup)) > 1e-6) return undefined;
+	if (Math.abs(pickup - Math.round(pickup)) > 1e-6) return undefined;
 	const steps = Math.round(pickup);
 	return steps === 0 || steps >= bar ? 0 : bar - steps;
 }

@@ -13,6 +13,8 @@
  * compound.
  */
 
+import { parseMeter } from '../generate/meter';
+
 const SPAN = 16;
 const FLAGS = 10;
 
@@ -36,12 +38,8 @@ export interface BarContext extends BarMeter {
 }
 
 function parseBarMeter(meter: string | undefined): BarMeter | null {
-	const m = meter ? /^\*?M?(\d+)\/(\d+)/.exec(meter.trim()) : null;
-	if (!m) return null;
-	const numerator = Number(m[1]);
-	const stepsPerBar = (16 * numerator) / Number(m[2]);
-	if (!Number.isInteger(stepsPerBar) || stepsPerBar < 1) return null;
-	return { stepsPerBar, compound: numerator % 3 === 0 && numerator > 3 };
+	const m = parseMeter(meter);
+	return m ? { stepsPerBar: m.stepsPerBar, compound: m.numerator % 3 === 0 && m.numerator > 3 } : null;
 }
 
 /** Reads `3/4`, `6/8`, `*M3/4` with a phase; null for free or odd meters (no features then). */
@@ -87,13 +85,8 @@ function lastAtOrBefore(a: readonly number[], x: number): number {
 /** The meter in force at `step`, and the step's position in its bar. */
 export function barPosition(bar: BarContext, step: number): { position: number; meter: BarMeter } {
 	let meter: BarMeter = bar;
-	if (bar.changes) {
-		const k = lastAtOrBefore(
-			bar.changes.map((c) => c.at),
-			step
-		);
-		if (k >= 0) meter = bar.changes[k];
-	}
+	// Changes are few and in order: the last one at or before the step is in force.
+	for (const c of bar.changes ?? []) if (c.at <= step) meter = c;
 	const L = meter.stepsPerBar;
 	const k = bar.bars ? lastAtOrBefore(bar.bars, step) : -1;
 	const p = k >= 0 ? step - bar.bars![k] : bar.phase + step;

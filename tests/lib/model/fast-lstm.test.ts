@@ -15,7 +15,13 @@ import {
 	type CellMode
 } from '../../../src/lib/model/lstm-kernels';
 import { Rng } from '../../../src/lib/model/rng';
-import { errors, naive, params, randomTensor } from '../../../src/lib/model/lstm-kernels-check';
+import {
+	checkFastLstm,
+	errors,
+	naive,
+	params,
+	randomTensor
+} from '../../../src/lib/model/lstm-kernels-check';
 
 /** Largest absolute difference over the largest magnitude of the reference. */
 const relErr = async (a: tf.Tensor, b: tf.Tensor) => (await errors(a, b)).rel;
@@ -34,52 +40,21 @@ describe.each(cases)('fast LSTM on %s (cell: %s)', (backend, mode) => {
 		expect(cellMode()).toBe(mode);
 	}
 
-	for (const kind of ['dense', 'ids'] as const) {
-		test(`${kind} input matches tf.layers.lstm: outputs within 1e-5, gradients within 1e-4 relative`, async () => {
-			await setup();
-			const rng = new Rng(`${backend}:${kind}`);
-			const [T, B, D, N] = [7, 3, 5, 6];
-			const p = params(rng, D, N);
-			const ids = tf.tensor2d(
-				Array.from({ length: T * B }, () => rng.int(D)),
-				[T, B],
-				'int32'
-			);
-			const x =
-				kind === 'dense'
-					? (randomTensor(rng, [T, B, D], 1) as tf.Tensor3D)
-					: (tf.cast(tf.oneHot(ids, D), 'float32') as tf.Tensor3D);
-			const upstream = randomTensor(rng, [T, B, N], 1) as tf.Tensor3D;
+	test('matches tf.layers.lstm (ids and dense) and an autodiff LSTM with resets and recurrent dropout; no leak', async () => {
+		await setup();
+		// The same comparisons the browser test runs in the worker (lstm-kernels-check.ts).
+		const r = await checkFastLstm(mode, backend);
+		expect(r.mode).toBe(mode);
+		for (const [what, e] of Object.entries({ ids: r.layersIds, dense: r.layersDense, resets: r.resets })) {
+			expect(e.outputs, `${what}: outputs`).toBeLessThan(1e-5);
+			for (const k of ['kernel', 'recurrentKernel', 'bias', 'input'] as const)
+				if (e[k] !== undefined) expect(e[k], `${what}: ${k} gradient`).toBeLessThan(1e-4);
+		}
+		for (const [k, e] of Object.entries(r.cell ?? {})) expect(e, `one cell step, ${k}`).toBeLessThan(1e-5);
+		expect(r.leaked).toBe(0);
+	});
 
-			const layer = tf.layers.lstm({
-				units: N,
-				returnSequences: true,
-				recurrentActivation: 'sigmoid',
-				kernelInitializer: 'glorotUniform',
-				recurrentInitializer: 'glorotUniform',
-				inputShape: [T, D]
-			});
-			const model = tf.sequential({ layers: [layer] });
-			layer.setWeights([p.kernel, p.recurrentKernel, p.bias]);
-			const xb = tf.transpose(x, [1, 0, 2]);
-			const ub = tf.transpose(upstream, [1, 0, 2]);
-			const refOut = tf.transpose(model.predict(xb) as tf.Tensor, [1, 0, 2]);
-			const { grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(xb) as tf.Tensor, ub)) as tf.Scalar);
-			const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(model.apply(xx) as tf.Tensor, ub)))(xb);
-			const gradOf = (suffix: string) => grads[Object.keys(grads).find((k) => k.endsWith(suffix))!];
-
-			const zeros = tf.zeros([B, N]) as tf.Tensor2D;
-			const fwd = lstmForward(kind === 'dense' ? { x } : { ids }, p, zeros, zeros, { training: true });
-			expect(await maxAbs(fwd.outputs, refOut)).toBeLessThan(1e-5);
-			const g = lstmBackward(fwd.cache!, p, upstream);
-			expect(await relErr(g.kernel, gradOf('/kernel'))).toBeLessThan(1e-4);
-			expect(await relErr(g.recurrentKernel, gradOf('recurrent_kernel'))).toBeLessThan(1e-4);
-			expect(await relErr(g.bias, gradOf('/bias'))).toBeLessThan(1e-4);
-			if (kind === 'dense') expect(await relErr(g.input!, tf.transpose(dx, [1, 0, 2]))).toBeLessThan(1e-4);
-		});
-	}
-
-	test('song resets and recurrent dropout match an autodiff LSTM; no tensor is leaked', async () => {
+	test('constant input: the same outputs and weight gradients as the autodiff LSTM, no input gradient; no leak', async () => {
 		await setup();
 		const rng = new Rng(`${backend}:resets`);
 		const [T, B, D, N] = [6, 4, 3, 5];
@@ -105,20 +80,12 @@ describe.each(cases)('fast LSTM on %s (cell: %s)', (backend, mode) => {
 
 		const before = tf.memory().numTensors;
 		const zeros = tf.zeros([B, N]) as tf.Tensor2D;
-		const fwd = lstmForward({ x }, p, zeros, zeros, { training: true, keep, recurrentMask: rmask });
-		expect(await maxAbs(fwd.outputs, refOut)).toBeLessThan(1e-5);
-		const g = lstmBackward(fwd.cache!, p, upstream);
-		expect(await relErr(g.kernel, ref[0])).toBeLessThan(1e-4);
-		expect(await relErr(g.recurrentKernel, ref[1])).toBeLessThan(1e-4);
-		expect(await relErr(g.bias, ref[2])).toBeLessThan(1e-4);
-		expect(await relErr(g.input!, ref[3])).toBeLessThan(1e-4);
-		for (const t of [fwd.outputs, fwd.h, fwd.c, g.kernel, g.recurrentKernel, g.bias, g.input!]) t.dispose();
-		// Constant input: the same weight gradients, no input gradient.
 		const fc = lstmForward({ x, constant: true }, p, zeros, zeros, {
 			training: true,
 			keep,
 			recurrentMask: rmask
 		});
+		expect(await maxAbs(fc.outputs, refOut)).toBeLessThan(1e-5);
 		const gc = lstmBackward(fc.cache!, p, upstream);
 		expect(gc.input).toBeNull();
 		expect(await relErr(gc.kernel, ref[0])).toBeLessThan(1e-4);
