@@ -1,0 +1,83 @@
+/**
+ * The stored models, shared by the Train stage (the library: use, rename, export, delete, import) and the
+ * Generate stage (the model picker), and how much of the browser's storage they take.
+ */
+import { app } from '$ui/app-state.svelte';
+import { requestPersistence } from '$lib/storage/checkpoints';
+import {
+	deleteModel,
+	exportModel,
+	importModel,
+	listModels,
+	renameModel,
+	type ModelListItem
+} from '$lib/storage/models';
+import { download } from '$ui/download';
+
+class Library {
+	models = $state<ModelListItem[]>([]);
+	/** False until the first listing is in. */
+	listed = $state(false);
+	storage = $state<{ persisted: boolean; usage: number; quota: number } | null>(null);
+	message = $state<string | null>(null);
+	error = $state<string | null>(null);
+
+	async refresh() {
+		try {
+			this.models = await listModels();
+		} catch (e) {
+			this.error = (e as Error).message;
+		}
+		this.listed = true;
+	}
+
+	async refreshStorage() {
+		try {
+			this.storage = await requestPersistence();
+		} catch {
+			this.storage = null;
+		}
+	}
+
+	async remove(m: ModelListItem) {
+		if (!confirm(`Delete the model “${m.name}”?`)) return;
+		await deleteModel(m.id);
+		if (app.modelId === m.id) app.modelId = null;
+		await this.refresh();
+		await this.refreshStorage();
+	}
+
+	async rename(m: ModelListItem, name: string) {
+		name = name.trim();
+		if (!name || name === m.name) return;
+		await renameModel(m.id, name);
+		await this.refresh();
+	}
+
+	async export(m: ModelListItem) {
+		try {
+			const { fileName, bytes } = await exportModel(m.id);
+			download(bytes, fileName, 'application/zip');
+		} catch (e) {
+			this.error = (e as Error).message;
+		}
+	}
+
+	/** Stores an exported model file and chooses it for generation. */
+	async import(file: File) {
+		this.error = null;
+		this.message = null;
+		try {
+			const m = await importModel(new Uint8Array(await file.arrayBuffer()), file.name);
+			this.message = `Imported the model “${m.name}”.`;
+			app.modelId = m.id;
+			await this.refresh();
+			await this.refreshStorage();
+		} catch (e) {
+			this.error = (e as Error).message;
+		}
+	}
+}
+
+/** The one model library of the page. */
+export const library = new Library();

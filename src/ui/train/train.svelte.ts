@@ -1,0 +1,199 @@
+/**
+ * The Train stage's state: the settings being edited, the run the worker trains (its own worker, so
+ * generation never waits on it), and the unfinished runs that can be resumed. Components read it and call
+ * its methods; only this module talks to the training worker.
+ */
+import { app } from '$ui/app-state.svelte';
+import { library } from '$ui/models/library.svelte';
+import { StudioClient, requestId } from '$ui/worker-client';
+import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '$lib/model/config';
+import type { BackendName } from '$lib/model/backend';
+import type { BatchProgress, EpochRecord, RunStatus } from '$lib/model/trainer';
+import type { Request, Response } from '$lib/worker/protocol';
+import type { TrainResponse } from '$lib/worker/messages/train';
+import { bitsOf } from '$ui/units';
+import { deleteRun, isUnfinished, listRuns, type RunListItem } from '$lib/storage/checkpoints';
+
+type Started = Extract<TrainResponse, { type: 'train/started' }>;
+/** The running run as the worker announced it (`train/started`), with the request that runs it. */
+export type CurrentRun = Omit<Started, 'type' | 'id' | 'history' | 'elapsedSeconds'> & { requestId: string };
+export type PresetName = keyof typeof PRESETS;
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+	running: 'running',
+	paused: 'paused — resume it from the list below',
+	stopped: 'stopped; the model so far is saved and the run can be resumed',
+	finished: 'finished; the model is saved and chosen for generation',
+	'early-stopped':
+		'stopped early (the validation loss stopped improving); the best model is saved and chosen',
+	failed: 'failed'
+};
+
+class Training {
+	preset = $state<PresetName>('default');
+	config = $state<TrainConfig>({ ...DEFAULT_CONFIG });
+	backendChoice = $state<'auto' | BackendName>('auto');
+	runName = $state('');
+
+	current = $state<CurrentRun | null>(null);
+	starting = $state(false);
+	history = $state<EpochRecord[]>([]);
+	batchLoss = $state<{ x: number; y: number }[]>([]);
+	progress = $state<BatchProgress | null>(null);
+	/** Smoothed seconds per batch, for the time left. */
+	secondsPerBatch = $state<number | null>(null);
+	controlSent = $state<'pause' | 'stop' | null>(null);
+	message = $state<string | null>(null);
+	error = $state<string | null>(null);
+	warning = $state<string | null>(null);
+
+	runs = $state<RunListItem[]>([]);
+	readonly unfinished = $derived(this.runs.filter((r) => isUnfinished(r) && r.id !== this.current?.runId));
+
+	readonly busy = $derived(!!this.current || this.starting);
+	readonly epochsTotal = $derived(this.current?.config.epochs ?? this.config.epochs);
+	readonly doneBatches = $derived(
+		this.progress && this.current
+			? this.progress.epoch * this.current.batchesPerEpoch + this.progress.batch + 1
+			: 0
+	);
+	readonly totalBatches = $derived(this.current ? this.epochsTotal * this.current.batchesPerEpoch : 0);
+	readonly eta = $derived(
+		this.secondsPerBatch !== null && this.current
+			? Math.max(0, (this.totalBatches - this.doneBatches) * this.secondsPerBatch)
+			: null
+	);
+
+	private client: StudioClient | null = null;
+	private lastElapsed = 0;
+
+	applyPreset(p: PresetName) {
+		this.preset = p;
+		this.config = { ...DEFAULT_CONFIG, ...PRESETS[p] };
+	}
+
+	async refreshRuns() {
+		try {
+			this.runs = await listRuns();
+		} catch (e) {
+			this.error = (e as Error).message;
+		}
+	}
+
+	/** Runs and models both change when a checkpoint is written. */
+	async refresh() {
+		await Promise.all([this.refreshRuns(), library.refresh()]);
+	}
+
+	start() {
+		if (!app.corpusId) return;
+		void this.launch({
+			type: 'train/start',
+			id: requestId('train'),
+			corpusId: app.corpusId,
+			config: $state.snapshot(this.config),
+			backend: this.backendChoice === 'auto' ? null : this.backendChoice,
+			name: this.runName.trim() || undefined
+		});
+	}
+
+	resume(runId: string) {
+		void this.launch({
+			type: 'train/resume',
+			id: requestId('train'),
+			runId,
+			backend: this.backendChoice === 'auto' ? null : this.backendChoice
+		});
+	}
+
+	control(action: 'pause' | 'stop') {
+		if (!this.client || !this.current) return;
+		this.controlSent = action;
+		this.client.post({ type: 'train/control', id: requestId('control'), action });
+	}
+
+	async removeRun(r: RunListItem) {
+		if (!confirm(`Delete the run “${r.name}” and its checkpoint? A model saved from it is kept.`)) return;
+		await deleteRun(r.id);
+		await this.refreshRuns();
+		await library.refreshStorage();
+	}
+
+	/** Ends the worker (the stage is gone). */
+	dispose() {
+		this.client?.terminate();
+		this.client = null;
+	}
+
+	private async launch(request: Request) {
+		this.error = null;
+		this.warning = null;
+		this.message = null;
+		this.starting = true;
+		this.controlSent = null;
+		app.training = true;
+		try {
+			this.client ??= new StudioClient();
+			await this.client.send(request, (r) => this.onResponse(r));
+		} catch (e) {
+			this.error = (e as Error).message;
+		} finally {
+			this.starting = false;
+			app.training = false;
+			this.current = null;
+			this.controlSent = null;
+			await this.refresh();
+			await library.refreshStorage();
+		}
+	}
+
+	private onResponse(r: Response) {
+		switch (r.type) {
+			case 'train/started': {
+				const { type: _type, id, history, elapsedSeconds, ...started } = r;
+				this.current = { ...started, requestId: id };
+				this.history = [...history];
+				this.batchLoss = [];
+				this.progress = null;
+				this.secondsPerBatch = null;
+				this.lastElapsed = elapsedSeconds;
+				this.starting = false;
+				this.message = null;
+				break;
+			}
+			case 'train/progress': {
+				const p = r.progress;
+				const dt = p.elapsedSeconds - this.lastElapsed;
+				this.lastElapsed = p.elapsedSeconds;
+				if (dt > 0)
+					this.secondsPerBatch = this.secondsPerBatch === null ? dt : 0.8 * this.secondsPerBatch + 0.2 * dt;
+				this.progress = p;
+				this.batchLoss.push({ x: p.epoch * p.batches + p.batch + 1, y: bitsOf(p.loss) });
+				break;
+			}
+			case 'train/epoch':
+				this.history.push(r.record);
+				break;
+			case 'train/checkpoint':
+				void this.refresh();
+				void library.refreshStorage();
+				break;
+			case 'train/warning':
+				this.warning = r.message;
+				break;
+			case 'train/finished':
+				this.finish(r.status, r.modelId, r.message);
+				break;
+		}
+	}
+
+	private finish(status: RunStatus, modelId: string | undefined, text: string | undefined) {
+		if (modelId && (status === 'finished' || status === 'early-stopped' || status === 'stopped'))
+			app.modelId = modelId;
+		this.message = `“${this.current?.name ?? 'The run'}” ${STATUS_TEXT[status]}.`;
+		if (status === 'failed' && text) this.error = text;
+	}
+}
+
+/** The one Train stage's state. */
+export const training = new Training();
