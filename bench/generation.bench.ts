@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { hasShared, shared } from '../tests/shared';
-import { importKeras, KerasStepModel } from '../src/lib/keras';
+import { importKeras } from '../src/lib/keras/import';
+import { KerasStepModel } from '../src/lib/keras/reference';
 import { LstmStepModel } from '../src/lib/model/lstm-step';
 import type { LstmModelWeights } from '../src/lib/model/types';
 import { generate, generateReference } from '../src/lib/generate/generate';

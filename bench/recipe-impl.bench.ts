@@ -17,24 +17,19 @@ import { SHARED } from '../tests/shared';
 import { ingest } from '../src/lib/corpus/ingest';
 import { contentHash } from '../src/lib/corpus/summary';
 import { dropFromPaths } from '../src/cli/commands/ingest';
-import { DEFAULT_ENCODE_OPTIONS } from '../src/lib/corpus/types';
+import { DEFAULT_ENCODE_OPTIONS } from '../src/lib/encoding/song';
 import { writeModelDir } from '../src/cli/commands/train';
 import { resolveConfig, type TrainConfig } from '../src/lib/model/config';
 import { Trainer, bits, type EpochRecord } from '../src/lib/model/trainer';
-import {
-	buildVocabulary,
-	encodeSong,
-	LaneBatches,
-	SONG_END,
-	splitSongs,
-	type Batch
-} from '../src/lib/model/data';
+import { encodeSong, LaneBatches, splitSongs, type Batch } from '../src/lib/model/data';
+import { SONG_END } from '../src/lib/music/symbols';
+import { buildVocabulary } from '../src/lib/music/vocabulary';
 import { initialWeights } from '../src/lib/model/init';
 import { Rng } from '../src/lib/model/rng';
 import { oneHotFloat } from '../src/lib/model/fast-lstm';
 import { toModelFiles, type ModelMetadata } from '../src/lib/model/format';
 import type { LstmModelWeights } from '../src/lib/model/types';
-import { removeDuplicates } from '../src/lib/eval';
+import { removeDuplicates } from '../src/lib/eval/dedupe';
 import { scoreBatched } from '../src/lib/eval/batched';
 
 const HELD = ['kinder', 'altdeu1', 'altdeu2', 'dva'];

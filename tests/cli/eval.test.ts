@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { hasShared, repoRoot, shared } from '../shared';
 import { ingest } from '../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../src/cli/commands/ingest';
-import { importKeras, KerasWindowedStepModel } from '../../src/lib/keras';
-import { scoreStepModel } from '../../src/lib/eval';
+import { importKeras } from '../../src/lib/keras/import';
+import { KerasWindowedStepModel } from '../../src/lib/keras/reference';
+import { scoreStepModel } from '../../src/lib/eval/score';
 
 function cli(...args: string[]) {
 	const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });

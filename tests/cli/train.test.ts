@@ -13,7 +13,7 @@ import { LstmStepModel } from '../../src/lib/model/lstm-step';
 import { songBarContext, METER_FEATURES } from '../../src/lib/model/features';
 import { ingest } from '../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../src/cli/commands/ingest';
-import { ScoreAccumulator, scoreSong } from '../../src/lib/eval';
+import { ScoreAccumulator, scoreSong } from '../../src/lib/eval/score';
 
 function cli(...args: string[]) {
 	const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });

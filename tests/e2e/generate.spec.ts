@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { test, expect, axe } from './fixtures';
 import { hasShared, shared } from '../shared';
 import { importKeras } from '../../src/lib/keras/import';
-import { fromMidi } from '../../src/lib/audio/midi';
-import { fromKern } from '../../src/lib/audio/kern';
+import { fromMidi } from '../../src/lib/formats/midi';
+import { fromKern } from '../../src/lib/formats/kern';
 
 /** Stores the reference Keras model in the app's IndexedDB, as a trained or imported model would be. */
 async function storeReferenceModel(page: import('@playwright/test').Page) {

@@ -3,14 +3,16 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliContext, type Command } from '../command';
 import { ingest, IngestError } from '../../lib/corpus/ingest';
-import type { EncodedSong } from '../../lib/corpus/types';
+import type { EncodedSong } from '../../lib/encoding/song';
 import { dropFromPaths } from './ingest';
-import { removeDuplicates, scoreStepModel, type EvalResult } from '../../lib/eval';
+import { removeDuplicates } from '../../lib/eval/dedupe';
+import { scoreStepModel, type EvalResult } from '../../lib/eval/score';
 import { ScoreAccumulator, scoreSong } from '../../lib/eval/score';
 import { LstmStepModel } from '../../lib/model/lstm-step';
 import { songBarContext } from '../../lib/model/features';
-import { KneserNeyModel } from '../../lib/ngram';
-import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
+import { KneserNeyModel } from '../../lib/ngram/kneser-ney';
+import { importKeras, KerasImportError } from '../../lib/keras/import';
+import { REFERENCE_WINDOW } from '../../lib/keras/reference';
 import type { LstmModelWeights } from '../../lib/model/types';
 import {
 	fromModelFiles,

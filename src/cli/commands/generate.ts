@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, type Command } from '../command';
-import { importKeras, KerasImportError, REFERENCE_WINDOW } from '../../lib/keras';
+import { importKeras, KerasImportError } from '../../lib/keras/import';
+import { REFERENCE_WINDOW } from '../../lib/keras/reference';
 import { LstmStepModel } from '../../lib/model/lstm-step';
 import type { StepModel } from '../../lib/model/types';
 import { fromModelFiles, MODEL_FILES, ModelFormatError, parseModelFiles } from '../../lib/model/format';
@@ -13,11 +14,11 @@ import { generate, MAX_VARIATIONS } from '../../lib/generate/generate';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
 import { randomSeed as freshSeed } from '../../lib/generate/random';
 import { parseSeed, formatSymbols } from '../../lib/generate/seed';
-import { DEFAULT_METER, formatMeter, parseMeter } from '../../lib/generate/meter';
+import { DEFAULT_METER, formatMeter, parseMeter } from '../../lib/music/meter';
 import { barContext } from '../../lib/model/features';
-import { toMidi, DEFAULT_BPM } from '../../lib/audio/midi';
-import { toKern } from '../../lib/audio/kern';
-import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/audio/key';
+import { toMidi, DEFAULT_BPM } from '../../lib/formats/midi';
+import { toKern } from '../../lib/formats/kern';
+import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/formats/key';
 
 function number(value: unknown, flag: string, min: number, max: number, integer = false): number | undefined {
 	if (value === undefined) return undefined;

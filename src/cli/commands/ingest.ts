@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { ingest, IngestError, type DroppedFile } from '../../lib/corpus/ingest';
-import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions } from '../../lib/corpus/types';
+import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions } from '../../lib/encoding/song';
 
 /** Files and folders given on the command line as the app would see them dropped (folders walked). */
 export function dropFromPaths(paths: string[]): DroppedFile[] {

@@ -20,6 +20,7 @@ import {
 } from '../../lib/model/format';
 import type { LstmModelWeights } from '../../lib/model/types';
 import { dropFromPaths, optionsFrom } from './ingest';
+import { SONG_END } from '../../lib/music/symbols';
 
 /** Writes the three files of a model to `dir` (created if needed). */
 export function writeModelDir(dir: string, files: ModelFiles): void {
@@ -153,7 +154,7 @@ const command: Command = {
 			name: basename(String(values.out)),
 			createdAt: Date.now(),
 			vocabulary: trainer.vocabulary,
-			songStart: '/',
+			songStart: SONG_END,
 			design: config.design,
 			config,
 			history: trainer.history,

@@ -4,9 +4,10 @@
  */
 import { readKern } from '../kern/reader';
 import { encodeSong } from '../encoding/encode';
-import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong, type FileReport } from './types';
+import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../encoding/song';
+import type { CorpusSummary, FileReport } from './types';
 import { unzipChecked, ZipError, ZIP_LIMITS } from './zip';
-import { summarize, type CorpusSummary } from './summary';
+import { summarize } from './summary';
 
 /** The largest single file read: Essen files are a few kB, whole chorale books a few hundred. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;

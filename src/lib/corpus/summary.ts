@@ -1,28 +1,8 @@
 /** The corpus at a glance: counts, vocabulary, pitch range, keys, meters and a pitch histogram. */
-import { buildVocabulary } from '../encoding/vocabulary';
-import type { EncodedSong, FileReport } from './types';
-
-/** Summary of an imported corpus, stored with it so a list can show it without loading the songs. */
-export interface CorpusSummary {
-	files: number;
-	kept: number;
-	skipped: number;
-	unreadable: number;
-	songs: number;
-	/** Time steps (16ths) over all songs, delimiters not counted. */
-	steps: number;
-	/** The symbols in use, as buildVocabulary orders them (with `r`, `_`, `/`). */
-	vocabulary: string[];
-	/** Lowest and highest MIDI number after transposition, or null without notes. */
-	pitchRange: { min: number; max: number } | null;
-	/** Songs per original key (`G`, `e`…) and per meter (`3/4`…). */
-	keys: Record<string, number>;
-	meters: Record<string, number>;
-	/** Songs whose key was estimated rather than read. */
-	estimatedKeys: number;
-	/** Note onsets per MIDI number after transposition. */
-	pitchHistogram: Record<string, number>;
-}
+import type { EncodedSong } from '../encoding/song';
+import { HOLD, REST } from '../music/symbols';
+import { buildVocabulary } from '../music/vocabulary';
+import type { CorpusSummary, FileReport } from './types';
 
 function bump(m: Record<string, number>, k: string): void {
 	m[k] = (m[k] ?? 0) + 1;
@@ -43,7 +23,7 @@ export function summarize(songs: EncodedSong[], report: FileReport[]): CorpusSum
 		bump(meters, s.meter ?? '?');
 		if (s.keyEstimated) estimatedKeys++;
 		for (const sym of s.symbols) {
-			if (sym === '_' || sym === 'r') continue;
+			if (sym === HOLD || sym === REST) continue;
 			const m = Number(sym);
 			if (m < min) min = m;
 			if (m > max) max = m;
@@ -58,7 +38,10 @@ export function summarize(songs: EncodedSong[], report: FileReport[]): CorpusSum
 		unreadable: count('unreadable'),
 		songs: songs.length,
 		steps,
-		vocabulary: buildVocabulary(songs),
+		vocabulary: buildVocabulary(
+			songs.map((s) => s.symbols),
+			{ allSpecials: true }
+		),
 		pitchRange: min <= max ? { min, max } : null,
 		keys,
 		meters,

@@ -1,40 +1,7 @@
-import type { CorpusSummary } from './summary';
-
 /**
- * The shapes a corpus takes once imported: what training, generation and the report share.
+ * The shapes a corpus takes once imported: the report per file, the summary, the stored corpus.
  */
-
-/** One kept song, encoded on the 16th-note grid (see encoding/). */
-export interface EncodedSong {
-	/** Path of the file as dropped (inside a zip: `archive.zip/dir/file.krn`). */
-	path: string;
-	/** `!!!OTL` title, `!!!ARE` region and `!!!SCT` id, when present. */
-	title?: string;
-	region?: string;
-	sct?: string;
-	/** Meter as written (`3/4`, `MX`…), key as designated or estimated (`G`, `e`). */
-	meter?: string;
-	/**
-	 * Where the first step falls in its bar, in 16th steps (0 = on the downbeat, 6 = after a 2-step pickup
-	 * in 2/4), from the meter and the first barline; absent when either is missing or they disagree.
-	 */
-	barPhase?: number;
-	/**
-	 * Steps where a barline falls inside the song (never at 0 or at its end, which would tell where the
-	 * song stops), and later meters with the step they start at: the bar position of every step.
-	 */
-	bars?: number[];
-	meterChanges?: { at: number; meter: string }[];
-	key?: string;
-	/** True when the key was estimated (Aarden-Essen) rather than read from the file. */
-	keyEstimated?: boolean;
-	/** What the reader took or left (top voice, chords, grace notes), for the report. */
-	remarks?: string[];
-	/** Semitones the song was moved to reach C major / A minor. */
-	transposition: number;
-	/** The time series: MIDI numbers, `r`, `_`; no `/`. */
-	symbols: string[];
-}
+import type { EncodedSong, EncodeOptions } from '../encoding/song';
 
 /** What happened to one file the user dropped. kept + skipped + unreadable = files dropped. */
 export interface FileReport {
@@ -48,15 +15,27 @@ export interface FileReport {
 	steps?: number;
 }
 
-/** Options beyond the reference encoding, recorded with the corpus. All off by default. */
-export interface EncodeOptions {
-	/** Keep the original key instead of moving to C major / A minor. */
-	keepKey: boolean;
-	/** Quantize tuplets to the 16th grid instead of skipping the song. */
-	quantizeTuplets: boolean;
+/** Summary of an imported corpus, stored with it so a list can show it without loading the songs. */
+export interface CorpusSummary {
+	files: number;
+	kept: number;
+	skipped: number;
+	unreadable: number;
+	songs: number;
+	/** Time steps (16ths) over all songs, delimiters not counted. */
+	steps: number;
+	/** The symbols in use, as music/vocabulary orders them (with `/`, `_`, `r`). */
+	vocabulary: string[];
+	/** Lowest and highest MIDI number after transposition, or null without notes. */
+	pitchRange: { min: number; max: number } | null;
+	/** Songs per original key (`G`, `e`…) and per meter (`3/4`…). */
+	keys: Record<string, number>;
+	meters: Record<string, number>;
+	/** Songs whose key was estimated rather than read. */
+	estimatedKeys: number;
+	/** Note onsets per MIDI number after transposition. */
+	pitchHistogram: Record<string, number>;
 }
-
-export const DEFAULT_ENCODE_OPTIONS: EncodeOptions = { keepKey: false, quantizeTuplets: false };
 
 /** A corpus as listed: everything but the songs and the report, so a list stays light. */
 export interface CorpusListItem {

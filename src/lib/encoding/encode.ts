@@ -6,17 +6,13 @@
  */
 import type { KernSong } from '../kern/reader';
 import type { KernEvent } from '../kern/token';
-import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../corpus/types';
+import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from './song';
 import { estimateKey, keyName, pitchClassHistogram } from './key';
-import { parseMeter } from '../generate/meter';
+import { parseMeter } from '../music/meter';
+import { HOLD, REST } from '../music/symbols';
 
 /** Quarter lengths the reference keeps: 16th, 8th, dotted 8th, quarter, dotted quarter, half, dotted half, whole. */
 export const ALLOWED_QUARTER_LENGTHS: readonly number[] = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4];
-
-/** The hold symbol, the rest symbol and the song delimiter. */
-export const HOLD = '_';
-export const REST = 'r';
-export const DELIMITER = '/';
 
 /** A song the encoder kept, or why it was skipped. */
 export type EncodeResult =

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LstmModelWeights } from '../model/types';
 import { ScoreAccumulator, inputId, type EvalResult } from './score';
+import { SONG_END } from '../music/symbols';
 
 /** Options of batched scoring. */
 export interface BatchedOptions {
@@ -77,7 +78,7 @@ export async function scoreBatched(
 	const batchSize = options.batchSize ?? 64;
 	const vocab = weights.vocabulary;
 	const index = new Map(vocab.map((s, i) => [s, i]));
-	const slash = index.get('/');
+	const slash = index.get(SONG_END);
 	if (slash === undefined) throw new Error('The model has no "/" in its vocabulary, so it cannot be scored.');
 	const order = songs.map((_, i) => i).sort((a, b) => songs[b].length - songs[a].length || a - b);
 	const { layers, denseKernel, denseBias } = layerTensors(weights);
@@ -95,7 +96,7 @@ export async function scoreBatched(
 				const song = songs[si];
 				for (let t = 1; t <= song.length; t++) inputs[t * B + r] = inputId(song[t - 1], index);
 				for (let t = 0; t <= song.length; t++)
-					targets[t * B + r] = index.get(t < song.length ? song[t] : '/') ?? 0;
+					targets[t * B + r] = index.get(t < song.length ? song[t] : SONG_END) ?? 0;
 			});
 			let h = layers.map((l) => tf.zeros([B, l.units]) as tf.Tensor2D);
 			let c = layers.map((l) => tf.zeros([B, l.units]) as tf.Tensor2D);
@@ -127,7 +128,7 @@ export async function scoreBatched(
 			batch.forEach((si, r) => {
 				const song = songs[si];
 				for (let t = 0; t <= song.length; t++) {
-					const symbol = t < song.length ? song[t] : '/';
+					const symbol = t < song.length ? song[t] : SONG_END;
 					const k = t * B + r;
 					if (!index.has(symbol)) acc.add(symbol, null, false);
 					else acc.addLog(symbol, lpv[k], amv[k] === targets[k]);

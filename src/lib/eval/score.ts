@@ -7,6 +7,7 @@
  * arithmetic, so the figures compare.
  */
 import type { StepModel } from '../model/types';
+import { HOLD, REST, SONG_END } from '../music/symbols';
 
 /** Probability charged for a target outside the model's vocabulary (and counted wrong). */
 export const OOV_PROBABILITY = 1e-6;
@@ -32,7 +33,7 @@ export interface EvalResult {
 
 /** True for a symbol that starts a note or a rest: a MIDI number or `r`. */
 export function isOnset(symbol: string): boolean {
-	return symbol === 'r' || /^\d+$/.test(symbol);
+	return symbol === REST || /^\d+$/.test(symbol);
 }
 
 /** Sums of a scoring run; merge partial runs with `merge`. */
@@ -108,7 +109,7 @@ export function inputId(symbol: string, index: ReadonlyMap<string, number>): num
 		}
 		if (best >= 0) return best;
 	}
-	return index.get('r') ?? index.get('_') ?? index.get('/')!;
+	return index.get(REST) ?? index.get(HOLD) ?? index.get(SONG_END)!;
 }
 
 /** Argmax with the lowest index winning ties. */
@@ -132,10 +133,10 @@ export function scoreSong(
 	acc: ScoreAccumulator,
 	index: ReadonlyMap<string, number> = new Map(model.vocabulary.map((s, i) => [s, i]))
 ): void {
-	const slash = index.get('/');
+	const slash = index.get(SONG_END);
 	if (slash === undefined) throw new Error('The model has no "/" in its vocabulary, so it cannot be scored.');
 	let { state, probabilities } = model.step(model.initialState(), slash);
-	const targets = [...song, '/'];
+	const targets = [...song, SONG_END];
 	for (let t = 0; t < targets.length; t++) {
 		const symbol = targets[t];
 		const id = index.get(symbol);

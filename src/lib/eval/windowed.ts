@@ -11,6 +11,7 @@ import type { LstmModelWeights } from '../model/types';
 import { REFERENCE_WINDOW } from '../keras/reference';
 import { ScoreAccumulator, inputId, type EvalResult, type ScoreOptions } from './score';
 import { layerTensors, stackStep } from './batched';
+import { SONG_END } from '../music/symbols';
 
 /** Options of windowed scoring. */
 export interface WindowedOptions extends Omit<ScoreOptions, 'onProgress'> {
@@ -31,7 +32,7 @@ export async function scoreWindowed(
 	const batchSize = options.batchSize ?? 1024;
 	const vocab = weights.vocabulary;
 	const index = new Map(vocab.map((s, i) => [s, i]));
-	const slash = index.get('/');
+	const slash = index.get(SONG_END);
 	if (slash === undefined) throw new Error('The model has no "/" in its vocabulary, so it cannot be scored.');
 
 	// Inputs as ids (unknown symbols substituted), targets as symbols.
@@ -65,7 +66,7 @@ export async function scoreWindowed(
 					const i = t - S + s;
 					ids[s * B + r] = i >= 0 ? inputs[song][i] : slash;
 				}
-				targetIds[r] = index.get(t < songs[song].length ? songs[song][t] : '/') ?? 0;
+				targetIds[r] = index.get(t < songs[song].length ? songs[song][t] : SONG_END) ?? 0;
 			});
 			const pad = padStates[window - S];
 			const [logp, best] = tf.tidy(() => {
@@ -86,7 +87,7 @@ export async function scoreWindowed(
 			logp.dispose();
 			best.dispose();
 			batch.forEach(({ song, t }, r) => {
-				const symbol = t < songs[song].length ? songs[song][t] : '/';
+				const symbol = t < songs[song].length ? songs[song][t] : SONG_END;
 				if (!index.has(symbol)) acc.add(symbol, null, false);
 				else acc.addLog(symbol, lpv[r], bv[r] === targetIds[r]);
 			});

@@ -6,6 +6,7 @@
 import type { StepModel } from '../model/types';
 import { deriveSeed, mulberry32, type Random } from './random';
 import { sampleIndex } from './sample';
+import { HOLD, SONG_END } from '../music/symbols';
 
 /** The reference's window and its `/` padding before a seed. */
 export const REFERENCE_WINDOW = 64;
@@ -60,10 +61,10 @@ function idsOf(model: StepModel, symbols: readonly string[]): number[] {
 }
 
 function checkSettings(model: StepModel, seed: readonly string[], s: GenerateSettings): void {
-	if (!model.vocabulary.includes('/'))
+	if (!model.vocabulary.includes(SONG_END))
 		throw new Error('This model has no end-of-song symbol “/”, so it cannot be used to generate.');
-	if (seed[0] === '_') throw new Error('A seed cannot begin with “_”: begin it with a pitch or a rest.');
-	if (seed.includes('/')) throw new Error('A seed cannot contain “/”.');
+	if (seed[0] === HOLD) throw new Error('A seed cannot begin with “_”: begin it with a pitch or a rest.');
+	if (seed.includes(SONG_END)) throw new Error('A seed cannot contain “/”.');
 	if (!(s.steps >= 0) || !Number.isFinite(s.steps))
 		throw new Error('The length must be a number of steps ≥ 0.');
 	if (!(s.variations >= 1 && s.variations <= MAX_VARIATIONS))
@@ -76,7 +77,7 @@ export function primeModel<S>(
 	seed: readonly string[],
 	primer = 1
 ): { state: S; probabilities: Float32Array } {
-	const end = model.vocabulary.indexOf('/');
+	const end = model.vocabulary.indexOf(SONG_END);
 	let state = model.initialState();
 	let probabilities: Float32Array | null = null;
 	for (const id of [...Array<number>(Math.max(1, primer)).fill(end), ...idsOf(model, seed)]) {
@@ -109,8 +110,8 @@ export class MelodySampler<S = unknown> {
 	) {
 		this.symbols = [...seed];
 		this.random = mulberry32(randomSeed);
-		this.end = model.vocabulary.indexOf('/');
-		this.hold = model.vocabulary.indexOf('_');
+		this.end = model.vocabulary.indexOf(SONG_END);
+		this.hold = model.vocabulary.indexOf(HOLD);
 		// Nothing to hold before the first note, and an empty song is no melody.
 		this.bannedAtStart = new Set([this.end, this.hold].filter((i) => i >= 0));
 		this.bannedAfter = new Set(settings.stopAtEnd ? [] : [this.end]);
@@ -225,10 +226,10 @@ export function generateReference<S>(
 	window = REFERENCE_WINDOW
 ): Melody {
 	checkSettings(model, seed, { ...settings, variations: 1 });
-	const end = model.vocabulary.indexOf('/');
+	const end = model.vocabulary.indexOf(SONG_END);
 	const history = [...Array<number>(window).fill(end), ...idsOf(model, seed)];
 	const random = mulberry32(settings.randomSeed);
-	const hold = model.vocabulary.indexOf('_');
+	const hold = model.vocabulary.indexOf(HOLD);
 	const bannedAtStart = new Set([end, hold].filter((i) => i >= 0));
 	const bannedAfter = new Set(settings.stopAtEnd ? [] : [end]);
 	const symbols = [...seed];

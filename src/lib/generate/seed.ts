@@ -2,9 +2,10 @@
  * Seeds: what the model continues. Typed in the encoding's notation (pitch names allowed too), taken
  * from the first bars of a corpus song, or empty (the model begins a song itself).
  */
-import type { EncodedSong } from '../corpus/types';
-import { describeSymbol, isPitchSymbol, parsePitchName, pitchName } from '../audio/pitch';
-import { DEFAULT_METER, parseMeter, type Meter } from './meter';
+import type { EncodedSong } from '../encoding/song';
+import { describeSymbol, isPitchSymbol, parsePitchName, pitchName } from '../music/pitch';
+import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
+import { HOLD, REST, SONG_END } from '../music/symbols';
 
 /** One thing wrong with a typed seed, said so a person can fix it. */
 export interface SeedProblem {
@@ -51,9 +52,9 @@ export function parseSeed(text: string, vocabulary: readonly string[]): ParsedSe
 	const problems: SeedProblem[] = [];
 	tokens.forEach((token, index) => {
 		let symbol = token;
-		if (token === '-' || token === '.') symbol = '_';
-		else if (/^[rR]$/.test(token)) symbol = 'r';
-		else if (!isPitchSymbol(token) && token !== '_' && token !== '/') {
+		if (token === '-' || token === '.') symbol = HOLD;
+		else if (/^[rR]$/.test(token)) symbol = REST;
+		else if (!isPitchSymbol(token) && token !== HOLD && token !== SONG_END) {
 			const midi = parsePitchName(token);
 			if (midi === null) {
 				problems.push({
@@ -65,7 +66,7 @@ export function parseSeed(text: string, vocabulary: readonly string[]): ParsedSe
 			}
 			symbol = String(midi);
 		}
-		if (symbol === '/') {
+		if (symbol === SONG_END) {
 			problems.push({
 				index,
 				token,
@@ -74,7 +75,7 @@ export function parseSeed(text: string, vocabulary: readonly string[]): ParsedSe
 			});
 			return;
 		}
-		if (symbol === '_' && symbols.length === 0) {
+		if (symbol === HOLD && symbols.length === 0) {
 			problems.push({
 				index,
 				token,
@@ -109,7 +110,7 @@ export function seedFromSong(song: EncodedSong, bars: number, meter?: Meter): st
 	const pickup = song.barPhase ? (m.stepsPerBar - (song.barPhase % m.stepsPerBar)) % m.stepsPerBar : 0;
 	const symbols = song.symbols.slice(0, Math.max(0, pickup + Math.round(bars * m.stepsPerBar)));
 	// Never begin with a hold (a song cannot, but a cut one could if it were shifted).
-	while (symbols[0] === '_') symbols.shift();
+	while (symbols[0] === HOLD) symbols.shift();
 	return symbols;
 }
 

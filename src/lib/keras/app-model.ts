@@ -7,6 +7,7 @@ import type { ModelMetadata } from '../model/format';
 import { saveModel, type StoredModel } from '../storage/models';
 import { importKeras, type KerasFileNames, type KerasImport } from './import';
 import { REFERENCE_WINDOW } from './reference';
+import { SONG_END } from '../music/symbols';
 
 /** Metadata for an imported Keras model. */
 export function kerasMetadata(imported: KerasImport, name: string, createdAt = Date.now()): ModelMetadata {
@@ -16,7 +17,7 @@ export function kerasMetadata(imported: KerasImport, name: string, createdAt = D
 		name,
 		createdAt,
 		vocabulary: [...imported.weights.vocabulary],
-		songStart: '/',
+		songStart: SONG_END,
 		design: 'window',
 		config: null,
 		history: [],

@@ -6,6 +6,7 @@
  */
 import { File as H5File, type Dataset, type Group } from 'jsfive';
 import type { LstmLayerWeights, LstmModelWeights } from '../model/types';
+import { HOLD, REST, SONG_END } from '../music/symbols';
 
 /** A file the user gave cannot be imported; the message names the file and says what to do. */
 export class KerasImportError extends Error {
@@ -49,7 +50,7 @@ interface LayerConfig {
 
 /** Symbols the app understands: MIDI numbers 0..127, rest, hold, song end. */
 function validSymbol(s: string): boolean {
-	return s === 'r' || s === '_' || s === '/' || (/^\d{1,3}$/.test(s) && Number(s) <= 127);
+	return s === REST || s === HOLD || s === SONG_END || (/^\d{1,3}$/.test(s) && Number(s) <= 127);
 }
 
 /**
@@ -93,7 +94,7 @@ export function parseMapping(mapping: string | unknown, name = DEFAULT_NAMES.map
 			);
 		vocabulary[index] = symbol;
 	}
-	if (!vocabulary.includes('/'))
+	if (!vocabulary.includes(SONG_END))
 		throw new KerasImportError(
 			name,
 			`${name} has no "/" (the song delimiter), so the model cannot start or end a melody.`
@@ -181,7 +182,7 @@ export function importKeras(
 		try {
 			const group = weightsRoot.get(layerName) as Group;
 			for (const wn of strings(group.attrs.weight_names)) {
-				const key = wn.split('/').pop()!.replace(/:\d+$/, '');
+				const key = wn.split(SONG_END).pop()!.replace(/:\d+$/, '');
 				out.set(key, weightsRoot.get(`${layerName}/${wn}`) as Dataset);
 			}
 		} catch {

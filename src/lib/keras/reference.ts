@@ -5,13 +5,14 @@
  */
 import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights, StepModel } from '../model/types';
+import { SONG_END } from '../music/symbols';
 
 /** The reference's sequence length: each prediction sees this many previous symbols. */
 export const REFERENCE_WINDOW = 64;
 
 /** Id of `/` in a vocabulary; throws when absent. */
 export function slashId(vocabulary: readonly string[]): number {
-	const id = vocabulary.indexOf('/');
+	const id = vocabulary.indexOf(SONG_END);
 	if (id < 0) throw new Error('The vocabulary has no "/" (song delimiter).');
 	return id;
 }

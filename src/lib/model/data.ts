@@ -5,21 +5,6 @@
 import { Rng } from './rng';
 import { featureIndices, type BarContext } from './features';
 
-/** The song delimiter: fed first to start a song, predicted last to end it. */
-export const SONG_END = '/';
-
-/** Vocabulary of a corpus: `/`, `_`, `r`, then pitches ascending, then anything else sorted. */
-export function buildVocabulary(songs: readonly (readonly string[])[]): string[] {
-	const seen = new Set<string>();
-	for (const s of songs) for (const x of s) seen.add(x);
-	seen.delete(SONG_END);
-	const special = ['_', 'r'].filter((x) => seen.has(x));
-	const rest = [...seen].filter((x) => !special.includes(x));
-	const pitches = rest.filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
-	const other = rest.filter((x) => !/^\d+$/.test(x)).sort();
-	return [SONG_END, ...special, ...pitches, ...other];
-}
-
 /** Splits song indices into training and validation sets, by song, seeded. */
 export function splitSongs(
 	count: number,

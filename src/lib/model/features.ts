@@ -13,7 +13,7 @@
  * compound.
  */
 
-import { parseMeter } from '../generate/meter';
+import { parseMeter } from '../music/meter';
 
 const SPAN = 16;
 const FLAGS = 10;

@@ -8,7 +8,7 @@
  * backend is active.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CELL, CELL_GRAD } from './lstm-kernels';
+import { CELL, CELL_GRAD } from './lstm-kernel-names';
 
 type Info = tf.TensorInfo;
 

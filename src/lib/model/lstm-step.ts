@@ -7,6 +7,7 @@
  */
 import type { LstmModelWeights, StepModel } from './types';
 import { featureIndices, METER_FEATURES, type BarContext } from './features';
+import { SONG_END } from '../music/symbols';
 
 /** Hidden and cell state of every layer. */
 export interface LstmState {
@@ -93,7 +94,7 @@ export class LstmStepModel implements StepModel<LstmState> {
 			c: this.layers.map((l) => new Float32Array(l.units)),
 			t: 0
 		};
-		this.slash = weights.vocabulary.indexOf('/');
+		this.slash = weights.vocabulary.indexOf(SONG_END);
 		for (let k = 0; k < startSlashes; k++) state = this.advance(state, this.slash);
 		this.start = state;
 	}

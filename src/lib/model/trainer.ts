@@ -6,15 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
 import { resolveConfig, type TrainConfig } from './config';
-import {
-	buildVocabulary,
-	encodeSong,
-	LaneBatches,
-	SONG_END,
-	splitSongs,
-	WindowBatches,
-	type Batch
-} from './data';
+import { encodeSong, LaneBatches, splitSongs, WindowBatches, type Batch } from './data';
+import { SONG_END } from '../music/symbols';
+import { buildVocabulary } from '../music/vocabulary';
 import { initialWeights } from './init';
 import { METER_FEATURES, songBarContext, type BarContext } from './features';
 import { Rng } from './rng';

@@ -5,22 +5,8 @@
  * seconds. Each song is read as `/ s1 … sn /`: the leading `/` is context only, the final one is predicted.
  */
 import type { StepModel } from '../model/types';
-
-/** The song delimiter: fed first to start a song, predicted last to end it. */
-const SONG_END = '/';
-
-/** Vocabulary built from songs: `/`, `_`, `r`, then pitches ascending, then anything else sorted. */
-export function ngramVocabulary(songs: readonly (readonly string[])[]): string[] {
-	const seen = new Set<string>(['_', 'r']);
-	for (const s of songs) for (const x of s) seen.add(x);
-	seen.delete(SONG_END);
-	seen.delete('_');
-	seen.delete('r');
-	const rest = [...seen];
-	const pitches = rest.filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
-	const other = rest.filter((x) => !/^\d+$/.test(x)).sort();
-	return [SONG_END, '_', 'r', ...pitches, ...other];
-}
+import { SONG_END } from '../music/symbols';
+import { buildVocabulary } from '../music/vocabulary';
 
 /** Statistics of one context: next symbols with their (adjusted) counts, and the discount mass. */
 interface ContextStats {
@@ -35,7 +21,7 @@ interface ContextStats {
 export interface NgramOptions {
 	/** Longest n-gram (context of order - 1 symbols); default 8. */
 	order?: number;
-	/** Vocabulary to use; default `ngramVocabulary(songs)`. Symbols outside it are skipped in training. */
+	/** Vocabulary to use; default every symbol of the songs, `_` and `r` included (music/vocabulary.ts). Symbols outside it are skipped in training. */
 	vocabulary?: readonly string[];
 }
 
@@ -73,7 +59,7 @@ export class KneserNeyModel implements StepModel<NgramState> {
 		const order = options.order ?? 8;
 		if (!Number.isInteger(order) || order < 1 || order > 32)
 			throw new RangeError('The n-gram order must be a whole number from 1 to 32.');
-		const vocabulary = options.vocabulary ?? ngramVocabulary(songs);
+		const vocabulary = options.vocabulary ?? buildVocabulary(songs, { allSpecials: true });
 		const index = new Map(vocabulary.map((s, i) => [s, i]));
 		const slash = index.get(SONG_END);
 		if (slash === undefined) throw new Error('The n-gram vocabulary needs "/".');

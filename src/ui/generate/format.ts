@@ -1,5 +1,5 @@
 /** Words for durations and notes, shared by the roll and the keyboard. */
-import { pitchName } from '$lib/audio/pitch';
+import { pitchName } from '$lib/music/pitch';
 
 const NAMES: Record<number, string> = {
 	1: 'sixteenth',

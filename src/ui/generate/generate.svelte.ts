@@ -9,13 +9,13 @@ import { studio, requestId } from '$ui/worker-client';
 import { download, fileName } from '$ui/download';
 import { getCorpus } from '$lib/storage/corpora';
 import type { ModelSource } from '$lib/worker/messages/generate';
-import type { EncodedSong } from '$lib/corpus/types';
+import type { EncodedSong } from '$lib/encoding/song';
 import { CancelledError, type Melody } from '$lib/generate/generate';
 import { randomSeed as freshSeed } from '$lib/generate/random';
-import { DEFAULT_METER, parseMeter } from '$lib/generate/meter';
-import { toMidi } from '$lib/audio/midi';
-import { toKern } from '$lib/audio/kern';
-import { EXPORT_KEYS, estimateMode, homeKey } from '$lib/audio/key';
+import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
+import { toMidi } from '$lib/formats/midi';
+import { toKern } from '$lib/formats/kern';
+import { EXPORT_KEYS, estimateMode, homeKey } from '$lib/formats/key';
 import {
 	deleteMelody,
 	listMelodies,

@@ -2,7 +2,7 @@
  * Playback through Tone.js with a synthesized voice (no samples to download). Tone is loaded on the
  * first play, inside the click that asked for sound, so no AudioContext exists before a user gesture.
  */
-import { toNotes } from '$lib/audio/notes';
+import { toNotes } from '$lib/formats/notes';
 
 type ToneModule = typeof import('tone');
 

@@ -11,7 +11,7 @@ import {
 } from '../../../src/lib/corpus/ingest';
 import { unzipChecked, ZipError } from '../../../src/lib/corpus/zip';
 import { contentHash } from '../../../src/lib/corpus/summary';
-import { DEFAULT_ENCODE_OPTIONS } from '../../../src/lib/corpus/types';
+import { DEFAULT_ENCODE_OPTIONS } from '../../../src/lib/encoding/song';
 import { hasShared, shared } from '../../shared';
 
 function walk(dir: string): string[] {

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readKern, type KernSong } from '../../../src/lib/kern';
+import { readKern, type KernSong } from '../../../src/lib/kern/reader';
+import { encodeSong } from '../../../src/lib/encoding/encode';
 import {
-	encodeSong,
 	estimateKey,
 	pitchClassHistogram,
-	buildVocabulary,
-	joinSongs,
 	AARDEN_ESSEN_MAJOR,
 	AARDEN_ESSEN_MINOR
-} from '../../../src/lib/encoding';
+} from '../../../src/lib/encoding/key';
 import { hasShared, shared } from '../../shared';
 
 function read(text: string, path = 't.krn'): KernSong {
@@ -73,14 +71,6 @@ describe('encoding rules', () => {
 		const fSharpMinor = AARDEN_ESSEN_MINOR.map((_, n) => AARDEN_ESSEN_MINOR[(n - 6 + 12) % 12]);
 		expect(estimateKey(fSharpMinor)).toMatchObject({ tonic: 6, mode: 'minor' });
 		expect(estimateKey(new Array(12).fill(0))).toBeNull();
-	});
-
-	it('builds a sorted vocabulary and joins songs with 64 delimiters', () => {
-		const songs = [{ symbols: ['62', '_', 'r', '60'] }, { symbols: ['72', '_'] }];
-		expect(buildVocabulary(songs)).toEqual(['60', '62', '72', 'r', '_', '/']);
-		const seq = joinSongs(songs);
-		expect(seq).toHaveLength(4 + 64 + 2 + 64);
-		expect(seq.slice(4, 68).every((s) => s === '/')).toBe(true);
 	});
 });
 

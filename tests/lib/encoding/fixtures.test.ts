@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readKern } from '../../../src/lib/kern';
-import { encodeSong, type EncodeResult } from '../../../src/lib/encoding';
+import { readKern } from '../../../src/lib/kern/reader';
+import { encodeSong, type EncodeResult } from '../../../src/lib/encoding/encode';
 import { hasShared, shared } from '../../shared';
 
 function encodeFile(path: string): EncodeResult {

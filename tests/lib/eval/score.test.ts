@@ -8,14 +8,15 @@ import {
 	ScoreAccumulator,
 	inputId,
 	isOnset,
-	removeDuplicates,
 	scoreStepModel
-} from '../../../src/lib/eval';
+} from '../../../src/lib/eval/score';
+import { removeDuplicates } from '../../../src/lib/eval/dedupe';
 import { scoreWindowed } from '../../../src/lib/eval/windowed';
 import { scoreBatched } from '../../../src/lib/eval/batched';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import type { LstmModelWeights } from '../../../src/lib/model/types';
-import { importKeras, KerasWindowedStepModel } from '../../../src/lib/keras';
+import { importKeras } from '../../../src/lib/keras/import';
+import { KerasWindowedStepModel } from '../../../src/lib/keras/reference';
 import type { StepModel } from '../../../src/lib/model/types';
 
 /** Uniform over its vocabulary; records what it was fed. */

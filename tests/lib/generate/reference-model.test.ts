@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasShared, shared } from '../../shared';
-import { importKeras, KerasStepModel, KerasWindowedStepModel } from '../../../src/lib/keras';
+import { importKeras } from '../../../src/lib/keras/import';
+import { KerasStepModel, KerasWindowedStepModel } from '../../../src/lib/keras/reference';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { generate, generateReference, primeModel } from '../../../src/lib/generate/generate';
-import { toEvents } from '../../../src/lib/audio/notes';
+import { toEvents } from '../../../src/lib/formats/notes';
 
 describe.skipIf(!hasShared())('generation with the reference Keras model', () => {
 	const dir = () => shared('fixtures', 'seed-keras');

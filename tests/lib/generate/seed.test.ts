@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSeed, seedFromSong, nearestPitches, knownPitches } from '../../../src/lib/generate/seed';
-import { parseMeter } from '../../../src/lib/generate/meter';
+import { parseMeter } from '../../../src/lib/music/meter';
 import { hasShared, shared } from '../../shared';
 import { referenceVocabulary } from './tiny-model';
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasShared, shared } from '../../shared';
 import { importKerasModel } from '../../../src/lib/keras/app-model';
-import { KerasImportError, KerasStepModel } from '../../../src/lib/keras';
+import { KerasImportError } from '../../../src/lib/keras/import';
+import { KerasStepModel } from '../../../src/lib/keras/reference';
 import { exportModel, getModel, importModel } from '../../../src/lib/storage/models';
 
 describe.skipIf(!hasShared())('Keras model saved as an app model', () => {

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasShared, shared } from '../../shared';
+import { KerasImportError, importKeras, parseMapping } from '../../../src/lib/keras/import';
 import {
-	KerasImportError,
 	KerasStepModel,
 	KerasWindowedStepModel,
-	importKeras,
-	parseMapping,
 	referenceGreedy,
 	referenceWindow,
 	slashId,
 	windowProbabilities
-} from '../../../src/lib/keras';
+} from '../../../src/lib/keras/reference';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 
 interface Expected {

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-	readKern,
-	parseKernToken,
-	scanKernToken,
-	parseKeyDesignation,
-	decodeBytes,
-	looksBinary
-} from '../../../src/lib/kern';
+import { readKern, parseKeyDesignation } from '../../../src/lib/kern/reader';
+import { parseKernToken, scanKernToken } from '../../../src/lib/kern/token';
+import { decodeBytes, looksBinary } from '../../../src/lib/kern/decode';
 import { hasShared, shared } from '../../shared';
 
 function song(text: string) {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { readKern } from '../../../src/lib/kern';
-import { encodeSong } from '../../../src/lib/encoding';
+import { readKern } from '../../../src/lib/kern/reader';
+import { encodeSong } from '../../../src/lib/encoding/encode';
 import {
 	barContext,
 	barPosition,
@@ -21,7 +21,7 @@ import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { fromModelFiles, toModelFiles } from '../../../src/lib/model/format';
 import { ingest } from '../../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../../src/cli/commands/ingest';
-import { ScoreAccumulator, scoreSong } from '../../../src/lib/eval';
+import { ScoreAccumulator, scoreSong } from '../../../src/lib/eval/score';
 import { hasShared, shared } from '../../shared';
 
 const HEADER = (meter: string) => `**kern\n*ICvox\n*Ivox\n*M${meter}\n*k[]\n*C:\n`;

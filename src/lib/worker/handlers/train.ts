@@ -14,6 +14,7 @@ import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import type { ModelMetadata } from '../../model/format';
 import { measureEpoch, measureThroughput } from '../../model/bench-core';
+import { SONG_END } from '../../music/symbols';
 
 type Post = (response: Response) => void;
 
@@ -139,7 +140,7 @@ async function run(
 					name,
 					createdAt: Date.now(),
 					vocabulary: trainer.vocabulary,
-					songStart: '/',
+					songStart: SONG_END,
 					design: trainer.config.design,
 					config: trainer.config,
 					history: trainer.history,

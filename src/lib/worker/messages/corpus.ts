@@ -1,5 +1,6 @@
 /** Messages of the corpus domain. Request types start with 'corpus/'. */
-import type { CorpusListItem, EncodeOptions, FileReport } from '../../corpus/types';
+import type { CorpusListItem, FileReport } from '../../corpus/types';
+import type { EncodeOptions } from '../../encoding/song';
 
 /** A file handed to the worker: a File/Blob from a drop or picker, or bytes fetched by the page. */
 export interface IngestFile {

@@ -3,11 +3,12 @@
  * where a note crosses a barline or needs two written values. Only the durations the encoding accepts
  * (16th … whole, single dots) are written, so the project's reader takes every exported file.
  */
-import { DEFAULT_METER, formatMeter, type Meter } from '../generate/meter';
+import { DEFAULT_METER, formatMeter, type Meter } from '../music/meter';
 import { estimateMode, homeKey, transposeSymbols, type ExportKey } from './key';
 import { toEvents } from './notes';
 import { readKern } from '../kern/reader';
 import { encodeSong } from '../encoding/encode';
+import { HOLD } from '../music/symbols';
 
 /** How to write the file. */
 export interface KernOptions {
@@ -154,7 +155,7 @@ export function fromKern(text: string | Uint8Array, path = 'melody.krn'): KernMe
 	for (const e of read.song.events) {
 		const tied = e.kind === 'note' && (e.tie === 'stop' || e.tie === 'continue');
 		const restGoesOn = e.kind === 'rest' && lines[e.line - 2]?.trim() === REST_CONTINUES;
-		if (tied || restGoesOn) symbols[at] = '_';
+		if (tied || restGoesOn) symbols[at] = HOLD;
 		at += Math.round(e.quarterLength * 4);
 	}
 	return {

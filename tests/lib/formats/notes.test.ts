@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromEvents, toEvents, toNotes } from '../../../src/lib/audio/notes';
+import { fromEvents, toEvents, toNotes } from '../../../src/lib/formats/notes';
 import { hasShared } from '../../shared';
 import { erkSongs } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromKern, keySignature, kernPitch, splitDuration, toKern } from '../../../src/lib/audio/kern';
-import { EXPORT_KEYS, estimateMode, findKey, homeKey, transposeSymbols } from '../../../src/lib/audio/key';
-import { parseMeter } from '../../../src/lib/generate/meter';
+import { fromKern, keySignature, kernPitch, splitDuration, toKern } from '../../../src/lib/formats/kern';
+import { EXPORT_KEYS, estimateMode, findKey, homeKey, transposeSymbols } from '../../../src/lib/formats/key';
+import { parseMeter } from '../../../src/lib/music/meter';
 import { hasShared } from '../../shared';
 import { erkSongs } from './fixtures';
 

@@ -4,7 +4,7 @@
  * gaps alone cannot say that); files without them (from elsewhere) read with one rest per gap.
  */
 import * as tonejsMidi from '@tonejs/midi';
-import { DEFAULT_METER, parseMeter, type Meter } from '../generate/meter';
+import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import { fromEvents, toEvents } from './notes';
 import { transposeSymbols } from './key';
 

@@ -2,7 +2,8 @@
  * Symbols ↔ timed events on the 16th-note grid. A pitch or `r` starts an event, each `_` lengthens the
  * one before by a 16th; `/` ends the melody.
  */
-import { isPitchSymbol } from './pitch';
+import { isPitchSymbol } from '../music/pitch';
+import { HOLD, REST, SONG_END } from '../music/symbols';
 
 /** A note or a rest: `pitch` null for a rest. Times in 16th-note steps. */
 export interface NoteEvent {
@@ -21,12 +22,12 @@ export function toEvents(symbols: readonly string[]): NoteEvent[] {
 	const events: NoteEvent[] = [];
 	for (let i = 0; i < symbols.length; i++) {
 		const s = symbols[i];
-		if (s === '/') break;
-		if (s === '_') {
+		if (s === SONG_END) break;
+		if (s === HOLD) {
 			const last = events.at(-1);
 			if (last) last.length++;
 			else events.push({ pitch: null, start: i, length: 1, index: i });
-		} else if (s === 'r') events.push({ pitch: null, start: i, length: 1, index: i });
+		} else if (s === REST) events.push({ pitch: null, start: i, length: 1, index: i });
 		else if (isPitchSymbol(s)) events.push({ pitch: Number(s), start: i, length: 1, index: i });
 		else throw new Error(`“${s}” is not a symbol of the notation (MIDI numbers, r, _ and /).`);
 	}
@@ -40,7 +41,7 @@ export function toNotes(symbols: readonly string[]): NoteEvent[] {
 
 /** Length of a melody in 16th steps (up to its `/`, if any). */
 export function melodySteps(symbols: readonly string[]): number {
-	const end = symbols.indexOf('/');
+	const end = symbols.indexOf(SONG_END);
 	return end < 0 ? symbols.length : end;
 }
 
@@ -67,8 +68,8 @@ export function fromEvents(
 	for (let t = 0; t < end; t++) {
 		const k = owner[t];
 		if (k >= 0)
-			out.push(t === notes[k].start || t === 0 || owner[t - 1] !== k ? String(notes[k].pitch) : '_');
-		else out.push(t === 0 || owner[t - 1] >= 0 || restStart.has(t) ? 'r' : '_');
+			out.push(t === notes[k].start || t === 0 || owner[t - 1] !== k ? String(notes[k].pitch) : HOLD);
+		else out.push(t === 0 || owner[t - 1] >= 0 || restStart.has(t) ? REST : HOLD);
 	}
 	return out;
 }

@@ -4,7 +4,8 @@
  * (60 − tonic for major, 69 − tonic for minor, tonic in octave 4), so that reading the export back with
  * the project's kern reader lands on exactly the symbols that were written.
  */
-import { isPitchSymbol } from './pitch';
+import { isPitchSymbol } from '../music/pitch';
+import { REST, SONG_END } from '../music/symbols';
 
 export type Mode = 'major' | 'minor';
 
@@ -122,7 +123,7 @@ export function estimateMode(symbols: readonly string[]): Mode {
 	let pc = -1;
 	for (const s of symbols) {
 		if (isPitchSymbol(s)) pc = Number(s) % 12;
-		else if (s === 'r' || s === '/') pc = -1;
+		else if (s === REST || s === SONG_END) pc = -1;
 		if (pc >= 0) hist[pc]++;
 	}
 	const minor = AARDEN_MINOR.map((_, i) => AARDEN_MINOR[(i - 9 + 12) % 12]);

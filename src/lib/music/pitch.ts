@@ -1,6 +1,7 @@
 /**
  * Pitch names for people: MIDI numbers to `C4`-style names and back (C4 = 60, as in the encoding).
  */
+import { HOLD, REST, SONG_END } from './symbols';
 
 const SHARP_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
 const FLAT_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'];
@@ -29,8 +30,8 @@ export function isPitchSymbol(symbol: string): boolean {
 
 /** A symbol as a person reads it: `67` → `G4 (67)`, `r` → `rest`, `_` → `hold`, `/` → `end`. */
 export function describeSymbol(symbol: string): string {
-	if (symbol === 'r') return 'rest';
-	if (symbol === '_') return 'hold';
-	if (symbol === '/') return 'end of song';
+	if (symbol === REST) return 'rest';
+	if (symbol === HOLD) return 'hold';
+	if (symbol === SONG_END) return 'end of song';
 	return isPitchSymbol(symbol) ? `${pitchName(Number(symbol))} (${symbol})` : symbol;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
-import { fromMidi, toMidi } from '../../../src/lib/audio/midi';
-import { parseMeter } from '../../../src/lib/generate/meter';
-import { toNotes } from '../../../src/lib/audio/notes';
+import { fromMidi, toMidi } from '../../../src/lib/formats/midi';
+import { parseMeter } from '../../../src/lib/music/meter';
+import { toNotes } from '../../../src/lib/formats/notes';
 import { hasShared } from '../../shared';
 import { erkSongs } from './fixtures';
 
