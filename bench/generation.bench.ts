@@ -13,7 +13,7 @@ import { KerasStepModel } from '../src/lib/keras/reference';
 import { LstmStepModel } from '../src/lib/model/lstm-step';
 import type { LstmModelWeights } from '../src/lib/model/types';
 import { generate, generateReference } from '../src/lib/generate/generate';
-import { TfjsStepModel } from '../src/lib/generate/tfjs-step';
+import { TfjsStepModel } from '../src/lib/lab/tfjs-step';
 import { mulberry32 } from '../src/lib/generate/random';
 import { sampleIndex } from '../src/lib/generate/sample';
 

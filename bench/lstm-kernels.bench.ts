@@ -7,9 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { timeFastLstm, type LstmTiming, type LstmTimingCase } from '../src/lib/model/bench-core';
+import { timeFastLstm, type LstmTiming, type LstmTimingCase } from '../src/lib/lab/bench-core';
 import { withAppWorker } from './app-worker';
-import { defaultCellMode, type CellMode } from '../src/lib/model/lstm-kernels';
+import { defaultCellMode, type CellMode } from '../src/lib/train/lstm-kernels';
 
 const quick = process.env.BENCH_QUICK === '1';
 const only = process.env.BENCH_BACKENDS?.split(',') ?? null;

@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasShared, repoRoot, shared } from '../tests/shared';
 import { ingest } from '../src/lib/corpus/ingest';
-import { dropFromPaths } from '../src/cli/commands/ingest';
-import { Trainer, bits } from '../src/lib/model/trainer';
-import { selectBackend } from '../src/lib/model/backend';
+import { dropFromPaths } from '../src/cli/files';
+import { Trainer, bits } from '../src/lib/train/trainer';
+import { selectBackend } from '../src/lib/train/backend';
 import type { ModelMetadata } from '../src/lib/model/format';
 
 const BATCHES = Math.max(2, Number(process.env.QUALITY_BENCH_BATCHES ?? 8));

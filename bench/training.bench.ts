@@ -14,7 +14,7 @@ import {
 	measureThroughput,
 	type ThroughputCase,
 	type ThroughputResult
-} from '../src/lib/model/bench-core';
+} from '../src/lib/lab/bench-core';
 import { SHARED } from '../tests/shared';
 import { withAppWorker } from './app-worker';
 

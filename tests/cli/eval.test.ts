@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasShared, repoRoot, shared } from '../shared';
 import { ingest } from '../../src/lib/corpus/ingest';
-import { dropFromPaths } from '../../src/cli/commands/ingest';
+import { dropFromPaths } from '../../src/cli/files';
 import { importKeras } from '../../src/lib/keras/import';
 import { KerasWindowedStepModel } from '../../src/lib/keras/reference';
 import { scoreStepModel } from '../../src/lib/eval/score';

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { hasShared, repoRoot, shared } from '../shared';
-import { readModelDir } from '../../src/cli/commands/train';
+import { readModelDir } from '../../src/cli/files';
 import { LstmStepModel } from '../../src/lib/model/lstm-step';
 import { songBarContext, METER_FEATURES } from '../../src/lib/model/features';
 import { ingest } from '../../src/lib/corpus/ingest';
-import { dropFromPaths } from '../../src/cli/commands/ingest';
+import { dropFromPaths } from '../../src/cli/files';
 import { ScoreAccumulator, scoreSong } from '../../src/lib/eval/score';
 
 function cli(...args: string[]) {

@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
-import type { CheckErrors, CheckResult } from '../../src/lib/model/lstm-kernels-check';
-import type { CellMode } from '../../src/lib/model/lstm-kernels';
+import type { CheckErrors, CheckResult } from '../../src/lib/lab/lstm-kernels-check';
+import type { CellMode } from '../../src/lib/train/lstm-kernels';
 
 /** The built worker script that handles `diagnostics/lstm-check`. */
 function workerUrl(): string | null {

@@ -1,6 +1,5 @@
 import { UsageError, type Command } from '../command';
-import { ingest, IngestError } from '../../lib/corpus/ingest';
-import { dropFromPaths, optionsFrom } from './ingest';
+import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
 	summary: 'encode **kern files, folders or zips: one line per kept song, path<TAB>symbols',
@@ -11,13 +10,7 @@ const command: Command = {
 	options: { 'keep-key': { type: 'boolean' }, 'quantize-tuplets': { type: 'boolean' } },
 	async run(values, positionals, ctx) {
 		if (positionals.length === 0) throw new UsageError('give at least one file, folder or .zip to encode');
-		let songs;
-		try {
-			({ songs } = await ingest(dropFromPaths(positionals), optionsFrom(values)));
-		} catch (e) {
-			if (e instanceof IngestError) throw new UsageError(e.message);
-			throw e;
-		}
+		const { songs } = await readCorpus(positionals, optionsFrom(values));
 		for (const s of songs) {
 			if (ctx.json)
 				ctx.print(

@@ -1,26 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliContext, type Command } from '../command';
-import { ingest, IngestError } from '../../lib/corpus/ingest';
+import { readCorpus, readModelDir } from '../files';
 import type { EncodedSong } from '../../lib/encoding/song';
-import { dropFromPaths } from './ingest';
 import { removeDuplicates } from '../../lib/eval/dedupe';
 import { scoreStepModel, type EvalResult } from '../../lib/eval/score';
-import { ScoreAccumulator, scoreSong } from '../../lib/eval/score';
-import { LstmStepModel } from '../../lib/model/lstm-step';
-import { songBarContext } from '../../lib/model/features';
+import { scoreLstm, scorerFor } from '../../lib/eval/lstm';
+import type { TrainDesign } from '../../lib/model/config';
+import { REFERENCE_WINDOW } from '../../lib/model/config';
 import { KneserNeyModel } from '../../lib/ngram/kneser-ney';
 import { importKeras, KerasImportError } from '../../lib/keras/import';
-import { REFERENCE_WINDOW } from '../../lib/keras/reference';
 import type { LstmModelWeights } from '../../lib/model/types';
-import {
-	fromModelFiles,
-	MODEL_FILES,
-	ModelFormatError,
-	parseModelFiles,
-	type ModelMetadata
-} from '../../lib/model/format';
 
 /** Options that take several paths: `--corpus a b c` as well as `--corpus a --corpus b`. */
 const MULTI = ['corpus', 'train', 'exclude'] as const;
@@ -75,15 +66,10 @@ function groupPaths(
 }
 
 async function readSongs(paths: string[], what: string): Promise<EncodedSong[]> {
-	try {
-		const { songs } = await ingest(dropFromPaths(paths));
-		if (songs.length === 0)
-			throw new UsageError(`no song could be read from the ${what} (${paths.join(', ')})`);
-		return songs;
-	} catch (e) {
-		if (e instanceof IngestError) throw new UsageError(e.message);
-		throw e;
-	}
+	const { songs } = await readCorpus(paths);
+	if (songs.length === 0)
+		throw new UsageError(`no song could be read from the ${what} (${paths.join(', ')})`);
+	return songs;
 }
 
 function fixed(x: number, d = 4): string {
@@ -146,28 +132,28 @@ const command: Command = {
 
 		let result: EvalResult;
 		let model: Record<string, unknown>;
-		const symbols = () => songs.map((s) => s.symbols);
-		const windowedBackend = async () => {
-			const backend = String(values.backend ?? 'wasm');
-			if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
-			const tf = await import('@tensorflow/tfjs');
-			if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-			await tf.setBackend(backend);
-			await tf.ready();
-			return backend;
-		};
-		const windowed = async (weights: LstmModelWeights) => {
-			const { scoreWindowed } = await import('../../lib/eval/windowed');
+		/** Scores an LSTM as its design asks; the TensorFlow.js scorers on wasm (or --backend cpu). */
+		const lstm = async (weights: LstmModelWeights, design: TrainDesign) => {
+			let backend: string | undefined;
+			if (scorerFor(weights, design) !== 'bar') {
+				backend = String(values.backend ?? 'wasm');
+				if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
+				const tf = await import('@tensorflow/tfjs');
+				if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+				await tf.setBackend(backend);
+				await tf.ready();
+			}
 			let lastLog = 0;
-			return scoreWindowed(weights, symbols(), {
+			const result = await scoreLstm(weights, design, songs, {
 				batchSize: values.batch ? Number(values.batch) : undefined,
 				onProgress: (done, total) => {
 					if (Date.now() - lastLog > 10_000 || done === total) {
 						lastLog = Date.now();
-						ctx.log(`scored ${done} of ${total} windows (${Math.round((Date.now() - started) / 1000)} s)`);
+						ctx.log(`scored ${done} of ${total} (${Math.round((Date.now() - started) / 1000)} s)`);
 					}
 				}
 			});
+			return { result, backend };
 		};
 		if (values.keras !== undefined) {
 			if (typeof values.mapping !== 'string')
@@ -185,8 +171,8 @@ const command: Command = {
 					throw new UsageError(`${(e as NodeJS.ErrnoException).path} does not exist`);
 				throw e;
 			}
-			const backend = await windowedBackend();
-			result = await windowed(imported.weights);
+			let backend;
+			({ result, backend } = await lstm(imported.weights, 'window'));
 			model = {
 				kind: 'keras',
 				file: h5,
@@ -208,33 +194,20 @@ const command: Command = {
 				{ order }
 			);
 			ctx.log(`trained a Kneser-Ney ${order}-gram on ${training.length} songs`);
-			result = scoreStepModel(ngram, symbols());
+			result = scoreStepModel(
+				ngram,
+				songs.map((s) => s.symbols)
+			);
 			model = { kind: 'ngram', order, trainSongs: training.length, vocabulary: ngram.vocabulary.length };
 		} else {
 			const dir = String(values.model);
-			const { weights, metadata } = loadAppModel(dir);
+			const { weights, metadata } = readModelDir(dir);
 			const units = weights.layers.map((l) => l.units);
-			if (metadata.design === 'window') {
-				// Trained on 64-step windows like the reference: scored the same way.
-				const backend = await windowedBackend();
-				result = await windowed(weights);
-				model = { kind: 'lstm', dir, design: 'window', units, backend };
-			} else if (weights.meterInput) {
-				// Each song needs its own meter and bar phase: scored one song at a time in plain JS.
-				const base = new LstmStepModel(weights);
-				const acc = new ScoreAccumulator();
-				const index = new Map(base.vocabulary.map((s, i) => [s, i]));
-				for (const s of songs) scoreSong(base.withBar(songBarContext(s)), s.symbols, acc, index);
-				result = acc.result();
-				model = { kind: 'lstm', dir, design: metadata.design, units, input: 'symbols + bar position' };
-			} else {
-				const backend = await windowedBackend();
-				const { scoreBatched } = await import('../../lib/eval/batched');
-				result = await scoreBatched(weights, symbols(), {
-					batchSize: values.batch ? Number(values.batch) : undefined
-				});
-				model = { kind: 'lstm', dir, design: metadata.design, units, backend };
-			}
+			const scored = await lstm(weights, metadata.design);
+			result = scored.result;
+			model = { kind: 'lstm', dir, design: metadata.design, units };
+			if (weights.meterInput) model.input = 'symbols + bar position';
+			if (scored.backend) model.backend = scored.backend;
 			model.vocabulary = weights.vocabulary.length;
 			if (metadata.corpus) model.trainedOn = metadata.corpus.name.slice(0, 200);
 		}
@@ -248,25 +221,5 @@ const command: Command = {
 		ctx.log(`took ${seconds} s`);
 	}
 };
-
-/** Loads a model written by `cli train` (the app's model format: model.json, weights.bin, metadata.json). */
-function loadAppModel(dir: string): { weights: LstmModelWeights; metadata: ModelMetadata } {
-	for (const f of Object.values(MODEL_FILES))
-		if (!existsSync(join(dir, f)))
-			throw new UsageError(`${dir} has no ${f}; give a directory written by "cli train"`);
-	try {
-		return fromModelFiles(
-			parseModelFiles(
-				readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
-				new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
-				readFileSync(join(dir, MODEL_FILES.metadata), 'utf8'),
-				dir
-			)
-		);
-	} catch (e) {
-		if (e instanceof ModelFormatError) throw new UsageError(e.message);
-		throw e;
-	}
-}
 
 export default command;

@@ -3,13 +3,12 @@
  * The same random seed gives the same melody.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { importKeras, KerasImportError } from '../../lib/keras/import';
-import { REFERENCE_WINDOW } from '../../lib/keras/reference';
+import { KerasStepModel, stepModelFor } from '../../lib/keras/reference';
 import { LstmStepModel } from '../../lib/model/lstm-step';
 import type { StepModel } from '../../lib/model/types';
-import { fromModelFiles, MODEL_FILES, ModelFormatError, parseModelFiles } from '../../lib/model/format';
+import { readModelDir } from '../files';
 import { generate, MAX_VARIATIONS } from '../../lib/generate/generate';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
 import { randomSeed as freshSeed } from '../../lib/generate/random';
@@ -32,25 +31,8 @@ function number(value: unknown, flag: string, min: number, max: number, integer 
 
 function loadModel(values: Record<string, unknown>): { model: StepModel; name: string } {
 	if (typeof values.model === 'string') {
-		const dir = values.model;
-		for (const f of Object.values(MODEL_FILES))
-			if (!existsSync(join(dir, f)))
-				throw new UsageError(`${dir} has no ${f}; give a model directory written by "cli train"`);
-		try {
-			const { weights, metadata } = fromModelFiles(
-				parseModelFiles(
-					readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
-					new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
-					readFileSync(join(dir, MODEL_FILES.metadata), 'utf8'),
-					dir
-				)
-			);
-			const model = new LstmStepModel(weights, metadata.design === 'window' ? REFERENCE_WINDOW - 1 : 0);
-			return { model, name: metadata.name };
-		} catch (e) {
-			if (e instanceof ModelFormatError) throw new UsageError(e.message);
-			throw e;
-		}
+		const { weights, metadata } = readModelDir(values.model);
+		return { model: stepModelFor(weights, metadata.design), name: metadata.name };
 	}
 	if (typeof values.keras === 'string') {
 		if (typeof values.mapping !== 'string') throw new UsageError('--keras needs --mapping <mapping.json>');
@@ -61,7 +43,7 @@ function loadModel(values: Record<string, unknown>): { model: StepModel; name: s
 				model: values.keras,
 				mapping: values.mapping
 			});
-			return { model: new LstmStepModel(weights, REFERENCE_WINDOW - 1), name: 'reference Keras model' };
+			return { model: new KerasStepModel(weights), name: 'reference Keras model' };
 		} catch (e) {
 			if (e instanceof KerasImportError) throw new UsageError(e.message);
 			throw e;

@@ -1,37 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { UsageError, type Command } from '../command';
-import { ingest, IngestError, type DroppedFile } from '../../lib/corpus/ingest';
-import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions } from '../../lib/encoding/song';
-
-/** Files and folders given on the command line as the app would see them dropped (folders walked). */
-export function dropFromPaths(paths: string[]): DroppedFile[] {
-	const out: DroppedFile[] = [];
-	const walk = (p: string) => {
-		let st;
-		try {
-			st = statSync(p);
-		} catch {
-			throw new UsageError(`${p} does not exist`);
-		}
-		if (st.isDirectory()) {
-			for (const name of readdirSync(p).sort()) walk(join(p, name));
-		} else if (st.isFile()) {
-			out.push({ path: p, size: st.size, read: () => new Uint8Array(readFileSync(p)) });
-		}
-	};
-	for (const p of paths) walk(p.replace(/\/+$/, '') || p);
-	return out;
-}
-
-/** Encoding options from the shared flags. */
-export function optionsFrom(values: Record<string, unknown>): EncodeOptions {
-	return {
-		...DEFAULT_ENCODE_OPTIONS,
-		keepKey: values['keep-key'] === true,
-		quantizeTuplets: values['quantize-tuplets'] === true
-	};
-}
+import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
 	summary: 'read **kern files, folders or zips and print the report and corpus summary',
@@ -42,13 +10,7 @@ const command: Command = {
 	options: { 'keep-key': { type: 'boolean' }, 'quantize-tuplets': { type: 'boolean' } },
 	async run(values, positionals, ctx) {
 		if (positionals.length === 0) throw new UsageError('give at least one file, folder or .zip to ingest');
-		let result;
-		try {
-			result = await ingest(dropFromPaths(positionals), optionsFrom(values));
-		} catch (e) {
-			if (e instanceof IngestError) throw new UsageError(e.message);
-			throw e;
-		}
+		const result = await readCorpus(positionals, optionsFrom(values));
 		const { report, summary } = result;
 		const totals = {
 			files: summary.files,

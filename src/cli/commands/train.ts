@@ -2,47 +2,14 @@
  * `cli train`: trains an LSTM in Node with the same core as the app and writes it in the app's model
  * format (model.json, weights.bin, metadata.json) to a directory the app can import.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { UsageError, type Command } from '../command';
-import { ingest, IngestError } from '../../lib/corpus/ingest';
+import { optionsFrom, readCorpus, writeModelDir } from '../files';
 import { contentHash } from '../../lib/corpus/summary';
 import { DEFAULT_CONFIG, PRESETS, resolveConfig, type TrainConfig } from '../../lib/model/config';
-import { Trainer, bits } from '../../lib/model/trainer';
-import { selectBackend, type BackendName } from '../../lib/model/backend';
-import {
-	fromModelFiles,
-	MODEL_FILES,
-	parseModelFiles,
-	toModelFiles,
-	type ModelFiles,
-	type ModelMetadata
-} from '../../lib/model/format';
-import type { LstmModelWeights } from '../../lib/model/types';
-import { dropFromPaths, optionsFrom } from './ingest';
-import { SONG_END } from '../../lib/music/symbols';
-
-/** Writes the three files of a model to `dir` (created if needed). */
-export function writeModelDir(dir: string, files: ModelFiles): void {
-	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, MODEL_FILES.model), JSON.stringify(files.modelJson));
-	writeFileSync(join(dir, MODEL_FILES.weights), files.weights);
-	writeFileSync(join(dir, MODEL_FILES.metadata), JSON.stringify(files.metadata, null, 1));
-}
-
-/** Reads a model directory written by `cli train` (or unzipped from the app's export). */
-export function readModelDir(dir: string): { weights: LstmModelWeights; metadata: ModelMetadata } {
-	for (const f of Object.values(MODEL_FILES))
-		if (!existsSync(join(dir, f)))
-			throw new UsageError(`${dir} has no ${f}; give a directory written by "cli train"`);
-	const files = parseModelFiles(
-		readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
-		new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
-		readFileSync(join(dir, MODEL_FILES.metadata), 'utf8'),
-		dir
-	);
-	return fromModelFiles(files);
-}
+import { newModelMetadata, toModelFiles } from '../../lib/model/format';
+import { Trainer, bits } from '../../lib/train/trainer';
+import { selectBackend, type BackendName } from '../../lib/train/backend';
 
 const NUMBERS: Record<string, keyof TrainConfig> = {
 	epochs: 'epochs',
@@ -115,13 +82,7 @@ const command: Command = {
 			throw new UsageError((e as Error).message);
 		}
 		const options = optionsFrom(values);
-		let songs;
-		try {
-			({ songs } = await ingest(dropFromPaths(paths), options));
-		} catch (e) {
-			if (e instanceof IngestError) throw new UsageError(e.message);
-			throw e;
-		}
+		const { songs } = await readCorpus(paths, options);
 		if (songs.length < 2)
 			throw new UsageError(`the corpus has ${songs.length} usable song(s); training needs at least 2`);
 		const corpus = {
@@ -148,20 +109,15 @@ const command: Command = {
 		});
 		if (status === 'failed') throw new Error(trainer.message);
 		const weights = await trainer.weights();
-		const metadata: ModelMetadata = {
-			format: 'folk-studio-model',
-			version: 1,
+		const metadata = newModelMetadata({
 			name: basename(String(values.out)),
-			createdAt: Date.now(),
 			vocabulary: trainer.vocabulary,
-			songStart: SONG_END,
-			design: config.design,
-			config,
+			config: trainer.config,
 			history: trainer.history,
 			corpus,
 			status,
 			backend: chosen.backend
-		};
+		});
 		writeModelDir(String(values.out), toModelFiles(weights, metadata));
 		trainer.dispose();
 		const last = trainer.history[trainer.history.length - 1];

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights } from '../model/types';
-import { REFERENCE_WINDOW } from '../keras/reference';
+import { REFERENCE_WINDOW } from '../model/config';
 import { ScoreAccumulator, inputId, type EvalResult, type ScoreOptions } from './score';
 import { layerTensors, stackStep } from './batched';
 import { SONG_END } from '../music/symbols';

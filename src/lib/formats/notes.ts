@@ -39,12 +39,6 @@ export function toNotes(symbols: readonly string[]): NoteEvent[] {
 	return toEvents(symbols).filter((e) => e.pitch !== null);
 }
 
-/** Length of a melody in 16th steps (up to its `/`, if any). */
-export function melodySteps(symbols: readonly string[]): number {
-	const end = symbols.indexOf(SONG_END);
-	return end < 0 ? symbols.length : end;
-}
-
 /**
  * Events back to symbols. Gaps between events become rests; `restStarts` (steps where a rest begins)
  * splits a silence into several rests, as `r _ r _` differs from `r _ _ _` in the encoding.

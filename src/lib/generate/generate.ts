@@ -7,9 +7,8 @@ import type { StepModel } from '../model/types';
 import { deriveSeed, mulberry32, type Random } from './random';
 import { sampleIndex } from './sample';
 import { HOLD, SONG_END } from '../music/symbols';
+import { REFERENCE_WINDOW } from '../model/config';
 
-/** The reference's window and its `/` padding before a seed. */
-export const REFERENCE_WINDOW = 64;
 export const MAX_VARIATIONS = 8;
 
 /** Everything that decides a melody, besides the model and the seed: store it to make the melody again. */

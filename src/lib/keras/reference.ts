@@ -6,9 +6,7 @@
 import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights, StepModel } from '../model/types';
 import { SONG_END } from '../music/symbols';
-
-/** The reference's sequence length: each prediction sees this many previous symbols. */
-export const REFERENCE_WINDOW = 64;
+import { REFERENCE_WINDOW, type TrainDesign } from '../model/config';
 
 /** Id of `/` in a vocabulary; throws when absent. */
 export function slashId(vocabulary: readonly string[]): number {
@@ -110,4 +108,12 @@ export class KerasWindowedStepModel implements StepModel<readonly number[]> {
 			probabilities: windowProbabilities(this.lstm, referenceWindow(next, this.slash, this.window))
 		};
 	}
+}
+
+/**
+ * The step model to generate with: a 'window' model (the reference's, or one trained like it) starts a
+ * song as `KerasStepModel` does; the app's sequence models start from the zero state.
+ */
+export function stepModelFor(weights: LstmModelWeights, design: TrainDesign): LstmStepModel {
+	return design === 'window' ? new KerasStepModel(weights) : new LstmStepModel(weights);
 }

@@ -9,6 +9,12 @@ export type TrainDesign =
 	/** The reference's design: every 64-step window of the joined corpus, one target each, zero state. */
 	| 'window';
 
+/**
+ * The reference's window: each prediction of its model sees the previous 64 symbols, padded with `/`
+ * before a song (docs/reference.md). The window design trains on windows of `seqLength` symbols instead.
+ */
+export const REFERENCE_WINDOW = 64;
+
 /** Everything that shapes a training run. Stored with checkpoints and models. */
 export interface TrainConfig {
 	design: TrainDesign;

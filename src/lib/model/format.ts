@@ -8,7 +8,8 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
 import { METER_FEATURES } from './features';
-import type { CorpusRef, EpochRecord, RunStatus } from './trainer';
+import { SONG_END } from '../music/symbols';
+import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
 
 /** What the app knows about a model beyond its weights. */
 export interface ModelMetadata {
@@ -33,6 +34,40 @@ export interface ModelMetadata {
 	status?: RunStatus;
 	/** Backend the model was trained on, for the record. */
 	backend?: string;
+}
+
+/**
+ * The metadata of a new model: the one place its fixed fields are written. The design comes from the
+ * settings (an imported reference model has none: give `design: 'window'`).
+ */
+export function newModelMetadata(
+	fields: Pick<ModelMetadata, 'name' | 'vocabulary' | 'config'> &
+		Partial<Omit<ModelMetadata, 'format' | 'version' | 'songStart'>>
+): ModelMetadata {
+	return {
+		format: 'folk-studio-model',
+		version: 1,
+		createdAt: Date.now(),
+		songStart: SONG_END,
+		design: fields.config?.design ?? 'sequence',
+		history: [],
+		corpus: null,
+		...fields,
+		vocabulary: [...fields.vocabulary]
+	};
+}
+
+/** A model as the app uses it: its weights and what is known about them. */
+export interface OpenedModel {
+	weights: LstmModelWeights;
+	metadata: ModelMetadata;
+}
+
+/** The three files as read from a directory, a zip or the network: JSON as text or bytes. */
+export interface ModelFileContents {
+	model: string | Uint8Array;
+	weights: Uint8Array;
+	metadata: string | Uint8Array;
 }
 
 /** The three files. `modelJson` is the parsed model.json. */
@@ -214,7 +249,7 @@ function checkWeights(w: LstmModelWeights, vocabulary: string[]): void {
 }
 
 /** Reads the three files into weights and metadata, refusing mismatched shapes or truncated weights. */
-export function fromModelFiles(files: ModelFiles): { weights: LstmModelWeights; metadata: ModelMetadata } {
+export function fromModelFiles(files: ModelFiles): OpenedModel {
 	const { modelJson, metadata } = files;
 	if (metadata?.format !== 'folk-studio-model') refuse("its metadata.json is not this app's model metadata");
 	if (!Array.isArray(metadata.vocabulary) || metadata.vocabulary.length < 2)
@@ -296,8 +331,8 @@ export function packModel(files: ModelFiles): Uint8Array {
 	);
 }
 
-/** Reads an exported zip back into the three files; names what is missing or unreadable. */
-export function unpackModel(bytes: Uint8Array, fileName = 'the file'): ModelFiles {
+/** Reads an exported zip as a model; names what is missing or unreadable. */
+export function unpackModel(bytes: Uint8Array, fileName = 'the file'): OpenedModel {
 	let entries: Record<string, Uint8Array>;
 	try {
 		entries = unzipSync(bytes);
@@ -311,33 +346,33 @@ export function unpackModel(bytes: Uint8Array, fileName = 'the file'): ModelFile
 		if (!key) throw new ModelFormatError(`${fileName} has no ${name}, so it is not a complete model export.`);
 		return entries[key];
 	};
-	return parseModelFiles(
-		strFromU8(find(MODEL_FILES.model)),
-		find(MODEL_FILES.weights),
-		strFromU8(find(MODEL_FILES.metadata)),
+	return openModel(
+		{
+			model: find(MODEL_FILES.model),
+			weights: find(MODEL_FILES.weights),
+			metadata: find(MODEL_FILES.metadata)
+		},
 		fileName
 	);
 }
 
-/** Parses model.json and metadata.json text (as read from a directory or a zip). */
-export function parseModelFiles(
-	modelJson: string,
-	weights: Uint8Array,
-	metadata: string,
-	where = 'the model'
-): ModelFiles {
-	const parse = (text: string, name: string) => {
+/**
+ * The one way to read a model's three files, as they come from a directory, a zip or the network:
+ * parsed and checked into weights and metadata. Throws ModelFormatError, a sentence naming `where`.
+ */
+export function openModel(files: ModelFileContents, where = 'the model'): OpenedModel {
+	const parse = (content: string | Uint8Array, name: string) => {
 		try {
-			return JSON.parse(text);
+			return JSON.parse(typeof content === 'string' ? content : strFromU8(content));
 		} catch {
 			throw new ModelFormatError(
 				`${name} in ${where} is not valid JSON; the file may be truncated. Export the model again.`
 			);
 		}
 	};
-	return {
-		modelJson: parse(modelJson, MODEL_FILES.model),
-		weights,
-		metadata: parse(metadata, MODEL_FILES.metadata)
-	};
+	return fromModelFiles({
+		modelJson: parse(files.model, MODEL_FILES.model),
+		weights: files.weights,
+		metadata: parse(files.metadata, MODEL_FILES.metadata)
+	});
 }

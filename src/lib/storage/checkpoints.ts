@@ -4,7 +4,7 @@
  * A write that does not fit the quota fails as a whole, so the previous checkpoint stays intact.
  */
 import { db, isQuotaError, QuotaError, storageEstimate } from './db';
-import type { Checkpoint, RunStatus } from '../model/trainer';
+import type { Checkpoint, RunStatus } from '../model/checkpoint';
 
 const META = 'meta:';
 

@@ -15,12 +15,12 @@ import {
 	METER_FEATURES,
 	songBarContext
 } from '../../../src/lib/model/features';
-import { LaneBatches } from '../../../src/lib/model/data';
-import { Trainer } from '../../../src/lib/model/trainer';
+import { LaneBatches } from '../../../src/lib/train/data';
+import { Trainer } from '../../../src/lib/train/trainer';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { fromModelFiles, toModelFiles } from '../../../src/lib/model/format';
 import { ingest } from '../../../src/lib/corpus/ingest';
-import { dropFromPaths } from '../../../src/cli/commands/ingest';
+import { dropFromPaths } from '../../../src/cli/files';
 import { ScoreAccumulator, scoreSong } from '../../../src/lib/eval/score';
 import { hasShared, shared } from '../../shared';
 

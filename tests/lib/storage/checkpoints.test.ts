@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Trainer } from '../../../src/lib/model/trainer';
+import { Trainer } from '../../../src/lib/train/trainer';
 import {
 	deleteRun,
 	getRun,

@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HandlerTable, Response } from '../protocol';
 import type { DiagnosticsRequest, DiagnosticsResponse } from '../messages/diagnostics';
-import { selectBackend, type BackendName } from '../../model/backend';
-import { checkFastLstm } from '../../model/lstm-kernels-check';
-import { WASM_PATHS } from '../../model/wasm-assets';
-import { timeFastLstm } from '../../model/bench-core';
+import { selectBackend, type BackendName } from '../../train/backend';
+import { checkFastLstm } from '../../lab/lstm-kernels-check';
+import { WASM_PATHS } from '../../train/wasm-assets';
+import { timeFastLstm } from '../../lab/bench-core';
 
 /** GPU backends hand small ops to the CPU; the check must exercise the GPU programs themselves. */
 const CPU_FORWARD_FLAGS = ['WEBGPU_CPU_FORWARD', 'WEBGL_CPU_FORWARD'];

@@ -1,16 +1,17 @@
 /**
  * Generation in the worker: loads a model (kept in memory between requests), then samples with progress
- * and cancel. The loader is a plain function so tests can replace it.
+ * and cancel.
  */
 import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
 import type { LstmModelWeights, StepModel } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
 import { barContext } from '../../model/features';
-import { REFERENCE_WINDOW } from '../../keras/reference';
+import type { TrainDesign } from '../../model/config';
+import { stepModelFor } from '../../keras/reference';
 import { CancelledError, generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
-import { fromModelFiles, MODEL_FILES, ModelFormatError, parseModelFiles } from '../../model/format';
+import { MODEL_FILES, ModelFormatError, openModel } from '../../model/format';
 
 /** A model ready to generate with. */
 export interface LoadedModel {
@@ -18,23 +19,11 @@ export interface LoadedModel {
 	model: StepModel;
 }
 
-/** Turns a source into a model. */
-export type ModelLoader = (source: ModelSource) => Promise<LoadedModel>;
-
 function looksLikeWeights(w: unknown): w is LstmModelWeights {
 	const x = w as LstmModelWeights | null;
 	return (
 		!!x && Array.isArray(x.vocabulary) && Array.isArray(x.layers) && x.denseKernel instanceof Float32Array
 	);
-}
-
-/**
- * The step model for a design: a 'window' model (the reference's, trained on 64-symbol windows padded
- * with `/`) starts a song from the state after 63 `/`, so its first `/` completes the reference's window
- * (as `KerasStepModel` does); the app's sequence models start from the zero state.
- */
-export function stepModel(weights: LstmModelWeights, windowDesign = false): StepModel {
-	return new LstmStepModel(weights, windowDesign ? REFERENCE_WINDOW - 1 : 0);
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -48,9 +37,12 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
  * `weights` and `reference` are read too), the bundled default from its three files, and weights handed
  * over directly.
  */
-export const defaultLoader: ModelLoader = async (source) => {
+async function open(source: ModelSource): Promise<LoadedModel> {
 	if (source.kind === 'weights')
-		return { name: source.name, model: stepModel(source.weights, source.reference) };
+		return {
+			name: source.name,
+			model: stepModelFor(source.weights, source.reference ? 'window' : 'sequence')
+		};
 	if (source.kind === 'stored') {
 		const record = (await getModel(source.id)) as
 			(Partial<StoredModel> & { name: string; reference?: boolean }) | undefined;
@@ -58,23 +50,18 @@ export const defaultLoader: ModelLoader = async (source) => {
 			throw new Error('That model is no longer stored (it may have been deleted). Pick another model.');
 		if (!looksLikeWeights(record.weights))
 			throw new Error(`The model “${record.name}” cannot be read for generation. Train or import it again.`);
-		const windowDesign = record.metadata ? record.metadata.design === 'window' : record.reference === true;
-		return { name: record.name, model: stepModel(record.weights, windowDesign) };
+		const design: TrainDesign = record.metadata?.design ?? (record.reference ? 'window' : 'sequence');
+		return { name: record.name, model: stepModelFor(record.weights, design) };
 	}
 	const base = source.url.endsWith('/') ? source.url : `${source.url}/`;
 	try {
-		const [modelJson, weights, metadata] = await Promise.all([
-			fetchBytes(base + MODEL_FILES.model),
-			fetchBytes(base + MODEL_FILES.weights),
-			fetchBytes(base + MODEL_FILES.metadata)
-		]);
-		const text = new TextDecoder();
-		const read = fromModelFiles(
-			parseModelFiles(text.decode(modelJson), weights, text.decode(metadata), 'the bundled default model')
+		const [model, weights, metadata] = await Promise.all(
+			[MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.metadata].map((f) => fetchBytes(base + f))
 		);
+		const read = openModel({ model, weights, metadata }, 'the bundled default model');
 		return {
 			name: read.metadata.name || 'Bundled default model',
-			model: stepModel(read.weights, read.metadata.design === 'window')
+			model: stepModelFor(read.weights, read.metadata.design)
 		};
 	} catch (e) {
 		if (e instanceof ModelFormatError) throw e;
@@ -83,16 +70,9 @@ export const defaultLoader: ModelLoader = async (source) => {
 				'Check the connection and reload, or pick a stored model.'
 		);
 	}
-};
-
-let loader: ModelLoader = defaultLoader;
-const cache = new Map<string, Promise<LoadedModel>>();
-
-/** Replaces the loader (tests; the real model format once it exists) and forgets loaded models. */
-export function setModelLoader(next: ModelLoader): void {
-	loader = next;
-	cache.clear();
 }
+
+const cache = new Map<string, Promise<LoadedModel>>();
 
 function keyOf(source: ModelSource): string {
 	return source.kind === 'stored'
@@ -107,16 +87,11 @@ export function loadModel(source: ModelSource): Promise<LoadedModel> {
 	const key = keyOf(source);
 	let p = cache.get(key);
 	if (!p) {
-		p = loader(source);
+		p = open(source);
 		cache.set(key, p);
 		p.catch(() => cache.delete(key));
 	}
 	return p;
-}
-
-/** Forgets a loaded model (after it was deleted or retrained). */
-export function forgetModel(source: ModelSource): void {
-	cache.delete(keyOf(source));
 }
 
 export const handlers: HandlerTable = {

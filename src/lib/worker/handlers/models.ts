@@ -3,13 +3,15 @@ import type { HandlerTable } from '../protocol';
 import { importKerasModel } from '../../keras/app-model';
 import { KerasImportError } from '../../keras/import';
 import { QuotaError } from '../../storage/db';
+import { saveModel } from '../../storage/models';
 
 export const handlers: HandlerTable = {
 	'models/import-keras': async (request, post) => {
 		const [bytes, text] = await Promise.all([request.h5.arrayBuffer(), request.mapping.text()]);
 		let saved;
 		try {
-			saved = await importKerasModel(bytes, text, request.names);
+			const { weights, metadata } = importKerasModel(bytes, text, request.names);
+			saved = await saveModel(weights, metadata);
 		} catch (e) {
 			// Import and storage errors are already sentences naming the file; say where anything else came from.
 			if (e instanceof KerasImportError || e instanceof QuotaError) throw e;

@@ -5,15 +5,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HandlerTable, Response } from '../protocol';
 import type { TrainRequest } from '../messages/train';
-import { selectBackend, type BackendName, type BackendSelection } from '../../model/backend';
-import { Trainer, type Checkpoint, type RunStatus, type TrainingSong } from '../../model/trainer';
-import { WASM_PATHS } from '../../model/wasm-assets';
+import { selectBackend, type BackendName, type BackendSelection } from '../../train/backend';
+import { Trainer, type TrainingSong } from '../../train/trainer';
+import type { Checkpoint, RunStatus } from '../../model/checkpoint';
+import { WASM_PATHS } from '../../train/wasm-assets';
 import { getCorpus } from '../../storage/corpora';
 import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpoints';
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import type { ModelMetadata } from '../../model/format';
-import { measureEpoch, measureThroughput } from '../../model/bench-core';
+import { measureEpoch, measureThroughput } from '../../lab/bench-core';
 import { SONG_END } from '../../music/symbols';
 
 type Post = (response: Response) => void;

@@ -3,10 +3,10 @@
  * kernels in the real worker, for the browser tests. Not part of `protocol.ts`'s unions, so the page's
  * typed client does not offer them; tests post them to the worker directly.
  */
-import type { BackendName } from '../../model/backend';
-import type { CheckResult } from '../../model/lstm-kernels-check';
-import type { CellMode } from '../../model/lstm-kernels';
-import type { LstmTiming, LstmTimingCase } from '../../model/bench-core';
+import type { BackendName } from '../../train/backend';
+import type { CheckResult } from '../../lab/lstm-kernels-check';
+import type { CellMode } from '../../train/lstm-kernels';
+import type { LstmTiming, LstmTimingCase } from '../../lab/bench-core';
 
 export type DiagnosticsRequest =
 	/**

@@ -1,8 +1,8 @@
 /** Messages of the train domain. Request types start with 'train/'. */
 import type { TrainConfig } from '../../model/config';
-import type { BatchProgress, EpochRecord, RunStatus } from '../../model/trainer';
-import type { BackendName, BackendReport } from '../../model/backend';
-import type { ThroughputCase, ThroughputResult } from '../../model/bench-core';
+import type { BatchProgress, EpochRecord, RunStatus } from '../../model/checkpoint';
+import type { BackendName, BackendReport } from '../../train/backend';
+import type { ThroughputCase, ThroughputResult } from '../../lab/bench-core';
 
 export type TrainRequest =
 	/**

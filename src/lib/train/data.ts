@@ -2,8 +2,8 @@
  * From songs to batches without materializing windows: songs become integer streams, laid back to back
  * in B lanes; a batch is the next T steps of every lane.
  */
-import { Rng } from './rng';
-import { featureIndices, type BarContext } from './features';
+import { Rng } from '../model/rng';
+import { featureIndices, type BarContext } from '../model/features';
 
 /** Splits song indices into training and validation sets, by song, seeded. */
 export function splitSongs(

@@ -6,7 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Trainer, type Checkpoint } from '../../../src/lib/model/trainer';
+import { Trainer } from '../../../src/lib/train/trainer';
+import type { Checkpoint } from '../../../src/lib/model/checkpoint';
 import type { TrainConfig } from '../../../src/lib/model/config';
 import { hasShared, shared } from '../../shared';
 

@@ -4,10 +4,10 @@
  * the many-to-many design and in the reference design (64-step windows, one target each).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Trainer } from './trainer';
-import type { TrainDesign } from './config';
-import { lstmBackward, lstmForward } from './fast-lstm';
-import { cellMode, useCellMode, type CellMode } from './lstm-kernels';
+import { Trainer } from '../train/trainer';
+import type { TrainDesign } from '../model/config';
+import { lstmBackward, lstmForward } from '../train/fast-lstm';
+import { cellMode, useCellMode, type CellMode } from '../train/lstm-kernels';
 
 /** One measurement. */
 export interface ThroughputResult {

@@ -6,22 +6,16 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { lstmBackward, lstmForward } from '../../../src/lib/model/fast-lstm';
+import { lstmBackward, lstmForward } from '../../../src/lib/train/fast-lstm';
 import {
 	cellMode,
 	gatherSteps,
 	idsGrad,
 	useCellMode,
 	type CellMode
-} from '../../../src/lib/model/lstm-kernels';
+} from '../../../src/lib/train/lstm-kernels';
 import { Rng } from '../../../src/lib/model/rng';
-import {
-	checkFastLstm,
-	errors,
-	naive,
-	params,
-	randomTensor
-} from '../../../src/lib/model/lstm-kernels-check';
+import { checkFastLstm, errors, naive, params, randomTensor } from '../../../src/lib/lab/lstm-kernels-check';
 
 /** Largest absolute difference over the largest magnitude of the reference. */
 const relErr = async (a: tf.Tensor, b: tf.Tensor) => (await errors(a, b)).rel;

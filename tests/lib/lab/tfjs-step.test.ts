@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { TfjsStepModel } from '../../../src/lib/generate/tfjs-step';
+import { TfjsStepModel } from '../../../src/lib/lab/tfjs-step';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { generate } from '../../../src/lib/generate/generate';
-import { referenceVocabulary, tinyModel } from './tiny-model';
+import { referenceVocabulary, tinyModel } from '../generate/tiny-model';
 
 describe('TensorFlow.js step model', () => {
 	it('computes what the plain-JS LSTM computes and generates the same melody', async () => {

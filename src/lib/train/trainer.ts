@@ -5,14 +5,24 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
-import { resolveConfig, type TrainConfig } from './config';
+import { resolveConfig, type TrainConfig } from '../model/config';
 import { encodeSong, LaneBatches, splitSongs, WindowBatches, type Batch } from './data';
 import { SONG_END } from '../music/symbols';
 import { buildVocabulary } from '../music/vocabulary';
-import { initialWeights } from './init';
-import { METER_FEATURES, songBarContext, type BarContext } from './features';
-import { Rng } from './rng';
-import type { LstmModelWeights } from './types';
+import { initialWeights } from '../model/init';
+import { METER_FEATURES, songBarContext, type BarContext } from '../model/features';
+import { Rng } from '../model/rng';
+import {
+	validateCheckpoint,
+	type BatchProgress,
+	type Checkpoint,
+	type CorpusRef,
+	type EpochPosition,
+	type EpochRecord,
+	type RunStatus
+} from '../model/checkpoint';
+import { Adam, type AdamState } from './adam';
+import type { LstmModelWeights } from '../model/types';
 
 /** A song to learn from: its symbols, with its meter and bar phase when the run uses bar input. */
 export type TrainingSong =
@@ -25,74 +35,6 @@ function symbolsOf(song: TrainingSong): readonly string[] {
 function barOf(song: TrainingSong): BarContext | null {
 	if (Array.isArray(song)) return null;
 	return songBarContext(song as Parameters<typeof songBarContext>[0]);
-}
-
-/** The corpus a run learns from, named by id and content hash. */
-export interface CorpusRef {
-	id: string;
-	name: string;
-	hash: string;
-}
-
-/** One finished epoch. Losses are in nats per target; the UI shows bits (÷ ln 2). */
-export interface EpochRecord {
-	epoch: number;
-	trainLoss: number;
-	trainAccuracy: number;
-	valLoss: number | null;
-	valAccuracy: number | null;
-	/** Seconds spent on training batches (validation excluded). */
-	seconds: number;
-	targets: number;
-	symbolsPerSecond: number;
-}
-
-/** Where a run stopped inside an epoch (pause or stop); absent at an epoch boundary. */
-export interface EpochPosition {
-	batch: number;
-	/** Per layer, the lanes' state after the last batch. */
-	h: Float32Array[];
-	c: Float32Array[];
-	lossSum: number;
-	correct: number;
-	count: number;
-	seconds: number;
-}
-
-/** Why a run ended, or that it is still going. */
-export type RunStatus = 'running' | 'paused' | 'stopped' | 'finished' | 'early-stopped' | 'failed';
-
-/** Everything needed to continue a run exactly, or to keep its result. Structured-clone friendly. */
-export interface Checkpoint {
-	format: 'folk-studio-checkpoint';
-	version: 1;
-	config: TrainConfig;
-	vocabulary: string[];
-	corpus: CorpusRef;
-	split: { train: number[]; val: number[] };
-	/** Completed epochs. */
-	epoch: number;
-	position: EpochPosition | null;
-	weights: LstmModelWeights;
-	optimizer: { step: number; m: Float32Array[]; v: Float32Array[] };
-	/** The random state: every draw derives from (seed, epoch, batch), stored here to make that explicit. */
-	rng: { seed: number; epoch: number; batch: number };
-	history: EpochRecord[];
-	best: { valLoss: number; epoch: number; weights: LstmModelWeights } | null;
-	status: RunStatus;
-	message?: string;
-	elapsedSeconds: number;
-}
-
-/** Sent after every batch. */
-export interface BatchProgress {
-	epoch: number;
-	batch: number;
-	batches: number;
-	loss: number;
-	accuracy: number;
-	symbolsPerSecond: number;
-	elapsedSeconds: number;
 }
 
 /** Callbacks and control of `Trainer.run`. */
@@ -137,9 +79,7 @@ export class Trainer {
 		bias: tf.Variable<tf.Rank.R1>;
 	})[];
 	private dense: { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
-	private m: tf.Tensor[];
-	private v: tf.Tensor[];
-	private step = 0;
+	private adam: Adam;
 	private position: EpochPosition | null = null;
 	private best: Checkpoint['best'] = null;
 	private state: { h: tf.Tensor2D[]; c: tf.Tensor2D[] } | null = null;
@@ -151,7 +91,8 @@ export class Trainer {
 		vocabulary: string[],
 		corpus: CorpusRef,
 		split: { train: number[]; val: number[] },
-		weights: LstmModelWeights
+		weights: LstmModelWeights,
+		optimizer?: AdamState
 	) {
 		this.config = config;
 		this.vocabulary = vocabulary;
@@ -172,8 +113,7 @@ export class Trainer {
 			kernel: tf.variable(tf.tensor2d(weights.denseKernel, [config.units, vocabulary.length])),
 			bias: tf.variable(tf.tensor1d(weights.denseBias))
 		}));
-		this.m = this.variables().map((x) => tf.zerosLike(x));
-		this.v = this.variables().map((x) => tf.zerosLike(x));
+		this.adam = new Adam(this.variables(), optimizer);
 	}
 
 	/** A new run: vocabulary from all songs, seeded split and initial weights. */
@@ -200,22 +140,18 @@ export class Trainer {
 				`This run was trained on the corpus "${checkpoint.corpus.name}", which has changed or is missing; ` +
 					'import that corpus again to resume, or start a new run.'
 			);
+		// Settings added since the checkpoint was written take their defaults (and are checked).
 		const t = new Trainer(
 			songs,
-			checkpoint.config,
+			resolveConfig(checkpoint.config),
 			[...checkpoint.vocabulary],
 			checkpoint.corpus,
 			checkpoint.split,
-			checkpoint.weights
+			checkpoint.weights,
+			checkpoint.optimizer
 		);
 		t.epoch = checkpoint.epoch;
 		t.history = checkpoint.history.map((h) => ({ ...h }));
-		t.step = checkpoint.optimizer.step;
-		t.m.forEach((x) => x.dispose());
-		t.v.forEach((x) => x.dispose());
-		const vars = t.variables();
-		t.m = checkpoint.optimizer.m.map((a, i) => tf.tensor(a, vars[i].shape));
-		t.v = checkpoint.optimizer.v.map((a, i) => tf.tensor(a, vars[i].shape));
 		t.position = checkpoint.position;
 		t.best = checkpoint.best;
 		t.elapsedSeconds = checkpoint.elapsedSeconds;
@@ -371,28 +307,6 @@ export class Trainer {
 		return { ...out, grads: training ? out.grads : null };
 	}
 
-	/** Adam (Keras's form: bias-corrected step size, epsilon 1e-7). */
-	private applyAdam(grads: tf.Tensor[]): void {
-		const b1 = 0.9;
-		const b2 = 0.999;
-		this.step += 1;
-		const lr = this.config.learningRate * (this.config.learningRateDecay ?? 1) ** this.epoch;
-		const lrT = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
-		const vars = this.variables();
-		const next = tf.tidy(() =>
-			grads.map((g, i) => {
-				const m = tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1));
-				const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2));
-				vars[i].assign(tf.sub(vars[i], tf.mul(tf.div(m, tf.add(tf.sqrt(v), 1e-7)), lrT)));
-				return { m, v };
-			})
-		);
-		this.m.forEach((x) => x.dispose());
-		this.v.forEach((x) => x.dispose());
-		this.m = next.map((x) => x.m);
-		this.v = next.map((x) => x.v);
-	}
-
 	/** Loss (nats per target) and accuracy over the validation songs, each from a zero state. */
 	async validate(): Promise<{ loss: number; accuracy: number } | null> {
 		if (this.split.val.length === 0) return null;
@@ -483,7 +397,7 @@ export class Trainer {
 						'The last good checkpoint is kept; lower the learning rate or turn on gradient clipping and start again.';
 					return this.status;
 				}
-				this.applyAdam(r.grads!);
+				this.adam.apply(r.grads!, c.learningRate * c.learningRateDecay ** this.epoch);
 				r.grads!.forEach((g) => g.dispose());
 				if (c.design === 'window') {
 					[...r.h, ...r.c].forEach((x) => x.dispose());
@@ -541,7 +455,7 @@ export class Trainer {
 		return this.status;
 	}
 
-	/** The current weights as plain arrays (async: never a synchronous read, see BROWSER.md). */
+	/** The current weights as plain arrays (async: never a synchronous read, see docs/browsers.md). */
 	async weights(): Promise<LstmModelWeights> {
 		const layers = await Promise.all(
 			this.params.map(async (p) => ({
@@ -610,11 +524,7 @@ export class Trainer {
 			epoch: this.epoch,
 			position,
 			weights: await this.weights(),
-			optimizer: {
-				step: this.step,
-				m: await Promise.all(this.m.map(async (x) => (await x.data()) as Float32Array)),
-				v: await Promise.all(this.v.map(async (x) => (await x.data()) as Float32Array))
-			},
+			optimizer: await this.adam.state(),
 			rng: { seed: this.config.seed, epoch: this.epoch, batch: position?.batch ?? 0 },
 			history: this.history.map((h) => ({ ...h })),
 			best: this.best,
@@ -627,46 +537,9 @@ export class Trainer {
 	/** Frees every tensor the run holds. */
 	dispose(): void {
 		this.disposeState();
-		for (const x of [...this.variables(), ...this.m, ...this.v]) x.dispose();
+		this.adam.dispose();
+		for (const x of this.variables()) x.dispose();
 	}
-}
-
-/** Refuses a checkpoint whose parts do not fit together, with a sentence saying which. */
-export function validateCheckpoint(cp: Checkpoint): void {
-	const bad = (what: string) => {
-		throw new Error(`This checkpoint cannot be used: ${what}. Start a new run instead.`);
-	};
-	if (cp?.format !== 'folk-studio-checkpoint' || cp.version !== 1) bad('it is not a checkpoint of this app');
-	const v = cp.vocabulary.length;
-	const c = cp.config;
-	if (cp.weights.vocabulary.length !== v || cp.weights.vocabulary.some((s, i) => s !== cp.vocabulary[i]))
-		bad('its weights were made for another vocabulary');
-	if (cp.weights.layers.length !== c.layers)
-		bad(`it has ${cp.weights.layers.length} layers, its settings say ${c.layers}`);
-	cp.weights.layers.forEach((l, i) => {
-		const inSize = i === 0 ? v + (c.meterInput ? METER_FEATURES : 0) : c.units;
-		if (l.units !== c.units || l.inputSize !== inSize) bad(`layer ${i + 1} has the wrong shape`);
-		if (
-			l.kernel.length !== inSize * 4 * c.units ||
-			l.recurrentKernel.length !== c.units * 4 * c.units ||
-			l.bias.length !== 4 * c.units
-		)
-			bad(`the weights of layer ${i + 1} are truncated or the wrong size`);
-	});
-	if (cp.weights.denseKernel.length !== c.units * v || cp.weights.denseBias.length !== v)
-		bad('the output weights are truncated or the wrong size');
-	const sizes = [
-		...cp.weights.layers.flatMap((l) => [l.kernel.length, l.recurrentKernel.length, l.bias.length]),
-		cp.weights.denseKernel.length,
-		cp.weights.denseBias.length
-	];
-	const opt = cp.optimizer;
-	if (
-		opt.m.length !== sizes.length ||
-		opt.v.length !== sizes.length ||
-		sizes.some((s, i) => opt.m[i].length !== s || opt.v[i].length !== s)
-	)
-		bad('its optimizer state does not match its weights');
 }
 
 /** Bits per target from nats. */

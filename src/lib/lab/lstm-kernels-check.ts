@@ -7,9 +7,16 @@
  * differentiated by TensorFlow.js's tape. Every read is `await data()` (GPU backends).
  */
 import * as tf from '@tensorflow/tfjs';
-import { lstmBackward, lstmForward, type LstmParams } from './fast-lstm';
-import { cellMode, cellRestStep, fusedCell, fusedCellGrad, useCellMode, type CellMode } from './lstm-kernels';
-import { Rng } from './rng';
+import { lstmBackward, lstmForward, type LstmParams } from '../train/fast-lstm';
+import {
+	cellMode,
+	cellRestStep,
+	fusedCell,
+	fusedCellGrad,
+	useCellMode,
+	type CellMode
+} from '../train/lstm-kernels';
+import { Rng } from '../model/rng';
 
 /** Shapes of one check. Small by default: software WebGPU compiles every shader slowly. */
 export interface CheckShape {
