@@ -5,7 +5,7 @@
  * splits, and the highest note of a chord. Grace notes are skipped. It never throws: a file it cannot read
  * gives a reason and, where it applies, the line.
  */
-import { decodeBytes, looksBinary } from './decode';
+import { decodeBytes, looksBinary, type TextEncoding } from './decode';
 import { parseKernToken, type KernEvent, type ParsedToken } from './token';
 
 export type { KernEvent } from './token';
@@ -23,7 +23,7 @@ export interface KeyDesignation {
 export interface KernSong {
 	path: string;
 	/** How the bytes were decoded. */
-	encoding: 'utf-8' | 'cp437';
+	encoding: TextEncoding;
 	/** Reference records `!!!KEY: value` (the first value of each key). */
 	refs: Record<string, string>;
 	title?: string;
@@ -105,7 +105,7 @@ export function readKern(input: Uint8Array | string, path = ''): KernResult {
 
 function read(input: Uint8Array | string, path: string): KernResult {
 	let text: string;
-	let encoding: 'utf-8' | 'cp437' = 'utf-8';
+	let encoding: TextEncoding = 'utf-8';
 	if (typeof input === 'string') text = input;
 	else {
 		if (input.length === 0) return { ok: false, status: 'skipped', reason: 'The file is empty.' };

@@ -188,6 +188,52 @@ describe('kern reader', () => {
 		});
 		expect(looksBinary(new TextEncoder().encode('**kern\n4c\n'))).toBe(false);
 	});
+
+	const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+	const utf16 = (s: string, bigEndian: boolean) => {
+		const out = new Uint8Array(2 + 2 * s.length);
+		out.set(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]);
+		for (let i = 0; i < s.length; i++) {
+			const c = s.charCodeAt(i);
+			out[2 + 2 * i + (bigEndian ? 1 : 0)] = c & 0xff;
+			out[2 + 2 * i + (bigEndian ? 0 : 1)] = c >> 8;
+		}
+		return out;
+	};
+	const FILE =
+		'!!!OTL: Der Bettelmönch\n!!!ARE: Europa, Mitteleuropa, Deutschland\n**kern\n*M2/4\n4c\n4e\n*-\n';
+
+	it('reads Latin-1 / Windows-1252 text as such: Bettelmönch, not Bettelm÷nch', () => {
+		expect(decodeBytes(latin1('Der Bettelmönch'))).toEqual({
+			text: 'Der Bettelmönch',
+			encoding: 'windows-1252'
+		});
+		expect(decodeBytes(latin1('Grüße aus Köln, „Straße“'.replace('„', '\x84').replace('“', '\x93')))).toEqual(
+			{
+				text: 'Grüße aus Köln, „Straße“',
+				encoding: 'windows-1252'
+			}
+		);
+		const r = readKern(latin1(FILE), 'bettel.krn');
+		expect(r.ok && r.song.title).toBe('Der Bettelmönch');
+		// A line of the collection's own: CP437 ü, ä, ß.
+		expect(decodeBytes(latin1('gef\x81hlsm\x84\xe1ig')).text).toBe('gefühlsmäßig');
+	});
+
+	it('reads UTF-16 with a byte-order mark (Notepad\'s "Unicode") and UTF-8 with one', () => {
+		for (const big of [false, true]) {
+			const bytes = utf16(FILE, big);
+			expect(looksBinary(bytes)).toBe(false);
+			expect(decodeBytes(bytes)).toEqual({ text: FILE, encoding: big ? 'utf-16be' : 'utf-16le' });
+			const r = readKern(bytes, 'u16.krn');
+			expect(r.ok && r.song.title).toBe('Der Bettelmönch');
+			expect(r.ok && r.song.events.length).toBe(2);
+		}
+		const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(FILE)]);
+		expect(decodeBytes(withBom)).toEqual({ text: FILE, encoding: 'utf-8' });
+		// A NUL inside UTF-16 text is still binary.
+		expect(looksBinary(utf16('**kern\n\u00004c', false))).toBe(true);
+	});
 });
 
 describe.skipIf(!hasShared())('kern reader on every file of ../shared/corpus', () => {
@@ -218,6 +264,20 @@ describe.skipIf(!hasShared())('kern reader on every file of ../shared/corpus', (
 			(t) => JSON.stringify(parseKernToken(t)) !== JSON.stringify(scanKernToken(t))
 		);
 		expect(differ).toEqual([]);
+	});
+
+	it('reads every non-UTF-8 file of the collection as CP437 with German letters, never box drawings', () => {
+		let n = 0;
+		for (const f of allFiles(shared('corpus'))) {
+			const bytes = new Uint8Array(readFileSync(f));
+			const d = decodeBytes(bytes);
+			if (d.encoding === 'utf-8') continue;
+			n++;
+			expect(d.encoding, f).toBe('cp437');
+			expect(d.text, f).toMatch(/[äöüßÄÖÜ]/);
+			expect(d.text, f).not.toMatch(/[\u2500-\u25ff÷Σ]/);
+		}
+		expect(n).toBe(53);
 	});
 
 	it('reads the CP437 titles of Essen files that are not UTF-8', () => {
