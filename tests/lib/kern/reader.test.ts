@@ -180,6 +180,23 @@ describe('kern reader', () => {
 		expect(readKern(new Uint8Array(0), 'x.krn')).toMatchObject({ ok: false, status: 'skipped' });
 	});
 
+	it('calls a barline in some spines only a barline, with its line', () => {
+		const head = '**kern\t**kern\n*M2/4\t*M2/4\n4c\t4e\n';
+		expect(readKern(head + '4d\t=13||\n*-\t*-\n')).toEqual({
+			ok: false,
+			status: 'unreadable',
+			reason:
+				'Line 4: "=13||" is a barline in spine 2 only; a barline crosses every spine, so the spines no longer line up.',
+			line: 4
+		});
+		const three = '**kern\t**dynam\t**kern\n4c\tp\t4e\n=2\t=2\t4f\n*-\t*-\t*-\n';
+		expect(readKern(three)).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/"=2" is a barline in spines 1 and 2 only/)
+		});
+		expect(readKern(head + '=1\t=1\n4d\t4f\n*-\t*-\n').ok).toBe(true);
+	});
+
 	it('decodes UTF-8, and CP437 where the bytes are not UTF-8', () => {
 		expect(decodeBytes(new TextEncoder().encode('Träume'))).toEqual({ text: 'Träume', encoding: 'utf-8' });
 		expect(decodeBytes(new Uint8Array([0x54, 0x72, 0x84, 0x75, 0x6d, 0x65, 0xe1]))).toEqual({
