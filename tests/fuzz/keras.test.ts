@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { importKeras, KerasImportError } from '../../src/lib/keras';
+import { importKeras, KerasImportError } from '../../src/lib/keras/import';
 import { hasShared, shared } from '../shared';
 import {
 	bounded,
