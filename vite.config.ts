@@ -9,7 +9,7 @@ export default defineConfig({
 	server: { port: 5173 },
 	preview: { port: 4173, strictPort: true },
 	test: {
-		include: ['tests/lib/**/*.test.ts', 'tests/cli/**/*.test.ts'],
+		include: ['tests/lib/**/*.test.ts', 'tests/cli/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 120_000,
 		hookTimeout: 120_000,

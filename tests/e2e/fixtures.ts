@@ -1,6 +1,6 @@
 /**
- * The browser-test fixture every spec uses: fails the test on a console error or on any request to an
- * origin other than the app's own.
+ * The browser-test fixture every spec uses: fails the test on a console error (a Content Security Policy
+ * violation included) or on any request to an origin other than the app's own.
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -18,6 +18,12 @@ export const test = base.extend<{ watch: Watch }>({
 			if (m.type() === 'error') watch.consoleErrors.push(m.text());
 		});
 		page.on('pageerror', (e) => watch.consoleErrors.push(e.message));
+		// Anything the Content Security Policy blocks is an error too.
+		await page.addInitScript(() =>
+			document.addEventListener('securitypolicyviolation', (e) =>
+				console.error(`CSP blocked ${e.blockedURI || 'inline code'} (${e.violatedDirective})`)
+			)
+		);
 		page.context().on('request', (r) => {
 			const url = r.url();
 			if (url.startsWith('data:') || url.startsWith('blob:')) return;

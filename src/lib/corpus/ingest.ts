@@ -6,7 +6,16 @@ import { readKern } from '../kern/reader';
 import { encodeSong } from '../encoding/encode';
 import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../encoding/song';
 import type { CorpusSummary, FileReport } from './types';
-import { unzipChecked, ZipError, ZIP_LIMITS } from './zip';
+import {
+	checkArchive,
+	openZip,
+	zipBudget,
+	ZipEntryError,
+	ZipError,
+	ZIP_LIMITS,
+	type ZipBudget,
+	type ZipLimits
+} from './zip';
 import { summarize } from './summary';
 
 /** The largest single file read: Essen files are a few kB, whole chorale books a few hundred. */
@@ -18,6 +27,8 @@ export interface DroppedFile {
 	path: string;
 	size: number;
 	read(): Promise<Uint8Array> | Uint8Array;
+	/** A remark for the report, such as a repeated name inside an archive. */
+	note?: string;
 }
 
 /** The drop held nothing, or the import was cancelled: a sentence for the user. */
@@ -102,26 +113,37 @@ function notKernWhat(name: string): string {
 	return 'no Humdrum spine header';
 }
 
-/** Expands zips into their files (guards checked first); a refused zip becomes one report line. */
-async function expand(files: DroppedFile[], rejected: FileReport[]): Promise<DroppedFile[]> {
+/**
+ * Replaces each zip by its files, read from its directory alone: nothing is inflated here, each file is
+ * inflated when it is read, against the drop's budget. A refused archive becomes one report line.
+ */
+async function expand(
+	files: DroppedFile[],
+	rejected: FileReport[],
+	budget: ZipBudget,
+	signal?: AbortSignal
+): Promise<DroppedFile[]> {
 	const out: DroppedFile[] = [];
 	for (const f of files) {
 		if (!/\.zip$/i.test(f.path)) {
 			out.push(f);
 			continue;
 		}
-		if (f.size > ZIP_LIMITS.maxUnpackedBytes) {
-			rejected.push({
-				path: f.path,
-				status: 'skipped',
-				reason: `${f.path} is over 200 MB; import the folders inside it separately.`
-			});
-			continue;
-		}
+		if (signal?.aborted) throw new IngestCancelled();
 		try {
-			const entries = unzipChecked(await f.read(), f.path);
-			for (const e of entries)
-				out.push({ path: `${f.path}/${e.name}`, size: e.bytes.length, read: () => e.bytes });
+			checkArchive(f.size, 0, f.path, budget);
+			const zip = openZip(await f.read(), f.path, { budget, signal, maxEntryBytes: MAX_FILE_BYTES });
+			for (const z of zip)
+				out.push({
+					path: `${f.path}/${z.entry.name}`,
+					size: z.entry.size,
+					read: z.read,
+					...(z.entry.repeatOf
+						? {
+								note: `The archive holds more than one file named ${z.entry.repeatOf}; this is another of them.`
+							}
+						: {})
+				});
 		} catch (e) {
 			if (!(e instanceof ZipError)) throw e;
 			rejected.push({ path: f.path, status: 'unreadable', reason: e.message });
@@ -138,14 +160,15 @@ export async function ingest(
 	files: DroppedFile[],
 	options: EncodeOptions = DEFAULT_ENCODE_OPTIONS,
 	onProgress: (p: IngestProgress) => void = () => {},
-	signal?: AbortSignal
+	signal?: AbortSignal,
+	limits: ZipLimits = ZIP_LIMITS
 ): Promise<IngestResult> {
 	if (files.length === 0)
 		throw new IngestError(
 			'Nothing to import: the drop held no files. Drop .krn files, a folder or a .zip archive.'
 		);
 	const report: FileReport[] = [];
-	const all = await expand(files, report);
+	const all = await expand(files, report, zipBudget(limits), signal);
 	all.sort((a, b) => comparePaths(a.path, b.path));
 	const songs: EncodedSong[] = [];
 	let last = Date.now();
@@ -169,14 +192,20 @@ export async function ingest(
 		try {
 			bytes = await f.read();
 		} catch (e) {
-			report.push({
-				path: f.path,
-				status: 'unreadable',
-				reason: `The file could not be read (${(e as Error).message}).`
-			});
+			if (signal?.aborted) throw new IngestCancelled();
+			report.push(
+				e instanceof ZipEntryError
+					? { path: f.path, status: e.status, reason: e.message }
+					: {
+							path: f.path,
+							status: 'unreadable',
+							reason: `The file could not be read (${(e as Error).message}).`
+						}
+			);
 			continue;
 		}
 		const r = processFile(f.path, bytes, options);
+		if (f.note) r.report.reason = r.report.reason ? `${f.note} ${r.report.reason}` : f.note;
 		report.push(r.report);
 		if (r.song) songs.push(r.song);
 	}

@@ -23,14 +23,48 @@ function allowed(ql: number): boolean {
 	return false;
 }
 
-/** A duration in words: "1/3 of a quarter note", "2 whole notes"… */
+/** Plain note values from the longest, in quarter notes. */
+const NOTE_VALUES: [number, string][] = [
+	[32, 'maxima'],
+	[16, 'longa'],
+	[8, 'breve'],
+	[4, 'whole note'],
+	[2, 'half note'],
+	[1, 'quarter note'],
+	[1 / 2, '8th note'],
+	[1 / 4, '16th note'],
+	[1 / 8, '32nd note'],
+	[1 / 16, '64th note'],
+	[1 / 32, '128th note']
+];
+const DOTS = ['', 'dotted ', 'double-dotted ', 'triple-dotted '];
+const TUPLETS: [number, string][] = [
+	[3, 'triplet'],
+	[5, 'quintuplet'],
+	[6, 'sextuplet'],
+	[7, 'septuplet'],
+	[9, 'nonuplet']
+];
+
+const near = (a: number, b: number) => Math.abs(a - b) < 1e-9 * Math.max(1, b);
+
+/**
+ * A duration as a musician names it, with its article: "a breve", "a 32nd note", "a dotted 16th note",
+ * "an 8th-note triplet"; a value with no name is given as a fraction ("5/7 of a quarter note").
+ */
 export function describeDuration(ql: number): string {
+	const article = (name: string) => (/^8/.test(name) ? `an ${name}` : `a ${name}`);
+	for (const [value, name] of NOTE_VALUES)
+		for (let d = 0; d < DOTS.length; d++) if (near(ql, value * (2 - 2 ** -d))) return article(DOTS[d] + name);
+	// An n-tuplet plays n notes in the time of the largest power of two below n.
+	for (const [n, tuplet] of TUPLETS) {
+		const base = (ql * n) / 2 ** Math.floor(Math.log2(n));
+		const plain = NOTE_VALUES.find(([value]) => near(base, value));
+		if (plain) return article(`${plain[1].replace(/ note$/, '-note')} ${tuplet}`);
+	}
 	for (let d = 1; d <= 192; d++) {
 		const n = Math.round(ql * d);
-		if (Math.abs(ql * d - n) < 1e-6) {
-			const f = d === 1 ? `${n}` : `${n}/${d}`;
-			return `${f} quarter note${n === 1 && d === 1 ? '' : 's'}`;
-		}
+		if (n > 0 && Math.abs(ql * d - n) < 1e-6) return `${n}/${d} of a quarter note`;
 	}
 	return `${ql.toFixed(4)} quarter notes`;
 }
@@ -38,11 +72,12 @@ export function describeDuration(ql: number): string {
 /** Why an event's duration keeps the song out, as a sentence. */
 function durationReason(e: KernEvent): string {
 	const what = e.kind === 'rest' ? 'rest' : 'note';
-	const kind = e.tuplet ? 'a tuplet value, ' : '';
+	const value = describeDuration(e.quarterLength);
+	const is = /^an? /.test(value) ? `is ${value}` : `lasts ${value}`;
 	return (
-		`Line ${e.line}: the ${what} "${e.token}" lasts ${describeDuration(e.quarterLength)} (${kind}not one of ` +
-		'16th, 8th, dotted 8th, quarter, dotted quarter, half, dotted half or whole), so the reference encoding ' +
-		'skips the song.' +
+		`Line ${e.line}: the ${what} "${e.token}" ${is}${e.tuplet && !/plet$/.test(value) ? ' (a tuplet value)' : ''}, ` +
+		'not one of the values the reference encoding keeps (16th, 8th, dotted 8th, quarter, dotted quarter, ' +
+		'half, dotted half, whole), so the song is skipped.' +
 		(e.tuplet ? ' Turn on "quantize tuplets" to keep such songs.' : '')
 	);
 }

@@ -10,6 +10,15 @@ import { HOLD, SONG_END } from '../music/symbols';
 import { REFERENCE_WINDOW } from '../model/config';
 
 export const MAX_VARIATIONS = 8;
+/**
+ * The most steps one melody may add (about 390 bars of 4/4, over an hour at a walking tempo), however the
+ * length was asked for (steps, or bars × steps per bar): every caller, form, worker or command line, is held
+ * to it here.
+ */
+export const MAX_STEPS = 100_000;
+/** The longest seed read, and the most `/` read before it. */
+export const MAX_SEED = 100_000;
+export const MAX_PRIMER = 1024;
 
 /** Everything that decides a melody, besides the model and the seed: store it to make the melody again. */
 export interface GenerateSettings {
@@ -64,10 +73,23 @@ function checkSettings(model: StepModel, seed: readonly string[], s: GenerateSet
 		throw new Error('This model has no end-of-song symbol “/”, so it cannot be used to generate.');
 	if (seed[0] === HOLD) throw new Error('A seed cannot begin with “_”: begin it with a pitch or a rest.');
 	if (seed.includes(SONG_END)) throw new Error('A seed cannot contain “/”.');
-	if (!(s.steps >= 0) || !Number.isFinite(s.steps))
-		throw new Error('The length must be a number of steps ≥ 0.');
-	if (!(s.variations >= 1 && s.variations <= MAX_VARIATIONS))
-		throw new Error(`Variations must be between 1 and ${MAX_VARIATIONS}.`);
+	if (!Number.isInteger(s.steps) || s.steps < 0)
+		throw new Error('The length must be a whole number of steps ≥ 0.');
+	if (s.steps > MAX_STEPS)
+		throw new Error(
+			`The length asked for is ${s.steps.toLocaleString('en')} steps; the most is ${MAX_STEPS.toLocaleString('en')} ` +
+				'(about 390 bars of 4/4). Ask for fewer steps or bars.'
+		);
+	if (seed.length > MAX_SEED)
+		throw new Error(
+			`The seed has ${seed.length.toLocaleString('en')} steps; the most is ${MAX_SEED.toLocaleString('en')}.`
+		);
+	if (s.primer !== undefined && !(Number.isInteger(s.primer) && s.primer >= 0 && s.primer <= MAX_PRIMER))
+		throw new Error(`The primer must be a whole number of “/” from 0 to ${MAX_PRIMER}.`);
+	if (!Number.isFinite(s.temperature) || s.temperature <= 0)
+		throw new Error('The temperature must be a number above 0.');
+	if (!Number.isInteger(s.variations) || !(s.variations >= 1 && s.variations <= MAX_VARIATIONS))
+		throw new Error(`Variations must be a whole number between 1 and ${MAX_VARIATIONS}.`);
 }
 
 /** The model's state after the primer and the seed, and its distribution for the first new symbol. */

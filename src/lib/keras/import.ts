@@ -131,9 +131,26 @@ function layerConfigs(modelConfig: unknown, name: string): LayerConfig[] {
 }
 
 /**
+ * The largest `.h5` read: the reference model is 3.7 MB; HDF5 is parsed whole in memory, so a larger file is
+ * refused before parsing starts.
+ */
+export const MAX_H5_BYTES = 256 * 1024 * 1024;
+
+/** Refuses a model file over MAX_H5_BYTES, by its size alone (call it before reading the file). */
+export function checkH5Size(bytes: number, name = DEFAULT_NAMES.model): void {
+	if (bytes > MAX_H5_BYTES)
+		throw new KerasImportError(
+			name,
+			`${name} is ${Math.round(bytes / 2 ** 20)} MB, more than the ${MAX_H5_BYTES / 2 ** 20} MB a model file may be; ` +
+				"give the model.h5 of an LSTM like the reference project's."
+		);
+}
+
+/**
  * Reads a Keras LSTM model from an HDF5 file (Keras 2 `model.save('model.h5')`) and its mapping.
  * Supported: one-hot input, one or more LSTM layers (sigmoid gates, tanh), optional Dropout, and a
- * final Dense softmax — the reference's design and its stacked variants.
+ * final Dense softmax — the reference's design and its stacked variants. A damaged or cut-short file
+ * is refused with a sentence, whatever the HDF5 reader stumbles on.
  */
 export function importKeras(
 	h5: ArrayBuffer | Uint8Array,
@@ -141,7 +158,20 @@ export function importKeras(
 	names: Partial<KerasFileNames> = {}
 ): KerasImport {
 	const n = { ...DEFAULT_NAMES, ...names };
+	checkH5Size(h5.byteLength, n.model);
 	const vocabulary = parseMapping(mapping, n.mapping);
+	try {
+		return readH5(h5, vocabulary, n);
+	} catch (e) {
+		if (e instanceof KerasImportError) throw e;
+		throw new KerasImportError(
+			n.model,
+			`${n.model} is damaged or cut short (${(e as Error).message}). Give the model.h5 that Keras saved, copied whole.`
+		);
+	}
+}
+
+function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFileNames): KerasImport {
 	let file: H5File;
 	try {
 		file = new H5File(toBuffer(h5), n.model);

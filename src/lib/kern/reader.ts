@@ -5,7 +5,7 @@
  * splits, and the highest note of a chord. Grace notes are skipped. It never throws: a file it cannot read
  * gives a reason and, where it applies, the line.
  */
-import { decodeBytes, looksBinary } from './decode';
+import { decodeBytes, looksBinary, type TextEncoding } from './decode';
 import { parseKernToken, type KernEvent, type ParsedToken } from './token';
 
 export type { KernEvent } from './token';
@@ -23,7 +23,7 @@ export interface KeyDesignation {
 export interface KernSong {
 	path: string;
 	/** How the bytes were decoded. */
-	encoding: 'utf-8' | 'cp437';
+	encoding: TextEncoding;
 	/** Reference records `!!!KEY: value` (the first value of each key). */
 	refs: Record<string, string>;
 	title?: string;
@@ -105,7 +105,7 @@ export function readKern(input: Uint8Array | string, path = ''): KernResult {
 
 function read(input: Uint8Array | string, path: string): KernResult {
 	let text: string;
-	let encoding: 'utf-8' | 'cp437' = 'utf-8';
+	let encoding: TextEncoding = 'utf-8';
 	if (typeof input === 'string') text = input;
 	else {
 		if (input.length === 0) return { ok: false, status: 'skipped', reason: 'The file is empty.' };
@@ -233,6 +233,14 @@ function read(input: Uint8Array | string, path: string): KernResult {
 			if (spines.length === 0) spines = null;
 			continue;
 		}
+		const bar = barlineMismatch(tokens);
+		if (bar)
+			return {
+				ok: false,
+				status: 'unreadable',
+				reason: `Line ${lineNo}: "${bar.token}" is a barline in ${bar.spines} only; a barline crosses every spine, so the spines no longer line up.`,
+				line: lineNo
+			};
 		if (first.startsWith('=')) {
 			// Barlines carry no duration; the first one tells where the first bar starts.
 			if (barlines[barlines.length - 1] !== elapsed) barlines.push(elapsed);
@@ -337,6 +345,16 @@ function dataToken(
 		chosen.tuplet = chordDuration.tuplet;
 	}
 	return { event: chosen, chord: parts.length > 1 };
+}
+
+/** A line where some spines have a barline and others do not: the first barline and where; null otherwise. */
+function barlineMismatch(tokens: string[]): { token: string; spines: string } | null {
+	if (tokens.length < 2) return null;
+	const at: number[] = [];
+	for (let i = 0; i < tokens.length; i++) if (tokens[i].charCodeAt(0) === 61 /* = */) at.push(i + 1);
+	if (at.length === 0 || at.length === tokens.length) return null;
+	const spines = at.length === 1 ? `spine ${at[0]}` : `spines ${at.slice(0, -1).join(', ')} and ${at.at(-1)}`;
+	return { token: tokens[at[0] - 1], spines };
 }
 
 /** Index of the spine that carries the melody: the primary layer of the melody track. */

@@ -4,7 +4,8 @@
  * settings, history, corpus, scores). The CLI writes the three files to a directory; the app keeps them
  * in IndexedDB and exports them as one zip file with the same three names.
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
+import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimits } from '../corpus/zip';
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
 import { METER_FEATURES } from './features';
@@ -331,26 +332,51 @@ export function packModel(files: ModelFiles): Uint8Array {
 	);
 }
 
-/** Reads an exported zip as a model; names what is missing or unreadable. */
-export function unpackModel(bytes: Uint8Array, fileName = 'the file'): OpenedModel {
-	let entries: Record<string, Uint8Array>;
+/**
+ * Limits for a model file: the largest model the app trains is a few MB of weights, so 256 MB leaves room
+ * while keeping a hostile archive from exhausting memory.
+ */
+export const MODEL_ZIP_LIMITS: ZipLimits = {
+	maxUnpackedBytes: 256 * 1024 * 1024,
+	maxEntries: 64,
+	maxArchiveBytes: 256 * 1024 * 1024
+};
+
+/**
+ * Reads an exported zip back into the three files: only those three are inflated, each within the limits and
+ * checked against its size and CRC-32. Names what is missing, damaged or too large.
+ */
+export async function unpackModel(
+	bytes: Uint8Array,
+	fileName = 'the file',
+	signal?: AbortSignal
+): Promise<OpenedModel> {
+	// The zip reader's sentences name the file and the fix already.
+	const refused = (e: Error) => new ModelFormatError(e.message);
+	let files: ZipFile[];
 	try {
-		entries = unzipSync(bytes);
-	} catch {
-		throw new ModelFormatError(
-			`${fileName} is not a model export (not a readable zip file, or it is truncated). Choose a file exported by this app.`
-		);
+		files = openZip(bytes, fileName, { budget: zipBudget(MODEL_ZIP_LIMITS), signal });
+	} catch (e) {
+		if (e instanceof ZipError) throw refused(e);
+		throw e;
 	}
-	const find = (name: string) => {
-		const key = Object.keys(entries).find((k) => k === name || k.endsWith(`/${name}`));
-		if (!key) throw new ModelFormatError(`${fileName} has no ${name}, so it is not a complete model export.`);
-		return entries[key];
+	const read = async (name: string) => {
+		const f = files.find(
+			(z) => !z.entry.repeatOf && (z.entry.name === name || z.entry.name.endsWith(`/${name}`))
+		);
+		if (!f) throw new ModelFormatError(`${fileName} has no ${name}, so it is not a complete model export.`);
+		try {
+			return await f.read();
+		} catch (e) {
+			if (e instanceof ZipEntryError) throw refused(e);
+			throw e;
+		}
 	};
 	return openModel(
 		{
-			model: find(MODEL_FILES.model),
-			weights: find(MODEL_FILES.weights),
-			metadata: find(MODEL_FILES.metadata)
+			model: await read(MODEL_FILES.model),
+			weights: await read(MODEL_FILES.weights),
+			metadata: await read(MODEL_FILES.metadata)
 		},
 		fileName
 	);

@@ -3,7 +3,7 @@
  * A light list record (id `meta:` + run id) lets the Train stage list runs without loading weights.
  * A write that does not fit the quota fails as a whole, so the previous checkpoint stays intact.
  */
-import { db, isQuotaError, QuotaError, storageEstimate } from './db';
+import { db, guardQuota, storageEstimate } from './db';
 import type { Checkpoint, RunStatus } from '../model/checkpoint';
 
 const META = 'meta:';
@@ -68,18 +68,14 @@ export function runItem(
 /** Writes a run's checkpoint and list record in one transaction; QuotaError leaves the previous one intact. */
 export async function saveCheckpoint(item: RunListItem, checkpoint: Checkpoint): Promise<void> {
 	const d = await db();
-	try {
+	await guardQuota(`the checkpoint of “${item.name}” (the previous one is kept)`, async () => {
 		const tx = d.transaction('checkpoints', 'readwrite');
 		await Promise.all([
 			tx.store.put({ ...item, checkpoint } as unknown as Row),
 			tx.store.put({ ...item, id: META + item.id, runId: item.id } as unknown as Row),
 			tx.done
 		]);
-	} catch (e) {
-		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause))
-			throw new QuotaError(`the checkpoint of “${item.name}” (the previous one is kept)`, e);
-		throw e;
-	}
+	});
 }
 
 /** Every run, newest first, without checkpoints. */

@@ -3,7 +3,7 @@
  * which training and generation read with `db().get('corpora', id)`, plus a light list record
  * (id = `meta:` + its id, no songs) so that listing corpora never loads every song of every corpus.
  */
-import { db, isQuotaError, QuotaError } from './db';
+import { db, guardQuota } from './db';
 import type { CorpusListItem, StoredCorpus } from '../corpus/types';
 
 const META = 'meta:';
@@ -29,18 +29,14 @@ function listItem(c: StoredCorpus | CorpusListItem): CorpusListItem {
 /** Saves a corpus and its list record in one transaction. Throws QuotaError when storage is full. */
 export async function saveCorpus(corpus: StoredCorpus): Promise<void> {
 	const d = await db();
-	try {
+	await guardQuota(`the corpus “${corpus.name}”`, async () => {
 		const tx = d.transaction('corpora', 'readwrite');
 		await Promise.all([
 			tx.store.put(corpus as unknown as Row),
 			tx.store.put({ ...listItem(corpus), id: META + corpus.id, corpusId: corpus.id } as unknown as Row),
 			tx.done
 		]);
-	} catch (e) {
-		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause))
-			throw new QuotaError(`the corpus “${corpus.name}”`, e);
-		throw e;
-	}
+	});
 }
 
 /** Every corpus, newest first, without songs or report. */
@@ -59,21 +55,26 @@ export async function getCorpus(id: string): Promise<StoredCorpus | undefined> {
 	return (await (await db()).get('corpora', id)) as unknown as StoredCorpus | undefined;
 }
 
-/** Renames a corpus (both records). Returns false when it does not exist. */
+/**
+ * Renames a corpus (both records, in one transaction). Returns false when it does not exist; throws
+ * QuotaError, with the old name kept, when storage is full.
+ */
 export async function renameCorpus(id: string, name: string): Promise<boolean> {
 	const d = await db();
-	const tx = d.transaction('corpora', 'readwrite');
-	const [full, meta] = await Promise.all([tx.store.get(id), tx.store.get(META + id)]);
-	if (!full) {
-		await tx.done;
-		return false;
-	}
-	await Promise.all([
-		tx.store.put({ ...full, name }),
-		meta ? tx.store.put({ ...meta, name }) : Promise.resolve(),
-		tx.done
-	]);
-	return true;
+	return guardQuota(`the new name “${name}”`, async () => {
+		const tx = d.transaction('corpora', 'readwrite');
+		const [full, meta] = await Promise.all([tx.store.get(id), tx.store.get(META + id)]);
+		if (!full) {
+			await tx.done;
+			return false;
+		}
+		await Promise.all([
+			tx.store.put({ ...full, name }),
+			meta ? tx.store.put({ ...meta, name }) : Promise.resolve(),
+			tx.done
+		]);
+		return true;
+	});
 }
 
 /** Deletes a corpus (both records). */

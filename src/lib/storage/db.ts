@@ -74,18 +74,27 @@ export function isQuotaError(e: unknown): boolean {
 	return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
 }
 
-/** Writes a record, turning a full quota into a QuotaError that names what could not be saved. */
+/**
+ * Runs a write, turning a full quota into a QuotaError that names what could not be saved. Every write of
+ * the app goes through here; a transaction that fails is rolled back, so the previous data stays.
+ */
+export async function guardQuota<T>(what: string, write: () => Promise<T>): Promise<T> {
+	try {
+		return await write();
+	} catch (e) {
+		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause)) throw new QuotaError(what, e);
+		throw e;
+	}
+}
+
+/** Writes a record; a full quota gives a QuotaError naming `what`. */
 export async function put<S extends StoreName>(
 	store: S,
 	value: StudioSchema[S]['value'],
 	what: string
 ): Promise<void> {
-	try {
-		await (await db()).put(store, value);
-	} catch (e) {
-		if (isQuotaError(e) || isQuotaError((e as { cause?: unknown }).cause)) throw new QuotaError(what, e);
-		throw e;
-	}
+	const d = await db();
+	await guardQuota(what, () => d.put(store, value));
 }
 
 /** Storage used and available, and whether the browser granted persistence. */

@@ -106,6 +106,6 @@ export async function exportModel(id: string): Promise<{ fileName: string; bytes
 
 /** Reads an exported file and stores it as a new model; throws ModelFormatError with a sentence if it is not one. */
 export async function importModel(bytes: Uint8Array, fileName: string): Promise<StoredModel> {
-	const { weights, metadata } = unpackModel(bytes, fileName);
+	const { weights, metadata } = await unpackModel(bytes, fileName);
 	return saveModel(weights, { ...metadata, createdAt: Date.now() });
 }

@@ -42,7 +42,27 @@ describe('encoding rules', () => {
 		const e = encodeSong(read(HEADER('2/4', 'C') + '4c\n12d\n12e\n12f\n*-\n'));
 		expect(e.status).toBe('skipped');
 		expect(e.status === 'skipped' && e.line).toBe(8);
-		expect(e.status === 'skipped' && e.reason).toMatch(/1\/3 quarter/);
+		expect(e.status === 'skipped' && e.reason).toMatch(/the note "12d" is an 8th-note triplet, not one of/);
+	});
+
+	it('names a skipped value as a musician would: breve, 32nd, dotted 16th, triplets', () => {
+		const reason = (tokens: string) => {
+			const e = encodeSong(read(HEADER('4/4', 'C') + tokens.split(' ').join('\n') + '\n*-\n'));
+			return e.status === 'skipped' ? e.reason : 'kept';
+		};
+		expect(reason('0c')).toMatch(/the note "0c" is a breve, not one of/);
+		expect(reason('4c 32d')).toMatch(/"32d" is a 32nd note,/);
+		expect(reason('4c 16.d')).toMatch(/"16.d" is a dotted 16th note,/);
+		expect(reason('4c 4..d')).toMatch(/is a double-dotted quarter note,/);
+		expect(reason('4c 1.d')).toMatch(/is a dotted whole note,/);
+		expect(reason('4c 6r')).toMatch(/the rest "6r" is a quarter-note triplet,.*quantize tuplets/);
+		expect(reason('4c 24d')).toMatch(/is a 16th-note triplet/);
+		expect(reason('4c 3%2d')).toMatch(/is a whole-note triplet/);
+		expect(reason('4c 20d')).toMatch(/is a 16th-note quintuplet/);
+		expect(reason('4c 7d')).toMatch(/is a quarter-note septuplet/);
+		expect(reason('4c 00d')).toMatch(/is a longa/);
+		expect(reason('4c 11d')).toMatch(/lasts 4\/11 of a quarter note \(a tuplet value\)/);
+		expect(reason('4c 8d')).toBe('kept');
 	});
 
 	it('keeps the key with keepKey, and quantizes tuplets onto the grid with quantizeTuplets', () => {

@@ -5,6 +5,8 @@ import {
 	generateAsync,
 	generateReference,
 	CancelledError,
+	MAX_SEED,
+	MAX_STEPS,
 	variationSeed,
 	type GenerateSettings
 } from '../../../src/lib/generate/generate';
@@ -90,6 +92,21 @@ describe('stateful generation', () => {
 	it('refuses a seed that begins with a hold or contains an end', () => {
 		expect(() => generate(model, ['_', '60'], base)).toThrow(/begin/);
 		expect(() => generate(model, ['60', '/'], base)).toThrow(/“\/”/);
+	});
+
+	it('caps every length in the core, whatever asks: steps, bars × steps per bar, seed, primer', async () => {
+		// `generate --meter 1000/1 --bars 256`: 256 bars of 16,000 steps.
+		const bars = { ...base, steps: 256 * 16_000 };
+		expect(() => generate(model, seed, bars)).toThrow(/4,096,000 steps; the most is 100,000/);
+		await expect(generateAsync(model, seed, bars)).rejects.toThrow(/the most is 100,000/);
+		expect(() => generate(model, seed, { ...base, steps: MAX_STEPS + 1 })).toThrow(/the most is/);
+		expect(() => generate(model, seed, { ...base, steps: 2.5 })).toThrow(/whole number of steps/);
+		expect(() => generate(model, seed, { ...base, steps: NaN })).toThrow(/whole number of steps/);
+		expect(() => generate(model, seed, { ...base, primer: 1e9 })).toThrow(/primer/);
+		expect(() => generate(model, seed, { ...base, temperature: NaN })).toThrow(/temperature/);
+		expect(() => generate(model, seed, { ...base, variations: 1.5 })).toThrow(/Variations/);
+		expect(() => generate(model, Array(MAX_SEED + 1).fill(seed[0]), base)).toThrow(/seed has/);
+		expect(generate(model, seed, { ...base, steps: 0 })[0].symbols).toEqual(seed);
 	});
 
 	it('runs asynchronously with progress, the same melodies, and can be cancelled', async () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasShared, shared } from '../../shared';
-import { KerasImportError, importKeras, parseMapping } from '../../../src/lib/keras/import';
+import {
+	checkH5Size,
+	KerasImportError,
+	importKeras,
+	MAX_H5_BYTES,
+	parseMapping
+} from '../../../src/lib/keras/import';
 import {
 	KerasStepModel,
 	KerasWindowedStepModel,
@@ -81,6 +87,42 @@ describe.skipIf(!hasShared())('Keras import of the reference model', () => {
 		expect(() => importKeras(new Uint8Array(100), readFileSync(`${dir()}/mapping.json`, 'utf8'))).toThrow(
 			KerasImportError
 		);
+	});
+
+	it('a cut-short model.h5 is refused with a sentence naming it, or read whole where the cut spares its weights', () => {
+		const h5 = readFileSync(`${dir()}/model.h5`);
+		const mapping = readFileSync(`${dir()}/mapping.json`, 'utf8');
+		const full = importKeras(h5, mapping).weights;
+		const outcomes = new Set<string>();
+		for (const fraction of [0.01, 0.05, 0.1, 0.3, 0.6, 0.9, 0.999]) {
+			const cut = h5.subarray(0, Math.floor(h5.length * fraction));
+			try {
+				// Keras writes the optimizer's state after the model's weights: a cut there spares them.
+				const { weights } = importKeras(cut, mapping, { model: 'cut.h5' });
+				expect(Array.from(weights.layers[0].recurrentKernel)).toEqual(
+					Array.from(full.layers[0].recurrentKernel)
+				);
+				expect(Array.from(weights.denseBias)).toEqual(Array.from(full.denseBias));
+				outcomes.add('read');
+			} catch (e) {
+				expect(e, `cut at ${fraction}`).toBeInstanceOf(KerasImportError);
+				expect((e as Error).message).toMatch(
+					/^cut\.h5 (is damaged or cut short|is not an HDF5 file|lacks|has no)/
+				);
+				outcomes.add('refused');
+			}
+		}
+		expect([...outcomes].sort()).toEqual(['read', 'refused']);
+	});
+});
+
+describe('model.h5 size guard', () => {
+	it('refuses a file over the limit before parsing it', () => {
+		expect(() => checkH5Size(MAX_H5_BYTES + 1, 'huge.h5')).toThrow(
+			/huge\.h5 is 256 MB, more than the 256 MB/
+		);
+		expect(() => checkH5Size(MAX_H5_BYTES)).not.toThrow();
+		expect(() => importKeras(new ArrayBuffer(MAX_H5_BYTES + 1), '{"/": 0, "60": 1}')).toThrow(/more than/);
 	});
 });
 

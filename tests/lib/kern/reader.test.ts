@@ -180,6 +180,23 @@ describe('kern reader', () => {
 		expect(readKern(new Uint8Array(0), 'x.krn')).toMatchObject({ ok: false, status: 'skipped' });
 	});
 
+	it('calls a barline in some spines only a barline, with its line', () => {
+		const head = '**kern\t**kern\n*M2/4\t*M2/4\n4c\t4e\n';
+		expect(readKern(head + '4d\t=13||\n*-\t*-\n')).toEqual({
+			ok: false,
+			status: 'unreadable',
+			reason:
+				'Line 4: "=13||" is a barline in spine 2 only; a barline crosses every spine, so the spines no longer line up.',
+			line: 4
+		});
+		const three = '**kern\t**dynam\t**kern\n4c\tp\t4e\n=2\t=2\t4f\n*-\t*-\t*-\n';
+		expect(readKern(three)).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/"=2" is a barline in spines 1 and 2 only/)
+		});
+		expect(readKern(head + '=1\t=1\n4d\t4f\n*-\t*-\n').ok).toBe(true);
+	});
+
 	it('decodes UTF-8, and CP437 where the bytes are not UTF-8', () => {
 		expect(decodeBytes(new TextEncoder().encode('Träume'))).toEqual({ text: 'Träume', encoding: 'utf-8' });
 		expect(decodeBytes(new Uint8Array([0x54, 0x72, 0x84, 0x75, 0x6d, 0x65, 0xe1]))).toEqual({
@@ -187,6 +204,52 @@ describe('kern reader', () => {
 			encoding: 'cp437'
 		});
 		expect(looksBinary(new TextEncoder().encode('**kern\n4c\n'))).toBe(false);
+	});
+
+	const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+	const utf16 = (s: string, bigEndian: boolean) => {
+		const out = new Uint8Array(2 + 2 * s.length);
+		out.set(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]);
+		for (let i = 0; i < s.length; i++) {
+			const c = s.charCodeAt(i);
+			out[2 + 2 * i + (bigEndian ? 1 : 0)] = c & 0xff;
+			out[2 + 2 * i + (bigEndian ? 0 : 1)] = c >> 8;
+		}
+		return out;
+	};
+	const FILE =
+		'!!!OTL: Der Bettelmönch\n!!!ARE: Europa, Mitteleuropa, Deutschland\n**kern\n*M2/4\n4c\n4e\n*-\n';
+
+	it('reads Latin-1 / Windows-1252 text as such: Bettelmönch, not Bettelm÷nch', () => {
+		expect(decodeBytes(latin1('Der Bettelmönch'))).toEqual({
+			text: 'Der Bettelmönch',
+			encoding: 'windows-1252'
+		});
+		expect(decodeBytes(latin1('Grüße aus Köln, „Straße“'.replace('„', '\x84').replace('“', '\x93')))).toEqual(
+			{
+				text: 'Grüße aus Köln, „Straße“',
+				encoding: 'windows-1252'
+			}
+		);
+		const r = readKern(latin1(FILE), 'bettel.krn');
+		expect(r.ok && r.song.title).toBe('Der Bettelmönch');
+		// A line of the collection's own: CP437 ü, ä, ß.
+		expect(decodeBytes(latin1('gef\x81hlsm\x84\xe1ig')).text).toBe('gefühlsmäßig');
+	});
+
+	it('reads UTF-16 with a byte-order mark (Notepad\'s "Unicode") and UTF-8 with one', () => {
+		for (const big of [false, true]) {
+			const bytes = utf16(FILE, big);
+			expect(looksBinary(bytes)).toBe(false);
+			expect(decodeBytes(bytes)).toEqual({ text: FILE, encoding: big ? 'utf-16be' : 'utf-16le' });
+			const r = readKern(bytes, 'u16.krn');
+			expect(r.ok && r.song.title).toBe('Der Bettelmönch');
+			expect(r.ok && r.song.events.length).toBe(2);
+		}
+		const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(FILE)]);
+		expect(decodeBytes(withBom)).toEqual({ text: FILE, encoding: 'utf-8' });
+		// A NUL inside UTF-16 text is still binary.
+		expect(looksBinary(utf16('**kern\n\u00004c', false))).toBe(true);
 	});
 });
 
@@ -218,6 +281,20 @@ describe.skipIf(!hasShared())('kern reader on every file of ../shared/corpus', (
 			(t) => JSON.stringify(parseKernToken(t)) !== JSON.stringify(scanKernToken(t))
 		);
 		expect(differ).toEqual([]);
+	});
+
+	it('reads every non-UTF-8 file of the collection as CP437 with German letters, never box drawings', () => {
+		let n = 0;
+		for (const f of allFiles(shared('corpus'))) {
+			const bytes = new Uint8Array(readFileSync(f));
+			const d = decodeBytes(bytes);
+			if (d.encoding === 'utf-8') continue;
+			n++;
+			expect(d.encoding, f).toBe('cp437');
+			expect(d.text, f).toMatch(/[äöüßÄÖÜ]/);
+			expect(d.text, f).not.toMatch(/[\u2500-\u25ff÷Σ]/);
+		}
+		expect(n).toBe(53);
 	});
 
 	it('reads the CP437 titles of Essen files that are not UTF-8', () => {

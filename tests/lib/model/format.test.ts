@@ -12,9 +12,11 @@ import {
 	packModel,
 	toModelFiles,
 	unpackModel,
+	MODEL_FILES,
 	type ModelMetadata
 } from '../../../src/lib/model/format';
 import { Rng } from '../../../src/lib/model/rng';
+import { buildZip, entry, zeroBomb } from '../corpus/zip-build';
 
 const vocabulary = ['/', '_', 'r', '60', '62', '64', '65', '67'];
 
@@ -69,9 +71,9 @@ describe('model format', () => {
 		expect(worst).toBeLessThan(1e-5);
 	});
 
-	test('round trip through one exported file keeps every weight and the metadata', () => {
+	test('round trip through one exported file keeps every weight and the metadata', async () => {
 		const weights = randomWeights(1, 5);
-		const back = unpackModel(packModel(toModelFiles(weights, metadata())), 'm.zip');
+		const back = await unpackModel(packModel(toModelFiles(weights, metadata())), 'm.zip');
 		expect(back.metadata.vocabulary).toEqual(vocabulary);
 		expect(Array.from(back.weights.layers[0].recurrentKernel)).toEqual(
 			Array.from(weights.layers[0].recurrentKernel)
@@ -79,7 +81,7 @@ describe('model format', () => {
 		expect(Array.from(back.weights.denseBias)).toEqual(Array.from(weights.denseBias));
 	});
 
-	test('refuses truncated weights, a mismatched vocabulary and a broken zip with a clear message', () => {
+	test('refuses truncated weights, a mismatched vocabulary and a broken zip with a clear message', async () => {
 		const files = toModelFiles(randomWeights(1, 5), metadata());
 		expect(() =>
 			fromModelFiles({ ...files, weights: files.weights.slice(0, files.weights.length - 8) })
@@ -91,6 +93,33 @@ describe('model format', () => {
 			fromModelFiles({ ...files, metadata: { ...files.metadata, vocabulary: [...vocabulary, '70'] } })
 		).toThrow(/vocabulary|shape/);
 		const zip = packModel(files);
-		expect(() => unpackModel(zip.slice(0, zip.length / 2), 'half.zip')).toThrow(/half\.zip/);
+		await expect(unpackModel(zip.slice(0, zip.length / 2), 'half.zip')).rejects.toThrow(/half\.zip/);
+	});
+
+	test('a model zip is read within limits: a bomb, a bad CRC or a missing file is refused with a sentence', async () => {
+		const files = toModelFiles(randomWeights(1, 5), metadata());
+		const parts = {
+			model: entry(MODEL_FILES.model, JSON.stringify(files.modelJson)),
+			weights: entry(MODEL_FILES.weights, files.weights),
+			metadata: entry(MODEL_FILES.metadata, JSON.stringify(files.metadata))
+		};
+		const ok = await unpackModel(buildZip(Object.values(parts)), 'ok.zip');
+		expect(ok.metadata.vocabulary).toEqual(vocabulary);
+		// A bomb: 50 kB of deflate that would inflate to 64 MB, declared as 1,000 bytes.
+		const bomb = { name: MODEL_FILES.weights, data: zeroBomb(1 << 26), method: 8, size: 1000, crc: 0 };
+		await expect(
+			unpackModel(buildZip([parts.model, bomb, parts.metadata]), 'bomb.model.zip')
+		).rejects.toThrow(/bomb\.model\.zip\/weights\.bin is damaged.*more data than the 1000 bytes/);
+		// Declared honestly as 1 GB: refused before inflating.
+		await expect(
+			unpackModel(buildZip([parts.model, { ...bomb, size: 1 << 30 }, parts.metadata]), 'big.zip')
+		).rejects.toThrow(/would unpack to 1024 MB, more than 256 MB/);
+		const badCrc = { ...parts.weights, crc: parts.weights.crc ^ 1 };
+		await expect(unpackModel(buildZip([parts.model, badCrc, parts.metadata]), 'crc.zip')).rejects.toThrow(
+			/CRC-32/
+		);
+		await expect(unpackModel(buildZip([parts.model, parts.metadata]), 'two.zip')).rejects.toThrow(
+			/two\.zip has no weights\.bin/
+		);
 	});
 });

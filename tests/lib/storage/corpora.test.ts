@@ -12,6 +12,7 @@ import {
 	renameCorpus,
 	saveCorpus
 } from '../../../src/lib/storage/corpora';
+import { db, QuotaError } from '../../../src/lib/storage/db';
 
 const SONG = '**kern\n*ICvox\n*Ivox\n*M2/4\n*k[]\n*G:\n4g\n4b\n=1\n2dd\n==\n*-\n';
 
@@ -54,5 +55,26 @@ describe('stored corpora', () => {
 		await deleteCorpus(b.id);
 		expect(await getCorpus(b.id)).toBeUndefined();
 		expect((await listCorpora()).map((c) => c.id)).toEqual([a.id]);
+	});
+
+	it('a rename refused for quota throws QuotaError naming it and keeps the old name in both records', async () => {
+		const a = await corpus('old name', 3000);
+		await saveCorpus(a);
+		const database = await db();
+		const original = database.transaction.bind(database);
+		database.transaction = ((...args: Parameters<typeof original>) => {
+			const tx = original(...args);
+			(tx as unknown as { store: { put: () => Promise<never> } }).store.put = () =>
+				Promise.reject(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
+			return tx;
+		}) as typeof database.transaction;
+		try {
+			await expect(renameCorpus(a.id, 'new name')).rejects.toBeInstanceOf(QuotaError);
+			await expect(renameCorpus(a.id, 'new name')).rejects.toThrow(/no room left .* “new name”/);
+		} finally {
+			database.transaction = original;
+		}
+		expect((await getCorpus(a.id))?.name).toBe('old name');
+		expect((await listCorpora()).find((c) => c.id === a.id)?.name).toBe('old name');
 	});
 });

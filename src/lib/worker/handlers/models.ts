@@ -1,12 +1,13 @@
 /** Model import in the worker: the reference's Keras files become a stored model of the app. */
 import type { HandlerTable } from '../protocol';
 import { importKerasModel } from '../../keras/app-model';
-import { KerasImportError } from '../../keras/import';
+import { checkH5Size, KerasImportError } from '../../keras/import';
 import { QuotaError } from '../../storage/db';
 import { saveModel } from '../../storage/models';
 
 export const handlers: HandlerTable = {
 	'models/import-keras': async (request, post) => {
+		checkH5Size(request.h5.size, request.names.model);
 		const [bytes, text] = await Promise.all([request.h5.arrayBuffer(), request.mapping.text()]);
 		let saved;
 		try {
