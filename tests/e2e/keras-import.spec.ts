@@ -33,4 +33,36 @@ test.describe('the reference project user brings their Keras model', () => {
 		await expect(stage.getByRole('alert')).toContainText('model.h5');
 		expect(watch.consoleErrors).toEqual([]);
 	});
+
+	test('the model shown after an import is the imported one, even when an earlier answer comes late', async ({
+		page,
+		context,
+		watch
+	}) => {
+		// The bundled model's weights come slowly: its description reaches the page after the import's.
+		let delayed = 0;
+		await context.route('**/models/default/weights.bin', async (route) => {
+			delayed++;
+			await new Promise((r) => setTimeout(r, 6000));
+			await route.continue();
+		});
+		await page.goto('/');
+		const stage = page.locator('#generate');
+		await stage.getByText('Use a model from the Keras reference project').click();
+		await stage.getByTestId('keras-h5').setInputFiles(shared('fixtures', 'seed-keras', 'model.h5'));
+		await stage.getByTestId('keras-mapping').setInputFiles(shared('fixtures', 'seed-keras', 'mapping.json'));
+		await stage.getByTestId('keras-import').click();
+		await expect(stage.getByText(/Imported “.*” and chose it for generation/)).toBeVisible();
+		await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
+		expect(delayed).toBeGreaterThan(0);
+		// The late answer about the bundled model arrives and changes nothing.
+		await page.waitForTimeout(8000);
+		await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
+		const picked = await stage
+			.getByTestId('model-picker')
+			.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text);
+		expect(picked).toMatch(/Keras model/);
+		await expect(page.getByText('No trained or imported models yet.')).toHaveCount(0);
+		expect(watch.consoleErrors).toEqual([]);
+	});
 });

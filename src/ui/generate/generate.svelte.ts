@@ -96,21 +96,26 @@ class Generation {
 			app.modelId = this.models[0]?.id ?? null;
 	}
 
+	private vocabularyRequest = 0;
+
+	/** Describes the chosen model. Answers can come out of order (a slow model, then a fast one): only the latest request's answer is shown. */
 	async loadVocabulary(id: string | null) {
+		const request = ++this.vocabularyRequest;
+		const latest = () => request === this.vocabularyRequest;
 		this.vocabulary = [];
 		this.modelName = '';
 		this.modelError = null;
 		if (!id) return;
 		try {
 			await studio().send({ type: 'generate/model', id: requestId('gm'), model: source(id) }, (r) => {
-				if (r.type === 'generate/model') {
+				if (r.type === 'generate/model' && latest()) {
 					this.vocabulary = r.vocabulary;
 					this.modelName = r.name;
 					this.usesBar = r.usesBar;
 				}
 			});
 		} catch (e) {
-			this.modelError = (e as Error).message;
+			if (latest()) this.modelError = (e as Error).message;
 		}
 	}
 

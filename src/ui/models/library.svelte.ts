@@ -22,11 +22,27 @@ class Library {
 	message = $state<string | null>(null);
 	error = $state<string | null>(null);
 
+	private listing: Promise<void> | null = null;
+
+	/**
+	 * Lists the models again. When listings overlap, each call returns only once the one asked for last is in,
+	 * so a caller never acts on a list older than its own request.
+	 */
 	async refresh() {
-		try {
-			this.models = await listModels();
-		} catch (e) {
-			this.error = (e as Error).message;
+		const mine = (async () => {
+			try {
+				const models = await listModels();
+				if (this.listing === mine) this.models = models;
+			} catch (e) {
+				this.error = (e as Error).message;
+			}
+		})();
+		this.listing = mine;
+		let awaited = mine;
+		await awaited;
+		while (this.listing && this.listing !== awaited) {
+			awaited = this.listing;
+			await awaited;
 		}
 		this.listed = true;
 	}
