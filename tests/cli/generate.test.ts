@@ -8,6 +8,7 @@ import { fromMidi } from '../../src/lib/formats/midi';
 import { fromKern } from '../../src/lib/formats/kern';
 import { MODEL_FILES, toModelFiles } from '../../src/lib/model/format';
 import { generate } from '../../src/lib/generate/generate';
+import { GENERATE_DEFAULTS } from '../../src/lib/generate/defaults';
 import { LstmStepModel } from '../../src/lib/model/lstm-step';
 import { referenceVocabulary, tinyModel } from '../lib/generate/tiny-model';
 
@@ -89,14 +90,33 @@ describe('cli generate with a model directory in the app format', () => {
 		writeFileSync(join(dir, MODEL_FILES.metadata), JSON.stringify(files.metadata));
 		const r = cli('--model', dir, '--steps', '64', '--random-seed', '7', '--variations', '2', '--no-stop');
 		expect(r.code, r.stderr).toBe(0);
+		// Unset flags are the app's defaults (generate/defaults.ts).
 		const expected = generate(new LstmStepModel(weights), [], {
 			steps: 64,
-			temperature: 0.3,
+			temperature: GENERATE_DEFAULTS.temperature,
+			topP: GENERATE_DEFAULTS.topP,
 			stopAtEnd: false,
 			variations: 2,
 			randomSeed: 7
 		}).map((m) => m.symbols.join(' '));
 		expect(r.stdout.trim().split('\n')).toEqual(expected);
+		// A whole tune by default: the app's length in bars, here in 3/4.
+		const tune = cli('--model', dir, '--meter', '3/4', '--random-seed', '7', '--top-p', '0.9', '--json');
+		expect(tune.code, tune.stderr).toBe(0);
+		const json = JSON.parse(tune.stdout);
+		expect(json).toMatchObject({ bars: GENERATE_DEFAULTS.bars, meter: '3/4', topP: 0.9 });
+		const [m] = generate(new LstmStepModel(weights), [], {
+			bars: GENERATE_DEFAULTS.bars,
+			meter: '3/4',
+			temperature: GENERATE_DEFAULTS.temperature,
+			topP: 0.9,
+			endings: GENERATE_DEFAULTS.endings,
+			variations: 1,
+			randomSeed: 7
+		});
+		expect(json.melodies[0].symbols).toBe(m.symbols.join(' '));
+		expect(m.symbols).toHaveLength(GENERATE_DEFAULTS.bars * 12);
+		expect(cli('--model', dir, '--no-stop').stderr).toMatch(/--no-stop goes with --steps/);
 		const bad = cli('--model', join(dir, 'nope'));
 		expect(bad.code).toBe(1);
 		expect(bad.stderr).toMatch(/has no model\.json/);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError, type CliContext, type Command } from '../command';
-import { readCorpus, readModelDir } from '../files';
+import { readModelDir } from '../files';
+import { groupPaths, readSongs } from '../paths';
 import type { EncodedSong } from '../../lib/encoding/song';
 import { removeDuplicates } from '../../lib/eval/dedupe';
 import { scoreStepModel, type EvalResult } from '../../lib/eval/score';
@@ -12,9 +12,6 @@ import { REFERENCE_WINDOW } from '../../lib/model/config';
 import { KneserNeyModel } from '../../lib/ngram/kneser-ney';
 import { importKeras, KerasImportError } from '../../lib/keras/import';
 import type { LstmModelWeights } from '../../lib/model/types';
-
-/** Options that take several paths: `--corpus a b c` as well as `--corpus a --corpus b`. */
-const MULTI = ['corpus', 'train', 'exclude'] as const;
 
 const options = {
 	model: { type: 'string' },
@@ -27,50 +24,6 @@ const options = {
 	backend: { type: 'string' },
 	batch: { type: 'string' }
 } as const;
-
-/**
- * Gives each positional argument to the multi-path option before it. The command line parser only hands
- * over values and positionals, so the raw arguments are parsed again here with their order kept.
- */
-function groupPaths(
-	values: Record<string, unknown>,
-	positionals: string[]
-): Record<(typeof MULTI)[number], string[]> {
-	const out = Object.fromEntries(
-		MULTI.map((k) => [k, [...((values[k] as string[] | undefined) ?? [])]])
-	) as Record<(typeof MULTI)[number], string[]>;
-	if (positionals.length === 0) return out;
-	const argv = process.argv.slice(2);
-	const at = argv.indexOf('eval');
-	if (at < 0) {
-		out.corpus.push(...positionals);
-		return out;
-	}
-	const { tokens } = parseArgs({
-		args: argv.slice(at + 1),
-		options: { ...options, json: { type: 'boolean' } },
-		allowPositionals: true,
-		strict: false,
-		tokens: true
-	});
-	let current: string[] | null = null;
-	for (const t of tokens ?? []) {
-		if (t.kind === 'option')
-			current = (MULTI as readonly string[]).includes(t.name) ? out[t.name as (typeof MULTI)[number]] : null;
-		else if (t.kind === 'positional') {
-			if (!current) throw new UsageError(`"${t.value}" follows no --corpus, --train or --exclude`);
-			current.push(t.value);
-		}
-	}
-	return out;
-}
-
-async function readSongs(paths: string[], what: string): Promise<EncodedSong[]> {
-	const { songs } = await readCorpus(paths);
-	if (songs.length === 0)
-		throw new UsageError(`no song could be read from the ${what} (${paths.join(', ')})`);
-	return songs;
-}
 
 function fixed(x: number, d = 4): string {
 	return x.toFixed(d);
@@ -108,7 +61,7 @@ const command: Command = {
 	].join('\n'),
 	options,
 	async run(values, positionals, ctx) {
-		const paths = groupPaths(values, positionals);
+		const paths = groupPaths('eval', options, values, positionals);
 		const kinds = ['model', 'keras', 'ngram'].filter((k) => values[k] !== undefined);
 		if (kinds.length !== 1) throw new UsageError('give exactly one of --model, --keras or --ngram');
 		if (paths.corpus.length === 0) throw new UsageError('give the held-out songs with --corpus <paths…>');

@@ -8,8 +8,9 @@ import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import { fromEvents, toEvents } from './notes';
 import { transposeSymbols } from './key';
 
-// The package's ESM build has named exports; Node's ESM loader sees only its CommonJS default.
-const Midi: typeof tonejsMidi.Midi =
+// The package's ESM build has named exports; Node's ESM loader sees only its CommonJS default (the other
+// MIDI readers, formats/midi-in.ts, take the class from here).
+export const Midi: typeof tonejsMidi.Midi =
 	tonejsMidi.Midi ?? (tonejsMidi as unknown as { default: typeof tonejsMidi }).default.Midi;
 
 export const DEFAULT_BPM = 100;

@@ -16,7 +16,11 @@ export interface StoredMelody {
 	/** Seed symbols (possibly empty). */
 	seed: string[];
 	temperature: number;
-	/** New symbols asked for. */
+	/** Nucleus (top-p) it was drawn with; absent for melodies kept before top-p existed (= 1). */
+	topP?: number;
+	/** A whole tune's length in bars (GenerateSettings.bars); absent when it was made by steps. */
+	bars?: number;
+	/** New symbols asked for (when made by steps). */
 	steps: number;
 	stopAtEnd: boolean;
 	/** This melody's own random seed (its variation's). */

@@ -4,20 +4,23 @@ import {
 	generate,
 	generateAsync,
 	generateReference,
+	planTune,
+	plannedSteps,
 	CancelledError,
 	MAX_SEED,
 	MAX_STEPS,
 	variationSeed,
 	type GenerateSettings
 } from '../../../src/lib/generate/generate';
+import type { StepModel } from '../../../src/lib/model/types';
 import { mulberry32 } from '../../../src/lib/generate/random';
-import { sampleIndex, temperatureDistribution } from '../../../src/lib/generate/sample';
+import { sampleIndex, samplingDistribution } from '../../../src/lib/generate/sample';
 import { favouring, referenceVocabulary, tinyModel } from './tiny-model';
 
 const vocab = referenceVocabulary();
 const model = new LstmStepModel(tinyModel(vocab, 16, 7));
 const seed = '67 _ 67 _ 67 _ _ 65 64 _ 64 _ 64 _ _'.split(' ').filter((s) => vocab.includes(s));
-const base: GenerateSettings = {
+const base: GenerateSettings & { steps: number; stopAtEnd: boolean } = {
 	steps: 120,
 	temperature: 1,
 	stopAtEnd: false,
@@ -135,20 +138,131 @@ describe('stateful generation', () => {
 	});
 });
 
+/**
+ * A hand-made model over `/ _ r 60 62 64`: right after a 60 it ends the song with probability `end`
+ * (with `onBarline`, only when that 60 closes a 4/4 bar), anywhere else with `elsewhere`; the other
+ * symbols share the rest evenly. Its state is the last symbol and the steps since the song began.
+ */
+function cadenceModel(end: number, elsewhere = 1e-4, onBarline = false): StepModel<{ t: number }> {
+	const vocabulary = ['/', '_', 'r', '60', '62', '64'];
+	return {
+		vocabulary,
+		initialState: () => ({ t: 0 }),
+		step: (state, id) => {
+			const t = id === 0 ? 0 : state.t + 1;
+			const e = vocabulary[id] === '60' && (!onBarline || t % 16 === 0) ? end : elsewhere;
+			const p = new Float32Array(vocabulary.length).fill((1 - e) / (vocabulary.length - 1));
+			p[0] = e;
+			return { state: { t }, probabilities: p };
+		}
+	};
+}
+
+describe('whole tunes', () => {
+	const tune: GenerateSettings = { bars: 4, temperature: 1, variations: 1, randomSeed: 1 };
+
+	it('are exactly the bars asked, in any meter, from the seed on, and end on a barline', () => {
+		for (const [meter, spb] of [
+			['4/4', 16],
+			['3/4', 12],
+			['6/8', 12],
+			['3/2', 24]
+		] as const) {
+			const all = generate(model, seed, { ...tune, meter, variations: 4 });
+			for (const m of all) {
+				expect(m.symbols).toHaveLength(4 * spb);
+				expect(m.symbols.slice(0, seed.length)).toEqual(seed);
+				expect(m.symbols).not.toContain('/');
+				expect(m.ended).toBe(true);
+			}
+		}
+	});
+
+	it('count a pickup on top of the bars, and give a seed that fills them one more bar', () => {
+		// A one-beat pickup in 4/4 starts 12 steps into its bar: 4 + 2 × 16 steps.
+		expect(planTune(3, { ...tune, bars: 2, barPhase: 12 })).toMatchObject({ total: 36, endingFrom: 4 });
+		expect(generate(model, ['60', '_', '_'], { ...tune, bars: 2, barPhase: 12 })[0].symbols).toHaveLength(36);
+		// A seed of 5 bars asked for 4: the tune goes to the end of bar 6.
+		const long = Array.from({ length: 80 }, (_, i) => (i % 4 === 0 ? '60' : '_'));
+		const [m] = generate(model, long, tune);
+		expect(m.symbols).toHaveLength(96);
+		expect(m.symbols.slice(0, 80)).toEqual(long);
+	});
+
+	it('are made again from the same random seed, and differ with another', () => {
+		const a = generate(model, [], { ...tune, variations: 3 });
+		expect(generate(model, [], { ...tune, variations: 3 })).toEqual(a);
+		for (const m of a) expect(generate(model, [], { ...tune, randomSeed: m.randomSeed })[0].symbols).toEqual(m.symbols);
+		expect(generate(model, [], { ...tune, randomSeed: 2 })[0].symbols).not.toEqual(a[0].symbols);
+	});
+
+	it('end where the model itself ends them: on the note after which it draws “/”', () => {
+		const cadence = cadenceModel(0.5);
+		const lastIsC = (m: { symbols: string[] }) => m.symbols.at(-1) === '60';
+		const runs = (endings: number) =>
+			Array.from({ length: 40 }, (_, s) => generate(cadence, [], { ...tune, endings, randomSeed: s })[0]);
+		const eight = runs(8);
+		for (const m of eight) expect(m.symbols).toHaveLength(64);
+		// A candidate's last symbol is 60 one time in five, and ending after it is 5000 times likelier than
+		// after anything else: with 8 candidates, 1 − 0.8⁸ = 83 % of tunes end on it; with one, 20 %.
+		expect(eight.filter(lastIsC).length).toBeGreaterThanOrEqual(28);
+		expect(runs(1).filter(lastIsC).length).toBeLessThanOrEqual(14);
+	});
+
+	it('go on where the model would end them early: a bar that sounded final is drawn again', () => {
+		// This model always ends a song on a bar closed by 60: a free draw stops at the first such bar.
+		const cadence = cadenceModel(0.999, 1e-4, true);
+		const open = generate(cadence, [], { steps: 64, stopAtEnd: true, temperature: 1, variations: 8, randomSeed: 3 });
+		expect(open.filter((m) => m.symbols.length < 64).length).toBeGreaterThanOrEqual(4);
+		const tunes = generate(cadence, [], { ...tune, variations: 8, randomSeed: 3 });
+		for (const m of tunes) {
+			expect(m.symbols).toHaveLength(64);
+			// No bar inside the tune closes on 60.
+			expect([16, 32, 48].map((t) => m.symbols[t - 1])).not.toContain('60');
+		}
+		// The last bar does wherever one of the 8 candidate endings did (1 − 0.8⁸ = 83 %).
+		expect(tunes.filter((m) => m.symbols[63] === '60').length).toBeGreaterThanOrEqual(5);
+		// A model that always ends still gives the whole length.
+		const always = cadenceModel(0.99, 0.99);
+		for (const m of generate(always, [], { ...tune, variations: 4 })) expect(m.symbols).toHaveLength(64);
+	});
+
+	it('run asynchronously with progress to the end, giving the same tunes', async () => {
+		const progress: number[] = [];
+		const all = await generateAsync(model, seed, { ...tune, variations: 2 }, {
+			onProgress: (done, total) => {
+				expect(done).toBeLessThanOrEqual(total);
+				progress.push(done);
+			},
+			chunk: 8
+		});
+		expect(all).toEqual(generate(model, seed, { ...tune, variations: 2 }));
+		expect(progress.at(-1)).toBe(2 * plannedSteps(seed.length, tune));
+		expect(progress).toEqual([...progress].sort((a, b) => a - b));
+	});
+
+	it('refuse a length that is not whole bars, or a meter the app cannot write', () => {
+		expect(() => generate(model, [], { ...tune, bars: 0 })).toThrow(/whole number of bars/);
+		expect(() => generate(model, [], { ...tune, bars: 2.5 })).toThrow(/whole number of bars/);
+		expect(() => generate(model, [], { ...tune, meter: 'MX' })).toThrow(/not a meter/);
+		expect(() => generate(model, [], { ...tune, topP: 0 })).toThrow(/Top-p/);
+	});
+});
+
 describe('temperature', () => {
 	const p = Float32Array.from([0.5, 0.3, 0.15, 0.05, 0]);
 
 	it('leaves the distribution as it is at T = 1 and sharpens or flattens it otherwise', () => {
-		const same = temperatureDistribution(p, 1);
+		const same = samplingDistribution(p, 1);
 		p.forEach((x, i) => expect(same[i]).toBeCloseTo(x, 6));
-		const cold = temperatureDistribution(p, 0.05);
+		const cold = samplingDistribution(p, 0.05);
 		expect(cold[0]).toBeGreaterThan(0.99);
-		const hot = temperatureDistribution(p, 2);
+		const hot = samplingDistribution(p, 2);
 		expect(hot[3]).toBeGreaterThan(p[3]);
 		expect(hot[0]).toBeLessThan(p[0]);
 		// softmax(log p / T) is p^(1/T) normalized.
 		const z = Array.from(p).reduce((s, x) => s + x ** 2, 0);
-		expect(temperatureDistribution(p, 0.5)[1]).toBeCloseTo(0.3 ** 2 / z, 6);
+		expect(samplingDistribution(p, 0.5)[1]).toBeCloseTo(0.3 ** 2 / z, 6);
 		expect(hot[4]).toBe(0);
 	});
 
@@ -157,9 +271,34 @@ describe('temperature', () => {
 		const counts = [0, 0, 0, 0, 0];
 		const n = 20000;
 		for (let i = 0; i < n; i++) counts[sampleIndex(p, 0.7, random)]++;
-		const expected = temperatureDistribution(p, 0.7);
+		const expected = samplingDistribution(p, 0.7);
 		counts.forEach((c, i) => expect(Math.abs(c / n - expected[i])).toBeLessThan(0.015));
 		expect(counts[4]).toBe(0);
+	});
+
+	it('keeps to the nucleus: the most probable symbols holding top-p of the probability', () => {
+		const at = (topP: number, banned = new Set<number>()) => Array.from(samplingDistribution(p, 1, banned, topP));
+		// 0.5 + 0.3 reach 0.8: the rest is cut and the two shares renormalised.
+		at(0.8).forEach((x, i) => expect(x).toBeCloseTo([0.625, 0.375, 0, 0, 0][i], 6));
+		at(0.81).forEach((x, i) => expect(x).toBeCloseTo([0.5, 0.3, 0.15, 0, 0].map((v) => v / 0.95)[i], 6));
+		expect(at(1)).toEqual(Array.from(samplingDistribution(p, 1)));
+		// Banned first, then the nucleus of what is left: 0.3, 0.15, 0.05 → 0.6, 0.3, 0.1.
+		at(0.6, new Set([0])).forEach((x, i) => expect(x).toBeCloseTo([0, 1, 0, 0, 0][i], 6));
+		// Ties at the edge stay in.
+		const tied = Array.from(samplingDistribution(Float32Array.from([0.4, 0.3, 0.3]), 1, new Set(), 0.5));
+		tied.forEach((x, i) => expect(x).toBeCloseTo([0.4, 0.3, 0.3][i], 6));
+		// Temperature first: at T = 0.5 the shares are p² normalised (0.25, 0.09, … of 0.365).
+		const cold = Array.from(samplingDistribution(p, 0.5, new Set(), 0.9));
+		expect(cold[2]).toBe(0);
+		expect(cold[0]).toBeCloseTo(0.25 / 0.34, 6);
+	});
+
+	it('draws only from the nucleus', () => {
+		const random = mulberry32(4);
+		const counts = [0, 0, 0, 0, 0];
+		for (let i = 0; i < 5000; i++) counts[sampleIndex(p, 1, random, new Set(), 0.8)]++;
+		expect(counts[2] + counts[3] + counts[4]).toBe(0);
+		expect(counts[0] / 5000).toBeCloseTo(0.625, 1);
 	});
 
 	it('never draws a banned symbol', () => {

@@ -6,7 +6,6 @@ import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
 import type { LstmModelWeights, StepModel } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
-import { barContext } from '../../model/features';
 import type { TrainDesign } from '../../model/config';
 import { stepModelFor } from '../../keras/reference';
 import { CancelledError, generateAsync } from '../../generate/generate';
@@ -102,12 +101,8 @@ export const handlers: HandlerTable = {
 		post({ type: 'done', id: request.id });
 	},
 	'generate/run': async (request, post, signal) => {
-		const loaded = (await loadModel(request.model)).model;
-		const { meter, barPhase } = request.settings;
-		const model =
-			loaded instanceof LstmStepModel && loaded.usesBar
-				? loaded.withBar(barContext(meter ?? '4/4', barPhase ?? 0))
-				: loaded;
+		// generateAsync tells a bar-input model the settings' meter and the seed's bar phase.
+		const { model } = await loadModel(request.model);
 		const t0 = performance.now();
 		try {
 			const melodies = await generateAsync(model, request.seed, request.settings, {

@@ -1,0 +1,173 @@
+/**
+ * `melody-stats`: how much a model's melodies are like real songs. Draws held-out songs, writes one
+ * melody per song in its meter and number of bars with the app's sampler and defaults, and compares
+ * pooled histograms (eval/melody-stats.ts) with the held-out songs, beside the noise floor and the level
+ * real training songs reach.
+ */
+import { basename } from 'node:path';
+import { UsageError, type CliContext, type Command } from '../command';
+import { groupPaths, readSongs } from '../paths';
+import { loadStepModel, readKeras } from '../models';
+import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
+import { removeDuplicates } from '../../lib/eval/dedupe';
+import {
+	compareWithRealSongs,
+	FEATURES,
+	type MelodyStatsReport,
+	type MelodyWriter
+} from '../../lib/eval/melody-stats';
+import { generate } from '../../lib/generate/generate';
+import { deriveSeed } from '../../lib/generate/random';
+import { barContext } from '../../lib/model/features';
+import { KerasWindowedStepModel } from '../../lib/keras/reference';
+import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
+
+/** The reference's own procedure (REFERENCE.md): T = 0.3, until `/` or 500 steps, no meter, no top-p. */
+const REFERENCE_PROCEDURE = { temperature: 0.3, steps: 500 };
+
+const options = {
+	model: { type: 'string' },
+	keras: { type: 'string' },
+	mapping: { type: 'string' },
+	train: { type: 'string', multiple: true },
+	corpus: { type: 'string', multiple: true },
+	samples: { type: 'string' },
+	...SAMPLING_OPTIONS,
+	sampler: { type: 'string' },
+	'random-seed': { type: 'string' }
+} as const;
+
+function print(ctx: CliContext, r: MelodyStatsReport, describe: string[]): void {
+	for (const line of describe) ctx.print(line);
+	ctx.print('');
+	ctx.print('feature       JSD     floor  training  JSD/training');
+	for (const f of FEATURES) {
+		const x = r.features[f];
+		ctx.print(
+			`${f.padEnd(12)} ${x.jsd.toFixed(4)}  ${x.floor.toFixed(4)}  ${x.trainingLevel.toFixed(4)}  ${(x.jsd / x.trainingLevel).toFixed(1).padStart(6)}`
+		);
+	}
+	const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+	ctx.print('');
+	ctx.print('                  generated   real  training');
+	ctx.print(
+		`ends on tonic     ${pct(r.endsOnTonic.generated).padStart(9)}  ${pct(r.endsOnTonic.real).padStart(5)}  ${pct(r.endsOnTonic.training).padStart(8)}`
+	);
+	ctx.print(
+		`notes per melody  ${r.notesPerMelody.generated.toFixed(1).padStart(9)}  ${r.notesPerMelody.real.toFixed(1).padStart(5)}  ${r.notesPerMelody.training.toFixed(1).padStart(8)}`
+	);
+}
+
+const command: Command = {
+	summary: 'compare a model’s melodies with real songs: histograms, Jensen–Shannon divergence, endings',
+	usage: [
+		'npm run --silent cli -- melody-stats (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
+		'    --train <paths…> --corpus <paths…> [--samples 200] [--temperature T] [--top-p P] [--endings K]',
+		'    [--sampler tune|open] [--random-seed 1] [--json]',
+		'',
+		'Draws --samples held-out songs (--corpus; songs identical to a --train song are removed, songs',
+		'without a numeric meter are left out) and writes one melody for each in its meter and number of',
+		'bars, nothing else from the song, with the app’s sampler and defaults for unset flags. Compares the',
+		'melodies with all held-out songs per histogram (scaleDegree, interval, duration, rest, range,',
+		'repeatRun) by Jensen–Shannon divergence (bits), beside the noise floor (two disjoint random sets of',
+		'held-out songs) and the training level (random --train songs against the held-out songs), each the',
+		'mean of 20 draws. --sampler open is the sampler before whole tunes: at most the bars’ steps, ending',
+		'wherever the model ends the song. A Keras model runs the reference’s own procedure: its 64-symbol',
+		'window, T = 0.3 unless given, until "/" or 500 steps, no meter.',
+		'JSON: {samples, real, features: {<name>: {jsd, floor, trainingLevel}}, endsOnTonic: {generated, real,',
+		'training}, notesPerMelody: {generated, real, training}, levels, settings, seconds}.',
+		...SAMPLING_USAGE
+	].join('\n'),
+	options,
+	async run(values, positionals, ctx) {
+		const paths = groupPaths('melody-stats', options, values, positionals);
+		if (paths.corpus.length === 0) throw new UsageError('give the held-out songs with --corpus <paths…>');
+		if (paths.train.length === 0) throw new UsageError('give the training songs with --train <paths…>');
+		if ((values.model === undefined) === (values.keras === undefined))
+			throw new UsageError('give exactly one of --model or --keras');
+		const samples = numberFlag(values.samples, 'samples', 1, 100000, true) ?? 200;
+		const randomSeed = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true) ?? 1;
+		const sampler = String(values.sampler ?? 'tune');
+		if (sampler !== 'tune' && sampler !== 'open') throw new UsageError('--sampler must be tune or open');
+		const started = Date.now();
+
+		const training = await readSongs(paths.train, '--train paths');
+		const { kept: held, removed } = removeDuplicates(
+			await readSongs(paths.corpus, 'corpus'),
+			training.map((s) => s.symbols),
+			(s) => s.symbols
+		);
+		ctx.log(`${training.length} training songs; ${held.length} held-out songs (${removed.length} removed as duplicates)`);
+
+		let write: MelodyWriter;
+		let settings: Record<string, unknown>;
+		let name: string;
+		if (values.keras !== undefined) {
+			const h5 = String(values.keras);
+			const { weights } = readKeras(h5, values.mapping);
+			const model = new KerasWindowedStepModel(weights);
+			const t =
+				numberFlag(values.temperature, 'temperature', MIN_TEMPERATURE, MAX_TEMPERATURE) ??
+				REFERENCE_PROCEDURE.temperature;
+			settings = { procedure: 'reference', temperature: t, steps: REFERENCE_PROCEDURE.steps, window: 64 };
+			name = `reference Keras model (${basename(h5)})`;
+			write = (request, i) => {
+				const [m] = generate(model, [], {
+					steps: REFERENCE_PROCEDURE.steps,
+					stopAtEnd: true,
+					temperature: t,
+					variations: 1,
+					randomSeed: deriveSeed(randomSeed, i)
+				});
+				return { symbols: m.symbols, bar: barContext(request.meter, 0) };
+			};
+		} else {
+			const loaded = loadStepModel(values);
+			const sampling = samplingFlags(values);
+			name = loaded.name;
+			settings = { sampler, ...sampling };
+			write = (request, i) => {
+				const [m] = generate(loaded.model, [], {
+					...(sampler === 'tune'
+						? { bars: request.bars }
+						: { steps: request.bars * barContext(request.meter, 0)!.stepsPerBar, stopAtEnd: true }),
+					...sampling,
+					variations: 1,
+					randomSeed: deriveSeed(randomSeed, i),
+					meter: request.meter,
+					barPhase: 0
+				});
+				return { symbols: m.symbols, bar: barContext(request.meter, 0) };
+			};
+		}
+		let done = 0;
+		let lastLog = Date.now();
+		const report = await compareWithRealSongs(
+			held,
+			training,
+			(request, i) => {
+				const m = write(request, i);
+				done++;
+				if (Date.now() - lastLog > 10_000) {
+					lastLog = Date.now();
+					ctx.log(`wrote ${done} melodies (${Math.round((Date.now() - started) / 1000)} s)`);
+				}
+				return m;
+			},
+			{ samples, randomSeed }
+		);
+		const seconds = Math.round((Date.now() - started) / 100) / 10;
+		if (ctx.json) ctx.print(JSON.stringify({ ...report, model: name, settings: { ...settings, randomSeed }, seconds }));
+		else
+			print(ctx, report, [
+				`model     ${name}`,
+				`settings  ${Object.entries({ ...settings, randomSeed })
+					.map(([k, v]) => `${k} ${v}`)
+					.join(', ')}`,
+				`songs     ${report.samples} melodies written; ${report.real} held-out songs with a meter; floor from 2 × ${report.levels.floorSamples}, training level from ${report.levels.trainingSamples} training songs (mean of ${report.levels.repeats} draws)`
+			]);
+		ctx.log(`took ${seconds} s`);
+	}
+};
+
+export default command;

@@ -1,0 +1,50 @@
+/**
+ * The sampling flags `generate` and `melody-stats` share, read against the app's defaults
+ * (generate/defaults.ts), so an unset flag means what the app does.
+ */
+import { UsageError } from './command';
+import { GENERATE_DEFAULTS, SETTING_HELP } from '../lib/generate/defaults';
+import { MAX_TEMPERATURE, MIN_TEMPERATURE, MIN_TOP_P } from '../lib/generate/sample';
+
+/** A number flag within bounds, or undefined when absent. */
+export function numberFlag(
+	value: unknown,
+	flag: string,
+	min: number,
+	max: number,
+	integer = false
+): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
+		throw new UsageError(`--${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+	return n;
+}
+
+export const SAMPLING_OPTIONS = {
+	temperature: { type: 'string' },
+	'top-p': { type: 'string' },
+	endings: { type: 'string' }
+} as const;
+
+/** Usage lines for the sampling flags, with their defaults. */
+export const SAMPLING_USAGE = [
+	`  --temperature T  (default ${GENERATE_DEFAULTS.temperature}) ${SETTING_HELP.temperature}`,
+	`  --top-p P        (default ${GENERATE_DEFAULTS.topP}) ${SETTING_HELP.topP}`,
+	`  --endings K      (default ${GENERATE_DEFAULTS.endings}) ${SETTING_HELP.endings}`
+];
+
+/** Temperature, top-p and candidate endings from the flags, the app's defaults where unset. */
+export function samplingFlags(values: Record<string, unknown>): {
+	temperature: number;
+	topP: number;
+	endings: number;
+} {
+	return {
+		temperature:
+			numberFlag(values.temperature, 'temperature', MIN_TEMPERATURE, MAX_TEMPERATURE) ??
+			GENERATE_DEFAULTS.temperature,
+		topP: numberFlag(values['top-p'], 'top-p', MIN_TOP_P, 1) ?? GENERATE_DEFAULTS.topP,
+		endings: numberFlag(values.endings, 'endings', 1, 64, true) ?? GENERATE_DEFAULTS.endings
+	};
+}

@@ -1,0 +1,31 @@
+/**
+ * The generation settings a new melody gets unless the user picks others: one table, shared by the app's
+ * Generate stage, its worker and `cli generate` / `cli melody-stats`, so what the command line measures
+ * is what a visitor hears. Chosen from measurements, not by ear: `cli melody-stats` on German songs the
+ * bundled model never saw (docs/model-card.md, "Melodies against real songs").
+ */
+
+export const GENERATE_DEFAULTS = {
+	/** Softmax temperature. */
+	temperature: 1,
+	/** Nucleus: the share of probability the drawn symbol comes from. */
+	topP: 0.95,
+	/** Length of a whole tune in bars, the seed included. */
+	bars: 8,
+	meter: '4/4',
+	variations: 1,
+	/** Candidate endings sampled for a whole tune; the model's most likely one is kept. */
+	endings: 8,
+	/** Bars before the end that each candidate ending rewrites. */
+	endingBars: 2
+} as const;
+
+/** One line per setting, for the UI and the command line's usage: what it does to the melody. */
+export const SETTING_HELP = {
+	temperature:
+		'How boldly each next note is drawn: below 1 the model plays safe (and repeats itself), above 1 it takes chances.',
+	topP: 'Only the most likely next notes that together hold this share of the probability can be drawn; lower cuts out odd notes.',
+	bars: 'The length of the tune; the model writes its own ending on the last barline.',
+	endings:
+		'Several endings are tried for the last bars and the one the model finds most likely is kept.'
+} as const;

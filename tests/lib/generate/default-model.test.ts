@@ -1,0 +1,88 @@
+/**
+ * The bug class a visitor meets first: with the bundled model and the app's default settings, a melody
+ * that stops after a bar or sits on one pitch. Seeded, so the same melodies are checked on every run.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../shared';
+import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
+import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { generate, type Melody } from '../../../src/lib/generate/generate';
+import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
+import { parseMeter } from '../../../src/lib/music/meter';
+import { toNotes } from '../../../src/lib/formats/notes';
+
+const dir = join(repoRoot, 'static', 'models', 'default');
+const bundled = existsSync(join(dir, MODEL_FILES.model));
+if (!bundled) console.warn('SKIP: static/models/default is not in this tree; the default-model checks are skipped.');
+
+function load(): LstmStepModel {
+	const { weights } = openModel(
+		{
+			model: readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
+			weights: new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
+			metadata: readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')
+		},
+		dir
+	);
+	return new LstmStepModel(weights);
+}
+
+/** What is wrong with a melody of `bars` bars, in words; empty when nothing is. */
+function faults(m: Melody, bars: number, stepsPerBar: number): string[] {
+	const out: string[] = [];
+	if (m.symbols.length < bars * stepsPerBar) out.push(`${m.symbols.length} steps of ${bars * stepsPerBar}`);
+	const notes = toNotes(m.symbols);
+	const pitches = new Set(notes.map((n) => n.pitch));
+	if (pitches.size < 4) out.push(`only ${pitches.size} pitches`);
+	const byPitch = new Map<number, number>();
+	for (const n of notes) byPitch.set(n.pitch!, (byPitch.get(n.pitch!) ?? 0) + n.length);
+	const sounding = notes.reduce((s, n) => s + n.length, 0);
+	if (Math.max(...byPitch.values()) > sounding / 2) out.push('one pitch sounds more than half the time');
+	// The longest stretch on one pitch (repeated notes and holds, rests between them included).
+	let longest = 0;
+	for (let i = 0, j = 0; i < notes.length; i = j) {
+		while (j < notes.length && notes[j].pitch === notes[i].pitch) j++;
+		longest = Math.max(longest, notes[j - 1].start + notes[j - 1].length - notes[i].start);
+	}
+	if (longest > 2 * stepsPerBar) out.push(`${longest} steps on one pitch`);
+	return out;
+}
+
+describe.skipIf(!bundled)('the bundled model with the app’s default settings', () => {
+	it('writes tunes as long as asked that move, in every common meter, with or without a seed', () => {
+		const model = load();
+		for (const meter of ['4/4', '3/4', '6/8', '2/4']) {
+			const spb = parseMeter(meter)!.stepsPerBar;
+			for (const seed of [[], ['67', '_', '_', '_', '64', '_', '_', '_']]) {
+				const melodies = generate(model, seed, {
+					bars: GENERATE_DEFAULTS.bars,
+					temperature: GENERATE_DEFAULTS.temperature,
+					topP: GENERATE_DEFAULTS.topP,
+					variations: 4,
+					randomSeed: 2026,
+					meter
+				});
+				for (const m of melodies) {
+					expect(faults(m, GENERATE_DEFAULTS.bars, spb), `${meter} ${m.symbols.join(' ')}`).toEqual([]);
+					expect(m.symbols).toHaveLength(GENERATE_DEFAULTS.bars * spb);
+				}
+			}
+		}
+	});
+
+	it('catches the old defaults’ faults (T = 0.3, the model ending the song wherever it liked)', () => {
+		const model = load();
+		const melodies = generate(model, [], {
+			steps: GENERATE_DEFAULTS.bars * 16,
+			stopAtEnd: true,
+			temperature: 0.3,
+			variations: 8,
+			randomSeed: 2026,
+			meter: '4/4'
+		});
+		const faulty = melodies.filter((m) => faults(m, GENERATE_DEFAULTS.bars, 16).length > 0);
+		expect(faulty.length).toBeGreaterThanOrEqual(4);
+	});
+});
