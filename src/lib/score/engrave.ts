@@ -30,7 +30,7 @@ export interface ScoreInput {
 export interface Engraving {
 	/** One SVG page with a viewBox, so it scales to its box. */
 	svg: string;
-	/** The `**kern` text that was engraved. */
+	/** The `**kern` text that was engraved (the export with a clef for its instrument line). */
 	kern: string;
 	/**
 	 * For each sounding note of the melody (in order, as `toNotes` lists them), the ids of its SVG note
@@ -48,8 +48,13 @@ export interface Toolkit {
 	renderToTimemap(options?: Record<string, unknown>): TimemapEntry[];
 }
 
-/** Default staff size: Verovio's 100 % is a poster; 40 % reads like a printed tune book on screen. */
-export const DEFAULT_SCALE = 40;
+/**
+ * Staff size for a view width: Verovio's 100 % is a poster; 45 % reads like a printed tune book on a
+ * screen, a little smaller on a phone so that three or four bars still fit a line.
+ */
+export function defaultScale(width: number): number {
+	return width < 600 ? 38 : 45;
+}
 
 /** Verovio's limits on the page size, in its units. */
 const MIN_PAGE = 100;
@@ -97,8 +102,13 @@ export function notesFromTimemap(
 /** Engraves a melody; throws a sentence when Verovio cannot read the export. */
 export function engrave(toolkit: Toolkit, input: ScoreInput): Engraving {
 	const meter = parseMeter(input.meter) ?? DEFAULT_METER;
-	const kern = toKern(input.symbols, { meter, key: input.key, pickup: input.pickup });
-	toolkit.setOptions(options(input.width, input.scale ?? DEFAULT_SCALE));
+	// Verovio would print the instrument (`*Ivox`) as "Voice" before the staff; a treble clef takes its
+	// place, so the project's reader still finds the key where it looks for it (the fifth header element).
+	const kern = toKern(input.symbols, { meter, key: input.key, pickup: input.pickup }).replace(
+		/^\*Ivox$/m,
+		'*clefG2'
+	);
+	toolkit.setOptions(options(input.width, input.scale ?? defaultScale(input.width)));
 	if (!toolkit.loadData(kern)) {
 		const why = toolkit.getLog().trim().split('\n')[0] || 'no reason given';
 		throw new Error(`The score could not be drawn (Verovio: ${why}). The melody itself is unchanged.`);

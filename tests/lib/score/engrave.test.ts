@@ -81,6 +81,8 @@ describe('engraving with Verovio', () => {
 		expect(out.svg).toContain('class="meterSig"');
 		expect(out.svg.match(/class="measure"/g)).toHaveLength(4);
 		expect(out.svg.match(/class="rest"/g)).toHaveLength(1);
+		// No instrument name ("Voice") before the staff.
+		expect(out.svg).not.toMatch(/>\s*Voice\s*</);
 	});
 
 	it('fits 32 bars into one page the width of a phone, growing downwards', () => {
