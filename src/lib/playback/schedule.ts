@@ -6,6 +6,9 @@
 import type { Meter } from '../generate/meter';
 import { melodySteps, toNotes } from '../audio/notes';
 
+/** Name of the performance mark a player sets when a play-through's first note sounds (the benchmarks read it). */
+export const FIRST_SOUND_MARK = 'folk-studio:first-sound';
+
 /** How to play. */
 export interface ScheduleOptions {
 	meter: Meter;

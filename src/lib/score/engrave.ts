@@ -73,6 +73,7 @@ function options(width: number, scale: number): Record<string, unknown> {
 		header: 'none',
 		footer: 'none',
 		svgViewBox: true,
+		svgFormatRaw: true,
 		pageMarginLeft: 20,
 		pageMarginRight: 20,
 		pageMarginTop: 20,
@@ -99,6 +100,23 @@ export function notesFromTimemap(
 	return out;
 }
 
+/**
+ * Which SVG notes belong to which melody note, from the kern text: Verovio names a note read from
+ * Humdrum after its line and field (`note-L12F1`), and a note the export splits into tied pieces
+ * (`[4c`, `4c_`, `4c]`) is one melody note. Rests and other records are skipped.
+ */
+export function notesFromKern(kern: string): string[][] {
+	const out: string[][] = [];
+	kern.split('\n').forEach((line, i) => {
+		if (!line || /^[*!=]/.test(line) || line.includes('r')) return;
+		const id = `note-L${i + 1}F1`;
+		const continues = line.endsWith(']') || line.endsWith('_');
+		if (continues && out.length) out[out.length - 1].push(id);
+		else out.push([id]);
+	});
+	return out;
+}
+
 /** Engraves a melody; throws a sentence when Verovio cannot read the export. */
 export function engrave(toolkit: Toolkit, input: ScoreInput): Engraving {
 	const meter = parseMeter(input.meter) ?? DEFAULT_METER;
@@ -114,6 +132,11 @@ export function engrave(toolkit: Toolkit, input: ScoreInput): Engraving {
 		throw new Error(`The score could not be drawn (Verovio: ${why}). The melody itself is unchanged.`);
 	}
 	const svg = toolkit.renderToSVG(1);
-	const notes = notesFromTimemap(toolkit.renderToTimemap(), toNotes(input.symbols));
+	// The ids from the kern lines cost nothing; should a Verovio version name notes otherwise, the
+	// timemap (as long again as drawing the page) still says which note is which.
+	let notes = notesFromKern(kern);
+	const expected = toNotes(input.symbols);
+	if (notes.length !== expected.length || !notes.flat().every((id) => svg.includes(`id="${id}"`)))
+		notes = notesFromTimemap(toolkit.renderToTimemap(), expected);
 	return { svg, kern, notes };
 }

@@ -5,7 +5,7 @@
  * Tone's transport.
  */
 import type { Meter } from '$lib/generate/meter';
-import { schedule, type ScheduledClick, type ScheduledNote } from '$lib/playback/schedule';
+import { FIRST_SOUND_MARK, schedule, type ScheduledClick, type ScheduledNote } from '$lib/playback/schedule';
 import { voiceById } from '$lib/playback/voices';
 import { Click, Voice } from './voice';
 import { sound } from './sound.svelte';
@@ -15,9 +15,6 @@ type ToneModule = typeof import('tone');
 /** Ticks per quarter note of Tone's transport; a 16th is a quarter of it. */
 const PPQ = 192;
 const STEP_TICKS = PPQ / 4;
-
-/** Name of the performance mark set when a play-through's first note sounds (read by the benchmarks). */
-export const FIRST_SOUND_MARK = 'folk-studio:first-sound';
 
 let tone: ToneModule | null = null;
 let output: import('tone').Volume | null = null;

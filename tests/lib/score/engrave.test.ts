@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createVerovioModule from 'verovio/wasm-hum';
 import { VerovioToolkit, enableLogToBuffer } from 'verovio/esm';
-import { engrave, notesFromTimemap, type Toolkit } from '../../../src/lib/score/engrave';
+import { engrave, notesFromKern, notesFromTimemap, type Toolkit } from '../../../src/lib/score/engrave';
 import { songKey, songScore } from '../../../src/lib/score/song';
 import { findKey } from '../../../src/lib/audio/key';
 import { fromKern } from '../../../src/lib/audio/kern';
@@ -65,6 +65,31 @@ describe('notes from the timemap', () => {
 	});
 });
 
+describe('notes from the kern lines', () => {
+	it('names each note after its line and joins tied pieces, skipping rests and records', () => {
+		const kern = [
+			'!!!OTL: x',
+			'**kern',
+			'*M2/4',
+			'4c',
+			'=1',
+			'[4d',
+			'8d_',
+			'8d]',
+			'8r',
+			'=2',
+			'2e',
+			'==',
+			'*-'
+		].join('\n');
+		expect(notesFromKern(kern)).toEqual([
+			['note-L4F1'],
+			['note-L6F1', 'note-L7F1', 'note-L8F1'],
+			['note-L11F1']
+		]);
+	});
+});
+
 describe('engraving with Verovio', () => {
 	it('draws a melody in its meter, key and upbeat, with a tied note as one note', () => {
 		// 3/4 with a quarter upbeat; the D5 is a dotted half tied over the barline into a quarter.
@@ -88,7 +113,17 @@ describe('engraving with Verovio', () => {
 	it('fits 32 bars into one page the width of a phone, growing downwards', () => {
 		const bar = '60 _ _ _ 62 _ 64 _ 65 _ _ _ 67 _ _ _'.split(' ');
 		const symbols = Array.from({ length: 32 }, () => bar).flat();
-		const out = engrave(toolkit, { symbols, meter: '4/4', width: 340 });
+		// The note ids come from the kern lines: no timemap is rendered for them.
+		let timemaps = 0;
+		const counting: Toolkit = {
+			setOptions: (o) => toolkit.setOptions(o),
+			loadData: (d) => toolkit.loadData(d),
+			getLog: () => toolkit.getLog(),
+			renderToSVG: (p) => toolkit.renderToSVG(p),
+			renderToTimemap: (o) => (timemaps++, toolkit.renderToTimemap(o))
+		};
+		const out = engrave(counting, { symbols, meter: '4/4', width: 340 });
+		expect(timemaps).toBe(0);
 		expectComplete(out.svg, out.notes, symbols);
 		expect(out.svg.match(/class="measure"/g)).toHaveLength(32);
 		const [, , w, h] = /viewBox="([\d.\s-]+)"/.exec(out.svg)![1].split(/\s+/).map(Number);
@@ -102,6 +137,8 @@ describe('engraving with Verovio', () => {
 			const score = songScore(song);
 			const out = engrave(toolkit, { ...score, width: 800 });
 			expectComplete(out.svg, out.notes, song.symbols);
+			// The ids read from the kern lines are the ones Verovio's own timemap gives.
+			expect(out.notes).toEqual(notesFromTimemap(toolkit.renderToTimemap(), toNotes(song.symbols)));
 			// The engraved file is the song as written: the reader brings it back to the same encoding.
 			const back = fromKern(out.kern);
 			expect(back.symbols, song.path).toEqual(song.symbols);
