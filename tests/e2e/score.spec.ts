@@ -135,3 +135,32 @@ test('a corpus song opens from the import report as a score in its own key, and 
 	await expect(song).toHaveCount(0);
 	expect(watch.consoleErrors).toEqual([]);
 });
+
+test('offline after one visit: Verovio comes from the service worker’s cache and engraves', async ({
+	page,
+	context,
+	watch
+}) => {
+	await page.goto('/');
+	// Nothing has asked for a score yet: Verovio is precached with the build, not fetched by the page.
+	await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 60_000 });
+	await expect(page.getByTestId('online-status')).toHaveText(/ready to work offline/);
+	const loaded = await page.evaluate(() =>
+		performance.getEntriesByType('resource').filter((r) => r.name.includes('score.worker'))
+	);
+	expect(loaded).toEqual([]);
+	await context.setOffline(true);
+	try {
+		await page.reload();
+		const stage = page.locator('#generate');
+		await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+		await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+		await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+		const symbols = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+		await stage.getByLabel('Score', { exact: true }).check();
+		await expectNotes(stage.getByTestId('score'), toNotes(symbols).length);
+	} finally {
+		await context.setOffline(false);
+	}
+	expect(watch.foreignRequests).toEqual([]);
+});
