@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Locator } from '@playwright/test';
 import { test, expect, axe } from './fixtures';
 import { repoRoot } from '../shared';
-import { toNotes } from '../../src/lib/audio/notes';
+import { toNotes } from '../../src/lib/formats/notes';
 import { readKern } from '../../src/lib/kern/reader';
 import { encodeSong } from '../../src/lib/encoding/encode';
 

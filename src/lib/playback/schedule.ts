@@ -3,8 +3,9 @@
  * count-in bar, and the metronome's beats. The player hands these to Tone's transport unchanged, so
  * the timing a test checks here is the timing heard.
  */
-import type { Meter } from '../generate/meter';
-import { melodySteps, toNotes } from '../audio/notes';
+import type { Meter } from '../music/meter';
+import { toNotes } from '../formats/notes';
+import { SONG_END } from '../music/symbols';
 
 /** Name of the performance mark a player sets when a play-through's first note sounds (the benchmarks read it). */
 export const FIRST_SOUND_MARK = 'folk-studio:first-sound';
@@ -62,7 +63,8 @@ export function schedule(symbols: readonly string[], options: ScheduleOptions): 
 	const phase = (((options.barPhase ?? 0) % bar) + bar) % bar;
 	// The count-in bar ends on the first full bar's downbeat; an upbeat sounds inside it, `phase` steps in.
 	const offset = options.countIn ? phase || bar : 0;
-	const total = melodySteps(symbols);
+	const stop = symbols.indexOf(SONG_END);
+	const total = stop < 0 ? symbols.length : stop;
 	const end = offset + total;
 	const notes = toNotes(symbols).map((n, index) => ({
 		step: offset + n.start,

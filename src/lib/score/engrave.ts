@@ -5,10 +5,10 @@
  * Node tests.
  */
 import type { TimemapEntry } from 'verovio/esm';
-import { DEFAULT_METER, parseMeter } from '../generate/meter';
-import type { ExportKey } from '../audio/key';
-import { toKern } from '../audio/kern';
-import { toNotes } from '../audio/notes';
+import { DEFAULT_METER, parseMeter } from '../music/meter';
+import type { ExportKey } from '../formats/key';
+import { toKern } from '../formats/kern';
+import { toNotes } from '../formats/notes';
 
 /** What to engrave. */
 export interface ScoreInput {

@@ -2,9 +2,9 @@
  * A corpus song as a score: its own meter, upbeat and key (the encoding moved it to C major / A minor;
  * the score moves it back to where the file wrote it).
  */
-import type { EncodedSong } from '../corpus/types';
-import { parseMeter } from '../generate/meter';
-import { EXPORT_KEYS, estimateMode, findKey, type ExportKey, type Mode } from '../audio/key';
+import type { EncodedSong } from '../encoding/song';
+import { parseMeter } from '../music/meter';
+import { EXPORT_KEYS, estimateMode, findKey, type ExportKey, type Mode } from '../formats/key';
 import type { ScoreInput } from './engrave';
 
 /** Everything but the width: that is the view's. */

@@ -4,7 +4,7 @@
  * What plays when is computed as plain data by `$lib/playback/schedule`; this file only hands it to
  * Tone's transport.
  */
-import type { Meter } from '$lib/generate/meter';
+import type { Meter } from '$lib/music/meter';
 import { FIRST_SOUND_MARK, schedule, type ScheduledClick, type ScheduledNote } from '$lib/playback/schedule';
 import { voiceById } from '$lib/playback/voices';
 import { Click, Voice } from './voice';

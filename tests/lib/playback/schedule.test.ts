@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beatSteps, schedule } from '../../../src/lib/playback/schedule';
-import { parseMeter } from '../../../src/lib/generate/meter';
+import { parseMeter } from '../../../src/lib/music/meter';
 
 const meter = (m: string) => parseMeter(m)!;
 const steps = (text: string) => text.split(' ');

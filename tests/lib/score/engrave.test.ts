@@ -5,12 +5,12 @@ import createVerovioModule from 'verovio/wasm-hum';
 import { VerovioToolkit, enableLogToBuffer } from 'verovio/esm';
 import { engrave, notesFromKern, notesFromTimemap, type Toolkit } from '../../../src/lib/score/engrave';
 import { songKey, songScore } from '../../../src/lib/score/song';
-import { findKey } from '../../../src/lib/audio/key';
-import { fromKern } from '../../../src/lib/audio/kern';
-import { toNotes } from '../../../src/lib/audio/notes';
+import { findKey } from '../../../src/lib/formats/key';
+import { fromKern } from '../../../src/lib/formats/kern';
+import { toNotes } from '../../../src/lib/formats/notes';
 import { readKern } from '../../../src/lib/kern/reader';
 import { encodeSong } from '../../../src/lib/encoding/encode';
-import type { EncodedSong } from '../../../src/lib/corpus/types';
+import type { EncodedSong } from '../../../src/lib/encoding/song';
 import { repoRoot } from '../../shared';
 
 let toolkit: Toolkit;
