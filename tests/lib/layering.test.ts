@@ -16,6 +16,7 @@ export const LEVELS: readonly (readonly string[])[] = [
 	['model'],
 	['ngram', 'train'],
 	['eval', 'generate', 'keras', 'formats'],
+	['playback', 'score'],
 	['storage'],
 	['lab'],
 	['worker'],

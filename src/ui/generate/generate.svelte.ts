@@ -23,7 +23,8 @@ import {
 	saveMelody,
 	type StoredMelody
 } from '$lib/storage/melodies';
-import { MelodyPlayer } from './player';
+import { MelodyPlayer, startAudio } from './player';
+import { saveSound, sound } from './sound.svelte';
 
 // Known at build time: probing the server would log a 404 where no default model is bundled.
 const HAS_DEFAULT_MODEL = Object.keys(import.meta.glob('/static/models/default/model.json')).length > 0;
@@ -75,9 +76,9 @@ class Generation {
 	playing = $state(false);
 	/** Where the sound is, in 16th steps, or null. */
 	playhead = $state<number | null>(null);
-	bpm = $state(100);
-	loop = $state(false);
 	exportKey = $state('');
+	/** The piano roll first; the score is engraved (and Verovio loaded) only when asked for. */
+	view = $state<'roll' | 'score'>('roll');
 	kept = $state<StoredMelody[]>([]);
 
 	readonly meter = $derived(parseMeter(this.meterText) ?? DEFAULT_METER);
@@ -85,8 +86,13 @@ class Generation {
 		Math.max(1, Math.round(this.unit === 'bars' ? this.length * this.meter.stepsPerBar : this.length))
 	);
 	readonly current = $derived(this.melodies[this.chosen] ?? null);
+	/** Where the melody's first step falls in its bar. */
+	readonly phase = $derived(this.barPhase % this.meter.stepsPerBar);
+	/** The key chosen for export and the score; undefined: as generated (C major or A minor). */
+	readonly key = $derived(EXPORT_KEYS.find((k) => k.name === this.exportKey));
 
-	private player = new MelodyPlayer();
+	/** Voice, tempo, metronome and loop controls change it while it plays. */
+	readonly player = new MelodyPlayer();
 	private frame = 0;
 
 	/** Lists the models again and keeps the choice valid (the first model when none or a gone one is chosen). */
@@ -140,6 +146,8 @@ class Generation {
 	async generate() {
 		if (!app.modelId || this.running) return;
 		this.stop();
+		// Inside the click: the browser allows sound only from a user's gesture.
+		if (sound.autoplay) void startAudio();
 		this.runError = null;
 		this.progress = 0;
 		const id = requestId('gen');
@@ -167,6 +175,7 @@ class Generation {
 			);
 			const n = this.melodies.length;
 			this.status = `Generated ${n} ${n === 1 ? 'melody' : 'melodies'} in ${Math.round(this.lastMs ?? 0)} ms.`;
+			if (sound.autoplay && n > 0) void this.play();
 		} catch (e) {
 			const message = (e as Error).message;
 			if (message === new CancelledError().message)
@@ -187,8 +196,12 @@ class Generation {
 	async play(symbols = this.current?.symbols) {
 		if (!symbols?.length) return;
 		await this.player.play(symbols, {
-			bpm: this.bpm,
-			loop: this.loop,
+			bpm: sound.bpm,
+			loop: sound.loop,
+			meter: this.meter,
+			barPhase: this.phase,
+			countIn: sound.countIn,
+			metronome: sound.metronome,
 			onEnd: () => {
 				this.playing = false;
 				this.playhead = null;
@@ -206,14 +219,6 @@ class Generation {
 		cancelAnimationFrame(this.frame);
 	}
 
-	setTempo(bpm: number) {
-		this.player.setTempo(bpm);
-	}
-
-	setLoop(loop: boolean) {
-		this.player.setLoop(loop);
-	}
-
 	private tick = () => {
 		this.playhead = this.player.position();
 		this.playing = this.player.playing;
@@ -229,7 +234,7 @@ class Generation {
 		const key = this.exportKeyOf(this.current.symbols);
 		const name = this.shownName || 'Melody';
 		download(
-			toMidi(this.current.symbols, { bpm: this.bpm, meter: this.meter, name, transpose: key.shift }),
+			toMidi(this.current.symbols, { bpm: sound.bpm, meter: this.meter, name, transpose: key.shift }),
 			fileName(this.shownName, 'mid'),
 			'audio/midi'
 		);
@@ -260,7 +265,7 @@ class Generation {
 				randomSeed: current.randomSeed,
 				symbols: $state.snapshot(current.symbols),
 				meter: this.meterText,
-				bpm: this.bpm
+				bpm: sound.bpm
 			});
 			this.status = `Kept “${this.shownName}”.`;
 			await this.refreshKept();
@@ -278,7 +283,8 @@ class Generation {
 		this.chosen = 0;
 		this.shownName = m.name;
 		this.meterText = m.meter;
-		this.bpm = m.bpm;
+		sound.bpm = m.bpm;
+		saveSound();
 		this.temperature = m.temperature;
 		this.randomSeed = m.randomSeed;
 		this.stopAtEnd = m.stopAtEnd;
