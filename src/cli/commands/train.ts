@@ -6,50 +6,54 @@ import { basename } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { optionsFrom, readCorpus, writeModelDir } from '../files';
 import { contentHash } from '../../lib/corpus/summary';
-import { DEFAULT_CONFIG, PRESETS, resolveConfig, type TrainConfig } from '../../lib/model/config';
+import {
+	DEFAULT_CONFIG,
+	PRESETS,
+	readSetting,
+	resolveConfig,
+	settingProblem,
+	TRAIN_SETTINGS,
+	type TrainConfig
+} from '../../lib/model/config';
 import { newModelMetadata, toModelFiles } from '../../lib/model/format';
 import { Trainer, bits } from '../../lib/train/trainer';
 import { selectBackend, type BackendName } from '../../lib/train/backend';
 
-const NUMBERS: Record<string, keyof TrainConfig> = {
-	epochs: 'epochs',
-	units: 'units',
-	layers: 'layers',
-	seq: 'seqLength',
-	batch: 'batchSize',
-	lr: 'learningRate',
-	'lr-decay': 'learningRateDecay',
-	val: 'validation',
-	seed: 'seed',
-	dropout: 'dropout',
-	'recurrent-dropout': 'recurrentDropout',
-	patience: 'patience',
-	clip: 'clipNorm',
-	'max-batches': 'maxBatchesPerEpoch'
-};
+/** `--layers N`, `--design sequence|window`, `--meter-input on|off`…: one flag per training setting. */
+function settingUsage(): string[] {
+	return TRAIN_SETTINGS.map((t) => {
+		const value =
+			t.kind === 'choice'
+				? (t.choices ?? []).map((c) => c.value).join('|')
+				: t.kind === 'boolean'
+					? 'on|off'
+					: t.kind === 'integer'
+						? 'N'
+						: 'X';
+		const given = DEFAULT_CONFIG[t.key];
+		const shown = typeof given === 'boolean' ? (given ? 'on' : 'off') : given;
+		return `    --${`${t.flag} ${value}`.padEnd(27)} ${t.label} (default ${shown}): ${t.help}`;
+	});
+}
 
 const command: Command = {
 	summary: "train an LSTM on **kern files, folders or zips and write it in the app's model format",
 	usage: [
-		'npm run --silent cli -- train --corpus <paths…> --out <dir> [--epochs N --units N --layers N --seq N',
-		'    --batch N --lr X --lr-decay X --val 0.1 --seed N --backend cpu|wasm --dropout X --recurrent-dropout X',
-		'    --patience N --clip X --design sequence|window --meter-input on|off --preset small|default',
-		'    --max-batches N] [--json]',
-		`  defaults: ${Object.entries(DEFAULT_CONFIG)
-			.map(([k, v]) => `${k} ${v}`)
-			.join(', ')}; backend wasm.`,
-		'  writes <dir>/model.json, weights.bin, metadata.json; --json prints the history as JSON.'
+		'npm run --silent cli -- train --corpus <paths…> --out <dir> [--preset small|default]',
+		'    [--backend cpu|wasm] [--keep-key] [--quantize-tuplets] [--json] [settings]',
+		'  settings (a preset first, then each flag given):',
+		...settingUsage(),
+		'  backend wasm by default; writes <dir>/model.json, weights.bin, metadata.json; --json prints the',
+		'  history as JSON.'
 	].join('\n'),
 	options: {
 		corpus: { type: 'string', multiple: true },
 		out: { type: 'string' },
 		backend: { type: 'string' },
-		design: { type: 'string' },
 		preset: { type: 'string' },
 		'keep-key': { type: 'boolean' },
 		'quantize-tuplets': { type: 'boolean' },
-		'meter-input': { type: 'string' },
-		...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: 'string' as const }]))
+		...Object.fromEntries(TRAIN_SETTINGS.map((t) => [t.flag, { type: 'string' as const }]))
 	},
 	async run(values, positionals, ctx) {
 		const paths = [...((values.corpus as string[] | undefined) ?? []), ...positionals];
@@ -63,18 +67,14 @@ const command: Command = {
 			if (!p) throw new UsageError('--preset must be small or default');
 			Object.assign(partial, p);
 		}
-		for (const [flag, key] of Object.entries(NUMBERS)) {
-			if (values[flag] === undefined) continue;
-			const n = Number(values[flag]);
-			if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, not "${values[flag]}"`);
-			(partial as Record<string, number>)[key] = n;
+		for (const setting of TRAIN_SETTINGS) {
+			const text = values[setting.flag];
+			if (text === undefined) continue;
+			const value = readSetting(setting, String(text));
+			const problem = settingProblem(setting, value);
+			if (problem) throw new UsageError(`--${setting.flag} ${problem}, not "${text}"`);
+			Object.assign(partial, { [setting.key]: value });
 		}
-		if (values['meter-input'] !== undefined) {
-			const v = String(values['meter-input']);
-			if (v !== 'on' && v !== 'off') throw new UsageError('--meter-input must be on or off');
-			partial.meterInput = v === 'on';
-		}
-		if (values.design !== undefined) partial.design = String(values.design) as TrainConfig['design'];
 		let config: TrainConfig;
 		try {
 			config = resolveConfig(partial);

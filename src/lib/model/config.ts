@@ -1,5 +1,8 @@
 /**
- * Training settings: defaults, presets and checks. Shared by the worker, the Train stage and `cli train`.
+ * Training settings: each described once in `TRAIN_SETTINGS` (label, help, range, CLI flag), from which
+ * the checks (`resolveConfig`), the flags and usage of `cli train` and the Train stage's form derive; the
+ * defaults and presets. A new setting is a field of `TrainConfig`, its default, its row, and its use in
+ * train/trainer.ts.
  */
 
 /** How sequences are cut from the songs. */
@@ -51,6 +54,11 @@ export interface TrainConfig {
 	 * window design.
 	 */
 	meterInput: boolean;
+	/**
+	 * Share of each target's probability spread evenly over the vocabulary in the training loss
+	 * (0 = plain cross-entropy). Reported losses stay plain cross-entropy, so runs compare.
+	 */
+	labelSmoothing: number;
 }
 
 /**
@@ -73,7 +81,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
 	clipNorm: 5,
 	seed: 1,
 	maxBatchesPerEpoch: 0,
-	meterInput: true
+	meterInput: true,
+	labelSmoothing: 0
 };
 
 /** Named starting points offered by the Train stage. */
@@ -82,46 +91,257 @@ export const PRESETS: Record<'small' | 'default', Partial<TrainConfig>> = {
 	default: {}
 };
 
-/** Fills in defaults and checks ranges; throws an Error whose message is a sentence for the user. */
+/** How one training setting is shown, read and checked. */
+export interface TrainSetting {
+	key: keyof TrainConfig;
+	label: string;
+	/** One line for a musician. */
+	help: string;
+	/** Flag of `cli train`, without `--`. */
+	flag: string;
+	kind: 'integer' | 'number' | 'boolean' | 'choice';
+	/** Inclusive range of numbers; `step` is the form's increment. */
+	min?: number;
+	max?: number;
+	step?: number;
+	choices?: readonly { value: string; label: string }[];
+	/** Shown only when the user asks for every setting. */
+	advanced: boolean;
+}
+
+/** Every training setting, in the order a form shows them. */
+export const TRAIN_SETTINGS: readonly TrainSetting[] = [
+	{
+		key: 'design',
+		label: 'Design',
+		help: 'How the melodies are cut for learning: every position of whole songs, or the reference’s windows.',
+		flag: 'design',
+		kind: 'choice',
+		choices: [
+			{ value: 'sequence', label: 'Every position (fast)' },
+			{ value: 'window', label: 'Reference: 64-step windows, one target' }
+		],
+		advanced: false
+	},
+	{
+		key: 'layers',
+		label: 'Layers',
+		help: 'LSTM layers stacked on each other; more can learn longer shapes but train slower.',
+		flag: 'layers',
+		kind: 'integer',
+		min: 1,
+		max: 3,
+		step: 1,
+		advanced: false
+	},
+	{
+		key: 'units',
+		label: 'Units',
+		help: 'Memory cells per layer: the size of the model.',
+		flag: 'units',
+		kind: 'integer',
+		min: 4,
+		max: 1024,
+		step: 4,
+		advanced: false
+	},
+	{
+		key: 'seqLength',
+		label: 'Sequence length',
+		help: 'Sixteenth-note steps learned in one go (the window length in the reference design).',
+		flag: 'seq',
+		kind: 'integer',
+		min: 2,
+		max: 1024,
+		step: 1,
+		advanced: false
+	},
+	{
+		key: 'batchSize',
+		label: 'Batch size',
+		help: 'Songs (or windows) learned side by side in each step.',
+		flag: 'batch',
+		kind: 'integer',
+		min: 1,
+		max: 1024,
+		step: 1,
+		advanced: false
+	},
+	{
+		key: 'learningRate',
+		label: 'Learning rate',
+		help: 'How big each correction is: too high and training wanders, too low and it crawls.',
+		flag: 'lr',
+		kind: 'number',
+		min: 0.000001,
+		max: 0.9,
+		advanced: false
+	},
+	{
+		key: 'learningRateDecay',
+		label: 'Learning-rate decay per epoch',
+		help: 'The learning rate is multiplied by this after every pass over the songs (1 = constant).',
+		flag: 'lr-decay',
+		kind: 'number',
+		min: 0.01,
+		max: 1,
+		step: 0.01,
+		advanced: true
+	},
+	{
+		key: 'epochs',
+		label: 'Epochs',
+		help: 'Passes over all training songs, at most.',
+		flag: 'epochs',
+		kind: 'integer',
+		min: 1,
+		max: 10000,
+		step: 1,
+		advanced: false
+	},
+	{
+		key: 'dropout',
+		label: 'Dropout',
+		help: 'Share of the model silenced at random while learning, so it cannot just memorize the songs.',
+		flag: 'dropout',
+		kind: 'number',
+		min: 0,
+		max: 0.8,
+		step: 0.05,
+		advanced: false
+	},
+	{
+		key: 'recurrentDropout',
+		label: 'Recurrent dropout',
+		help: 'The same inside the memory that is carried from step to step.',
+		flag: 'recurrent-dropout',
+		kind: 'number',
+		min: 0,
+		max: 0.8,
+		step: 0.05,
+		advanced: true
+	},
+	{
+		key: 'labelSmoothing',
+		label: 'Label smoothing',
+		help: 'Teaches the model to be a little less sure of each next note, which keeps sampling varied.',
+		flag: 'label-smoothing',
+		kind: 'number',
+		min: 0,
+		max: 0.5,
+		step: 0.05,
+		advanced: true
+	},
+	{
+		key: 'validation',
+		label: 'Validation share',
+		help: 'Share of songs held out to measure how well the model predicts songs it never saw.',
+		flag: 'val',
+		kind: 'number',
+		min: 0,
+		max: 0.5,
+		step: 0.05,
+		advanced: true
+	},
+	{
+		key: 'patience',
+		label: 'Early-stopping patience',
+		help: 'Epochs without a better score on held-out songs before training stops (0 = never stop early).',
+		flag: 'patience',
+		kind: 'integer',
+		min: 0,
+		max: 1000,
+		step: 1,
+		advanced: true
+	},
+	{
+		key: 'clipNorm',
+		label: 'Gradient clip (norm)',
+		help: 'Caps each correction so one odd batch cannot throw training off (0 = no cap).',
+		flag: 'clip',
+		kind: 'number',
+		min: 0,
+		max: 1000,
+		advanced: true
+	},
+	{
+		key: 'seed',
+		label: 'Seed',
+		help: 'Number behind every random choice: the same seed and songs give the same model.',
+		flag: 'seed',
+		kind: 'integer',
+		min: 0,
+		max: 2147483647,
+		step: 1,
+		advanced: true
+	},
+	{
+		key: 'maxBatchesPerEpoch',
+		label: 'Batches per epoch',
+		help: 'Stop each epoch after this many batches, for quick comparisons (0 = all).',
+		flag: 'max-batches',
+		kind: 'integer',
+		min: 0,
+		max: 1000000000,
+		step: 1,
+		advanced: true
+	},
+	{
+		key: 'meterInput',
+		label: 'Tell the model the meter and each step’s place in the bar',
+		help: 'The model learns where bars begin, so its melodies keep the meter (not in the reference design).',
+		flag: 'meter-input',
+		kind: 'boolean',
+		advanced: false
+	}
+];
+
+/** The allowed values in words: `1, 2 or 3`, `a number from 0 to 0.8`, `"sequence" or "window"`. */
+export function describeRange(setting: TrainSetting): string {
+	const or = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs.at(-1)}` : xs[0]);
+	const { kind, min = -Infinity, max = Infinity } = setting;
+	if (kind === 'boolean') return 'on or off';
+	if (kind === 'choice') return or((setting.choices ?? []).map((c) => `"${c.value}"`));
+	if (kind === 'integer' && max - min <= 3)
+		return or(Array.from({ length: max - min + 1 }, (_, i) => String(min + i)));
+	return `${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+}
+
+/** Null when `value` suits the setting, else what it must be ("must be 1, 2 or 3"). */
+export function settingProblem(setting: TrainSetting, value: unknown): string | null {
+	const ok =
+		setting.kind === 'boolean'
+			? typeof value === 'boolean'
+			: setting.kind === 'choice'
+				? (setting.choices ?? []).some((c) => c.value === value)
+				: typeof value === 'number' &&
+					Number.isFinite(value) &&
+					(setting.kind === 'number' || Number.isInteger(value)) &&
+					value >= (setting.min ?? -Infinity) &&
+					value <= (setting.max ?? Infinity);
+	return ok ? null : `must be ${describeRange(setting)}`;
+}
+
+/** A setting's value from text (a flag, a form field): `on`/`off` for booleans, numbers as numbers. */
+export function readSetting(setting: TrainSetting, text: string): unknown {
+	if (setting.kind === 'boolean')
+		return text === 'on' || text === 'true' ? true : text === 'off' || text === 'false' ? false : text;
+	if (setting.kind === 'choice') return text;
+	return text.trim() === '' ? NaN : Number(text);
+}
+
+/**
+ * Fills in defaults and checks every setting against its row of `TRAIN_SETTINGS`; throws a RangeError
+ * whose message is a sentence for the user. Run on every config a run starts or resumes with.
+ */
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
 	const c: TrainConfig = { ...DEFAULT_CONFIG, ...partial };
 	// The reference's windows have no song to take a meter from.
 	if (c.design === 'window') c.meterInput = false;
-	const check = (ok: boolean, what: string) => {
-		if (!ok) throw new RangeError(`The training setting ${what}; change it and start again.`);
-	};
-	check(c.design === 'sequence' || c.design === 'window', `design must be "sequence" or "window"`);
-	check(Number.isInteger(c.layers) && c.layers >= 1 && c.layers <= 3, 'layers must be 1, 2 or 3');
-	check(Number.isInteger(c.units) && c.units >= 4 && c.units <= 1024, 'units must be a whole number, 4–1024');
-	check(c.dropout >= 0 && c.dropout < 0.9, 'dropout must be at least 0 and below 0.9');
-	check(
-		c.recurrentDropout >= 0 && c.recurrentDropout < 0.9,
-		'recurrent dropout must be at least 0 and below 0.9'
-	);
-	check(
-		Number.isInteger(c.seqLength) && c.seqLength >= 2 && c.seqLength <= 1024,
-		'sequence length must be 2–1024'
-	);
-	check(
-		Number.isInteger(c.batchSize) && c.batchSize >= 1 && c.batchSize <= 1024,
-		'batch size must be 1–1024'
-	);
-	check(c.learningRate > 0 && c.learningRate < 1, 'learning rate must be above 0 and below 1');
-	check(
-		c.learningRateDecay > 0 && c.learningRateDecay <= 1,
-		'learning-rate decay must be above 0 and at most 1'
-	);
-	check(
-		Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 10000,
-		'epochs must be a whole number, 1–10000'
-	);
-	check(c.validation >= 0 && c.validation <= 0.5, 'validation fraction must be 0–0.5');
-	check(Number.isInteger(c.patience) && c.patience >= 0, 'patience must be a whole number, 0 or more');
-	check(c.clipNorm >= 0, 'gradient clipping must be 0 or more');
-	check(Number.isInteger(c.seed), 'seed must be a whole number');
-	check(
-		Number.isInteger(c.maxBatchesPerEpoch) && c.maxBatchesPerEpoch >= 0,
-		'batches per epoch must be 0 or more'
-	);
+	for (const setting of TRAIN_SETTINGS) {
+		const problem = settingProblem(setting, c[setting.key]);
+		if (problem)
+			throw new RangeError(`The training setting “${setting.label}” ${problem}; change it and start again.`);
+	}
 	return c;
 }

@@ -278,9 +278,12 @@ export class Trainer {
 					grads: []
 				};
 
-			// Mean cross-entropy over the batch's targets: d/dlogits = (p − onehot)·w / N.
+			// Mean cross-entropy over the batch's targets: d/dlogits = (p − q)·w / N, q the one-hot target, or
+			// with label smoothing ε the target (1 − ε)·onehot + ε / V. The stats above stay plain NLL.
 			const scale = tf.div(w, tf.maximum(count, 1));
-			const dLogits = tf.mul(tf.sub(tf.exp(logp), oh), tf.expandDims(scale, 1)) as tf.Tensor2D;
+			const eps = c.labelSmoothing;
+			const q = eps > 0 ? tf.add(tf.mul(oh, 1 - eps), eps / V) : oh;
+			const dLogits = tf.mul(tf.sub(tf.exp(logp), q), tf.expandDims(scale, 1)) as tf.Tensor2D;
 			const gDenseK = tf.matMul(tf.transpose(Y), dLogits);
 			const gDenseB = tf.sum(dLogits, 0);
 			const dY = tf.matMul(dLogits, tf.transpose(this.dense.kernel));
