@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, axe } from './fixtures';
 import { hasShared, shared } from '../shared';
 import { summarize } from '../../src/lib/corpus/summary';
-import type { FileReport } from '../../src/lib/encoding/song';
+import type { FileReport } from '../../src/lib/corpus/types';
 
 /** A StoredCorpus of the first `count` erk songs of the reference encoding. */
 function corpus(count: number, id: string) {

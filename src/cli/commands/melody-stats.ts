@@ -97,7 +97,9 @@ const command: Command = {
 			training.map((s) => s.symbols),
 			(s) => s.symbols
 		);
-		ctx.log(`${training.length} training songs; ${held.length} held-out songs (${removed.length} removed as duplicates)`);
+		ctx.log(
+			`${training.length} training songs; ${held.length} held-out songs (${removed.length} removed as duplicates)`
+		);
 
 		let write: MelodyWriter;
 		let settings: Record<string, unknown>;
@@ -157,7 +159,8 @@ const command: Command = {
 			{ samples, randomSeed }
 		);
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
-		if (ctx.json) ctx.print(JSON.stringify({ ...report, model: name, settings: { ...settings, randomSeed }, seconds }));
+		if (ctx.json)
+			ctx.print(JSON.stringify({ ...report, model: name, settings: { ...settings, randomSeed }, seconds }));
 		else
 			print(ctx, report, [
 				`model     ${name}`,

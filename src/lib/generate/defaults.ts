@@ -26,6 +26,5 @@ export const SETTING_HELP = {
 		'How boldly each next note is drawn: below 1 the model plays safe (and repeats itself), above 1 it takes chances.',
 	topP: 'Only the most likely next notes that together hold this share of the probability can be drawn; lower cuts out odd notes.',
 	bars: 'The length of the tune; the model writes its own ending on the last barline.',
-	endings:
-		'Several endings are tried for the last bars and the one the model finds most likely is kept.'
+	endings: 'Several endings are tried for the last bars and the one the model finds most likely is kept.'
 } as const;

@@ -29,7 +29,8 @@ class Library {
 	 * so a caller never acts on a list older than its own request.
 	 */
 	async refresh() {
-		const mine = (async () => {
+		let mine: Promise<void> | null = null;
+		mine = (async () => {
 			try {
 				const models = await listModels();
 				if (this.listing === mine) this.models = models;
@@ -38,7 +39,7 @@ class Library {
 			}
 		})();
 		this.listing = mine;
-		let awaited = mine;
+		let awaited: Promise<void> = mine;
 		await awaited;
 		while (this.listing && this.listing !== awaited) {
 			awaited = this.listing;
