@@ -54,6 +54,7 @@ export function groupPaths(
 /** The songs kept from files, folders or zips; a usage error when none can be read. */
 export async function readSongs(paths: string[], what: string): Promise<EncodedSong[]> {
 	const { songs } = await readCorpus(paths);
-	if (songs.length === 0) throw new UsageError(`no song could be read from the ${what} (${paths.join(', ')})`);
+	if (songs.length === 0)
+		throw new UsageError(`no song could be read from the ${what} (${paths.join(', ')})`);
 	return songs;
 }

@@ -17,7 +17,9 @@ export function numberFlag(
 	if (value === undefined) return undefined;
 	const n = Number(value);
 	if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
-		throw new UsageError(`--${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+		throw new UsageError(
+			`--${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`
+		);
 	return n;
 }
 

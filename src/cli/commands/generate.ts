@@ -54,10 +54,14 @@ const command: Command = {
 		if (values.bars !== undefined && values.steps !== undefined)
 			throw new UsageError('give --steps or --bars, not both');
 		if (values['no-stop'] && values.steps === undefined)
-			throw new UsageError('--no-stop goes with --steps (a whole tune of --bars always ends on its last barline)');
+			throw new UsageError(
+				'--no-stop goes with --steps (a whole tune of --bars always ends on its last barline)'
+			);
 		const steps = numberFlag(values.steps, 'steps', 1, 100000, true);
 		const bars =
-			steps === undefined ? (numberFlag(values.bars, 'bars', 1, 256, true) ?? GENERATE_DEFAULTS.bars) : undefined;
+			steps === undefined
+				? (numberFlag(values.bars, 'bars', 1, 256, true) ?? GENERATE_DEFAULTS.bars)
+				: undefined;
 		const sampling = samplingFlags(values);
 		const variations = numberFlag(values.variations, 'variations', 1, MAX_VARIATIONS, true) ?? 1;
 		const given = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true);

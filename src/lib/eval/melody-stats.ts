@@ -12,7 +12,7 @@ import type { EncodedSong } from '../encoding/song';
 import { barPosition, songBarContext, type BarContext } from '../model/features';
 import { Rng } from '../model/rng';
 import { formatMeter, parseMeter } from '../music/meter';
-import { estimateMode } from '../formats/key';
+import { estimateMode } from '../encoding/key';
 import { isPitchSymbol } from '../music/pitch';
 
 /** One melody to measure, with where its bars fall (null: free meter, no barlines known). */
@@ -60,7 +60,12 @@ export interface MelodySetStats {
 }
 
 /** What one melody is made of: its notes (pitch, length in 16ths) and the steps taken by rests. */
-function readMelody(symbols: readonly string[]): { pitches: number[]; lengths: number[]; restSteps: number; steps: number } {
+function readMelody(symbols: readonly string[]): {
+	pitches: number[];
+	lengths: number[];
+	restSteps: number;
+	steps: number;
+} {
 	const pitches: number[] = [];
 	const lengths: number[] = [];
 	let restSteps = 0;
@@ -97,7 +102,7 @@ export function tonicOf(symbols: readonly string[]): number {
 export function endsOnTonic(melody: MeasuredMelody): boolean {
 	const { pitches, steps } = readMelody(melody.symbols);
 	if (pitches.length === 0 || !melody.bar) return false;
-	if ((((pitches[pitches.length - 1] % 12) + 12) % 12) !== tonicOf(melody.symbols)) return false;
+	if (((pitches[pitches.length - 1] % 12) + 12) % 12 !== tonicOf(melody.symbols)) return false;
 	const { position, meter } = barPosition(melody.bar, steps);
 	// A song that began with a pickup ends where its first bar began, completing that bar.
 	return position === 0 || (!melody.bar.changes?.length && position === melody.bar.phase % meter.stepsPerBar);

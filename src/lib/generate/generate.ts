@@ -93,12 +93,14 @@ function checkSettings(model: StepModel, seed: readonly string[], s: GenerateSet
 	if (seed.includes(SONG_END)) throw new Error('A seed cannot contain “/”.');
 	let steps: number;
 	if (s.bars !== undefined) {
-		if (!(Number.isInteger(s.bars) && s.bars >= 1)) throw new Error('The length must be a whole number of bars ≥ 1.');
+		if (!(Number.isInteger(s.bars) && s.bars >= 1))
+			throw new Error('The length must be a whole number of bars ≥ 1.');
 		if (!meterOf(s)) throw new Error(`“${s.meter}” is not a meter this app can write in (like 3/4 or 6/8).`);
 		steps = planTune(seed.length, s).total - seed.length;
 	} else {
 		steps = s.steps ?? NaN;
-		if (!Number.isInteger(steps) || steps < 0) throw new Error('The length must be a whole number of steps ≥ 0.');
+		if (!Number.isInteger(steps) || steps < 0)
+			throw new Error('The length must be a whole number of steps ≥ 0.');
 	}
 	if (steps > MAX_STEPS)
 		throw new Error(
@@ -115,7 +117,8 @@ function checkSettings(model: StepModel, seed: readonly string[], s: GenerateSet
 		throw new Error('The temperature must be a number above 0.');
 	if (!Number.isInteger(s.variations) || !(s.variations >= 1 && s.variations <= MAX_VARIATIONS))
 		throw new Error(`Variations must be a whole number between 1 and ${MAX_VARIATIONS}.`);
-	if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1)) throw new Error('Top-p must be above 0 and at most 1.');
+	if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1))
+		throw new Error('Top-p must be above 0 and at most 1.');
 	if (s.endings !== undefined && !(Number.isInteger(s.endings) && s.endings >= 1 && s.endings <= 256))
 		throw new Error('Candidate endings must be a whole number from 1 to 256.');
 }
@@ -128,7 +131,10 @@ function meterOf(s: GenerateSettings): Meter | null {
  * The model as it writes in the settings' meter: one that takes the bar position (model/features.ts) is
  * told the meter and where the seed starts in its bar; any other is returned as it is.
  */
-export function inMeter<S>(model: StepModel<S>, settings: Pick<GenerateSettings, 'meter' | 'barPhase'>): StepModel<S> {
+export function inMeter<S>(
+	model: StepModel<S>,
+	settings: Pick<GenerateSettings, 'meter' | 'barPhase'>
+): StepModel<S> {
 	if (!(model instanceof LstmStepModel) || !model.usesBar) return model;
 	const bar = barContext(settings.meter ?? GENERATE_DEFAULTS.meter, settings.barPhase ?? 0);
 	return model.withBar(bar) as unknown as StepModel<S>;
@@ -215,7 +221,13 @@ class Drawer<S> {
 	/** Draws the next symbol id after `symbols`; `/` only when `mayEnd`. */
 	draw(at: Cursor<S>, symbols: readonly string[], mayEnd: boolean): number {
 		const banned = symbols.length === 0 ? this.noStart : mayEnd ? NONE : this.noEnd;
-		return sampleIndex(at.probabilities, this.settings.temperature, this.random, banned, this.settings.topP ?? 1);
+		return sampleIndex(
+			at.probabilities,
+			this.settings.temperature,
+			this.random,
+			banned,
+			this.settings.topP ?? 1
+		);
 	}
 
 	step(at: Cursor<S>, id: number): Cursor<S> {

@@ -15,7 +15,8 @@ import { toNotes } from '../../../src/lib/formats/notes';
 
 const dir = join(repoRoot, 'static', 'models', 'default');
 const bundled = existsSync(join(dir, MODEL_FILES.model));
-if (!bundled) console.warn('SKIP: static/models/default is not in this tree; the default-model checks are skipped.');
+if (!bundled)
+	console.warn('SKIP: static/models/default is not in this tree; the default-model checks are skipped.');
 
 function load(): LstmStepModel {
 	const { weights } = openModel(

@@ -192,7 +192,8 @@ describe('whole tunes', () => {
 	it('are made again from the same random seed, and differ with another', () => {
 		const a = generate(model, [], { ...tune, variations: 3 });
 		expect(generate(model, [], { ...tune, variations: 3 })).toEqual(a);
-		for (const m of a) expect(generate(model, [], { ...tune, randomSeed: m.randomSeed })[0].symbols).toEqual(m.symbols);
+		for (const m of a)
+			expect(generate(model, [], { ...tune, randomSeed: m.randomSeed })[0].symbols).toEqual(m.symbols);
 		expect(generate(model, [], { ...tune, randomSeed: 2 })[0].symbols).not.toEqual(a[0].symbols);
 	});
 
@@ -212,7 +213,13 @@ describe('whole tunes', () => {
 	it('go on where the model would end them early: a bar that sounded final is drawn again', () => {
 		// This model always ends a song on a bar closed by 60: a free draw stops at the first such bar.
 		const cadence = cadenceModel(0.999, 1e-4, true);
-		const open = generate(cadence, [], { steps: 64, stopAtEnd: true, temperature: 1, variations: 8, randomSeed: 3 });
+		const open = generate(cadence, [], {
+			steps: 64,
+			stopAtEnd: true,
+			temperature: 1,
+			variations: 8,
+			randomSeed: 3
+		});
 		expect(open.filter((m) => m.symbols.length < 64).length).toBeGreaterThanOrEqual(4);
 		const tunes = generate(cadence, [], { ...tune, variations: 8, randomSeed: 3 });
 		for (const m of tunes) {
@@ -229,13 +236,18 @@ describe('whole tunes', () => {
 
 	it('run asynchronously with progress to the end, giving the same tunes', async () => {
 		const progress: number[] = [];
-		const all = await generateAsync(model, seed, { ...tune, variations: 2 }, {
-			onProgress: (done, total) => {
-				expect(done).toBeLessThanOrEqual(total);
-				progress.push(done);
-			},
-			chunk: 8
-		});
+		const all = await generateAsync(
+			model,
+			seed,
+			{ ...tune, variations: 2 },
+			{
+				onProgress: (done, total) => {
+					expect(done).toBeLessThanOrEqual(total);
+					progress.push(done);
+				},
+				chunk: 8
+			}
+		);
 		expect(all).toEqual(generate(model, seed, { ...tune, variations: 2 }));
 		expect(progress.at(-1)).toBe(2 * plannedSteps(seed.length, tune));
 		expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -277,7 +289,8 @@ describe('temperature', () => {
 	});
 
 	it('keeps to the nucleus: the most probable symbols holding top-p of the probability', () => {
-		const at = (topP: number, banned = new Set<number>()) => Array.from(samplingDistribution(p, 1, banned, topP));
+		const at = (topP: number, banned = new Set<number>()) =>
+			Array.from(samplingDistribution(p, 1, banned, topP));
 		// 0.5 + 0.3 reach 0.8: the rest is cut and the two shares renormalised.
 		at(0.8).forEach((x, i) => expect(x).toBeCloseTo([0.625, 0.375, 0, 0, 0][i], 6));
 		at(0.81).forEach((x, i) => expect(x).toBeCloseTo([0.5, 0.3, 0.15, 0, 0].map((v) => v / 0.95)[i], 6));
