@@ -10,7 +10,7 @@ import type { LstmStepModel } from '../lib/model/lstm-step';
 import { readModelDir } from './files';
 
 /** Imports the reference's Keras model (`--keras model.h5 --mapping mapping.json`). */
-export function readKeras(h5: string, mapping: unknown): KerasImport {
+function readKeras(h5: string, mapping: unknown): KerasImport {
 	if (typeof mapping !== 'string') throw new UsageError('--keras needs --mapping <mapping.json>');
 	for (const f of [h5, mapping]) if (!existsSync(f)) throw new UsageError(`${f} does not exist`);
 	try {

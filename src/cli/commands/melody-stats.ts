@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { UsageError, type CliContext, type Command } from '../command';
 import { groupPaths, readSongs } from '../paths';
-import { loadStepModel, readKeras } from '../models';
+import { loadStepModel } from '../models';
 import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
 import { removeDuplicates } from '../../lib/eval/dedupe';
 import {
@@ -19,7 +19,6 @@ import {
 import { generate } from '../../lib/generate/generate';
 import { deriveSeed } from '../../lib/generate/random';
 import { barContext } from '../../lib/model/features';
-import { KerasWindowedStepModel } from '../../lib/keras/reference';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
 
 /** The reference's own procedure (REFERENCE.md): T = 0.3, until `/` or 500 steps, no meter, no top-p. */
@@ -72,8 +71,8 @@ const command: Command = {
 		'repeatRun) by Jensen–Shannon divergence (bits), beside the noise floor (two disjoint random sets of',
 		'held-out songs) and the training level (random --train songs against the held-out songs), each the',
 		'mean of 20 draws. --sampler open is the sampler before whole tunes: at most the bars’ steps, ending',
-		'wherever the model ends the song. A Keras model runs the reference’s own procedure: its 64-symbol',
-		'window, T = 0.3 unless given, until "/" or 500 steps, no meter.',
+		'wherever the model ends the song. A Keras model runs the reference’s own procedure: T = 0.3 unless',
+		'given, until "/" or 500 steps, no meter (one LSTM step a symbol, as the app runs it).',
 		'JSON: {samples, real, features: {<name>: {jsd, floor, trainingLevel}}, endsOnTonic: {generated, real,',
 		'training}, notesPerMelody: {generated, real, training}, levels, settings, seconds}.',
 		...SAMPLING_USAGE
@@ -105,14 +104,14 @@ const command: Command = {
 		let settings: Record<string, unknown>;
 		let name: string;
 		if (values.keras !== undefined) {
-			const h5 = String(values.keras);
-			const { weights } = readKeras(h5, values.mapping);
-			const model = new KerasWindowedStepModel(weights);
+			// The reference's procedure, run statefully (KerasStepModel, as the app generates with it): the
+			// exact 64-symbol window costs 64 LSTM steps a symbol, hours for 200 melodies of up to 500 steps.
+			const { model } = loadStepModel(values);
 			const t =
 				numberFlag(values.temperature, 'temperature', MIN_TEMPERATURE, MAX_TEMPERATURE) ??
 				REFERENCE_PROCEDURE.temperature;
-			settings = { procedure: 'reference', temperature: t, steps: REFERENCE_PROCEDURE.steps, window: 64 };
-			name = `reference Keras model (${basename(h5)})`;
+			settings = { procedure: 'reference', temperature: t, steps: REFERENCE_PROCEDURE.steps };
+			name = `reference Keras model (${basename(String(values.keras))})`;
 			write = (request, i) => {
 				const [m] = generate(model, [], {
 					steps: REFERENCE_PROCEDURE.steps,

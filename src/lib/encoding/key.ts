@@ -4,6 +4,8 @@
  * Aarden-Essen profiles (REFERENCE.md, step 5). The weights are music21's.
  */
 import type { KernEvent } from '../kern/token';
+import { isPitchSymbol } from '../music/pitch';
+import { REST, SONG_END } from '../music/symbols';
 
 /** Aarden-Essen major profile, tonic first (music21's AardenEssen weights). */
 export const AARDEN_ESSEN_MAJOR = [
@@ -78,4 +80,35 @@ export function estimateKey(histogram: number[]): EstimatedKey | null {
 			(a.mode === b.mode ? 0 : a.mode === 'minor' ? -1 : 1)
 	);
 	return candidates[0];
+}
+
+function pearson(a: readonly number[], b: readonly number[]): number {
+	const n = a.length;
+	const ma = mean([...a]);
+	const mb = mean([...b]);
+	let num = 0;
+	let da = 0;
+	let db = 0;
+	for (let i = 0; i < n; i++) {
+		num += (a[i] - ma) * (b[i] - mb);
+		da += (a[i] - ma) ** 2;
+		db += (b[i] - mb) ** 2;
+	}
+	return da && db ? num / Math.sqrt(da * db) : 0;
+}
+
+/**
+ * Whether an encoded melody (already in C major or A minor) reads as C major or A minor: its pitch
+ * classes weighted by duration, against the Aarden-Essen profiles of those two keys.
+ */
+export function estimateMode(symbols: readonly string[]): 'major' | 'minor' {
+	const hist = Array<number>(12).fill(0);
+	let pc = -1;
+	for (const s of symbols) {
+		if (isPitchSymbol(s)) pc = Number(s) % 12;
+		else if (s === REST || s === SONG_END) pc = -1;
+		if (pc >= 0) hist[pc]++;
+	}
+	const minor = AARDEN_ESSEN_MINOR.map((_, i) => AARDEN_ESSEN_MINOR[(i - 9 + 12) % 12]);
+	return pearson(hist, minor) > pearson(hist, AARDEN_ESSEN_MAJOR) ? 'minor' : 'major';
 }

@@ -12,7 +12,7 @@ import type { EncodedSong } from '../encoding/song';
 import { barPosition, songBarContext, type BarContext } from '../model/features';
 import { Rng } from '../model/rng';
 import { formatMeter, parseMeter } from '../music/meter';
-import { estimateMode } from '../formats/key';
+import { estimateMode } from '../encoding/key';
 import { isPitchSymbol } from '../music/pitch';
 
 /** One melody to measure, with where its bars fall (null: free meter, no barlines known). */

@@ -5,7 +5,6 @@
  * the project's kern reader lands on exactly the symbols that were written.
  */
 import { isPitchSymbol } from '../music/pitch';
-import { REST, SONG_END } from '../music/symbols';
 
 export type Mode = 'major' | 'minor';
 
@@ -89,46 +88,8 @@ export function findKey(text: string): ExportKey | undefined {
 	return EXPORT_KEYS.find((k) => k.name.toLowerCase() === t.toLowerCase() || k.kern === text.trim());
 }
 
-// Aarden-Essen key profiles (as music21 uses them), indexed from the tonic.
-const AARDEN_MAJOR = [
-	17.7661, 0.145624, 14.9265, 0.160186, 19.8049, 11.3587, 0.291248, 22.062, 0.145624, 8.15494, 0.232998,
-	4.95122
-];
-const AARDEN_MINOR = [
-	18.2648, 0.737619, 14.0499, 16.8599, 0.702494, 14.4362, 0.702494, 18.6161, 4.56621, 1.93186, 7.37619,
-	1.75623
-];
-
-function pearson(a: number[], b: number[]): number {
-	const n = a.length;
-	const ma = a.reduce((s, x) => s + x, 0) / n;
-	const mb = b.reduce((s, x) => s + x, 0) / n;
-	let num = 0;
-	let da = 0;
-	let db = 0;
-	for (let i = 0; i < n; i++) {
-		num += (a[i] - ma) * (b[i] - mb);
-		da += (a[i] - ma) ** 2;
-		db += (b[i] - mb) ** 2;
-	}
-	return da && db ? num / Math.sqrt(da * db) : 0;
-}
-
-/**
- * Whether a melody in the model's keys reads as C major or A minor: duration-weighted pitch classes
- * against the Aarden-Essen profiles of those two keys.
- */
-export function estimateMode(symbols: readonly string[]): Mode {
-	const hist = Array<number>(12).fill(0);
-	let pc = -1;
-	for (const s of symbols) {
-		if (isPitchSymbol(s)) pc = Number(s) % 12;
-		else if (s === REST || s === SONG_END) pc = -1;
-		if (pc >= 0) hist[pc]++;
-	}
-	const minor = AARDEN_MINOR.map((_, i) => AARDEN_MINOR[(i - 9 + 12) % 12]);
-	return pearson(hist, minor) > pearson(hist, AARDEN_MAJOR) ? 'minor' : 'major';
-}
+// Whether a melody in the model's keys reads as C major or A minor (the key an export defaults to).
+export { estimateMode } from '../encoding/key';
 
 /** Moves every pitch by `semitones`; throws if one leaves the MIDI range. */
 export function transposeSymbols(symbols: readonly string[], semitones: number): string[] {

@@ -6,16 +6,18 @@
  */
 
 export const GENERATE_DEFAULTS = {
-	/** Softmax temperature. */
-	temperature: 1,
-	/** Nucleus: the share of probability the drawn symbol comes from. */
-	topP: 0.95,
+	/** Softmax temperature: at 1.0 tunes wander too wide (range 2.6 × the real-songs level), at 0.9 not. */
+	temperature: 0.9,
+	/** Nucleus: the share of probability the drawn symbol comes from. Off (1): cutting the tail (0.95)
+	 * made the pitches (scale degree 2.5–2.8 ×) and rests less like real songs. */
+	topP: 1,
 	/** Length of a whole tune in bars, the seed included. */
 	bars: 8,
 	meter: '4/4',
 	variations: 1,
-	/** Candidate endings sampled for a whole tune; the model's most likely one is kept. */
-	endings: 8,
+	/** Candidate endings for a whole tune; the one the model most expects to end is kept. 8 ended on the
+	 * tonic less often than real songs, 32 added final rests. */
+	endings: 16,
 	/** Bars before the end that each candidate ending rewrites. */
 	endingBars: 2
 } as const;

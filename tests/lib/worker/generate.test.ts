@@ -81,8 +81,12 @@ describe('generation in the worker', () => {
 		expect(answer[0].type === 'generate/model' && answer[0].usesBar).toBe(true);
 		const inThree = await melodies('3/4', 8);
 		const base = new LstmStepModel(barWeights);
-		expect(inThree).toEqual(
-			generate(base.withBar(barContext('3/4', 8)), ['60', '_'], { ...settings, variations: 1 })[0].symbols
+		// The core tells the model the settings' meter and phase: the same as binding them by hand.
+		const core = generate(base, ['60', '_'], { ...settings, variations: 1, meter: '3/4', barPhase: 8 });
+		expect(inThree).toEqual(core[0].symbols);
+		const bound = base.withBar(barContext('3/4', 8));
+		expect(generate(bound, ['60', '_'], { ...settings, variations: 1, meter: '3/4', barPhase: 8 })).toEqual(
+			core
 		);
 		expect(await melodies('4/4', 0)).not.toEqual(inThree);
 	});
