@@ -9,7 +9,7 @@ import { LstmStepModel } from '../../model/lstm-step';
 import { barContext } from '../../model/features';
 import type { TrainDesign } from '../../model/config';
 import { stepModelFor } from '../../keras/reference';
-import { CancelledError, generateAsync } from '../../generate/generate';
+import { generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
 import { MODEL_FILES, ModelFormatError, openModel } from '../../model/format';
 
@@ -99,7 +99,6 @@ export const handlers: HandlerTable = {
 		const { name, model } = await loadModel(request.model);
 		const usesBar = model instanceof LstmStepModel && model.usesBar;
 		post({ type: 'generate/model', id: request.id, name, vocabulary: [...model.vocabulary], usesBar });
-		post({ type: 'done', id: request.id });
 	},
 	'generate/run': async (request, post, signal) => {
 		const loaded = (await loadModel(request.model)).model;
@@ -109,16 +108,11 @@ export const handlers: HandlerTable = {
 				? loaded.withBar(barContext(meter ?? '4/4', barPhase ?? 0))
 				: loaded;
 		const t0 = performance.now();
-		try {
-			const melodies = await generateAsync(model, request.seed, request.settings, {
-				signal,
-				onProgress: (done, total) => post({ type: 'generate/progress', id: request.id, done, total })
-			});
-			post({ type: 'generate/result', id: request.id, melodies, ms: performance.now() - t0 });
-			post({ type: 'done', id: request.id });
-		} catch (e) {
-			if (e instanceof CancelledError) post({ type: 'error', id: request.id, message: e.message });
-			else throw e;
-		}
+		// A cancel throws CancelledError, whose message the dispatcher posts as the request's error.
+		const melodies = await generateAsync(model, request.seed, request.settings, {
+			signal,
+			onProgress: (done, total) => post({ type: 'generate/progress', id: request.id, done, total })
+		});
+		post({ type: 'generate/result', id: request.id, melodies, ms: performance.now() - t0 });
 	}
 };
