@@ -82,11 +82,11 @@ async function node(data: string[][], rows: Row[]): Promise<void> {
 	}
 }
 
-/** Runs `train/bench` in the app's own worker in headless Chromium, one fresh worker per backend. */
+/** Runs `diagnostics/train-throughput` in the app's own worker in headless Chromium, one fresh worker per backend. */
 async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<string[]> {
 	const notes: string[] = [];
 	const skipped = await withAppWorker(
-		'train/bench',
+		'diagnostics/train-throughput',
 		4179,
 		async ({ browser: browserApp, origin, workerUrl }) => {
 			for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
@@ -109,14 +109,21 @@ async function browser(data: string[][], rows: Row[], epoch: boolean): Promise<s
 							await new Promise<void>((resolve) => {
 								worker.onmessage = (e) => {
 									const m = e.data;
-									if (m.type === 'train/bench-result') results.push(m);
+									if (m.type === 'diagnostics/train-throughput-result') results.push(m);
 									if (m.type === 'done') resolve();
 									if (m.type === 'error') {
 										results.push({ error: m.message });
 										resolve();
 									}
 								};
-								worker.postMessage({ type: 'train/bench', id: 'b', backend, songs, cases, epoch });
+								worker.postMessage({
+									type: 'diagnostics/train-throughput',
+									id: 'b',
+									backend,
+									songs,
+									cases,
+									epoch
+								});
 							});
 							worker.terminate();
 							return results as {

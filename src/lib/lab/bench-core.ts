@@ -1,6 +1,6 @@
 /**
  * Training throughput measurements shared by `npm run bench` in Node and by the worker in Chromium
- * (`train/bench`): target symbols learned per second by this app's LSTM and by the tfjs-layers LSTM, in
+ * (`diagnostics/train-throughput`): target symbols learned per second by this app's LSTM and by the tfjs-layers LSTM, in
  * the many-to-many design and in the reference design (64-step windows, one target each).
  */
 import * as tf from '@tensorflow/tfjs';

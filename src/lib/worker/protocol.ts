@@ -1,12 +1,14 @@
 /**
  * The one message protocol between the page and the studio worker. Every request carries an `id`;
- * every response names the request it answers. Each domain declares its messages in `messages/`
- * (types prefixed with the domain: `corpus/…`, `train/…`, `generate/…`).
+ * every response names the request it answers, and a request ends with `done` (posted by the
+ * dispatcher when its handler returns) or `error`. Each domain declares its messages in `messages/`
+ * (types prefixed with the domain: `corpus/…`, `train/…`, `generate/…`) and its handlers in `handlers/`.
  */
 import type { CorpusRequest, CorpusResponse } from './messages/corpus';
 import type { TrainRequest, TrainResponse } from './messages/train';
 import type { GenerateRequest, GenerateResponse } from './messages/generate';
 import type { ModelsRequest, ModelsResponse } from './messages/models';
+import type { DiagnosticsRequest, DiagnosticsResponse } from './messages/diagnostics';
 
 /** Sent by the page. */
 export type Request =
@@ -28,12 +30,27 @@ export type Response =
 	| GenerateResponse
 	| ModelsResponse;
 
-/** Handles one request; `post` sends responses, `signal` aborts on a `cancel` for the same id. */
-export type Handler<R extends Request = Request> = (
+/**
+ * Everything the worker answers: the page's protocol plus diagnostics (kernel checks and timings for
+ * the browser tests and benches, which post them to the worker directly; the page's client offers none).
+ */
+export type WorkerRequest = Request | DiagnosticsRequest;
+export type WorkerResponse = Response | DiagnosticsResponse;
+
+/** Sends responses; `transfer` hands buffers over without a copy. */
+export type Post = (response: WorkerResponse, transfer?: Transferable[]) => void;
+
+/**
+ * Handles one request: posts its responses and returns (the dispatcher then posts `done`) or throws an
+ * Error whose message is a sentence for the user. `signal` aborts on a `cancel` for the same id.
+ */
+export type Handler<R extends WorkerRequest = WorkerRequest> = (
 	request: R,
-	post: (response: Response, transfer?: Transferable[]) => void,
+	post: Post,
 	signal: AbortSignal
 ) => Promise<void>;
 
 /** What a file in `handlers/` exports: handlers by request type. */
-export type HandlerTable = Partial<{ [T in Request['type']]: Handler<Extract<Request, { type: T }>> }>;
+export type HandlerTable = Partial<{
+	[T in WorkerRequest['type']]: Handler<Extract<WorkerRequest, { type: T }>>;
+}>;

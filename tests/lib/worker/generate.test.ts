@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { handlers, loadModel } from '../../../src/lib/worker/handlers/generate';
-import type { Response, Request } from '../../../src/lib/worker/protocol';
+import type { Request, WorkerResponse } from '../../../src/lib/worker/protocol';
+import { dispatcher } from '../../../src/lib/worker/dispatch';
 import { generate } from '../../../src/lib/generate/generate';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { saveModel } from '../../../src/lib/storage/models';
@@ -13,14 +14,13 @@ import { mulberry32 } from '../../../src/lib/generate/random';
 const weights = tinyModel(referenceVocabulary(), 12, 4);
 const source = { kind: 'weights' as const, key: 'tiny', name: 'Tiny', weights };
 
-async function run(request: Request, signal = new AbortController().signal): Promise<Response[]> {
-	const out: Response[] = [];
-	const handler = handlers[request.type as 'generate/run'] as (
-		r: Request,
-		post: (r: Response) => void,
-		s: AbortSignal
-	) => Promise<void>;
-	await handler(request, (r) => out.push(r), signal);
+/** Sends one request through the worker's dispatcher; `cancelAfter` ms later, a `cancel` for it. */
+async function run(request: Request, cancelAfter?: number): Promise<WorkerResponse[]> {
+	const out: WorkerResponse[] = [];
+	const dispatch = dispatcher([handlers], (r) => out.push(r));
+	const pending = dispatch(request);
+	if (cancelAfter !== undefined) setTimeout(() => dispatch({ type: 'cancel', id: request.id }), cancelAfter);
+	await pending;
 	return out;
 }
 
@@ -92,7 +92,6 @@ describe('generation in the worker', () => {
 	});
 
 	it('stops with a message when cancelled', async () => {
-		const controller = new AbortController();
 		const request: Request = {
 			type: 'generate/run',
 			id: 'g2',
@@ -100,9 +99,7 @@ describe('generation in the worker', () => {
 			seed: [],
 			settings: { ...settings, steps: 100000 }
 		};
-		const pending = run(request, controller.signal);
-		setTimeout(() => controller.abort(), 5);
-		const out = await pending;
+		const out = await run(request, 5);
 		expect(out.at(-1)).toEqual({ type: 'error', id: 'g2', message: 'Generation was cancelled.' });
 	});
 

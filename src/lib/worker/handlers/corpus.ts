@@ -32,6 +32,5 @@ export const handlers: HandlerTable = {
 		await saveCorpus(corpus);
 		const { songs: _songs, report, ...item } = corpus;
 		post({ type: 'corpus/ingested', id: request.id, corpus: item, report });
-		post({ type: 'done', id: request.id });
 	}
 };

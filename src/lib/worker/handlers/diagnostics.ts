@@ -1,15 +1,14 @@
 /**
- * Diagnostics in the worker: the fast LSTM's equivalence check on a chosen backend, run where the app
- * trains (the browser test drives it). Use a fresh worker per backend: switching backends while GPU
- * tensors are alive breaks them.
+ * Diagnostics in the worker: the fast LSTM's equivalence check and timings, and training throughput, on a
+ * chosen backend, run where the app trains (the browser test and the benches drive them). Use a fresh
+ * worker per backend: switching backends while GPU tensors are alive breaks them.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HandlerTable, Response } from '../protocol';
-import type { DiagnosticsRequest, DiagnosticsResponse } from '../messages/diagnostics';
+import type { HandlerTable } from '../protocol';
 import { selectBackend, type BackendName } from '../../train/backend';
 import { checkFastLstm } from '../../lab/lstm-kernels-check';
 import { WASM_PATHS } from '../../train/wasm-assets';
-import { timeFastLstm } from '../../lab/bench-core';
+import { measureEpoch, measureThroughput, timeFastLstm } from '../../lab/bench-core';
 
 /** GPU backends hand small ops to the CPU; the check must exercise the GPU programs themselves. */
 const CPU_FORWARD_FLAGS = ['WEBGPU_CPU_FORWARD', 'WEBGL_CPU_FORWARD'];
@@ -24,10 +23,6 @@ function setFlag(name: string, value: boolean): boolean | null {
 	}
 }
 
-type Post = (response: DiagnosticsResponse | Response) => void;
-type Check = Extract<DiagnosticsRequest, { type: 'diagnostics/lstm-check' }>;
-type Time = Extract<DiagnosticsRequest, { type: 'diagnostics/lstm-time' }>;
-
 /** Activates `backend`; returns why not when it cannot run here. */
 async function select(backend: BackendName): Promise<string | null> {
 	const selection = await selectBackend({
@@ -39,12 +34,11 @@ async function select(backend: BackendName): Promise<string | null> {
 	return selection.reports.find((r) => r.name === backend)?.reason ?? 'unavailable';
 }
 
-export const handlers = {
-	'diagnostics/lstm-check': async (request: Check, post: Post) => {
+export const handlers: HandlerTable = {
+	'diagnostics/lstm-check': async (request, post) => {
 		const why = await select(request.backend);
 		if (why) {
 			post({ type: 'diagnostics/lstm-check-result', id: request.id, backend: request.backend, error: why });
-			post({ type: 'done', id: request.id });
 			return;
 		}
 		const saved = CPU_FORWARD_FLAGS.map((f) => [f, setFlag(f, false)] as const);
@@ -56,9 +50,8 @@ export const handlers = {
 		} finally {
 			for (const [f, old] of saved) if (old !== null) setFlag(f, old);
 		}
-		post({ type: 'done', id: request.id });
 	},
-	'diagnostics/lstm-time': async (request: Time, post: Post) => {
+	'diagnostics/lstm-time': async (request, post) => {
 		const why = await select(request.backend);
 		if (why)
 			post({ type: 'diagnostics/lstm-time-result', id: request.id, backend: request.backend, error: why });
@@ -67,6 +60,21 @@ export const handlers = {
 				const timing = await timeFastLstm(c);
 				post({ type: 'diagnostics/lstm-time-result', id: request.id, backend: request.backend, timing });
 			}
-		post({ type: 'done', id: request.id });
+	},
+	'diagnostics/train-throughput': async (request, post) => {
+		const { id, backend } = request;
+		const why = await select(backend);
+		if (why) {
+			post({ type: 'diagnostics/train-throughput-result', id, backend, error: why });
+			return;
+		}
+		for (const c of request.cases) {
+			const result = await measureThroughput(request.songs, c);
+			post({ type: 'diagnostics/train-throughput-result', id, backend, result });
+		}
+		if (request.epoch) {
+			const epoch = await measureEpoch(request.songs);
+			post({ type: 'diagnostics/train-throughput-result', id, backend, epoch });
+		}
 	}
-} as unknown as HandlerTable;
+};

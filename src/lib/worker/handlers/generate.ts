@@ -8,7 +8,7 @@ import type { LstmModelWeights, StepModel } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
 import type { TrainDesign } from '../../model/config';
 import { stepModelFor } from '../../keras/reference';
-import { CancelledError, generateAsync } from '../../generate/generate';
+import { generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
 import { MODEL_FILES, ModelFormatError, openModel } from '../../model/format';
 
@@ -98,22 +98,16 @@ export const handlers: HandlerTable = {
 		const { name, model } = await loadModel(request.model);
 		const usesBar = model instanceof LstmStepModel && model.usesBar;
 		post({ type: 'generate/model', id: request.id, name, vocabulary: [...model.vocabulary], usesBar });
-		post({ type: 'done', id: request.id });
 	},
 	'generate/run': async (request, post, signal) => {
 		// generateAsync tells a bar-input model the settings' meter and the seed's bar phase.
 		const { model } = await loadModel(request.model);
 		const t0 = performance.now();
-		try {
-			const melodies = await generateAsync(model, request.seed, request.settings, {
-				signal,
-				onProgress: (done, total) => post({ type: 'generate/progress', id: request.id, done, total })
-			});
-			post({ type: 'generate/result', id: request.id, melodies, ms: performance.now() - t0 });
-			post({ type: 'done', id: request.id });
-		} catch (e) {
-			if (e instanceof CancelledError) post({ type: 'error', id: request.id, message: e.message });
-			else throw e;
-		}
+		// A cancel throws CancelledError, whose message the dispatcher posts as the request's error.
+		const melodies = await generateAsync(model, request.seed, request.settings, {
+			signal,
+			onProgress: (done, total) => post({ type: 'generate/progress', id: request.id, done, total })
+		});
+		post({ type: 'generate/result', id: request.id, melodies, ms: performance.now() - t0 });
 	}
 };

@@ -19,6 +19,5 @@ export const handlers: HandlerTable = {
 			throw new Error(`The model could not be imported from ${request.names.model}: ${(e as Error).message}`);
 		}
 		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name } });
-		post({ type: 'done', id: request.id });
 	}
 };

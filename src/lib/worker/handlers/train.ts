@@ -3,8 +3,7 @@
  * every epoch and on pause/stop, and the model when the run ends. One run at a time per worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HandlerTable, Response } from '../protocol';
-import type { TrainRequest } from '../messages/train';
+import type { HandlerTable, Post } from '../protocol';
 import { selectBackend, type BackendName, type BackendSelection } from '../../train/backend';
 import { Trainer, type TrainingSong } from '../../train/trainer';
 import type { Checkpoint, RunStatus } from '../../model/checkpoint';
@@ -13,11 +12,7 @@ import { getCorpus } from '../../storage/corpora';
 import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpoints';
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
-import type { ModelMetadata } from '../../model/format';
-import { measureEpoch, measureThroughput } from '../../lab/bench-core';
-import { SONG_END } from '../../music/symbols';
-
-type Post = (response: Response) => void;
+import { newModelMetadata } from '../../model/format';
 
 let active: { request: 'pause' | 'stop' | null } | null = null;
 let selected: { force: BackendName | null; selection: BackendSelection } | null = null;
@@ -51,16 +46,21 @@ async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; nam
 	return { songs, name: corpus.name, hash: corpus.hash };
 }
 
+/** One run in this worker: the trainer, where it is stored, and whom to tell. */
+interface RunContext {
+	trainer: Trainer;
+	runId: string;
+	name: string;
+	createdAt: number;
+	selection: BackendSelection;
+	post: Post;
+	requestId: string;
+	signal: AbortSignal;
+}
+
 /** Saves a checkpoint; a full quota becomes a warning (the previous checkpoint is kept). */
-async function store(
-	runId: string,
-	name: string,
-	createdAt: number,
-	cp: Checkpoint,
-	post: Post,
-	requestId: string,
-	modelId?: string
-): Promise<boolean> {
+async function store(run: RunContext, cp: Checkpoint, modelId?: string): Promise<boolean> {
+	const { runId, name, createdAt, post, requestId } = run;
 	try {
 		await saveCheckpoint(runItem(runId, name, createdAt, cp, { modelId }), cp);
 		post({
@@ -80,23 +80,38 @@ async function store(
 	}
 }
 
-async function run(
-	trainer: Trainer,
-	runId: string,
-	name: string,
-	createdAt: number,
-	selection: BackendSelection,
-	post: Post,
-	requestId: string,
-	signal: AbortSignal
-): Promise<void> {
+/** Saves the model a run ends with; a full quota becomes a warning. Returns its id when saved. */
+async function keepModel(run: RunContext, status: RunStatus): Promise<string | undefined> {
+	const { trainer } = run;
+	const metadata = newModelMetadata({
+		name: run.name,
+		vocabulary: trainer.vocabulary,
+		config: trainer.config,
+		history: trainer.history,
+		corpus: trainer.corpus,
+		status,
+		backend: run.selection.backend
+	});
+	try {
+		return (
+			await saveModel(await trainer.weights(), metadata, { id: `model-${run.runId}`, runId: run.runId })
+		).id;
+	} catch (e) {
+		if (!(e instanceof QuotaError)) throw e;
+		run.post({ type: 'train/warning', id: run.requestId, message: e.message });
+		return undefined;
+	}
+}
+
+async function run(ctx: RunContext): Promise<void> {
+	const { trainer, runId, selection, post, requestId, signal } = ctx;
 	const control = { request: null as 'pause' | 'stop' | null };
 	active = control;
 	post({
 		type: 'train/started',
 		id: requestId,
 		runId,
-		name,
+		name: ctx.name,
 		backend: selection.backend,
 		backends: selection.reports,
 		config: trainer.config,
@@ -107,59 +122,27 @@ async function run(
 		history: trainer.history,
 		elapsedSeconds: trainer.elapsedSeconds
 	});
-	let status: RunStatus;
 	try {
 		// The run is on record from its first moment, so a reload can always find it.
-		if (trainer.epoch === 0 && trainer.history.length === 0)
-			await store(runId, name, createdAt, await trainer.checkpoint(), post, requestId);
-		status = await trainer.run({
+		if (trainer.epoch === 0 && trainer.history.length === 0) await store(ctx, await trainer.checkpoint());
+		const status = await trainer.run({
 			control: () => (signal.aborted ? 'stop' : control.request),
 			onBatch: (progress) => post({ type: 'train/progress', id: requestId, progress }),
 			onEpoch: async (record) => {
 				post({ type: 'train/epoch', id: requestId, record, tensors: tf.memory().numTensors });
-				await store(runId, name, createdAt, await trainer.checkpoint(), post, requestId);
+				await store(ctx, await trainer.checkpoint());
 			}
 		});
 		let modelId: string | undefined;
 		if (status === 'failed') {
 			// Keep the last good checkpoint; only its list record learns what happened.
 			const previous = await getRun(runId);
-			if (previous)
-				await store(
-					runId,
-					name,
-					createdAt,
-					{ ...previous.checkpoint, status, message: trainer.message },
-					post,
-					requestId
-				);
+			if (previous) await store(ctx, { ...previous.checkpoint, status, message: trainer.message });
 		} else {
-			if (status !== 'paused' && trainer.history.length > 0) {
-				const metadata: ModelMetadata = {
-					format: 'folk-studio-model',
-					version: 1,
-					name,
-					createdAt: Date.now(),
-					vocabulary: trainer.vocabulary,
-					songStart: SONG_END,
-					design: trainer.config.design,
-					config: trainer.config,
-					history: trainer.history,
-					corpus: trainer.corpus,
-					status,
-					backend: selection.backend
-				};
-				try {
-					modelId = (await saveModel(await trainer.weights(), metadata, { id: `model-${runId}`, runId })).id;
-				} catch (e) {
-					if (!(e instanceof QuotaError)) throw e;
-					post({ type: 'train/warning', id: requestId, message: e.message });
-				}
-			}
-			await store(runId, name, createdAt, await trainer.checkpoint(), post, requestId, modelId);
+			if (status !== 'paused' && trainer.history.length > 0) modelId = await keepModel(ctx, status);
+			await store(ctx, await trainer.checkpoint(), modelId);
 		}
 		post({ type: 'train/finished', id: requestId, runId, status, modelId, message: trainer.message });
-		post({ type: 'done', id: requestId });
 	} finally {
 		trainer.dispose();
 		if (active === control) active = null;
@@ -167,49 +150,44 @@ async function run(
 }
 
 export const handlers: HandlerTable = {
-	'train/start': async (request, post, signal) => {
+	'train/start': async (req, post, signal) => {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
-		const req = request as Extract<TrainRequest, { type: 'train/start' }>;
 		const { songs, name: corpusName, hash } = await loadSongs(req.corpusId);
 		const selection = await backend(req.backend ?? null);
 		const trainer = Trainer.create(songs, req.config, { id: req.corpusId, name: corpusName, hash });
 		const c = trainer.config;
 		const name = req.name?.trim() || `${corpusName} · ${c.layers}×${c.units}`;
-		await run(trainer, newRunId(), name, Date.now(), selection, post, req.id, signal);
+		await run({
+			trainer,
+			runId: newRunId(),
+			name,
+			createdAt: Date.now(),
+			selection,
+			post,
+			requestId: req.id,
+			signal
+		});
 	},
-	'train/resume': async (request, post, signal) => {
+	'train/resume': async (req, post, signal) => {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
-		const req = request as Extract<TrainRequest, { type: 'train/resume' }>;
 		const stored = await getRun(req.runId);
 		if (!stored) throw new Error('That run is no longer stored (it may have been deleted). Start a new one.');
 		const { songs } = await loadSongs(stored.checkpoint.corpus.id);
 		const corpus = await getCorpus(stored.checkpoint.corpus.id);
 		const selection = await backend(req.backend ?? null);
 		const trainer = Trainer.resume(songs, stored.checkpoint, corpus!.hash);
-		await run(trainer, stored.id, stored.name, stored.createdAt, selection, post, req.id, signal);
+		await run({
+			trainer,
+			runId: stored.id,
+			name: stored.name,
+			createdAt: stored.createdAt,
+			selection,
+			post,
+			requestId: req.id,
+			signal
+		});
 	},
-	'train/bench': async (request, post) => {
-		if (active) throw new Error('A training run is going in this worker; benchmark in a fresh one.');
-		const req = request as Extract<TrainRequest, { type: 'train/bench' }>;
-		const selection = await backend(req.backend);
-		if (selection.backend !== req.backend) {
-			const why = selection.reports.find((r) => r.name === req.backend)?.reason ?? 'unavailable';
-			post({ type: 'train/bench-result', id: req.id, backend: req.backend, error: why });
-			post({ type: 'done', id: req.id });
-			return;
-		}
-		for (const c of req.cases) {
-			const result = await measureThroughput(req.songs, c);
-			post({ type: 'train/bench-result', id: req.id, backend: selection.backend, result });
-		}
-		if (req.epoch) {
-			const epoch = await measureEpoch(req.songs);
-			post({ type: 'train/bench-result', id: req.id, backend: selection.backend, epoch });
-		}
-		post({ type: 'done', id: req.id });
-	},
-	'train/control': async (request) => {
-		const req = request as Extract<TrainRequest, { type: 'train/control' }>;
+	'train/control': async (req) => {
 		if (active) active.request = req.action;
 	}
 };

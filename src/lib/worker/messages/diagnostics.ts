@@ -1,12 +1,13 @@
 /**
- * Messages of the diagnostics domain (request types start with 'diagnostics/'): checks of the numeric
- * kernels in the real worker, for the browser tests. Not part of `protocol.ts`'s unions, so the page's
- * typed client does not offer them; tests post them to the worker directly.
+ * Messages of the diagnostics domain (request types start with 'diagnostics/'): checks and timings of
+ * the numeric kernels and of training in the real worker, for the browser tests and `npm run bench`.
+ * Part of the worker's protocol (`WorkerRequest`) but not the page's (`Request`): tests and benches post
+ * them to the worker directly.
  */
 import type { BackendName } from '../../train/backend';
 import type { CheckResult } from '../../lab/lstm-kernels-check';
 import type { CellMode } from '../../train/lstm-kernels';
-import type { LstmTiming, LstmTimingCase } from '../../lab/bench-core';
+import type { LstmTiming, LstmTimingCase, ThroughputCase, ThroughputResult } from '../../lab/bench-core';
 
 export type DiagnosticsRequest =
 	/**
@@ -19,7 +20,20 @@ export type DiagnosticsRequest =
 	 * Times the fast LSTM's forward and backward pass on `backend` for each case (bench/lstm-kernels):
 	 * answers `diagnostics/lstm-time-result` per case, then `done`.
 	 */
-	| { type: 'diagnostics/lstm-time'; id: string; backend: BackendName; cases: LstmTimingCase[] };
+	| { type: 'diagnostics/lstm-time'; id: string; backend: BackendName; cases: LstmTimingCase[] }
+	/**
+	 * Measures training throughput on `backend` (bench/training): answers
+	 * `diagnostics/train-throughput-result` per case (and for the epoch measurement), then `done`.
+	 */
+	| {
+			type: 'diagnostics/train-throughput';
+			id: string;
+			backend: BackendName;
+			songs: string[][];
+			cases: ThroughputCase[];
+			/** Also time one full epoch of the many-to-many design over these songs. */
+			epoch?: boolean;
+	  };
 
 export type DiagnosticsResponse =
 	| {
@@ -34,5 +48,13 @@ export type DiagnosticsResponse =
 			id: string;
 			backend: string;
 			timing?: LstmTiming;
+			error?: string;
+	  }
+	| {
+			type: 'diagnostics/train-throughput-result';
+			id: string;
+			backend: string;
+			result?: ThroughputResult;
+			epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
 			error?: string;
 	  };

@@ -2,7 +2,6 @@
 import type { TrainConfig } from '../../model/config';
 import type { BatchProgress, EpochRecord, RunStatus } from '../../model/checkpoint';
 import type { BackendName, BackendReport } from '../../train/backend';
-import type { ThroughputCase, ThroughputResult } from '../../lab/bench-core';
 
 export type TrainRequest =
 	/**
@@ -20,21 +19,8 @@ export type TrainRequest =
 	  }
 	/** Continues a stored run from its checkpoint; answers like `train/start`. */
 	| { type: 'train/resume'; id: string; runId: string; backend?: BackendName | null }
-	/** Pauses or stops the active run (posted, no answer of its own): its `train/start` request finishes. */
-	| { type: 'train/control'; id: string; action: 'pause' | 'stop' }
-	/**
-	 * Measures training throughput on one backend (for `npm run bench`): answers `train/bench-result` per
-	 * case (and per epoch measurement), then `done`.
-	 */
-	| {
-			type: 'train/bench';
-			id: string;
-			backend: BackendName;
-			songs: string[][];
-			cases: ThroughputCase[];
-			/** Also time one full epoch of the many-to-many design over these songs. */
-			epoch?: boolean;
-	  };
+	/** Pauses or stops the active run (answered by `done` at once): its `train/start` request then finishes. */
+	| { type: 'train/control'; id: string; action: 'pause' | 'stop' };
 
 export type TrainResponse =
 	| {
@@ -54,14 +40,6 @@ export type TrainResponse =
 			elapsedSeconds: number;
 	  }
 	| { type: 'train/progress'; id: string; progress: BatchProgress }
-	| {
-			type: 'train/bench-result';
-			id: string;
-			backend: string;
-			result?: ThroughputResult;
-			epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
-			error?: string;
-	  }
 	| { type: 'train/epoch'; id: string; record: EpochRecord; tensors: number }
 	| { type: 'train/checkpoint'; id: string; runId: string; epoch: number; batch: number }
 	/** Something the user should know that did not stop training (e.g. a checkpoint that did not fit). */
