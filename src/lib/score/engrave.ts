@@ -5,7 +5,7 @@
  * Node tests.
  */
 import type { TimemapEntry } from 'verovio/esm';
-import { DEFAULT_METER, parseMeter } from '../music/meter';
+import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import type { ExportKey } from '../formats/key';
 import { toKern } from '../formats/kern';
 import { toNotes } from '../formats/notes';
@@ -101,6 +101,63 @@ export function notesFromTimemap(
 }
 
 /**
+ * 16ths a beam may span: a dotted quarter in 6/8, 9/8, 12/8 and the whole bar of 3/8, otherwise one beat
+ * (a quarter in 2/4, 3/4, 4/4; a half in 2/2).
+ */
+export function beamSpan(meter: Meter): number {
+	if (meter.denominator === 8 && meter.numerator % 3 === 0) return 6;
+	return 16 / meter.denominator;
+}
+
+/** 16ths of a kern duration (`8.` → 3), or 0 for a line that is not a note or rest. */
+function sixteenths(line: string): number {
+	const m = /^\[?(\d+)(\.?)/.exec(line);
+	if (!m) return 0;
+	const value = 16 / Number(m[1]);
+	return m[2] ? value * 1.5 : value;
+}
+
+/**
+ * Beams the eighths and shorter notes of each beat (`L` opens a beam, `J` closes it), as a printed tune
+ * book groups them; the export writes none, and Verovio draws unbeamed flags where a file has no beams.
+ * Rests, barlines and longer notes break a beam.
+ */
+export function addBeams(kern: string, meter: Meter, pickup = 0): string {
+	const lines = kern.split('\n');
+	const span = beamSpan(meter);
+	let at = pickup > 0 ? meter.stepsPerBar - pickup : 0;
+	let group: number[] = [];
+	let groupSpan = 0;
+	const close = () => {
+		if (group.length > 1) {
+			lines[group[0]] += 'L';
+			lines[group[group.length - 1]] += 'J';
+		}
+		group = [];
+	};
+	lines.forEach((line, i) => {
+		if (line.startsWith('=')) {
+			close();
+			at = 0;
+			return;
+		}
+		const length = line.startsWith('!') || line.startsWith('*') ? 0 : sixteenths(line);
+		if (!length) return;
+		// A beam stays inside one beat: a note starting in the next one begins a new group.
+		if (group.length && Math.floor(at / span) !== groupSpan) close();
+		if (line.includes('r') || length >= 4) close();
+		else {
+			if (!group.length) groupSpan = Math.floor(at / span);
+			group.push(i);
+		}
+		at += length;
+		if (at % span === 0) close();
+	});
+	close();
+	return lines.join('\n');
+}
+
+/**
  * Which SVG notes belong to which melody note, from the kern text: Verovio names a note read from
  * Humdrum after its line and field (`note-L12F1`), and a note the export splits into tied pieces
  * (`[4c`, `4c_`, `4c]`) is one melody note. Rests and other records are skipped.
@@ -122,9 +179,10 @@ export function engrave(toolkit: Toolkit, input: ScoreInput): Engraving {
 	const meter = parseMeter(input.meter) ?? DEFAULT_METER;
 	// Verovio would print the instrument (`*Ivox`) as "Voice" before the staff; a treble clef takes its
 	// place, so the project's reader still finds the key where it looks for it (the fifth header element).
-	const kern = toKern(input.symbols, { meter, key: input.key, pickup: input.pickup }).replace(
-		/^\*Ivox$/m,
-		'*clefG2'
+	const kern = addBeams(
+		toKern(input.symbols, { meter, key: input.key, pickup: input.pickup }).replace(/^\*Ivox$/m, '*clefG2'),
+		meter,
+		input.pickup
 	);
 	toolkit.setOptions(options(input.width, input.scale ?? defaultScale(input.width)));
 	if (!toolkit.loadData(kern)) {

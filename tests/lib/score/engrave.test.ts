@@ -3,7 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createVerovioModule from 'verovio/wasm-hum';
 import { VerovioToolkit, enableLogToBuffer } from 'verovio/esm';
-import { engrave, notesFromKern, notesFromTimemap, type Toolkit } from '../../../src/lib/score/engrave';
+import {
+	addBeams,
+	engrave,
+	notesFromKern,
+	notesFromTimemap,
+	type Toolkit
+} from '../../../src/lib/score/engrave';
+import { parseMeter } from '../../../src/lib/music/meter';
 import { songKey, songScore } from '../../../src/lib/score/song';
 import { findKey } from '../../../src/lib/formats/key';
 import { fromKern } from '../../../src/lib/formats/kern';
@@ -90,6 +97,79 @@ describe('notes from the kern lines', () => {
 	});
 });
 
+describe('beams', () => {
+	const beams = (lines: string[], meter: string, pickup = 0) =>
+		addBeams(lines.join('\n'), parseMeter(meter)!, pickup).split('\n');
+
+	it('groups the eighths and 16ths of each beat, broken by rests, longer notes and barlines', () => {
+		expect(
+			beams(
+				[
+					'**kern',
+					'*M2/4',
+					'8c',
+					'8d',
+					'16e',
+					'16f',
+					'8g',
+					'=1',
+					'8a',
+					'8r',
+					'4b',
+					'=2',
+					'8c',
+					'4d',
+					'8e',
+					'=='
+				],
+				'2/4'
+			)
+		).toEqual([
+			'**kern',
+			'*M2/4',
+			'8cL',
+			'8dJ',
+			'16eL',
+			'16f',
+			'8gJ',
+			'=1',
+			'8a',
+			'8r',
+			'4b',
+			'=2',
+			'8c',
+			'4d',
+			'8e',
+			'=='
+		]);
+	});
+
+	it('beams three eighths to a dotted quarter in 6/8, and counts an upbeat from its place in the bar', () => {
+		expect(beams(['8c', '8d', '8e', '8f', '8g', '8a'], '6/8')).toEqual([
+			'8cL',
+			'8d',
+			'8eJ',
+			'8fL',
+			'8g',
+			'8aJ'
+		]);
+		// 3/4 with two eighths of upbeat: they fill the last beat of their bar together.
+		expect(beams(['8g', '8a', '=1', '4b', '8c', '8d'], '3/4', 4)).toEqual([
+			'8gL',
+			'8aJ',
+			'=1',
+			'4b',
+			'8cL',
+			'8dJ'
+		]);
+	});
+
+	it('never carries a beam over a beat', () => {
+		// 4/4: dotted eighth + eighth crosses into beat 2, whose 16th starts a new group.
+		expect(beams(['8.c', '8d', '16e', '16f', '8g'], '4/4')).toEqual(['8.cL', '8dJ', '16eL', '16f', '8gJ']);
+	});
+});
+
 describe('engraving with Verovio', () => {
 	it('draws a melody in its meter, key and upbeat, with a tied note as one note', () => {
 		// 3/4 with a quarter upbeat; the D5 is a dotted half tied over the barline into a quarter.
@@ -133,6 +213,7 @@ describe('engraving with Verovio', () => {
 	it('draws every demo corpus song in its own key, meter and upbeat, each note mapped', () => {
 		const songs = demoSongs();
 		expect(songs.length).toBeGreaterThan(20);
+		let beamed = 0;
 		for (const song of songs) {
 			const score = songScore(song);
 			const out = engrave(toolkit, { ...score, width: 800 });
@@ -144,7 +225,10 @@ describe('engraving with Verovio', () => {
 			expect(back.symbols, song.path).toEqual(song.symbols);
 			expect(back.transposition, song.path).toBe(song.transposition);
 			if (score.meter) expect(out.kern).toContain(`*M${score.meter}`);
+			beamed += (out.svg.match(/class="beam"/g) ?? []).length;
 		}
+		// Eighths come beamed, as in a printed tune book.
+		expect(beamed).toBeGreaterThan(songs.length);
 	});
 
 	it('throws a sentence when the toolkit cannot read the data', () => {
