@@ -121,18 +121,14 @@ async function run(
 			}
 		});
 		let modelId: string | undefined;
+		let message = trainer.message;
 		if (status === 'failed') {
 			// Keep the last good checkpoint; only its list record learns what happened.
 			const previous = await getRun(runId);
-			if (previous)
-				await store(
-					runId,
-					name,
-					createdAt,
-					{ ...previous.checkpoint, status, message: trainer.message },
-					post,
-					requestId
-				);
+			if (previous) {
+				message = `${message} The last good checkpoint (epoch ${previous.checkpoint.epoch}) is kept.`;
+				await store(runId, name, createdAt, { ...previous.checkpoint, status, message }, post, requestId);
+			}
 		} else {
 			if (status !== 'paused' && trainer.history.length > 0) {
 				const metadata: ModelMetadata = {
@@ -158,7 +154,7 @@ async function run(
 			}
 			await store(runId, name, createdAt, await trainer.checkpoint(), post, requestId, modelId);
 		}
-		post({ type: 'train/finished', id: requestId, runId, status, modelId, message: trainer.message });
+		post({ type: 'train/finished', id: requestId, runId, status, modelId, message });
 		post({ type: 'done', id: requestId });
 	} finally {
 		trainer.dispose();
