@@ -29,15 +29,19 @@ export function kerasModelName(imported: KerasImport): string {
 }
 
 /**
- * Reads `model.h5` and `mapping.json` as a model of the app. Throws KerasImportError (a sentence naming
- * the file) when a file cannot be used.
+ * Reads `model.h5` and `mapping.json` as a model of the app, with the import's warnings. Throws
+ * KerasImportError (a sentence naming the file) when a file cannot be used.
  */
 export function importKerasModel(
 	h5: ArrayBuffer | Uint8Array,
 	mapping: string,
 	names: Partial<KerasFileNames> = {},
 	name?: string
-): OpenedModel {
+): OpenedModel & { warnings: string[] } {
 	const imported = importKeras(h5, mapping, names);
-	return { weights: imported.weights, metadata: kerasMetadata(imported, name ?? kerasModelName(imported)) };
+	return {
+		weights: imported.weights,
+		metadata: kerasMetadata(imported, name ?? kerasModelName(imported)),
+		warnings: imported.warnings
+	};
 }

@@ -6,7 +6,9 @@
  */
 import { File as H5File, type Dataset, type Group } from 'jsfive';
 import type { LstmLayerWeights, LstmModelWeights } from '../model/types';
-import { HOLD, REST, SONG_END } from '../music/symbols';
+import { MAX_UNITS, weightsProblem } from '../model/validate';
+import { isMelodySymbol, SONG_END } from '../music/symbols';
+import { mappingWarning } from './sanity';
 
 /** A file the user gave cannot be imported; the message names the file and says what to do. */
 export class KerasImportError extends Error {
@@ -41,16 +43,13 @@ export interface KerasModelInfo {
 export interface KerasImport {
 	weights: LstmModelWeights;
 	info: KerasModelInfo;
+	/** Sentences about what was accepted but looks wrong (a mapping in an implausible order). */
+	warnings: string[];
 }
 
 interface LayerConfig {
 	class_name: string;
 	config: Record<string, unknown>;
-}
-
-/** Symbols the app understands: MIDI numbers 0..127, rest, hold, song end. */
-function validSymbol(s: string): boolean {
-	return s === REST || s === HOLD || s === SONG_END || (/^\d{1,3}$/.test(s) && Number(s) <= 127);
 }
 
 /**
@@ -77,7 +76,7 @@ export function parseMapping(mapping: string | unknown, name = DEFAULT_NAMES.map
 	const entries = Object.entries(obj as Record<string, unknown>);
 	const vocabulary: string[] = new Array(entries.length);
 	for (const [symbol, index] of entries) {
-		if (!validSymbol(symbol))
+		if (!isMelodySymbol(symbol))
 			throw new KerasImportError(
 				name,
 				`${name} maps "${symbol}", which is not a symbol of the melody notation (a MIDI number, "r", "_" or "/").`
@@ -160,8 +159,9 @@ export function importKeras(
 	const n = { ...DEFAULT_NAMES, ...names };
 	checkH5Size(h5.byteLength, n.model);
 	const vocabulary = parseMapping(mapping, n.mapping);
+	let imported: KerasImport;
 	try {
-		return readH5(h5, vocabulary, n);
+		imported = readH5(h5, vocabulary, n);
 	} catch (e) {
 		if (e instanceof KerasImportError) throw e;
 		throw new KerasImportError(
@@ -169,6 +169,15 @@ export function importKeras(
 			`${n.model} is damaged or cut short (${(e as Error).message}). Give the model.h5 that Keras saved, copied whole.`
 		);
 	}
+	const problem = weightsProblem(imported.weights);
+	if (problem)
+		throw new KerasImportError(
+			n.model,
+			`${n.model} cannot be used: ${problem}. Give a model.h5 saved from a model that trained normally.`
+		);
+	const warning = mappingWarning(imported.weights, n.mapping);
+	if (warning) imported.warnings.push(warning);
+	return imported;
 }
 
 function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFileNames): KerasImport {
@@ -263,6 +272,11 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 				if (cfg.go_backwards || cfg.use_bias === false)
 					throw new KerasImportError(n.model, `${n.model} has a backwards or bias-free LSTM; not supported.`);
 				const units = Number(cfg.units);
+				if (!Number.isInteger(units) || units < 1 || units > MAX_UNITS)
+					throw new KerasImportError(
+						n.model,
+						`${n.model}: LSTM layer ${layerName} has ${String(cfg.units)} units (1 to ${MAX_UNITS} are possible).`
+					);
 				const w = read(layerName);
 				layers.push({
 					inputSize,
@@ -313,6 +327,7 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 		throw new KerasImportError(n.model, `${n.model} is not an LSTM followed by a Dense softmax layer.`);
 	return {
 		weights: { vocabulary, layers, denseKernel: dense.kernel, denseBias: dense.bias },
-		info
+		info,
+		warnings: []
 	};
 }

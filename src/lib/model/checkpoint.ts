@@ -5,6 +5,7 @@
 import type { TrainConfig } from './config';
 import { METER_FEATURES } from './features';
 import type { LstmModelWeights } from './types';
+import { finiteProblem, vocabularyProblem, weightsProblem } from './validate';
 
 /** The corpus a run learns from, named by id and content hash. */
 export interface CorpusRef {
@@ -80,6 +81,8 @@ export function validateCheckpoint(cp: Checkpoint): void {
 		throw new Error(`This checkpoint cannot be used: ${what}. Start a new run instead.`);
 	};
 	if (cp?.format !== 'folk-studio-checkpoint' || cp.version !== 1) bad('it is not a checkpoint of this app');
+	const vocab = vocabularyProblem(cp.vocabulary);
+	if (vocab) bad(vocab);
 	const v = cp.vocabulary.length;
 	const c = cp.config;
 	if (cp.weights.vocabulary.length !== v || cp.weights.vocabulary.some((s, i) => s !== cp.vocabulary[i]))
@@ -110,4 +113,11 @@ export function validateCheckpoint(cp: Checkpoint): void {
 		sizes.some((s, i) => opt.m[i].length !== s || opt.v[i].length !== s)
 	)
 		bad('its optimizer state does not match its weights');
+	// Shapes first (above, with the settings' words), then the values: NaN or infinity anywhere would train on
+	// from nonsense.
+	const problem =
+		weightsProblem(cp.weights) ??
+		(cp.best ? weightsProblem(cp.best.weights) : null) ??
+		finiteProblem('its optimizer state', [...opt.m, ...opt.v]);
+	if (problem) bad(problem);
 }

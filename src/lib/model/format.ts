@@ -9,6 +9,7 @@ import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimi
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
 import { METER_FEATURES } from './features';
+import { MAX_LAYERS, MAX_UNITS, vocabularyProblem, weightsProblem } from './validate';
 import { SONG_END } from '../music/symbols';
 import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
 
@@ -226,59 +227,75 @@ export function toModelFiles(weights: LstmModelWeights, metadata: ModelMetadata)
 /** Thrown for a model file that cannot be read: the message says what is wrong and what to do. */
 export class ModelFormatError extends Error {}
 
-function refuse(what: string): never {
+/** `where` at the start of a sentence: "the model" becomes "The model"; a path stays as written. */
+function subject(where: string): string {
+	return /^(the|this) /.test(where) ? where.charAt(0).toUpperCase() + where.slice(1) : where;
+}
+
+function refuse(what: string, where = 'this model'): never {
 	throw new ModelFormatError(
-		`This model cannot be loaded: ${what}. Export it again from the app or the command line.`
+		`${subject(where)} cannot be loaded: ${what}. Export it again from the app or the command line.`
 	);
 }
 
-function checkWeights(w: LstmModelWeights, vocabulary: string[]): void {
-	const v = vocabulary.length;
-	if (w.vocabulary.length !== v || w.vocabulary.some((s, i) => s !== vocabulary[i]))
-		refuse('its weights and its metadata name different vocabularies');
-	if (w.layers.length < 1) refuse('it has no LSTM layer');
-	w.layers.forEach((l, i) => {
-		const inSize = i === 0 ? v + (w.meterInput ? METER_FEATURES : 0) : w.layers[i - 1].units;
-		if (l.inputSize !== inSize) refuse(`LSTM layer ${i + 1} expects ${l.inputSize} inputs, not ${inSize}`);
-		const g = 4 * l.units;
-		if (l.kernel.length !== inSize * g || l.recurrentKernel.length !== l.units * g || l.bias.length !== g)
-			refuse(`the weights of LSTM layer ${i + 1} have the wrong size`);
-	});
-	const last = w.layers[w.layers.length - 1].units;
-	if (w.denseKernel.length !== last * v || w.denseBias.length !== v)
-		refuse(`the output layer does not match the ${v}-symbol vocabulary`);
+function checkWeights(w: LstmModelWeights, vocabulary: string[], where?: string): void {
+	if (w.vocabulary.length !== vocabulary.length || w.vocabulary.some((s, i) => s !== vocabulary[i]))
+		refuse('its weights and its metadata name different vocabularies', where);
+	const problem = weightsProblem(w);
+	if (problem) refuse(problem, where);
 }
 
-/** Reads the three files into weights and metadata, refusing mismatched shapes or truncated weights. */
-export function fromModelFiles(files: ModelFiles): OpenedModel {
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isShape = (x: unknown): x is number[] =>
+	Array.isArray(x) && x.every((d) => Number.isInteger(d) && d >= 0 && d <= 1 << 24);
+
+/**
+ * Reads the three files into weights and metadata, refusing anything that does not fit: fields of the wrong
+ * type, mismatched shapes, truncated weights, and whatever `weightsProblem` finds (model/validate.ts).
+ * `where` names the file in the sentence.
+ */
+export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
+	const no: (what: string) => never = (what) => refuse(what, where);
 	const { modelJson, metadata } = files;
-	if (metadata?.format !== 'folk-studio-model') refuse("its metadata.json is not this app's model metadata");
-	if (!Array.isArray(metadata.vocabulary) || metadata.vocabulary.length < 2)
-		refuse('its vocabulary is missing');
-	const layers = modelJson?.modelTopology?.config?.layers;
-	if (!Array.isArray(layers)) refuse('its model.json has no layers');
-	const manifest = modelJson.weightsManifest?.flatMap((g) => g.weights) ?? [];
-	const specs = new Map(manifest.map((s) => [s.name, s]));
+	if (!isObject(metadata) || metadata.format !== 'folk-studio-model')
+		no("its metadata.json is not this app's model metadata");
+	const vocab = vocabularyProblem(metadata.vocabulary);
+	if (vocab) no(vocab);
+	const layers = isObject(modelJson) ? modelJson.modelTopology?.config?.layers : undefined;
+	if (!Array.isArray(layers) || !layers.every((l) => isObject(l) && isObject(l.config)))
+		no('its model.json has no layers');
+	const groups = modelJson.weightsManifest;
+	if (!Array.isArray(groups) || !groups.every((g) => isObject(g) && Array.isArray(g.weights)))
+		no('its model.json has no list of weights (weightsManifest)');
+	const manifest = groups.flatMap((g) => g.weights);
+	const specs = new Map<string, WeightSpec>();
 	const offsets = new Map<string, number>();
 	let total = 0;
 	for (const s of manifest) {
-		if (s.dtype !== 'float32') refuse(`weight ${s.name} is ${s.dtype}, not float32`);
+		if (!isObject(s) || typeof s.name !== 'string' || !isShape(s.shape))
+			no(
+				`model.json describes a weight with no name or an impossible shape (${JSON.stringify(s).slice(0, 80)})`
+			);
+		if (s.dtype !== 'float32') no(`weight ${s.name} is ${s.dtype}, not float32`);
+		specs.set(s.name, s);
 		offsets.set(s.name, total);
 		total += s.shape.reduce((a, b) => a * b, 1);
+		if (total > 2 ** 28) no('model.json describes more weights than any model the app can hold');
 	}
 	const bytes = files.weights;
+	if (!(bytes instanceof Uint8Array)) no('its weights.bin is missing');
 	if (bytes.byteLength < total * 4)
-		refuse(
+		no(
 			`weights.bin holds ${bytes.byteLength} bytes but model.json needs ${total * 4}; the file is truncated`
 		);
-	if (bytes.byteLength > total * 4) refuse(`weights.bin is longer than model.json describes`);
+	if (bytes.byteLength > total * 4) no(`weights.bin is longer than model.json describes`);
 	const all = new Float32Array(bytes.slice().buffer, 0, total);
 	const take = (layer: string, suffix: string, shape: number[]): Float32Array => {
 		const name = [...specs.keys()].find((n) => n.startsWith(`${layer}/`) && n.endsWith(`/${suffix}`));
-		if (!name) refuse(`model.json lists no ${suffix} for layer ${layer}`);
+		if (!name) no(`model.json lists no ${suffix} for layer ${layer}`);
 		const spec = specs.get(name)!;
 		if (spec.shape.length !== shape.length || spec.shape.some((d, i) => d !== shape[i]))
-			refuse(`${name} has shape [${spec.shape}], expected [${shape}]`);
+			no(`${name} has shape [${spec.shape}], expected [${shape}]`);
 		const at = offsets.get(name)!;
 		return all.slice(at, at + shape.reduce((a, b) => a * b, 1));
 	};
@@ -286,7 +303,8 @@ export function fromModelFiles(files: ModelFiles): OpenedModel {
 	const lstms = layers.filter((l) => l.class_name === 'LSTM');
 	const dense = layers.filter((l) => l.class_name === 'Dense');
 	if (lstms.length === 0 || dense.length !== 1 || layers[layers.length - 1].class_name !== 'Dense')
-		refuse('model.json is not a stack of LSTM layers with one Dense layer on top');
+		no('model.json is not a stack of LSTM layers with one Dense layer on top');
+	if (lstms.length > MAX_LAYERS) no(`it has ${lstms.length} LSTM layers, more than ${MAX_LAYERS}`);
 	const meterInput = metadata.config?.meterInput === true;
 	let inputSize = v + (meterInput ? METER_FEATURES : 0);
 	const result: LstmModelWeights = {
@@ -299,10 +317,10 @@ export function fromModelFiles(files: ModelFiles): OpenedModel {
 	for (const l of lstms) {
 		const c = l.config as { name: string; units: number; recurrent_activation?: string; activation?: string };
 		if (c.recurrent_activation !== 'sigmoid' || (c.activation ?? 'tanh') !== 'tanh')
-			refuse(
-				`layer ${c.name} uses ${c.recurrent_activation} gates; only Keras's sigmoid/tanh LSTM is supported`
-			);
+			no(`layer ${c.name} uses ${c.recurrent_activation} gates; only Keras's sigmoid/tanh LSTM is supported`);
 		const n = c.units;
+		if (!Number.isInteger(n) || n < 1 || n > MAX_UNITS)
+			no(`layer ${c.name} has ${JSON.stringify(n)} units (1 to ${MAX_UNITS} are possible)`);
 		result.layers.push({
 			inputSize,
 			units: n,
@@ -313,10 +331,10 @@ export function fromModelFiles(files: ModelFiles): OpenedModel {
 		inputSize = n;
 	}
 	const d = dense[0].config as { name: string; units: number };
-	if (d.units !== v) refuse(`its output layer has ${d.units} symbols but its vocabulary has ${v}`);
+	if (d.units !== v) no(`its output layer has ${d.units} symbols but its vocabulary has ${v}`);
 	result.denseKernel = take(d.name, 'kernel', [inputSize, v]);
 	result.denseBias = take(d.name, 'bias', [v]);
-	checkWeights(result, metadata.vocabulary);
+	checkWeights(result, metadata.vocabulary, where);
 	return { weights: result, metadata };
 }
 
@@ -396,9 +414,12 @@ export function openModel(files: ModelFileContents, where = 'the model'): Opened
 			);
 		}
 	};
-	return fromModelFiles({
-		modelJson: parse(files.model, MODEL_FILES.model),
-		weights: files.weights,
-		metadata: parse(files.metadata, MODEL_FILES.metadata)
-	});
+	return fromModelFiles(
+		{
+			modelJson: parse(files.model, MODEL_FILES.model),
+			weights: files.weights,
+			metadata: parse(files.metadata, MODEL_FILES.metadata)
+		},
+		where
+	);
 }

@@ -105,7 +105,11 @@ export async function exportModel(id: string): Promise<{ fileName: string; bytes
 }
 
 /** Reads an exported file and stores it as a new model; throws ModelFormatError with a sentence if it is not one. */
-export async function importModel(bytes: Uint8Array, fileName: string): Promise<StoredModel> {
-	const { weights, metadata } = await unpackModel(bytes, fileName);
+export async function importModel(
+	bytes: Uint8Array,
+	fileName: string,
+	signal?: AbortSignal
+): Promise<StoredModel> {
+	const { weights, metadata } = await unpackModel(bytes, fileName, signal);
 	return saveModel(weights, { ...metadata, createdAt: Date.now() });
 }

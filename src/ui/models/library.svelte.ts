@@ -4,15 +4,9 @@
  */
 import { app } from '$ui/app-state.svelte';
 import { requestPersistence } from '$lib/storage/checkpoints';
-import {
-	deleteModel,
-	exportModel,
-	importModel,
-	listModels,
-	renameModel,
-	type ModelListItem
-} from '$lib/storage/models';
+import { deleteModel, exportModel, listModels, renameModel, type ModelListItem } from '$lib/storage/models';
 import { download } from '$ui/download';
+import { requestId, studio } from '$ui/worker-client';
 
 class Library {
 	models = $state<ModelListItem[]>([]);
@@ -29,15 +23,14 @@ class Library {
 	 * so a caller never acts on a list older than its own request.
 	 */
 	async refresh() {
-		let mine: Promise<void> | null = null;
-		mine = (async () => {
-			try {
-				const models = await listModels();
+		const mine: Promise<void> = listModels().then(
+			(models) => {
 				if (this.listing === mine) this.models = models;
-			} catch (e) {
-				this.error = (e as Error).message;
+			},
+			(e: Error) => {
+				this.error = e.message;
 			}
-		})();
+		);
 		this.listing = mine;
 		let awaited: Promise<void> = mine;
 		await awaited;
@@ -85,7 +78,16 @@ class Library {
 		this.error = null;
 		this.message = null;
 		try {
-			const m = await importModel(new Uint8Array(await file.arrayBuffer()), file.name);
+			// Unpacked in the worker, within the zip limits: a hostile file never costs the page its memory.
+			let saved: { id: string; name: string } | null = null;
+			await studio().send(
+				{ type: 'models/import-file', id: requestId('model-file'), file, name: file.name },
+				(r) => {
+					if (r.type === 'models/imported') saved = r.model;
+				}
+			);
+			if (!saved) throw new Error('the worker did not answer');
+			const m: { id: string; name: string } = saved;
 			this.message = `Imported the model “${m.name}”.`;
 			app.modelId = m.id;
 			await this.refresh();

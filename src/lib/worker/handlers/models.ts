@@ -1,23 +1,39 @@
-/** Model import in the worker: the reference's Keras files become a stored model of the app. */
+/**
+ * Model import in the worker, off the page: the reference's Keras files, or a model file the app or the
+ * command line exported, become a stored model of the app.
+ */
 import type { HandlerTable } from '../protocol';
 import { importKerasModel } from '../../keras/app-model';
 import { checkH5Size, KerasImportError } from '../../keras/import';
 import { QuotaError } from '../../storage/db';
-import { saveModel } from '../../storage/models';
+import { importModel, saveModel } from '../../storage/models';
+import { MODEL_ZIP_LIMITS, ModelFormatError } from '../../model/format';
 
 export const handlers: HandlerTable = {
 	'models/import-keras': async (request, post) => {
 		checkH5Size(request.h5.size, request.names.model);
 		const [bytes, text] = await Promise.all([request.h5.arrayBuffer(), request.mapping.text()]);
 		let saved;
+		let warnings: string[];
 		try {
-			const { weights, metadata } = importKerasModel(bytes, text, request.names);
+			const { weights, metadata, warnings: w } = importKerasModel(bytes, text, request.names);
+			warnings = w;
 			saved = await saveModel(weights, metadata);
 		} catch (e) {
 			// Import and storage errors are already sentences naming the file; say where anything else came from.
 			if (e instanceof KerasImportError || e instanceof QuotaError) throw e;
 			throw new Error(`The model could not be imported from ${request.names.model}: ${(e as Error).message}`);
 		}
+		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name }, warnings });
+	},
+	'models/import-file': async (request, post, signal) => {
+		if (request.file.size > MODEL_ZIP_LIMITS.maxArchiveBytes)
+			throw new ModelFormatError(
+				`${request.name} is ${Math.round(request.file.size / 2 ** 20)} MB, more than a model file may be ` +
+					`(${MODEL_ZIP_LIMITS.maxArchiveBytes / 2 ** 20} MB). Choose a model exported by this app.`
+			);
+		const bytes = new Uint8Array(await request.file.arrayBuffer());
+		const saved = await importModel(bytes, request.name, signal);
 		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name } });
 	}
 };

@@ -134,15 +134,19 @@ async function run(ctx: RunContext): Promise<void> {
 			}
 		});
 		let modelId: string | undefined;
+		let message = trainer.message;
 		if (status === 'failed') {
 			// Keep the last good checkpoint; only its list record learns what happened.
 			const previous = await getRun(runId);
-			if (previous) await store(ctx, { ...previous.checkpoint, status, message: trainer.message });
+			if (previous) {
+				message = `${message} The last good checkpoint (epoch ${previous.checkpoint.epoch}) is kept.`;
+				await store(ctx, { ...previous.checkpoint, status, message });
+			}
 		} else {
 			if (status !== 'paused' && trainer.history.length > 0) modelId = await keepModel(ctx, status);
 			await store(ctx, await trainer.checkpoint(), modelId);
 		}
-		post({ type: 'train/finished', id: requestId, runId, status, modelId, message: trainer.message });
+		post({ type: 'train/finished', id: requestId, runId, status, modelId, message });
 	} finally {
 		trainer.dispose();
 		if (active === control) active = null;

@@ -6,12 +6,24 @@ export type ModelsRequest =
 	 * 3.7 MB file, so it happens here, not on the page) and stores the model. Answers `models/imported`,
 	 * then `done`.
 	 */
-	{
-		type: 'models/import-keras';
-		id: string;
-		h5: Blob;
-		mapping: Blob;
-		names: { model: string; mapping: string };
-	};
+	| {
+			type: 'models/import-keras';
+			id: string;
+			h5: Blob;
+			mapping: Blob;
+			names: { model: string; mapping: string };
+	  }
+	/**
+	 * Reads a model file exported by the app or the command line (a zip of model.json, weights.bin and
+	 * metadata.json; unpacked here within the zip limits, off the page) and stores it. Answers
+	 * `models/imported`, then `done`.
+	 */
+	| { type: 'models/import-file'; id: string; file: Blob; name: string };
 
-export type ModelsResponse = { type: 'models/imported'; id: string; model: { id: string; name: string } };
+export type ModelsResponse = {
+	type: 'models/imported';
+	id: string;
+	model: { id: string; name: string };
+	/** Sentences about what was accepted but looks wrong, to show with the result. */
+	warnings?: string[];
+};

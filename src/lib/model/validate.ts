@@ -1,0 +1,85 @@
+/**
+ * The one check every model passes before the app or the command line uses it, whatever file it came from
+ * (the app's format, a training checkpoint, an imported Keras model): a vocabulary of distinct melody
+ * symbols with `/` among them, layer shapes that fit together, and weights that are all finite numbers.
+ * Each answer is a phrase ("its vocabulary holds "60" twice") that the caller puts into a sentence naming
+ * the file and the fix.
+ */
+import { isMelodySymbol, SONG_END } from '../music/symbols';
+import { METER_FEATURES } from './features';
+import type { LstmModelWeights } from './types';
+
+/** The most LSTM layers and units per layer read: far above what is trained here, far below what exhausts memory. */
+export const MAX_LAYERS = 8;
+export const MAX_UNITS = 4096;
+
+/** What is wrong with a vocabulary, or null. */
+export function vocabularyProblem(vocabulary: unknown): string | null {
+	if (!Array.isArray(vocabulary) || vocabulary.length < 2)
+		return 'its vocabulary is missing or has fewer than 2 symbols';
+	const seen = new Set<string>();
+	for (const s of vocabulary) {
+		if (!isMelodySymbol(s))
+			return (
+				`its vocabulary holds ${JSON.stringify(s)?.slice(0, 40) ?? String(s)}, which is not a symbol of the ` +
+				'melody notation (a MIDI number 0–127, "r", "_" or "/")'
+			);
+		if (seen.has(s)) return `its vocabulary holds "${s}" twice`;
+		seen.add(s);
+	}
+	if (!seen.has(SONG_END))
+		return 'its vocabulary has no "/" (the song delimiter), so it cannot start or end a melody';
+	return null;
+}
+
+/** How many values of `a` are NaN or infinite. */
+function nonFinite(a: Float32Array): number {
+	let n = 0;
+	for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) n++;
+	return n;
+}
+
+const units = (n: unknown): n is number =>
+	Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_UNITS;
+
+/** What is wrong with a model's weights (vocabulary, shapes, values), or null. */
+export function weightsProblem(w: LstmModelWeights): string | null {
+	const vocab = vocabularyProblem(w.vocabulary);
+	if (vocab) return vocab;
+	const v = w.vocabulary.length;
+	if (!Array.isArray(w.layers) || w.layers.length < 1) return 'it has no LSTM layer';
+	if (w.layers.length > MAX_LAYERS) return `it has ${w.layers.length} LSTM layers, more than ${MAX_LAYERS}`;
+	const arrays: [string, Float32Array][] = [];
+	for (let i = 0; i < w.layers.length; i++) {
+		const l = w.layers[i];
+		const inSize = i === 0 ? v + (w.meterInput ? METER_FEATURES : 0) : w.layers[i - 1].units;
+		if (!units(l.units)) return `LSTM layer ${i + 1} has ${l.units} units (1 to ${MAX_UNITS} are possible)`;
+		if (l.inputSize !== inSize) return `LSTM layer ${i + 1} expects ${l.inputSize} inputs, not ${inSize}`;
+		const g = 4 * l.units;
+		if (l.kernel?.length !== inSize * g || l.recurrentKernel?.length !== l.units * g || l.bias?.length !== g)
+			return `the weights of LSTM layer ${i + 1} have the wrong size`;
+		arrays.push(
+			[`LSTM layer ${i + 1}'s kernel`, l.kernel],
+			[`LSTM layer ${i + 1}'s recurrent kernel`, l.recurrentKernel],
+			[`LSTM layer ${i + 1}'s bias`, l.bias]
+		);
+	}
+	const last = w.layers[w.layers.length - 1].units;
+	if (w.denseKernel?.length !== last * v || w.denseBias?.length !== v)
+		return `the output layer does not match the ${v}-symbol vocabulary`;
+	arrays.push(['the output layer’s kernel', w.denseKernel], ['the output layer’s bias', w.denseBias]);
+	for (const [name, a] of arrays) {
+		const n = nonFinite(a);
+		if (n > 0)
+			return `${name} holds ${n} value${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a finite number (NaN or infinity), so every prediction would be meaningless`;
+	}
+	return null;
+}
+
+/** What is wrong with a list of arrays that should all be finite (an optimizer's state), or null. */
+export function finiteProblem(name: string, arrays: Float32Array[]): string | null {
+	const n = arrays.reduce((s, a) => s + nonFinite(a), 0);
+	return n > 0
+		? `${name} holds ${n} value${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a finite number`
+		: null;
+}
