@@ -28,9 +28,9 @@ function pngHeader(file: string) {
 
 /** The page's colours, read from its stylesheet, so the manifest cannot drift from them. */
 function pageColour(name: string): string {
-	const page = readFileSync(join(repoRoot, 'src', 'routes', '+page.svelte'), 'utf8');
+	const page = readFileSync(join(repoRoot, 'src', 'ui', 'app.css'), 'utf8');
 	const m = page.match(new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{6})`));
-	if (!m) throw new Error(`--${name} not found in +page.svelte`);
+	if (!m) throw new Error(`--${name} not found in src/ui/app.css`);
 	return m[1].toLowerCase();
 }
 
