@@ -55,5 +55,22 @@ export default ts.config(
 			'no-restricted-globals': ['error', ...domGlobals]
 		}
 	},
+	{
+		// The page runs no TensorFlow.js: training and generation happen in the worker (src/lib/worker).
+		files: ['src/ui/**', 'src/routes/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['@tensorflow/*'],
+							message: 'The page runs no TensorFlow.js; send a request to the worker (src/lib/worker).'
+						}
+					]
+				}
+			]
+		}
+	},
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'static/', 'test-results/', 'playwright-report/'] }
 );

@@ -1,5 +1,5 @@
 /**
- * The reference encoding, symbol for symbol (REFERENCE.md): skip a song with a duration off the allowed
+ * The reference encoding, symbol for symbol (docs/reference.md): skip a song with a duration off the allowed
  * set, leave ties unmerged, move to C major / A minor (from the key designation where music21 finds it,
  * else the Aarden-Essen estimate), then one symbol per 16th: the MIDI number or `r` where a note or rest
  * starts, `_` while it lasts.

@@ -1,7 +1,7 @@
 /**
  * The key of a melody when its file does not designate one where music21 looks: music21's `analyze('key')`,
  * the Pearson correlation of the duration-weighted pitch-class histogram with the 24 rotations of the
- * Aarden-Essen profiles (REFERENCE.md, step 5). The weights are music21's.
+ * Aarden-Essen profiles (docs/reference.md, step 5). The weights are music21's.
  */
 import type { KernEvent } from '../kern/token';
 import { isPitchSymbol } from '../music/pitch';

@@ -1,5 +1,5 @@
 /**
- * One `**kern` data token to a note or rest, the way music21 reads it (REFERENCE.md, step 4): the first run
+ * One `**kern` data token to a note or rest, the way music21 reads it (docs/reference.md, step 4): the first run
  * of pitch letters gives step and octave, the first run of `#` (else `-`) the accidental, the number the
  * duration; each `.` adds half of the previous value, except on tuplet values where dots are ignored.
  * Phrase, slur, beam, articulation, stem and editorial marks are read past.

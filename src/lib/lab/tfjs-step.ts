@@ -1,7 +1,7 @@
 /**
  * The LSTM as a StepModel on TensorFlow.js (one symbol at a time, state carried as tensors), to measure
  * generation on the `wasm` and `cpu` backends against plain JS. Probabilities are read synchronously,
- * which is safe on `cpu` and `wasm` only (never on webgpu: see BROWSER.md). Tensors made while
+ * which is safe on `cpu` and `wasm` only (never on webgpu: see docs/browsers.md). Tensors made while
  * generating are freed by running inside `tf.engine().startScope()` / `endScope()`.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -8,6 +8,7 @@ import { strFromU8, strToU8, zipSync } from 'fflate';
 import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimits } from '../corpus/zip';
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
+import { glorot, lstmLayer } from './layers-json';
 import { METER_FEATURES } from './features';
 import { MAX_LAYERS, MAX_UNITS, vocabularyProblem, weightsProblem } from './validate';
 import { SONG_END } from '../music/symbols';
@@ -105,51 +106,6 @@ export const MODEL_FILES = {
 	weights: 'weights.bin',
 	metadata: 'metadata.json'
 } as const;
-
-const glorot = (distribution: string) => ({
-	class_name: 'VarianceScaling',
-	config: { scale: 1, mode: 'fan_avg', distribution, seed: null }
-});
-
-function lstmLayer(
-	name: string,
-	units: number,
-	inputSize: number | null,
-	dropout: number,
-	recurrentDropout: number
-) {
-	return {
-		class_name: 'LSTM',
-		config: {
-			name,
-			trainable: true,
-			...(inputSize !== null ? { batch_input_shape: [null, null, inputSize], dtype: 'float32' } : {}),
-			units,
-			activation: 'tanh',
-			recurrent_activation: 'sigmoid',
-			use_bias: true,
-			kernel_initializer: glorot('uniform'),
-			recurrent_initializer: glorot('uniform'),
-			bias_initializer: { class_name: 'Zeros', config: {} },
-			unit_forget_bias: true,
-			kernel_regularizer: null,
-			recurrent_regularizer: null,
-			bias_regularizer: null,
-			activity_regularizer: null,
-			kernel_constraint: null,
-			recurrent_constraint: null,
-			bias_constraint: null,
-			dropout: 0,
-			recurrent_dropout: recurrentDropout,
-			implementation: null,
-			return_sequences: true,
-			return_state: false,
-			go_backwards: false,
-			stateful: false,
-			unroll: false
-		}
-	};
-}
 
 /** Writes weights and metadata as the three files. */
 export function toModelFiles(weights: LstmModelWeights, metadata: ModelMetadata): ModelFiles {

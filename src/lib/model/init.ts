@@ -1,7 +1,7 @@
 /**
  * Keras's initial weights, computed in plain JS from a seeded generator: Glorot-uniform kernels, an
  * orthogonal recurrent kernel (TensorFlow.js's own orthogonal initializer takes minutes; see
- * BROWSER.md), zero biases with the forget gate's at 1.
+ * docs/browsers.md), zero biases with the forget gate's at 1.
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
 import { Rng } from './rng';

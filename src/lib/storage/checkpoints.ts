@@ -4,35 +4,10 @@
  * A write that does not fit the quota fails as a whole, so the previous checkpoint stays intact.
  */
 import { db, guardQuota, storageEstimate } from './db';
-import type { Checkpoint, RunStatus } from '../model/checkpoint';
+import type { Checkpoint } from '../model/checkpoint';
+import { META, type RunListItem, type RunRow, type StoredRun } from './records';
 
-const META = 'meta:';
-
-/** What the run list shows. */
-export interface RunListItem {
-	id: string;
-	name: string;
-	createdAt: number;
-	updatedAt: number;
-	status: RunStatus;
-	corpusId: string;
-	corpusName: string;
-	epoch: number;
-	epochs: number;
-	/** Batch reached inside the next epoch (0 at an epoch boundary). */
-	batch: number;
-	/** Last validation (else training) loss in nats, for the list. */
-	lastLoss: number | null;
-	modelId?: string;
-	message?: string;
-}
-
-/** A stored run: its list record plus the checkpoint. */
-export interface StoredRun extends RunListItem {
-	checkpoint: Checkpoint;
-}
-
-type Row = { id: string; name: string; createdAt: number } & Record<string, unknown>;
+export type { RunListItem, StoredRun } from './records';
 
 /** A fresh run id. */
 export function newRunId(): string {
@@ -71,8 +46,8 @@ export async function saveCheckpoint(item: RunListItem, checkpoint: Checkpoint):
 	await guardQuota(`the checkpoint of “${item.name}” (the previous one is kept)`, async () => {
 		const tx = d.transaction('checkpoints', 'readwrite');
 		await Promise.all([
-			tx.store.put({ ...item, checkpoint } as unknown as Row),
-			tx.store.put({ ...item, id: META + item.id, runId: item.id } as unknown as Row),
+			tx.store.put({ ...item, checkpoint }),
+			tx.store.put({ ...item, id: META + item.id, runId: item.id }),
 			tx.done
 		]);
 	});
@@ -80,18 +55,17 @@ export async function saveCheckpoint(item: RunListItem, checkpoint: Checkpoint):
 
 /** Every run, newest first, without checkpoints. */
 export async function listRuns(): Promise<RunListItem[]> {
-	const rows = (await (
-		await db()
-	).getAll('checkpoints', IDBKeyRange.bound(META, META + '\uffff'))) as unknown as (RunListItem & {
-		runId: string;
-	})[];
-	return rows.map(({ runId, ...r }) => ({ ...r, id: runId })).sort((a, b) => b.updatedAt - a.updatedAt);
+	const rows = await (await db()).getAll('checkpoints', IDBKeyRange.bound(META, META + '\uffff'));
+	return rows
+		.filter((r): r is RunRow => 'runId' in r)
+		.map(({ runId, ...r }) => ({ ...r, id: runId }))
+		.sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
 /** One run with its checkpoint, or undefined. */
 export async function getRun(id: string): Promise<StoredRun | undefined> {
-	if (id.startsWith(META)) return undefined;
-	return (await (await db()).get('checkpoints', id)) as unknown as StoredRun | undefined;
+	const row = await (await db()).get('checkpoints', id);
+	return row && 'checkpoint' in row ? row : undefined;
 }
 
 /** Deletes a run and its checkpoint. */

@@ -5,10 +5,7 @@
  */
 import { db, guardQuota } from './db';
 import type { CorpusListItem, StoredCorpus } from '../corpus/types';
-
-const META = 'meta:';
-
-type Row = { id: string; name: string; createdAt: number } & Record<string, unknown>;
+import { META, type CorpusRow } from './records';
 
 /** A fresh corpus id. */
 export function newCorpusId(): string {
@@ -32,8 +29,8 @@ export async function saveCorpus(corpus: StoredCorpus): Promise<void> {
 	await guardQuota(`the corpus “${corpus.name}”`, async () => {
 		const tx = d.transaction('corpora', 'readwrite');
 		await Promise.all([
-			tx.store.put(corpus as unknown as Row),
-			tx.store.put({ ...listItem(corpus), id: META + corpus.id, corpusId: corpus.id } as unknown as Row),
+			tx.store.put(corpus),
+			tx.store.put({ ...listItem(corpus), id: META + corpus.id, corpusId: corpus.id }),
 			tx.done
 		]);
 	});
@@ -41,18 +38,17 @@ export async function saveCorpus(corpus: StoredCorpus): Promise<void> {
 
 /** Every corpus, newest first, without songs or report. */
 export async function listCorpora(): Promise<CorpusListItem[]> {
-	const rows = (await (
-		await db()
-	).getAll('corpora', IDBKeyRange.bound(META, META + '\uffff'))) as unknown as (CorpusListItem & {
-		corpusId: string;
-	})[];
-	return rows.map((r) => ({ ...listItem(r), id: r.corpusId })).sort((a, b) => b.createdAt - a.createdAt);
+	const rows = await (await db()).getAll('corpora', IDBKeyRange.bound(META, META + '\uffff'));
+	return rows
+		.filter((r): r is CorpusRow => 'corpusId' in r)
+		.map((r) => ({ ...listItem(r), id: r.corpusId }))
+		.sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** One corpus with its songs and report, or undefined. */
 export async function getCorpus(id: string): Promise<StoredCorpus | undefined> {
-	if (id.startsWith(META)) return undefined;
-	return (await (await db()).get('corpora', id)) as unknown as StoredCorpus | undefined;
+	const row = await (await db()).get('corpora', id);
+	return row && 'songs' in row ? row : undefined;
 }
 
 /**

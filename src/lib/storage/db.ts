@@ -3,23 +3,22 @@
  * module (`corpora.ts`, `models.ts`, `melodies.ts`); this file only owns the schema and its upgrades.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { StoredCorpus } from '../corpus/types';
+import type { CorpusRow, ModelRow, RunRow, StoredMelody, StoredModel, StoredRun } from './records';
 
 export const DB_NAME = 'folk-studio';
 export const DB_VERSION = 1;
 
-/** Records are typed loosely here; each domain module narrows them. */
+/** The database's stores and their records (records.ts). */
 export interface StudioSchema extends DBSchema {
-	/** Imported corpora: songs, report and summary (see corpus/types.ts). */
-	corpora: { key: string; value: { id: string; name: string; createdAt: number } & Record<string, unknown> };
-	/** Finished or imported models: files in the app's model format plus a name. */
-	models: { key: string; value: { id: string; name: string; createdAt: number } & Record<string, unknown> };
-	/** Training checkpoints, one per run, overwritten every epoch. */
-	checkpoints: {
-		key: string;
-		value: { id: string; name: string; createdAt: number } & Record<string, unknown>;
-	};
+	/** Imported corpora: songs, report and summary, and their list rows. */
+	corpora: { key: string; value: StoredCorpus | CorpusRow };
+	/** Finished or imported models in the app's model format, and their list rows. */
+	models: { key: string; value: StoredModel | ModelRow };
+	/** Training checkpoints, one per run, overwritten every epoch, and their list rows. */
+	checkpoints: { key: string; value: StoredRun | RunRow };
 	/** Generated melodies with everything needed to make them again. */
-	melodies: { key: string; value: { id: string; name: string; createdAt: number } & Record<string, unknown> };
+	melodies: { key: string; value: StoredMelody };
 }
 
 export type StoreName = 'corpora' | 'models' | 'checkpoints' | 'melodies';
@@ -87,14 +86,17 @@ export async function guardQuota<T>(what: string, write: () => Promise<T>): Prom
 	}
 }
 
-/** Writes a record; a full quota gives a QuotaError naming `what`. */
+/**
+ * Writes records of one store in one transaction; a full quota gives a QuotaError naming `what` (then
+ * nothing was written).
+ */
 export async function put<S extends StoreName>(
 	store: S,
-	value: StudioSchema[S]['value'],
+	values: StudioSchema[S]['value'][],
 	what: string
 ): Promise<void> {
-	const d = await db();
-	await guardQuota(what, () => d.put(store, value));
+	const tx = (await db()).transaction(store, 'readwrite');
+	await guardQuota(what, () => Promise.all([...values.map((v) => tx.store.put(v)), tx.done]));
 }
 
 /** Storage used and available, and whether the browser granted persistence. */

@@ -4,26 +4,11 @@
  * weights directly.
  */
 import { db, put } from './db';
+import { META, type ModelListItem, type ModelRow, type StoredModel } from './records';
 import { packModel, toModelFiles, unpackModel, type ModelMetadata } from '../model/format';
 import type { LstmModelWeights } from '../model/types';
 
-/** A stored model. */
-export interface StoredModel {
-	id: string;
-	name: string;
-	createdAt: number;
-	metadata: ModelMetadata;
-	weights: LstmModelWeights;
-	/** Bytes of weights, for the list. */
-	size: number;
-	/** The training run it came from, if any. */
-	runId?: string;
-}
-
-/** What the model list shows (no weights). */
-export type ModelListItem = Omit<StoredModel, 'weights'>;
-
-type Row = { id: string; name: string; createdAt: number } & Record<string, unknown>;
+export type { ModelListItem, StoredModel } from './records';
 
 /** A fresh model id. */
 export function newModelId(): string {
@@ -54,39 +39,61 @@ export async function saveModel(
 		size: weightBytes(weights),
 		...(options.runId ? { runId: options.runId } : {})
 	};
-	await put('models', model as unknown as Row, `the model “${metadata.name}”`);
+	await putModel(model);
 	return model;
 }
 
-/** Every stored model, newest first, without weights. */
+function listRow({ weights: _w, ...item }: StoredModel): ModelRow {
+	return { ...item, id: META + item.id, modelId: item.id };
+}
+
+/** Writes a model and its list row in one transaction. Throws QuotaError when storage is full. */
+async function putModel(model: StoredModel): Promise<void> {
+	await put('models', [model, listRow(model)], `the model “${model.name}”`);
+}
+
+function isStoredModel(row: StoredModel | ModelRow | undefined): row is StoredModel {
+	return !!row && 'weights' in row && row.metadata?.format === 'folk-studio-model';
+}
+
+/**
+ * Every stored model, newest first, from the list rows (no weights loaded). A model stored without one
+ * (by an older version, or written straight into the database) gets its row here, once.
+ */
 export async function listModels(): Promise<ModelListItem[]> {
-	const rows = (await (await db()).getAll('models')) as unknown as StoredModel[];
+	const d = await db();
+	const keys = await d.getAllKeys('models');
+	const listed = new Set(keys.filter((k) => k.startsWith(META)).map((k) => k.slice(META.length)));
+	for (const id of keys) {
+		if (id.startsWith(META) || listed.has(id)) continue;
+		const model = await d.get('models', id);
+		if (isStoredModel(model)) await d.put('models', listRow(model));
+	}
+	const rows = await d.getAll('models', IDBKeyRange.bound(META, META + '\uffff'));
 	return rows
-		.filter((r) => r.metadata?.format === 'folk-studio-model')
-		.map(({ weights: _w, ...rest }) => rest)
+		.filter((r): r is ModelRow => 'modelId' in r)
+		.map(({ modelId, ...item }) => ({ ...item, id: modelId }))
 		.sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** One model with its weights, or undefined. */
 export async function getModel(id: string): Promise<StoredModel | undefined> {
-	return (await (await db()).get('models', id)) as unknown as StoredModel | undefined;
+	const row = await (await db()).get('models', id);
+	return row && 'weights' in row ? row : undefined;
 }
 
 /** Renames a model. Returns false when it does not exist. */
 export async function renameModel(id: string, name: string): Promise<boolean> {
 	const m = await getModel(id);
 	if (!m) return false;
-	await put(
-		'models',
-		{ ...m, name, metadata: { ...m.metadata, name } } as unknown as Row,
-		`the model “${name}”`
-	);
+	await putModel({ ...m, name, metadata: { ...m.metadata, name } });
 	return true;
 }
 
 /** Deletes a model. */
 export async function deleteModel(id: string): Promise<void> {
-	await (await db()).delete('models', id);
+	const tx = (await db()).transaction('models', 'readwrite');
+	await Promise.all([tx.store.delete(id), tx.store.delete(META + id), tx.done]);
 }
 
 /** A file name safe on every system. */

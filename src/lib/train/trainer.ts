@@ -1,16 +1,14 @@
 /**
- * The training loop: a stacked fast LSTM with a softmax on top, trained with hand-written gradients and
- * Adam, epoch by epoch, with validation, early stopping, clipping, non-finite detection and checkpoints
+ * The training loop: the network (network.ts) trained with Adam (adam.ts), epoch by epoch, with validation, early stopping, clipping, non-finite detection and checkpoints
  * that resume exactly. Runs the same in the worker and in Node.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
 import { resolveConfig, type TrainConfig } from '../model/config';
-import { encodeSong, LaneBatches, splitSongs, WindowBatches, type Batch } from './data';
+import { encodeSong, LaneBatches, splitSongs, WindowBatches } from './data';
 import { SONG_END } from '../music/symbols';
 import { buildVocabulary } from '../music/vocabulary';
 import { initialWeights } from '../model/init';
-import { METER_FEATURES, songBarContext, type BarContext } from '../model/features';
+import { songBarContext, type BarContext } from '../model/features';
 import { Rng } from '../model/rng';
 import {
 	validateCheckpoint,
@@ -22,6 +20,7 @@ import {
 	type RunStatus
 } from '../model/checkpoint';
 import { Adam, type AdamState } from './adam';
+import { Network, type LstmState } from './network';
 import type { LstmModelWeights } from '../model/types';
 
 /** A song to learn from: its symbols, with its meter and bar phase when the run uses bar input. */
@@ -73,16 +72,11 @@ export class Trainer {
 	/** Per song, its bar for the bar-position input (null where the meter is unknown or input is off). */
 	private readonly bars: (BarContext | null)[] | null;
 	private readonly endId: number;
-	private params: (LstmParams & {
-		kernel: tf.Variable<tf.Rank.R2>;
-		recurrentKernel: tf.Variable<tf.Rank.R2>;
-		bias: tf.Variable<tf.Rank.R1>;
-	})[];
-	private dense: { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
+	private readonly net: Network;
 	private adam: Adam;
 	private position: EpochPosition | null = null;
 	private best: Checkpoint['best'] = null;
-	private state: { h: tf.Tensor2D[]; c: tf.Tensor2D[] } | null = null;
+	private state: LstmState | null = null;
 	private valBatches: LaneBatches | null = null;
 
 	private constructor(
@@ -101,19 +95,8 @@ export class Trainer {
 		this.songs = songs.map((s) => encodeSong(symbolsOf(s), vocabulary));
 		this.bars = config.meterInput ? songs.map(barOf) : null;
 		this.endId = vocabulary.indexOf(SONG_END);
-		// Inside tidy: tf.variable keeps its own copy, the initial tensors go.
-		this.params = tf.tidy(() =>
-			weights.layers.map((l) => ({
-				kernel: tf.variable(tf.tensor2d(l.kernel, [l.inputSize, 4 * l.units])),
-				recurrentKernel: tf.variable(tf.tensor2d(l.recurrentKernel, [l.units, 4 * l.units])),
-				bias: tf.variable(tf.tensor1d(l.bias))
-			}))
-		);
-		this.dense = tf.tidy(() => ({
-			kernel: tf.variable(tf.tensor2d(weights.denseKernel, [config.units, vocabulary.length])),
-			bias: tf.variable(tf.tensor1d(weights.denseBias))
-		}));
-		this.adam = new Adam(this.variables(), optimizer);
+		this.net = new Network(weights, config);
+		this.adam = new Adam(this.net.variables(), optimizer);
 	}
 
 	/** A new run: vocabulary from all songs, seeded split and initial weights. */
@@ -159,14 +142,6 @@ export class Trainer {
 		return t;
 	}
 
-	private variables(): tf.Variable[] {
-		return [
-			...this.params.flatMap((p) => [p.kernel, p.recurrentKernel, p.bias] as tf.Variable[]),
-			this.dense.kernel,
-			this.dense.bias
-		];
-	}
-
 	/** Batches of one epoch over the training songs, in that epoch's seeded order. */
 	private epochBatches(epoch: number): LaneBatches | WindowBatches {
 		const rng = new Rng(`order:${this.config.seed}:${epoch}`);
@@ -193,121 +168,10 @@ export class Trainer {
 		return this.config.maxBatchesPerEpoch ? Math.min(n, this.config.maxBatchesPerEpoch) : n;
 	}
 
-	private zeroState(lanes: number): { h: tf.Tensor2D[]; c: tf.Tensor2D[] } {
-		const n = this.config.units;
-		return {
-			h: this.params.map(() => tf.zeros([lanes, n]) as tf.Tensor2D),
-			c: this.params.map(() => tf.zeros([lanes, n]) as tf.Tensor2D)
-		};
-	}
-
 	private disposeState(): void {
 		if (!this.state) return;
 		for (const x of [...this.state.h, ...this.state.c]) x.dispose();
 		this.state = null;
-	}
-
-	/**
-	 * Forward (and with `seed`, backward) over one batch from the carried state. Returns the statistics
-	 * [lossSum, correct, count, gradNormSq] as one tensor, the new state and, when training, gradients.
-	 */
-	private pass(
-		batch: Batch,
-		training: boolean,
-		seed: number
-	): { stats: tf.Tensor1D; h: tf.Tensor2D[]; c: tf.Tensor2D[]; grads: tf.Tensor[] | null } {
-		const c = this.config;
-		const state = this.state!;
-		type Out = { stats: tf.Tensor1D; h: tf.Tensor2D[]; c: tf.Tensor2D[]; grads: tf.Tensor[] };
-		const out = tf.tidy((): Out => {
-			const T = batch.steps;
-			const B = batch.lanes;
-			const V = this.vocabulary.length;
-			const n = c.units;
-			const ids = tf.tensor2d(batch.inputs, [T, B], 'int32');
-			const keep = batch.keep.map((k) => (k ? (tf.tensor2d(k, [B, 1]) as tf.Tensor2D) : null));
-			// Built in JS: four tensor ops over [T, B, n] cost ~50 ms a batch on wasm for 256 units.
-			const dropMask = (shape: number[], rate: number, s: number) => {
-				const rng = new Rng(s);
-				const keep = 1 / (1 - rate);
-				const m = new Float32Array(shape.reduce((a, b) => a * b, 1));
-				for (let i = 0; i < m.length; i++) m[i] = rng.next() < rate ? 0 : keep;
-				return tf.tensor(m, shape);
-			};
-			const caches: LstmCache[] = [];
-			const outMasks: (tf.Tensor | null)[] = [];
-			const hs: tf.Tensor2D[] = [];
-			const cs: tf.Tensor2D[] = [];
-			let x: tf.Tensor3D | null = null;
-			this.params.forEach((p, l) => {
-				const rmask =
-					training && c.recurrentDropout > 0
-						? (dropMask([B, n], c.recurrentDropout, seed + 2 * l + 1) as tf.Tensor2D)
-						: null;
-				const input = x ? { x } : batch.features ? { x: this.firstInput(batch), constant: true } : { ids };
-				const r = lstmForward(input, p, state.h[l], state.c[l], { keep, recurrentMask: rmask, training });
-				hs.push(r.h);
-				cs.push(r.c);
-				if (r.cache) caches.push(r.cache);
-				let y: tf.Tensor3D = r.outputs;
-				const mask = training && c.dropout > 0 ? dropMask([T, B, n], c.dropout, seed + 2 * l + 2) : null;
-				if (mask) y = tf.mul(y, mask);
-				outMasks.push(mask);
-				x = y;
-			});
-			const top = x! as tf.Tensor3D;
-			const rows = batch.lastOnly ? B : T * B;
-			const from = batch.lastOnly ? (T - 1) * B : 0;
-			const Y = batch.lastOnly
-				? (tf.reshape(tf.slice(top, [T - 1, 0, 0], [1, B, n]), [B, n]) as tf.Tensor2D)
-				: (tf.reshape(top, [T * B, n]) as tf.Tensor2D);
-			const targets = tf.tensor1d(batch.targets.subarray(from, from + rows), 'int32');
-			const w = tf.tensor1d(batch.weights.subarray(from, from + rows));
-			const logits = tf.add(tf.matMul(Y, this.dense.kernel), this.dense.bias);
-			const logp = tf.logSoftmax(logits);
-			const oh = oneHotFloat(targets, V);
-			const nll = tf.neg(tf.sum(tf.mul(logp, oh), 1));
-			const count = tf.sum(w);
-			const lossSum = tf.sum(tf.mul(nll, w));
-			const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'float32'), w));
-			if (!training)
-				return {
-					stats: tf.stack([lossSum, correct, count, tf.scalar(0)]) as tf.Tensor1D,
-					h: hs,
-					c: cs,
-					grads: []
-				};
-
-			// Mean cross-entropy over the batch's targets: d/dlogits = (p − q)·w / N, q the one-hot target, or
-			// with label smoothing ε the target (1 − ε)·onehot + ε / V. The stats above stay plain NLL.
-			const scale = tf.div(w, tf.maximum(count, 1));
-			const eps = c.labelSmoothing;
-			const q = eps > 0 ? tf.add(tf.mul(oh, 1 - eps), eps / V) : oh;
-			const dLogits = tf.mul(tf.sub(tf.exp(logp), q), tf.expandDims(scale, 1)) as tf.Tensor2D;
-			const gDenseK = tf.matMul(tf.transpose(Y), dLogits);
-			const gDenseB = tf.sum(dLogits, 0);
-			const dY = tf.matMul(dLogits, tf.transpose(this.dense.kernel));
-			let dTop: tf.Tensor3D = batch.lastOnly
-				? (tf.concat([tf.zeros([T - 1, B, n]), tf.reshape(dY, [1, B, n])], 0) as tf.Tensor3D)
-				: (tf.reshape(dY, [T, B, n]) as tf.Tensor3D);
-			const layerGrads: tf.Tensor[][] = new Array(this.params.length);
-			for (let l = this.params.length - 1; l >= 0; l--) {
-				const mask = outMasks[l];
-				if (mask) dTop = tf.mul(dTop, mask);
-				const g = lstmBackward(caches[l], this.params[l], dTop);
-				layerGrads[l] = [g.kernel, g.recurrentKernel, g.bias];
-				if (g.input) dTop = g.input;
-			}
-			let grads = [...layerGrads.flat(), gDenseK, gDenseB];
-			const normSq = tf.addN(grads.map((g) => tf.sum(tf.square(g))));
-			if (c.clipNorm > 0) {
-				const factor = tf.div(c.clipNorm, tf.maximum(tf.sqrt(normSq), c.clipNorm));
-				grads = grads.map((g) => tf.mul(g, factor));
-			}
-			const stats = tf.stack([lossSum, correct, count, normSq]) as tf.Tensor1D;
-			return { stats, h: hs, c: cs, grads };
-		}) as Out;
-		return { ...out, grads: training ? out.grads : null };
 	}
 
 	/** Loss (nats per target) and accuracy over the validation songs, each from a zero state. */
@@ -323,13 +187,13 @@ export class Trainer {
 		);
 		const vb = this.valBatches;
 		const saved = this.state;
-		this.state = this.zeroState(vb.lanes.length);
+		this.state = this.net.zeroState(vb.lanes.length);
 		let lossSum = 0;
 		let correct = 0;
 		let count = 0;
 		try {
 			for (let k = 0; k < vb.batchCount; k++) {
-				const r = this.pass(vb.batch(k), false, 0);
+				const r = this.net.pass(vb.batch(k), this.state!, false, 0);
 				this.disposeState();
 				this.state = { h: r.h, c: r.c };
 				const s = await r.stats.data();
@@ -372,7 +236,7 @@ export class Trainer {
 					h: pos.h.map((a) => tf.tensor2d(a, [lanes, c.units])),
 					c: pos.c.map((a) => tf.tensor2d(a, [lanes, c.units]))
 				};
-			} else this.state = this.zeroState(lanes);
+			} else this.state = this.net.zeroState(lanes);
 			this.position = pos;
 			for (let k = pos.batch; k < total; k++) {
 				const request = hooks.control?.() ?? null;
@@ -385,9 +249,9 @@ export class Trainer {
 				const batch = batches.batch(k);
 				if (batch.lanes !== lanes && !(batches instanceof LaneBatches)) {
 					this.disposeState();
-					this.state = this.zeroState(batch.lanes);
+					this.state = this.net.zeroState(batch.lanes);
 				}
-				const r = this.pass(batch, true, seedOf(c.seed, this.epoch, k));
+				const r = this.net.pass(batch, this.state!, true, seedOf(c.seed, this.epoch, k));
 				const s = await r.stats.data();
 				r.stats.dispose();
 				if (!Number.isFinite(s[0]) || !Number.isFinite(s[3])) {
@@ -444,11 +308,11 @@ export class Trainer {
 			let early = false;
 			if (val) {
 				if (!this.best || val.loss < this.best.valLoss)
-					this.best = { valLoss: val.loss, epoch: this.epoch, weights: await this.weights() };
+					this.best = { valLoss: val.loss, epoch: this.epoch, weights: await this.net.weights() };
 				else if (c.patience > 0 && this.epoch - this.best.epoch >= c.patience) early = true;
 			}
 			if (early || this.epoch >= c.epochs) {
-				if (this.best && this.best.epoch !== this.epoch) this.setWeights(this.best.weights);
+				if (this.best && this.best.epoch !== this.epoch) this.net.setWeights(this.best.weights);
 				this.status = early ? 'early-stopped' : 'finished';
 			}
 			await hooks.onEpoch?.(record);
@@ -458,52 +322,9 @@ export class Trainer {
 		return this.status;
 	}
 
-	/** The current weights as plain arrays (async: never a synchronous read, see docs/browsers.md). */
-	async weights(): Promise<LstmModelWeights> {
-		const layers = await Promise.all(
-			this.params.map(async (p) => ({
-				inputSize: p.kernel.shape[0],
-				units: this.config.units,
-				kernel: (await p.kernel.data()) as Float32Array,
-				recurrentKernel: (await p.recurrentKernel.data()) as Float32Array,
-				bias: (await p.bias.data()) as Float32Array
-			}))
-		);
-		return {
-			vocabulary: [...this.vocabulary],
-			layers,
-			denseKernel: (await this.dense.kernel.data()) as Float32Array,
-			denseBias: (await this.dense.bias.data()) as Float32Array,
-			...(this.config.meterInput ? { meterInput: true } : {})
-		};
-	}
-
-	/** The first layer's dense input with bar features: one-hot symbol, then the step's features. */
-	private firstInput(batch: Batch): tf.Tensor3D {
-		const V = this.vocabulary.length;
-		const D = V + METER_FEATURES;
-		const rows = batch.steps * batch.lanes;
-		const x = new Float32Array(rows * D);
-		for (let r = 0; r < rows; r++) {
-			x[r * D + batch.inputs[r]] = 1;
-			for (const f of batch.features![r]) x[r * D + V + f] = 1;
-		}
-		return tf.tensor3d(x, [batch.steps, batch.lanes, D]);
-	}
-
-	private setWeights(w: LstmModelWeights): void {
-		w.layers.forEach((l, i) => {
-			const p = this.params[i];
-			tf.tidy(() => {
-				p.kernel.assign(tf.tensor2d(l.kernel, p.kernel.shape));
-				p.recurrentKernel.assign(tf.tensor2d(l.recurrentKernel, p.recurrentKernel.shape));
-				p.bias.assign(tf.tensor1d(l.bias));
-			});
-		});
-		tf.tidy(() => {
-			this.dense.kernel.assign(tf.tensor2d(w.denseKernel, this.dense.kernel.shape));
-			this.dense.bias.assign(tf.tensor1d(w.denseBias));
-		});
+	/** The current weights as plain arrays. */
+	weights(): Promise<LstmModelWeights> {
+		return this.net.weights();
 	}
 
 	/** Everything needed to resume exactly from here. */
@@ -526,7 +347,7 @@ export class Trainer {
 			split: { train: [...this.split.train], val: [...this.split.val] },
 			epoch: this.epoch,
 			position,
-			weights: await this.weights(),
+			weights: await this.net.weights(),
 			optimizer: await this.adam.state(),
 			rng: { seed: this.config.seed, epoch: this.epoch, batch: position?.batch ?? 0 },
 			history: this.history.map((h) => ({ ...h })),
@@ -541,7 +362,7 @@ export class Trainer {
 	dispose(): void {
 		this.disposeState();
 		this.adam.dispose();
-		for (const x of this.variables()) x.dispose();
+		this.net.dispose();
 	}
 }
 

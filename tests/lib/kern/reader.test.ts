@@ -46,7 +46,7 @@ describe('kern tokens', () => {
 		expect(ql('00c')).toBe(16);
 		expect(ql('12c')).toBeCloseTo(1 / 3, 12);
 		expect(ql('6c')).toBeCloseTo(2 / 3, 12);
-		// Dots on tuplet values are ignored (REFERENCE.md, step 4).
+		// Dots on tuplet values are ignored (docs/reference.md, step 4).
 		expect(ql('6.c')).toBeCloseTo(2 / 3, 12);
 		expect(ql('3%2c')).toBeCloseTo(8 / 3, 12);
 		expect((parseKernToken('12c') as { tuplet: boolean }).tuplet).toBe(true);

@@ -71,4 +71,23 @@ describe('stored models', () => {
 		spy.mockRestore();
 		expect((await listModels()).map((m) => m.id)).toEqual([kept.id]);
 	});
+
+	it('lists from light rows, and gives a model stored without one (an older version) its row once', async () => {
+		const w = initialWeights(vocabulary, 1, 4, 4);
+		const d = await dbModule.db();
+		await d.put('models', {
+			id: 'old',
+			name: 'old',
+			createdAt: 1,
+			metadata: metadata('old'),
+			weights: w,
+			size: 0
+		});
+		expect((await listModels()).map((m) => m.id)).toContain('old');
+		const row = await d.get('models', 'meta:old');
+		expect(row && 'weights' in row).toBe(false);
+		expect(row?.name).toBe('old');
+		await deleteModel('old');
+		expect(await d.getAllKeys('models')).not.toContain('meta:old');
+	});
 });

@@ -1,0 +1,90 @@
+/**
+ * The records of the app's IndexedDB, store by store (db.ts owns the schema). Corpora, models and runs
+ * each keep a full record under their id and a light list row under `meta:` + id, so that listing never
+ * loads songs, weights or checkpoints.
+ */
+import type { CorpusListItem } from '../corpus/types';
+import type { Checkpoint, RunStatus } from '../model/checkpoint';
+import type { ModelMetadata } from '../model/format';
+import type { LstmModelWeights } from '../model/types';
+
+/** Prefix of the list rows' ids. */
+export const META = 'meta:';
+
+/** A corpus's list row: its list item under `meta:` + id. */
+export type CorpusRow = CorpusListItem & { corpusId: string };
+
+/** A stored model. */
+export interface StoredModel {
+	id: string;
+	name: string;
+	createdAt: number;
+	metadata: ModelMetadata;
+	weights: LstmModelWeights;
+	/** Bytes of weights, for the list. */
+	size: number;
+	/** The training run it came from, if any. */
+	runId?: string;
+}
+
+/** What the model list shows (no weights). */
+export type ModelListItem = Omit<StoredModel, 'weights'>;
+
+/** A model's list row: everything but the weights, under `meta:` + id. */
+export type ModelRow = ModelListItem & { modelId: string };
+
+/** What the run list shows. */
+export interface RunListItem {
+	id: string;
+	name: string;
+	createdAt: number;
+	updatedAt: number;
+	status: RunStatus;
+	corpusId: string;
+	corpusName: string;
+	epoch: number;
+	epochs: number;
+	/** Batch reached inside the next epoch (0 at an epoch boundary). */
+	batch: number;
+	/** Last validation (else training) loss in nats, for the list. */
+	lastLoss: number | null;
+	modelId?: string;
+	message?: string;
+}
+
+/** A stored run: its list record plus the checkpoint. */
+export interface StoredRun extends RunListItem {
+	checkpoint: Checkpoint;
+}
+
+/** A run's list row, under `meta:` + id. */
+export type RunRow = RunListItem & { runId: string };
+
+/** A melody as stored. */
+export interface StoredMelody {
+	id: string;
+	name: string;
+	createdAt: number;
+	/** Id of the model that made it (stored model id, or `default` for the bundled one). */
+	modelId: string;
+	/** The model's name when it was made, shown if the model is later deleted. */
+	modelName: string;
+	/** Seed symbols (possibly empty). */
+	seed: string[];
+	temperature: number;
+	/** Nucleus (top-p) it was drawn with; absent for melodies kept before top-p existed (= 1). */
+	topP?: number;
+	/** A whole tune's length in bars (GenerateSettings.bars); absent when it was made by steps. */
+	bars?: number;
+	/** New symbols asked for (when made by steps). */
+	steps: number;
+	stopAtEnd: boolean;
+	/** This melody's own random seed (its variation's). */
+	randomSeed: number;
+	/** The generated melody: seed then new symbols. */
+	symbols: string[];
+	/** Meter for bar lines and export, e.g. `3/4`. */
+	meter: string;
+	/** Playback tempo in quarter notes per minute. */
+	bpm: number;
+}
