@@ -26,3 +26,15 @@ export interface Command {
 		ctx: CliContext
 	): Promise<void>;
 }
+
+/**
+ * A path or sentence made safe for one line of text output: control characters (a tab or newline in a file
+ * name would forge a report line) and invisible direction overrides are written as escapes.
+ */
+export function printable(s: string): string {
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
+	return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+		const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+		return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+	});
+}

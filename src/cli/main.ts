@@ -3,10 +3,10 @@
  * exit code 0 on success, 1 on bad input with a one-line message on stderr.
  */
 import { parseArgs } from 'node:util';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { UsageError, type Command, type CliContext } from './command';
+import { readdirSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { printable, UsageError, type Command, type CliContext } from './command';
 import { APP_NAME, VERSION } from '../lib/version';
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
@@ -75,18 +75,21 @@ export async function main(argv: string[]): Promise<number> {
 				strict: true
 			});
 		} catch (e) {
-			throw new UsageError((e as Error).message.split('\n')[0]);
+			// Node's own hint stays (for "-5" after a flag: write --steps=-5), on the same line.
+			throw new UsageError((e as Error).message.split('\n').join(' '));
 		}
 		await command.run(parsed.values, parsed.positionals, ctx);
 		return 0;
 	} catch (e) {
 		const msg = e instanceof Error ? e.message : String(e);
-		process.stderr.write(`error: ${msg.split('\n')[0]}\n`);
+		process.stderr.write(`error: ${printable(msg.split('\n')[0])}\n`);
 		if (!(e instanceof UsageError) && process.env.DEBUG) console.error(e);
 		return 1;
 	}
 }
 
-main(process.argv.slice(2)).then((code) => {
-	process.exitCode = code;
-});
+// Run when started as the program; tests import `main` and call it themselves.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(resolve(process.argv[1]))).href)
+	main(process.argv.slice(2)).then((code) => {
+		process.exitCode = code;
+	});

@@ -21,14 +21,23 @@ function readKeras(h5: string, mapping: unknown): KerasImport {
 	}
 }
 
-/** The model `--model <dir>` or `--keras <h5> --mapping <json>` names, run one symbol at a time. */
-export function loadStepModel(values: Record<string, unknown>): { model: LstmStepModel; name: string } {
+/**
+ * The model `--model <dir>` or `--keras <h5> --mapping <json>` names, run one symbol at a time. The Keras
+ * import's warnings (a mapping in an implausible order) go to `log`.
+ */
+export function loadStepModel(
+	values: Record<string, unknown>,
+	log: (line: string) => void = () => {}
+): { model: LstmStepModel; name: string } {
+	if (values.model !== undefined && values.keras !== undefined)
+		throw new UsageError('give --model or --keras, not both');
 	if (typeof values.model === 'string') {
 		const { weights, metadata } = readModelDir(values.model);
 		return { model: stepModelFor(weights, metadata.design), name: metadata.name };
 	}
 	if (typeof values.keras === 'string') {
-		const { weights } = readKeras(values.keras, values.mapping);
+		const { weights, warnings } = readKeras(values.keras, values.mapping);
+		for (const w of warnings) log(`warning: ${w}`);
 		return { model: new KerasStepModel(weights), name: 'reference Keras model' };
 	}
 	throw new UsageError(

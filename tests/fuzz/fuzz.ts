@@ -218,7 +218,7 @@ export function mutateLines(text: string, mutations: LineMutation[]): string {
 
 /** Words that mean an internal error leaked into a message meant for a person. */
 const LEAK =
-	/undefined|NaN|\[object|TypeError|RangeError|is not a function|Cannot read propert|of null|DataView|stack|^\s*at /;
+	/undefined|NaN(?! or infinity)|\[object|TypeError|RangeError|is not a function|Cannot read propert|DataView|\n\s+at |\.[jt]s:\d+:\d+/;
 
 /** A message for a person: a sentence of some length with no internal error text in it. */
 export function expectSentence(message: string | undefined, context: string): void {

@@ -1,12 +1,14 @@
 /**
  * Fuzzing the Keras import with the reference project's model.h5 and mapping.json, mutated: the import
- * refuses with a sentence naming the file, or gives a model of the right shapes, within a time and memory
- * bound. Most mutations land in the first few kB, where HDF5 keeps its structure.
+ * refuses with a sentence naming the file, or gives a model that passes the one validation (finite weights,
+ * fitting shapes), within a time and memory bound. Most mutations land in the first few kB, where HDF5 keeps
+ * its structure.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { importKeras, KerasImportError } from '../../src/lib/keras/import';
+import { weightsProblem } from '../../src/lib/model/validate';
 import { hasShared, shared } from '../shared';
 import {
 	bounded,
@@ -49,6 +51,7 @@ describe.skipIf(!hasShared())('fuzz: Keras model.h5 and mapping.json', () => {
 						return;
 					}
 					const w = value!.weights;
+					expect(weightsProblem(w), context).toBeNull();
 					expect(w.vocabulary, context).toHaveLength(vocabulary);
 					expect(w.denseBias, context).toHaveLength(vocabulary);
 					expect(w.layers[0].kernel.length, context).toBe(vocabulary * 4 * w.layers[0].units);
@@ -79,6 +82,8 @@ describe.skipIf(!hasShared())('fuzz: Keras model.h5 and mapping.json', () => {
 					}
 					const v = value!.weights.vocabulary;
 					expect(new Set(v).size, context).toBe(v.length);
+					expect(weightsProblem(value!.weights), context).toBeNull();
+					for (const w of value!.warnings) expectSentence(w, context);
 				}),
 				fuzzParameters(40)
 			);

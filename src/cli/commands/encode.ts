@@ -1,4 +1,4 @@
-import { UsageError, type Command } from '../command';
+import { printable, UsageError, type Command } from '../command';
 import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
@@ -16,7 +16,7 @@ const command: Command = {
 				ctx.print(
 					JSON.stringify({ path: s.path, key: s.key, transposition: s.transposition, symbols: s.symbols })
 				);
-			else ctx.print(`${s.path}\t${s.symbols.join(' ')}`);
+			else ctx.print(`${printable(s.path)}\t${s.symbols.join(' ')}`);
 		}
 	}
 };

@@ -1,6 +1,7 @@
+import '../tf';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { UsageError, type CliContext, type Command } from '../command';
+import { printable, UsageError, type CliContext, type Command } from '../command';
 import { readModelDir } from '../files';
 import { groupPaths, readSongs } from '../paths';
 import type { EncodedSong } from '../../lib/encoding/song';
@@ -34,7 +35,7 @@ function report(ctx: CliContext, result: EvalResult & Record<string, unknown>, d
 		ctx.print(JSON.stringify(result));
 		return;
 	}
-	for (const line of describe) ctx.print(line);
+	for (const line of describe) ctx.print(printable(line));
 	ctx.print(`songs            ${result.songs}`);
 	ctx.print(`steps            ${result.steps}`);
 	ctx.print(`bits per step    ${fixed(result.bitsPerStep)}`);
@@ -62,6 +63,12 @@ const command: Command = {
 	options,
 	async run(values, positionals, ctx) {
 		const paths = groupPaths('eval', options, values, positionals);
+		let batchSize: number | undefined;
+		if (values.batch !== undefined) {
+			batchSize = Number(values.batch);
+			if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 4096)
+				throw new UsageError(`--batch must be a whole number from 1 to 4096, not "${values.batch}"`);
+		}
 		const kinds = ['model', 'keras', 'ngram'].filter((k) => values[k] !== undefined);
 		if (kinds.length !== 1) throw new UsageError('give exactly one of --model, --keras or --ngram');
 		if (paths.corpus.length === 0) throw new UsageError('give the held-out songs with --corpus <paths…>');
@@ -98,7 +105,7 @@ const command: Command = {
 			}
 			let lastLog = 0;
 			const result = await scoreLstm(weights, design, songs, {
-				batchSize: values.batch ? Number(values.batch) : undefined,
+				batchSize,
 				onProgress: (done, total) => {
 					if (Date.now() - lastLog > 10_000 || done === total) {
 						lastLog = Date.now();
@@ -124,6 +131,7 @@ const command: Command = {
 					throw new UsageError(`${(e as NodeJS.ErrnoException).path} does not exist`);
 				throw e;
 			}
+			for (const w of imported.warnings) ctx.log(`warning: ${w}`);
 			let backend;
 			({ result, backend } = await lstm(imported.weights, 'window'));
 			model = {
@@ -164,6 +172,9 @@ const command: Command = {
 			model.vocabulary = weights.vocabulary.length;
 			if (metadata.corpus) model.trainedOn = metadata.corpus.name.slice(0, 200);
 		}
+		// Every model was checked for finite weights; a score that is still not a number is a bug, not a result.
+		if (!Number.isFinite(result.bitsPerStep))
+			throw new Error(`the score came out as ${result.bitsPerStep}; nothing was printed`);
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
 		report(ctx, { ...result, removedDuplicates: removed, model, seconds }, [
 			`model            ${Object.entries(model)

@@ -3,9 +3,11 @@
  * The same random seed gives the same melody.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { loadStepModel } from '../models';
-import { generate, MAX_VARIATIONS, type GenerateSettings } from '../../lib/generate/generate';
+import { generate, MAX_STEPS, MAX_VARIATIONS, type GenerateSettings } from '../../lib/generate/generate';
+import { checkOutFile } from '../files';
 import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
 import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
 import { randomSeed as freshSeed } from '../../lib/generate/random';
@@ -14,6 +16,11 @@ import { formatMeter, parseMeter } from '../../lib/music/meter';
 import { toMidi, DEFAULT_BPM } from '../../lib/formats/midi';
 import { toKern } from '../../lib/formats/kern';
 import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/formats/key';
+
+/** The file of variation `i` of `n`: `melody.mid`, or `melody-2.mid` when there are several. */
+function numbered(path: string, i: number, n: number): string {
+	return n === 1 ? path : path.replace(/(\.[^./]+)?$/, `-${i + 1}$1`);
+}
 
 const command: Command = {
 	summary: 'continue a seed with a model; print the symbols, write MIDI or **kern',
@@ -57,11 +64,16 @@ const command: Command = {
 			throw new UsageError(
 				'--no-stop goes with --steps (a whole tune of --bars always ends on its last barline)'
 			);
-		const steps = numberFlag(values.steps, 'steps', 1, 100000, true);
+		const steps = numberFlag(values.steps, 'steps', 1, MAX_STEPS, true);
 		const bars =
 			steps === undefined
 				? (numberFlag(values.bars, 'bars', 1, 256, true) ?? GENERATE_DEFAULTS.bars)
 				: undefined;
+		if (bars !== undefined && bars * meter.stepsPerBar > MAX_STEPS)
+			throw new UsageError(
+				`--bars ${bars} of ${formatMeter(meter)} is ${(bars * meter.stepsPerBar).toLocaleString('en')} steps; ` +
+					`the most is ${MAX_STEPS.toLocaleString('en')}, so ask for at most ${Math.floor(MAX_STEPS / meter.stepsPerBar)} bars`
+			);
 		const sampling = samplingFlags(values);
 		const variations = numberFlag(values.variations, 'variations', 1, MAX_VARIATIONS, true) ?? 1;
 		const given = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true);
@@ -78,7 +90,21 @@ const command: Command = {
 				);
 		}
 
-		const { model, name } = loadStepModel(values);
+		// Where the files go is checked before any work: writable, not a folder, not the same file twice.
+		const seen = new Map<string, string>();
+		for (const flag of ['out', 'kern'] as const) {
+			if (typeof values[flag] !== 'string') continue;
+			for (let i = 0; i < variations; i++) {
+				const path = numbered(String(values[flag]), i, variations);
+				const other = seen.get(resolve(path));
+				if (other)
+					throw new UsageError(`${other} and --${flag} both write ${path}; give them different file names`);
+				seen.set(resolve(path), `--${flag}`);
+				checkOutFile(path, `--${flag}`);
+			}
+		}
+
+		const { model, name } = loadStepModel(values, ctx.log);
 		const parsed = parseSeed(String(values.seed ?? ''), model.vocabulary);
 		if (parsed.problems.length) throw new UsageError(`--seed: ${parsed.problems[0].message}`);
 		if (given === undefined)
@@ -101,8 +127,7 @@ const command: Command = {
 
 		const files: string[] = [];
 		melodies.forEach((m, i) => {
-			const suffix = (path: string) =>
-				melodies.length === 1 ? path : path.replace(/(\.[^./]+)?$/, `-${i + 1}$1`);
+			const suffix = (path: string) => numbered(path, i, melodies.length);
 			const exportKey = key ?? homeKey(estimateMode(m.symbols));
 			if (typeof values.out === 'string') {
 				const path = suffix(values.out);

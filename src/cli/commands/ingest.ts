@@ -1,4 +1,4 @@
-import { UsageError, type Command } from '../command';
+import { printable, UsageError, type Command } from '../command';
 import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
@@ -27,7 +27,7 @@ const command: Command = {
 		for (const r of report) {
 			const detail =
 				r.status === 'kept' ? `${r.steps} steps${r.reason ? ` — ${r.reason}` : ''}` : (r.reason ?? '');
-			ctx.print(`${r.status}\t${r.path}\t${detail}`);
+			ctx.print(`${r.status}\t${printable(r.path)}\t${printable(detail)}`);
 		}
 		const top = (m: Record<string, number>) =>
 			Object.entries(m)

@@ -2,9 +2,10 @@
  * `cli train`: trains an LSTM in Node with the same core as the app and writes it in the app's model
  * format (model.json, weights.bin, metadata.json) to a directory the app can import.
  */
+import '../tf';
 import { basename } from 'node:path';
 import { UsageError, type Command } from '../command';
-import { optionsFrom, readCorpus, writeModelDir } from '../files';
+import { checkOutDir, optionsFrom, readCorpus, writeModelDir } from '../files';
 import { contentHash } from '../../lib/corpus/summary';
 import {
 	DEFAULT_CONFIG,
@@ -58,7 +59,8 @@ const command: Command = {
 	async run(values, positionals, ctx) {
 		const paths = [...((values.corpus as string[] | undefined) ?? []), ...positionals];
 		if (paths.length === 0) throw new UsageError('give --corpus with at least one file, folder or .zip');
-		if (!values.out) throw new UsageError('give --out <dir> for the model');
+		if (typeof values.out !== 'string' || values.out === '')
+			throw new UsageError('give --out <dir> for the model');
 		const backend = String(values.backend ?? 'wasm') as BackendName;
 		if (backend !== 'cpu' && backend !== 'wasm') throw new UsageError('--backend must be cpu or wasm');
 		const partial: Partial<TrainConfig> = {};
@@ -81,6 +83,8 @@ const command: Command = {
 		} catch (e) {
 			throw new UsageError((e as Error).message);
 		}
+		// Before any work: the trained model must have somewhere to go.
+		checkOutDir(values.out);
 		const options = optionsFrom(values);
 		const { songs } = await readCorpus(paths, options);
 		if (songs.length < 2)
@@ -107,8 +111,11 @@ const command: Command = {
 						`; ${r.symbolsPerSecond.toFixed(0)} symbols/s, ${r.seconds.toFixed(1)} s`
 				)
 		});
-		if (status === 'failed') throw new Error(trainer.message);
 		const weights = await trainer.weights();
+		if (status === 'failed' && trainer.history.length === 0) {
+			trainer.dispose();
+			throw new UsageError(`${trainer.message} Nothing was written to ${values.out}.`);
+		}
 		const metadata = newModelMetadata({
 			name: basename(String(values.out)),
 			vocabulary: trainer.vocabulary,
@@ -120,6 +127,11 @@ const command: Command = {
 		});
 		writeModelDir(String(values.out), toModelFiles(weights, metadata));
 		trainer.dispose();
+		if (status === 'failed')
+			// The failing step was never applied: the weights are those of the last good step.
+			throw new UsageError(
+				`${trainer.message} The model as it was before that step (${trainer.history.length} epochs) was written to ${values.out}.`
+			);
 		const last = trainer.history[trainer.history.length - 1];
 		if (ctx.json)
 			ctx.print(

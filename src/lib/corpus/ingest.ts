@@ -31,6 +31,19 @@ export interface DroppedFile {
 	note?: string;
 }
 
+/**
+ * Thrown by a dropped file's `read` when it cannot be taken (a link that dangles or loops): the file is
+ * reported with this status and sentence, and the import goes on.
+ */
+export class DroppedFileError extends Error {
+	constructor(
+		message: string,
+		readonly status: 'skipped' | 'unreadable'
+	) {
+		super(message);
+	}
+}
+
 /** The drop held nothing, or the import was cancelled: a sentence for the user. */
 export class IngestError extends Error {}
 
@@ -194,7 +207,7 @@ export async function ingest(
 		} catch (e) {
 			if (signal?.aborted) throw new IngestCancelled();
 			report.push(
-				e instanceof ZipEntryError
+				e instanceof ZipEntryError || e instanceof DroppedFileError
 					? { path: f.path, status: e.status, reason: e.message }
 					: {
 							path: f.path,

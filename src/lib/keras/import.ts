@@ -101,6 +101,11 @@ export function parseMapping(mapping: string | unknown, name = DEFAULT_NAMES.map
 	return vocabulary;
 }
 
+/** A value from the file, shown in a message: quoted, short, never "[object Object]". */
+function shown(x: unknown): string {
+	return x === undefined ? 'no' : (JSON.stringify(x) ?? String(x)).slice(0, 40);
+}
+
 function toBuffer(data: ArrayBuffer | Uint8Array): ArrayBuffer {
 	if (data instanceof ArrayBuffer) return data;
 	return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
@@ -267,7 +272,7 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 				if (act !== 'tanh' || rec !== 'sigmoid')
 					throw new KerasImportError(
 						n.model,
-						`${n.model} uses LSTM activations ${String(act)}/${String(rec)}; only tanh/sigmoid (the Keras default) is supported.`
+						`${n.model} uses LSTM activations ${shown(act)}/${shown(rec)}; only tanh/sigmoid (the Keras default) is supported.`
 					);
 				if (cfg.go_backwards || cfg.use_bias === false)
 					throw new KerasImportError(n.model, `${n.model} has a backwards or bias-free LSTM; not supported.`);
@@ -275,7 +280,7 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 				if (!Number.isInteger(units) || units < 1 || units > MAX_UNITS)
 					throw new KerasImportError(
 						n.model,
-						`${n.model}: LSTM layer ${layerName} has ${String(cfg.units)} units (1 to ${MAX_UNITS} are possible).`
+						`${n.model}: LSTM layer ${layerName} has ${shown(cfg.units)} units (1 to ${MAX_UNITS} are possible).`
 					);
 				const w = read(layerName);
 				layers.push({
@@ -301,7 +306,7 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 				if ((cfg.activation ?? 'linear') !== 'softmax')
 					throw new KerasImportError(
 						n.model,
-						`${n.model} ends with a Dense layer whose activation is ${String(cfg.activation)}, not softmax.`
+						`${n.model} ends with a Dense layer whose activation is ${shown(cfg.activation)}, not softmax.`
 					);
 				const units = Number(cfg.units);
 				if (units !== vocabulary.length)
@@ -319,7 +324,7 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 			default:
 				throw new KerasImportError(
 					n.model,
-					`${n.model} has a ${layer.class_name} layer; only LSTM, Dropout and Dense layers are supported.`
+					`${n.model} has a ${shown(layer.class_name)} layer; only LSTM, Dropout and Dense layers are supported.`
 				);
 		}
 	}

@@ -201,6 +201,9 @@ function checkWeights(w: LstmModelWeights, vocabulary: string[], where?: string)
 	if (problem) refuse(problem, where);
 }
 
+/** A value from the file, shown in a message: quoted, short, never "undefined" or "[object Object]". */
+const shown = (x: unknown): string =>
+	x === undefined ? 'no' : (JSON.stringify(x) ?? String(x)).slice(0, 40);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isShape = (x: unknown): x is number[] =>
 	Array.isArray(x) && x.every((d) => Number.isInteger(d) && d >= 0 && d <= 1 << 24);
@@ -232,7 +235,7 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 			no(
 				`model.json describes a weight with no name or an impossible shape (${JSON.stringify(s).slice(0, 80)})`
 			);
-		if (s.dtype !== 'float32') no(`weight ${s.name} is ${s.dtype}, not float32`);
+		if (s.dtype !== 'float32') no(`weight ${s.name} is ${shown(s.dtype)}, not float32`);
 		specs.set(s.name, s);
 		offsets.set(s.name, total);
 		total += s.shape.reduce((a, b) => a * b, 1);
@@ -270,13 +273,18 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 		denseBias: new Float32Array(),
 		...(meterInput ? { meterInput: true } : {})
 	};
+	if (![...lstms, ...dense].every((l) => typeof l.config.name === 'string'))
+		no('model.json has a layer with no name, so its weights cannot be found');
 	for (const l of lstms) {
 		const c = l.config as { name: string; units: number; recurrent_activation?: string; activation?: string };
 		if (c.recurrent_activation !== 'sigmoid' || (c.activation ?? 'tanh') !== 'tanh')
-			no(`layer ${c.name} uses ${c.recurrent_activation} gates; only Keras's sigmoid/tanh LSTM is supported`);
+			no(
+				`layer ${c.name} uses ${shown(c.recurrent_activation)}/${shown(c.activation)} ` +
+					"activations; only Keras's sigmoid/tanh LSTM is supported"
+			);
 		const n = c.units;
 		if (!Number.isInteger(n) || n < 1 || n > MAX_UNITS)
-			no(`layer ${c.name} has ${JSON.stringify(n)} units (1 to ${MAX_UNITS} are possible)`);
+			no(`layer ${c.name} has ${shown(n)} units (1 to ${MAX_UNITS} are possible)`);
 		result.layers.push({
 			inputSize,
 			units: n,
@@ -287,7 +295,7 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 		inputSize = n;
 	}
 	const d = dense[0].config as { name: string; units: number };
-	if (d.units !== v) no(`its output layer has ${d.units} symbols but its vocabulary has ${v}`);
+	if (d.units !== v) no(`its output layer has ${shown(d.units)} symbols but its vocabulary has ${v}`);
 	result.denseKernel = take(d.name, 'kernel', [inputSize, v]);
 	result.denseBias = take(d.name, 'bias', [v]);
 	checkWeights(result, metadata.vocabulary, where);

@@ -260,8 +260,10 @@ export class Trainer {
 					pos.batch = k;
 					this.status = 'failed';
 					this.message =
-						`The loss became non-finite at epoch ${this.epoch + 1}, batch ${k + 1}, so training stopped. ` +
-						'The last good checkpoint is kept; lower the learning rate or turn on gradient clipping and start again.';
+						`The loss became non-finite at epoch ${this.epoch + 1}, batch ${k + 1}, so training stopped: ` +
+						(c.clipNorm > 0
+							? 'lower the learning rate or clip gradients harder (a smaller clip norm) and start again.'
+							: 'lower the learning rate or turn on gradient clipping and start again.');
 					return this.status;
 				}
 				this.adam.apply(r.grads!, c.learningRate * c.learningRateDecay ** this.epoch);

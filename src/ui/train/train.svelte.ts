@@ -46,6 +46,9 @@ class Training {
 	message = $state<string | null>(null);
 	error = $state<string | null>(null);
 	warning = $state<string | null>(null);
+	/** The run whose finished model hit a full quota and waits in the worker to be saved again. */
+	unsavedRunId = $state<string | null>(null);
+	savingAgain = $state(false);
 
 	runs = $state<RunListItem[]>([]);
 	readonly unfinished = $derived(this.runs.filter((r) => isUnfinished(r) && r.id !== this.current?.runId));
@@ -119,6 +122,30 @@ class Training {
 		await library.refreshStorage();
 	}
 
+	/** Saves again the finished model that did not fit (after the user freed some space). */
+	async saveAgain() {
+		const runId = this.unsavedRunId;
+		if (!runId || !this.client || this.savingAgain) return;
+		this.savingAgain = true;
+		this.error = null;
+		try {
+			let modelId: string | null = null;
+			await this.client.send({ type: 'train/save-model', id: requestId('save'), runId }, (r) => {
+				if (r.type === 'train/model-saved') modelId = r.modelId;
+			});
+			this.unsavedRunId = null;
+			this.warning = null;
+			this.message = 'The model was saved.';
+			if (modelId) app.modelId = modelId;
+			await library.refresh();
+			await library.refreshStorage();
+		} catch (e) {
+			this.error = (e as Error).message;
+		} finally {
+			this.savingAgain = false;
+		}
+	}
+
 	/** Ends the worker (the stage is gone). */
 	dispose() {
 		this.client?.terminate();
@@ -180,6 +207,7 @@ class Training {
 				break;
 			case 'train/warning':
 				this.warning = r.message;
+				if (r.unsavedRunId) this.unsavedRunId = r.unsavedRunId;
 				break;
 			case 'train/finished':
 				this.finish(r.status, r.modelId, r.message);

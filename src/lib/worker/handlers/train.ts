@@ -12,9 +12,12 @@ import { getCorpus } from '../../storage/corpora';
 import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpoints';
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
-import { newModelMetadata } from '../../model/format';
+import { newModelMetadata, type ModelMetadata } from '../../model/format';
+import type { LstmModelWeights } from '../../model/types';
 
 let active: { request: 'pause' | 'stop' | null } | null = null;
+/** Finished models whose save hit a full quota, by run: saved again on request, lost when the tab closes. */
+const unsaved = new Map<string, { weights: LstmModelWeights; metadata: ModelMetadata }>();
 let selected: { force: BackendName | null; selection: BackendSelection } | null = null;
 
 /** Chooses the backend once per worker (switching while GPU tensors live breaks them). */
@@ -92,13 +95,19 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		status,
 		backend: run.selection.backend
 	});
+	const weights = await trainer.weights();
 	try {
-		return (
-			await saveModel(await trainer.weights(), metadata, { id: `model-${run.runId}`, runId: run.runId })
-		).id;
+		return (await saveModel(weights, metadata, { id: `model-${run.runId}`, runId: run.runId })).id;
 	} catch (e) {
 		if (!(e instanceof QuotaError)) throw e;
-		run.post({ type: 'train/warning', id: run.requestId, message: e.message });
+		// Held here, so the user can free some space and save it again (train/save-model).
+		unsaved.set(run.runId, { weights, metadata });
+		run.post({
+			type: 'train/warning',
+			id: run.requestId,
+			message: `${e.message} The trained model is kept in this tab until it is saved.`,
+			unsavedRunId: run.runId
+		});
 		return undefined;
 	}
 }
@@ -154,6 +163,20 @@ async function run(ctx: RunContext): Promise<void> {
 }
 
 export const handlers: HandlerTable = {
+	'train/save-model': async (req, post) => {
+		const held = unsaved.get(req.runId);
+		if (!held)
+			throw new Error(
+				'That model is no longer held (the tab was reloaded or it was saved already); resume its run from the list to save it.'
+			);
+		// A QuotaError again leaves it held, for another try.
+		const saved = await saveModel(held.weights, held.metadata, {
+			id: `model-${req.runId}`,
+			runId: req.runId
+		});
+		unsaved.delete(req.runId);
+		post({ type: 'train/model-saved', id: req.id, runId: req.runId, modelId: saved.id });
+	},
 	'train/start': async (req, post, signal) => {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
 		const { songs, name: corpusName, hash } = await loadSongs(req.corpusId);

@@ -19,6 +19,11 @@ export type TrainRequest =
 	  }
 	/** Continues a stored run from its checkpoint; answers like `train/start`. */
 	| { type: 'train/resume'; id: string; runId: string; backend?: BackendName | null }
+	/**
+	 * Saves again a finished model whose save hit a full quota (a `train/warning` with `unsavedRunId` said so).
+	 * Answers `train/model-saved`, then `done`; a full quota again is an error, and the model stays held.
+	 */
+	| { type: 'train/save-model'; id: string; runId: string }
 	/** Pauses or stops the active run (answered by `done` at once): its `train/start` request then finishes. */
 	| { type: 'train/control'; id: string; action: 'pause' | 'stop' };
 
@@ -43,7 +48,14 @@ export type TrainResponse =
 	| { type: 'train/epoch'; id: string; record: EpochRecord; tensors: number }
 	| { type: 'train/checkpoint'; id: string; runId: string; epoch: number; batch: number }
 	/** Something the user should know that did not stop training (e.g. a checkpoint that did not fit). */
-	| { type: 'train/warning'; id: string; message: string }
+	| {
+			type: 'train/warning';
+			id: string;
+			message: string;
+			/** Set when the finished model could not be saved: `train/save-model` with this run saves it. */
+			unsavedRunId?: string;
+	  }
+	| { type: 'train/model-saved'; id: string; runId: string; modelId: string }
 	| {
 			type: 'train/finished';
 			id: string;
