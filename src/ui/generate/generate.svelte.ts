@@ -12,6 +12,7 @@ import type { ModelSource } from '$lib/worker/messages/generate';
 import type { EncodedSong } from '$lib/encoding/song';
 import { CancelledError, type Melody } from '$lib/generate/generate';
 import { randomSeed as freshSeed } from '$lib/generate/random';
+import { GENERATE_DEFAULTS } from '$lib/generate/defaults';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
 import { toMidi } from '$lib/formats/midi';
 import { toKern } from '$lib/formats/kern';
@@ -55,8 +56,9 @@ class Generation {
 	songMeter = $state<string | null>(null);
 	barPhase = $state(0);
 
-	temperature = $state(0.3);
-	length = $state(8);
+	temperature = $state<number>(GENERATE_DEFAULTS.temperature);
+	topP = $state<number>(GENERATE_DEFAULTS.topP);
+	length = $state<number>(GENERATE_DEFAULTS.bars);
 	unit = $state<'bars' | 'steps'>('bars');
 	meterText = $state('4/4');
 	stopAtEnd = $state(true);
@@ -85,6 +87,9 @@ class Generation {
 	readonly steps = $derived(
 		Math.max(1, Math.round(this.unit === 'bars' ? this.length * this.meter.stepsPerBar : this.length))
 	);
+	/** A whole tune: so many bars, ended by the model on the last barline (generate/generate.ts). */
+	readonly wholeTune = $derived(this.unit === 'bars' && this.stopAtEnd);
+	readonly bars = $derived(Math.max(1, Math.round(this.length)));
 	readonly current = $derived(this.melodies[this.chosen] ?? null);
 	/** Where the melody's first step falls in its bar. */
 	readonly phase = $derived(this.barPhase % this.meter.stepsPerBar);
@@ -153,7 +158,8 @@ class Generation {
 		const id = requestId('gen');
 		this.running = id;
 		this.status = 'Generating…';
-		const { steps, temperature, stopAtEnd, variations, randomSeed, meterText, barPhase } = this;
+		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, barPhase } = this;
+		const length = this.wholeTune ? { bars } : { steps, stopAtEnd };
 		try {
 			await studio().send(
 				{
@@ -161,7 +167,7 @@ class Generation {
 					id,
 					model: source(app.modelId),
 					seed: $state.snapshot(this.seed),
-					settings: { steps, temperature, stopAtEnd, variations, randomSeed, meter: meterText, barPhase }
+					settings: { ...length, temperature, topP, variations, randomSeed, meter: meterText, barPhase }
 				},
 				(r) => {
 					if (r.type === 'generate/progress') this.progress = r.done / r.total;
@@ -260,6 +266,8 @@ class Generation {
 				modelName: this.modelName,
 				seed: current.symbols.slice(0, current.seedLength),
 				temperature: this.temperature,
+				topP: this.topP,
+				...(this.wholeTune ? { bars: this.bars } : {}),
 				steps: this.steps,
 				stopAtEnd: this.stopAtEnd,
 				randomSeed: current.randomSeed,
@@ -286,6 +294,7 @@ class Generation {
 		sound.bpm = m.bpm;
 		saveSound();
 		this.temperature = m.temperature;
+		this.topP = m.topP ?? 1;
 		this.randomSeed = m.randomSeed;
 		this.stopAtEnd = m.stopAtEnd;
 	}
