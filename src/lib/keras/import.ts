@@ -169,9 +169,12 @@ export function importKeras(
 		imported = readH5(h5, vocabulary, n);
 	} catch (e) {
 		if (e instanceof KerasImportError) throw e;
+		// The HDF5 reader's own words help where it names what it found; a JavaScript TypeError or
+		// RangeError from deep inside it only says where it tripped, which means nothing to the user.
+		const detail = e instanceof TypeError || e instanceof RangeError ? '' : ` (${(e as Error).message})`;
 		throw new KerasImportError(
 			n.model,
-			`${n.model} is damaged or cut short (${(e as Error).message}). Give the model.h5 that Keras saved, copied whole.`
+			`${n.model} is damaged or cut short${detail}. Give the model.h5 that Keras saved, copied whole.`
 		);
 	}
 	const problem = weightsProblem(imported.weights);
