@@ -1,11 +1,12 @@
 /**
  * `**kern` export: a Humdrum file with meter, key signature and designation, barlines, rests, and ties
  * where a note crosses a barline or needs two written values. Only the durations the encoding accepts
- * (16th … whole, single dots) are written, so the project's reader takes every exported file.
+ * (16th … whole, single dots) are written, so the project's reader takes every exported file. The bars
+ * and written values are measures.ts's, so kern, MusicXML and ABC always show the same bars.
  */
 import { DEFAULT_METER, formatMeter, type Meter } from '../music/meter';
 import { estimateMode, homeKey, transposeSymbols, type ExportKey } from './key';
-import { toEvents } from './notes';
+import { toBars, writtenLengths } from './measures';
 import { readKern } from '../kern/reader';
 import { encodeSong } from '../encoding/encode';
 import { HOLD } from '../music/symbols';
@@ -25,29 +26,21 @@ export interface KernOptions {
 /** Local comment before a rest piece that continues the previous rest (kern has no tied rests). */
 export const REST_CONTINUES = '!rest-continues';
 
-/** 16th counts with one written value each, longest first. */
-const VALUES: [number, string][] = [
-	[16, '1'],
-	[12, '2.'],
-	[8, '2'],
-	[6, '4.'],
-	[4, '4'],
-	[3, '8.'],
-	[2, '8'],
-	[1, '16']
-];
+/** Kern's duration for each written length in 16ths (measures.ts WRITTEN_VALUES). */
+const KERN_VALUES: Readonly<Record<number, string>> = {
+	16: '1',
+	12: '2.',
+	8: '2',
+	6: '4.',
+	4: '4',
+	3: '8.',
+	2: '8',
+	1: '16'
+};
 
-/** Splits a length in 16ths into written values (5 → 4 + 1). */
+/** Splits a length in 16ths into kern durations (5 → `4`, `16`). */
 export function splitDuration(length: number): string[] {
-	const out: string[] = [];
-	let left = length;
-	for (const [n, v] of VALUES) {
-		while (left >= n) {
-			out.push(v);
-			left -= n;
-		}
-	}
-	return out;
+	return writtenLengths(length).map((n) => KERN_VALUES[n]);
 }
 
 const SHARPS = ['c', 'c#', 'd', 'd#', 'e', 'f', 'f#', 'g', 'g#', 'a', 'a#', 'b'];
@@ -75,13 +68,10 @@ export function toKern(symbols: readonly string[], options: KernOptions = {}): s
 	const meter = options.meter ?? DEFAULT_METER;
 	const key = options.key ?? homeKey(estimateMode(symbols));
 	const flats = key.fifths < 0;
-	const events = toEvents(transposeSymbols(symbols, key.shift));
-	const bar = meter.stepsPerBar;
-	const pickup = (((options.pickup ?? 0) % bar) + bar) % bar;
-	const total = events.reduce((t, e) => Math.max(t, e.start + e.length), 0);
-	// Steps at which a barline falls, inside the melody.
-	const isBarline = (t: number) => t > 0 && t < total && (t - pickup) % bar === 0;
-	let barNumber = pickup > 0 ? 1 : 2;
+	const bars = toBars(transposeSymbols(symbols, key.shift), meter, options.pickup ?? 0);
+	// A pickup is bar 0, so the barline after it is `=1`; otherwise the first barline opens bar 2.
+	const firstNumber =
+		(((options.pickup ?? 0) % meter.stepsPerBar) + meter.stepsPerBar) % meter.stepsPerBar > 0 ? 1 : 2;
 
 	const lines: string[] = [];
 	if (options.title) lines.push(`!!!OTL: ${options.title.replace(/[\r\n\t]+/g, ' ')}`);
@@ -94,37 +84,22 @@ export function toKern(symbols: readonly string[], options: KernOptions = {}): s
 		keySignature(key.fifths),
 		`*${key.kern}:`
 	);
-	for (const e of events) {
-		// Cut the event at barlines; each piece splits further into written values.
-		const pieces: string[] = [];
-		const barsBefore: boolean[] = [];
-		let t = e.start;
-		const end = e.start + e.length;
-		while (t < end) {
-			let next = t + 1;
-			while (next < end && !isBarline(next)) next++;
-			for (const [i, v] of splitDuration(next - t).entries()) {
-				pieces.push(v);
-				barsBefore.push(i === 0 && t !== e.start && isBarline(t));
-			}
-			t = next;
-		}
-		pieces.forEach((v, i) => {
-			if (barsBefore[i]) lines.push(`=${barNumber++}`);
-			if (e.pitch === null) {
+	bars.forEach((bar, k) => {
+		if (k > 0) lines.push(`=${firstNumber + k - 1}`);
+		for (const n of bar.notes) {
+			const v = KERN_VALUES[n.length];
+			if (n.pitch === null) {
 				// Rests cannot be tied: a comment marks a piece that continues the rest before it.
-				if (i > 0) lines.push(REST_CONTINUES);
+				if (n.continues) lines.push(REST_CONTINUES);
 				lines.push(`${v}r`);
-				return;
+				continue;
 			}
-			const p = kernPitch(e.pitch, flats);
-			const tie = pieces.length === 1 ? '' : i === 0 ? '[' : i === pieces.length - 1 ? ']' : '';
-			const mid = pieces.length > 1 && i > 0 && i < pieces.length - 1 ? '_' : '';
-			lines.push(tie === '[' ? `[${v}${p}` : tie === ']' ? `${v}${p}]` : `${v}${p}${mid}`);
-		});
-		// A barline between two events.
-		if (isBarline(end)) lines.push(`=${barNumber++}`);
-	}
+			const p = kernPitch(n.pitch, flats);
+			if (n.tieToNext && !n.tieFromPrevious) lines.push(`[${v}${p}`);
+			else if (n.tieFromPrevious && !n.tieToNext) lines.push(`${v}${p}]`);
+			else lines.push(`${v}${p}${n.tieToNext ? '_' : ''}`);
+		}
+	});
 	lines.push('==', '*-');
 	return lines.join('\n') + '\n';
 }

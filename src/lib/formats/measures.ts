@@ -28,6 +28,8 @@ export interface WrittenNote {
 	/** Tied to the next piece (the same note goes on). Rests are never tied. */
 	tieToNext: boolean;
 	tieFromPrevious: boolean;
+	/** Goes on from the piece before: a tied note's later piece, or a rest cut in two (kern marks it). */
+	continues: boolean;
 }
 
 /** One bar; the first may be a pickup and the last may be short. */
@@ -76,7 +78,8 @@ export function toBars(symbols: readonly string[], meter: Meter, pickup = 0): Ba
 				pitch: e.pitch,
 				length: p.length,
 				tieToNext: tied && i < pieces.length - 1,
-				tieFromPrevious: tied && i > 0
+				tieFromPrevious: tied && i > 0,
+				continues: i > 0
 			});
 			bars[k].length += p.length;
 		});

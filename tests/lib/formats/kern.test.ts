@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fromKern, keySignature, kernPitch, splitDuration, toKern } from '../../../src/lib/formats/kern';
 import { EXPORT_KEYS, estimateMode, findKey, homeKey, transposeSymbols } from '../../../src/lib/formats/key';
-import { parseMeter } from '../../../src/lib/music/meter';
+import { toBars } from '../../../src/lib/formats/measures';
+import { COMMON_METERS, parseMeter } from '../../../src/lib/music/meter';
+import { createHash } from 'node:crypto';
 import { hasShared } from '../../shared';
 import { erkSongs } from './fixtures';
 
 /** 16ths of a kern duration token as the reference reads them (4 = quarter, each dot adds half). */
+/** See the test that checks it: the exports below as the writer made them before it used measures.ts. */
+const DIGEST_BEFORE_MEASURES = '15687a75bf81aa07d756c61d041c2e7fb9b7666680755bc5d538e79553be9f97';
+
 function sixteenths(token: string): number {
 	const m = /^(\d+)(\.*)/.exec(token)!;
 	let value = 16 / Number(m[1]);
@@ -90,6 +95,45 @@ describe('keys for export', () => {
 		expect(estimateMode('60 _ 64 _ 67 _ 64 _ 65 _ 62 _ 59 _ 60 _ _ _'.split(' '))).toBe('major');
 		expect(estimateMode('69 _ 72 _ 76 _ 72 _ 71 _ 68 _ 69 _ _ _'.split(' '))).toBe('minor');
 		expect(transposeSymbols(['60', '_', 'r'], 2)).toEqual(['62', '_', 'r']);
+	});
+});
+
+describe.skipIf(!hasShared())('**kern bars are the notation exports’ bars (measures.ts)', () => {
+	/** Every 3rd erk song in every common meter, upbeats of 0, 1, 3 and 13 16ths, keys in turn. */
+	const exports = () =>
+		erkSongs(3).flatMap((song, i) =>
+			COMMON_METERS.flatMap((m) =>
+				[0, 1, 3, 13].map((pickup) => {
+					const key = EXPORT_KEYS[(i + pickup) % EXPORT_KEYS.length];
+					const meter = parseMeter(m)!;
+					return { song, meter, key, pickup, kern: toKern(song, { meter, key, pickup, title: `Song ${i}` }) };
+				})
+			)
+		);
+
+	it('cuts each song into the bars MusicXML and ABC write: same bars, same written values', () => {
+		for (const { song, meter, key, pickup, kern } of exports()) {
+			const bars = toBars(transposeSymbols(song, key.shift), meter, pickup);
+			expect(barLengths(kern)).toEqual(bars.map((b) => b.length));
+			const values = kern
+				.split('\n')
+				.filter((l) => /^\[?\d/.test(l))
+				.map((l) => sixteenths(l.replace('[', '')));
+			expect(values).toEqual(bars.flatMap((b) => b.notes.map((n) => n.length)));
+		}
+	});
+
+	it('writes byte for byte what the kern writer wrote when it cut bars itself', () => {
+		// SHA-256 of these exports from the writer before it used measures.ts (commit 2741687); the same
+		// 101,040 exports over all 1,684 erk songs, 10 meters and 6 upbeats were compared in full then.
+		const digest = createHash('sha256')
+			.update(
+				exports()
+					.map((e) => e.kern)
+					.join('\u0000')
+			)
+			.digest('hex');
+		expect(digest).toBe(DIGEST_BEFORE_MEASURES);
 	});
 });
 
