@@ -11,13 +11,14 @@ import { loadStepModel } from '../models';
 import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
 import { removeDuplicates } from '../../lib/eval/dedupe';
 import {
+	barPhases,
 	compareWithRealSongs,
 	FEATURES,
 	type MelodyStatsReport,
 	type MelodyWriter
 } from '../../lib/eval/melody-stats';
 import { generate } from '../../lib/generate/generate';
-import { deriveSeed } from '../../lib/generate/random';
+import { deriveSeed, mulberry32 } from '../../lib/generate/random';
 import { barContext } from '../../lib/model/features';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
 
@@ -33,6 +34,7 @@ const options = {
 	samples: { type: 'string' },
 	...SAMPLING_OPTIONS,
 	sampler: { type: 'string' },
+	upbeat: { type: 'string' },
 	'random-seed': { type: 'string' }
 } as const;
 
@@ -62,7 +64,7 @@ const command: Command = {
 	usage: [
 		'npm run --silent cli -- melody-stats (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
 		'    --train <paths…> --corpus <paths…> [--samples 200] [--temperature T] [--top-p P] [--endings K]',
-		'    [--sampler tune|open] [--random-seed 1] [--json]',
+		'    [--sampler tune|open] [--upbeat downbeat|corpus] [--random-seed 1] [--json]',
 		'',
 		'Draws --samples held-out songs (--corpus; songs identical to a --train song are removed, songs',
 		'without a numeric meter are left out) and writes one melody for each in its meter and number of',
@@ -71,7 +73,10 @@ const command: Command = {
 		'repeatRun) by Jensen–Shannon divergence (bits), beside the noise floor (two disjoint random sets of',
 		'held-out songs) and the training level (random --train songs against the held-out songs), each the',
 		'mean of 20 draws. --sampler open is the sampler before whole tunes: at most the bars’ steps, ending',
-		'wherever the model ends the song. A Keras model runs the reference’s own procedure: T = 0.3 unless',
+		'wherever the model ends the song. --upbeat corpus starts each melody where a training song in its',
+		'meter, drawn at random, starts in its bar (an upbeat as often as the training songs have one; the',
+		'tune then ends where its pickup’s bar is completed); the default, as the app, starts on the downbeat.',
+		'A Keras model runs the reference’s own procedure: T = 0.3 unless',
 		'given, until "/" or 500 steps, no meter (one LSTM step a symbol, as the app runs it).',
 		'JSON: {samples, real, features: {<name>: {jsd, floor, trainingLevel}}, endsOnTonic: {generated, real,',
 		'training}, notesPerMelody: {generated, real, training}, levels, settings, seconds}.',
@@ -88,6 +93,9 @@ const command: Command = {
 		const randomSeed = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true) ?? 1;
 		const sampler = String(values.sampler ?? 'tune');
 		if (sampler !== 'tune' && sampler !== 'open') throw new UsageError('--sampler must be tune or open');
+		const upbeat = String(values.upbeat ?? 'downbeat');
+		if (upbeat !== 'downbeat' && upbeat !== 'corpus')
+			throw new UsageError('--upbeat must be downbeat or corpus');
 		const started = Date.now();
 
 		const training = await readSongs(paths.train, '--train paths');
@@ -126,8 +134,11 @@ const command: Command = {
 			const loaded = loadStepModel(values);
 			const sampling = samplingFlags(values);
 			name = loaded.name;
-			settings = { sampler, ...sampling };
+			settings = { sampler, upbeat, ...sampling };
+			const phases = upbeat === 'corpus' ? barPhases(training) : null;
 			write = (request, i) => {
+				const choices = phases?.get(request.meter) ?? [0];
+				const barPhase = choices[Math.floor(mulberry32(deriveSeed(randomSeed, -1 - i))() * choices.length)];
 				const [m] = generate(loaded.model, [], {
 					...(sampler === 'tune'
 						? { bars: request.bars }
@@ -136,9 +147,9 @@ const command: Command = {
 					variations: 1,
 					randomSeed: deriveSeed(randomSeed, i),
 					meter: request.meter,
-					barPhase: 0
+					barPhase
 				});
-				return { symbols: m.symbols, bar: barContext(request.meter, 0) };
+				return { symbols: m.symbols, bar: barContext(request.meter, barPhase) };
 			};
 		}
 		let done = 0;

@@ -192,6 +192,18 @@ export function realSong(song: EncodedSong): RealSong | null {
 	};
 }
 
+/** Where the songs with a numeric meter start in their bar (0: on the downbeat), one entry a song, by meter. */
+export function barPhases(songs: readonly EncodedSong[]): Map<string, number[]> {
+	const out = new Map<string, number[]>();
+	for (const s of songs.map(realSong)) {
+		if (!s) continue;
+		const list = out.get(s.meter) ?? [];
+		list.push(s.bar.phase);
+		out.set(s.meter, list);
+	}
+	return out;
+}
+
 /** Writes the melody for one drawn song, knowing only its meter and number of bars. */
 export type MelodyWriter = (
 	request: { meter: string; bars: number },

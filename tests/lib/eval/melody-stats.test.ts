@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	barPhases,
 	BINS,
 	compareWithRealSongs,
 	divergences,
@@ -166,6 +167,19 @@ describe('the comparison with real songs', () => {
 			bars: 2
 		});
 		expect(realSong(song('60', 'MX', undefined))).toBeNull();
+	});
+
+	it('lists where songs start in their bar, by meter, one entry a song; free meters left out', () => {
+		const phases = barPhases([
+			song('67 _ _ _ 72 _ _ _', '3/4', 8),
+			song('60 _ _ _ 60 _ _ _', '3/4', 0),
+			song(tune.join(' '), '4/4', 0),
+			song('60', 'MX', undefined)
+		]);
+		expect([...phases.entries()]).toEqual([
+			['3/4', [8, 0]],
+			['4/4', [0]]
+		]);
 	});
 
 	it.skipIf(!hasShared())(

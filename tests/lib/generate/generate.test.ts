@@ -16,6 +16,8 @@ import type { StepModel } from '../../../src/lib/model/types';
 import { mulberry32 } from '../../../src/lib/generate/random';
 import { sampleIndex, samplingDistribution } from '../../../src/lib/generate/sample';
 import { favouring, referenceVocabulary, tinyModel } from './tiny-model';
+import { barContext, barPosition } from '../../../src/lib/model/features';
+import { parseMeter } from '../../../src/lib/music/meter';
 
 const vocab = referenceVocabulary();
 const model = new LstmStepModel(tinyModel(vocab, 16, 7));
@@ -178,10 +180,17 @@ describe('whole tunes', () => {
 		}
 	});
 
-	it('count a pickup on top of the bars, and give a seed that fills them one more bar', () => {
-		// A one-beat pickup in 4/4 starts 12 steps into its bar: 4 + 2 × 16 steps.
-		expect(planTune(3, { ...tune, bars: 2, barPhase: 12 })).toMatchObject({ total: 36, endingFrom: 4 });
-		expect(generate(model, ['60', '_', '_'], { ...tune, bars: 2, barPhase: 12 })[0].symbols).toHaveLength(36);
+	it('end a tune with a pickup where its bar is completed, and give a seed that fills them one more bar', () => {
+		// A one-beat pickup in 4/4 starts 12 steps into its bar: 4 + 16 + 12 steps, the last bar a short one.
+		expect(planTune(3, { ...tune, bars: 3, barPhase: 12 })).toMatchObject({ total: 48, endingFrom: 16 });
+		const [upbeat] = generate(model, ['60', '_', '_'], { ...tune, bars: 3, barPhase: 12 });
+		expect(upbeat.symbols).toHaveLength(48);
+		// Read as a song with that upbeat, it ends on the position its pickup began at, as real songs do.
+		expect(barPosition(barContext('4/4', 12)!, upbeat.symbols.length).position).toBe(12);
+		for (const meter of ['3/4', '6/8', '2/4'])
+			expect(generate(model, [], { ...tune, meter, barPhase: 4 })[0].symbols).toHaveLength(
+				4 * parseMeter(meter)!.stepsPerBar
+			);
 		// A seed of 5 bars asked for 4: the tune goes to the end of bar 6.
 		const long = Array.from({ length: 80 }, (_, i) => (i % 4 === 0 ? '60' : '_'));
 		const [m] = generate(model, long, tune);
