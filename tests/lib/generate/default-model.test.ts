@@ -73,6 +73,30 @@ describe.skipIf(!bundled)('the bundled model with the app’s default settings',
 		}
 	});
 
+	it('writes tunes with an upbeat that end where the upbeat’s bar is completed, and move', () => {
+		const model = load();
+		for (const meter of ['3/4', '6/8', '2/4']) {
+			const spb = parseMeter(meter)!.stepsPerBar;
+			// One beat of upbeat: the seed starts a quarter (or a dotted quarter in 6/8) before the barline.
+			const barPhase = spb - (meter === '6/8' ? 6 : 4);
+			const melodies = generate(model, ['67'], {
+				bars: GENERATE_DEFAULTS.bars,
+				temperature: GENERATE_DEFAULTS.temperature,
+				topP: GENERATE_DEFAULTS.topP,
+				variations: 4,
+				randomSeed: 7,
+				meter,
+				barPhase
+			});
+			for (const m of melodies) {
+				expect(faults(m, GENERATE_DEFAULTS.bars, spb), `${meter} ${m.symbols.join(' ')}`).toEqual([]);
+				expect(m.symbols).toHaveLength(GENERATE_DEFAULTS.bars * spb);
+				// The last note sounds to the end: no bar filled out with rests after a finished tune.
+				expect(m.symbols.at(-1), `${meter} ${m.symbols.join(' ')}`).not.toBe('r');
+			}
+		}
+	});
+
 	it('catches the old defaults’ faults (T = 0.3, the model ending the song wherever it liked)', () => {
 		const model = load();
 		const melodies = generate(model, [], {
