@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as h5 from 'h5wasm';
 import { hasShared, repoRoot, shared } from '../../shared';
 import { exportKeras, KERAS_INPUTS } from '../../../src/lib/keras/export';
-import { importKeras } from '../../../src/lib/keras';
+import { importKeras } from '../../../src/lib/keras/import';
 import { fromModelFiles, parseModelFiles } from '../../../src/lib/model/format';
 import { initialWeights } from '../../../src/lib/model/init';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
