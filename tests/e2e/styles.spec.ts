@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, axe } from './fixtures';
 import { hasShared, shared } from '../shared';
 import { ingest } from '../../src/lib/corpus/ingest';
-import { dropFromPaths } from '../../src/cli/commands/ingest';
+import { dropFromPaths } from '../../src/cli/files';
 import { summarize } from '../../src/lib/corpus/summary';
 
 /** A StoredCorpus of the kern files in one Essen folder. */

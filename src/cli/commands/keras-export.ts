@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { exportKeras } from '../../lib/keras/export';
-import { readModelDir } from './train';
+import { readModelDir } from '../files';
 
 const command: Command = {
 	summary: 'write a model as a Keras HDF5 file (model.h5, mapping.json, styles.json) for TensorFlow',

@@ -5,23 +5,15 @@ import * as h5 from 'h5wasm';
 import { hasShared, repoRoot, shared } from '../../shared';
 import { exportKeras, KERAS_INPUTS } from '../../../src/lib/keras/export';
 import { importKeras } from '../../../src/lib/keras/import';
-import { fromModelFiles, parseModelFiles } from '../../../src/lib/model/format';
 import { initialWeights } from '../../../src/lib/model/init';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { songBarContext } from '../../../src/lib/model/features';
 import type { LstmModelWeights } from '../../../src/lib/model/types';
 import { ingest } from '../../../src/lib/corpus/ingest';
-import { dropFromPaths } from '../../../src/cli/commands/ingest';
+import { dropFromPaths, readModelDir } from '../../../src/cli/files';
 
 function defaultModel(): LstmModelWeights {
-	const dir = join(repoRoot, 'static', 'models', 'default');
-	return fromModelFiles(
-		parseModelFiles(
-			readFileSync(join(dir, 'model.json'), 'utf8'),
-			new Uint8Array(readFileSync(join(dir, 'weights.bin'))),
-			readFileSync(join(dir, 'metadata.json'), 'utf8')
-		)
-	).weights;
+	return readModelDir(join(repoRoot, 'static', 'models', 'default')).weights;
 }
 
 /** Every probability of a song fed from its start, in the given style, with its bars. */

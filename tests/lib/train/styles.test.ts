@@ -4,13 +4,13 @@
  */
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Trainer, styleRepeats, type TrainingSong } from '../../../src/lib/model/trainer';
+import { Trainer, styleRepeats, type TrainingSong } from '../../../src/lib/train/trainer';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { fromModelFiles, toModelFiles, type ModelMetadata } from '../../../src/lib/model/format';
 import { carryWeights, initialWeights } from '../../../src/lib/model/init';
 import { METER_FEATURES, songBarContext } from '../../../src/lib/model/features';
 import { ingest } from '../../../src/lib/corpus/ingest';
-import { dropFromPaths } from '../../../src/cli/commands/ingest';
+import { dropFromPaths } from '../../../src/cli/files';
 import { hasShared, shared } from '../../shared';
 
 const config = {
