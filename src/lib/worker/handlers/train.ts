@@ -9,7 +9,7 @@ import { Trainer, type TrainingSong } from '../../train/trainer';
 import type { Checkpoint, RunStatus } from '../../model/checkpoint';
 import { WASM_PATHS } from '../../train/wasm-assets';
 import { getCorpus } from '../../storage/corpora';
-import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpoints';
+import { getRun, newRunId, runCorpusId, runCorpusIds, runItem, saveCheckpoint } from '../../storage/checkpoints';
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import { newModelMetadata, type ModelMetadata } from '../../model/format';
@@ -32,15 +32,12 @@ async function backend(force: BackendName | null): Promise<BackendSelection> {
 	return selection;
 }
 
-/** Joins the ids of a run over several corpora (one style each) into its corpus id, and back. */
-const CORPUS_JOIN = '+';
-
 /**
- * The songs of a run: one stored corpus, or several joined by `+` in the run's corpus id, each then a
+ * The songs of a run: one stored corpus, or several (`runCorpusIds`), each then a
  * style named after its corpus (a repeated name gets " (2)").
  */
 async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; name: string; hash: string }> {
-	const ids = corpusId.split(CORPUS_JOIN);
+	const ids = runCorpusIds(corpusId);
 	const songs: TrainingSong[] = [];
 	const names: string[] = [];
 	const hashes: string[] = [];
@@ -58,7 +55,7 @@ async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; nam
 		for (const { symbols, meter, barPhase, bars, meterChanges } of corpus.songs)
 			songs.push({ symbols, meter, barPhase, bars, meterChanges, ...(ids.length > 1 ? { style } : {}) });
 	}
-	return { songs, name: names.join(' + '), hash: hashes.join(CORPUS_JOIN) };
+	return { songs, name: names.join(' + '), hash: runCorpusId(hashes) };
 }
 
 /** One run in this worker: the trainer, where it is stored, and whom to tell. */
@@ -192,7 +189,7 @@ export const handlers: HandlerTable = {
 	},
 	'train/start': async (req, post, signal) => {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
-		const corpusId = req.corpusIds?.length ? req.corpusIds.join(CORPUS_JOIN) : req.corpusId;
+		const corpusId = req.corpusIds?.length ? runCorpusId(req.corpusIds) : req.corpusId;
 		const { songs, name: corpusName, hash } = await loadSongs(corpusId);
 		const selection = await backend(req.backend ?? null);
 		const trainer = Trainer.create(songs, req.config, { id: corpusId, name: corpusName, hash });
