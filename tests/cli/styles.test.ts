@@ -3,36 +3,91 @@
  * `eval`/`generate --style` use one, and a missing or unknown style is an error naming the model's styles.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { runCli as cli } from './run';
 import { hasShared, repoRoot, shared } from '../shared';
 
-function cli(...args: string[]) {
-	const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
-		cwd: repoRoot,
-		encoding: 'utf8',
-		maxBuffer: 64 << 20
-	});
-	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+const DEFAULT = join(repoRoot, 'static/models/default');
+const SONG = join(repoRoot, 'static/demo/deutschl/kinder/kindr001.krn');
+const SONG2 = join(repoRoot, 'static/demo/deutschl/kinder/kindr006.krn');
+
+/** Exit code 1 and a last line on stderr that says why, no stack trace. */
+function refused(r: Awaited<ReturnType<typeof cli>>, message: RegExp) {
+	expect(r.code).toBe(1);
+	const last = r.stderr.trim().split('\n').at(-1);
+	expect(last).toMatch(/^error: /);
+	expect(last).toMatch(message);
+	expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
 }
 
 describe('cli styles', () => {
-	it('a model without styles refuses --style, saying it has none', () => {
-		const r = cli('generate', '--model', 'static/models/default', '--style', 'china', '--steps', '8');
-		expect(r.code).toBe(1);
-		expect(r.stderr).toMatch(/has no styles.*"china"/);
+	it('a model without styles refuses --style, saying it has none', async () => {
+		refused(
+			await cli('generate', '--model', DEFAULT, '--style', 'china', '--steps', '8'),
+			/has no styles.*"china"/
+		);
+		refused(
+			await cli('generate', '--model', DEFAULT, '--style'),
+			/--style needs a style id: this model has no styles/
+		);
+		refused(
+			await cli('eval', '--model', DEFAULT, '--style', 'china', '--corpus', '/nonexistent'),
+			/has no styles.*"china"/
+		);
+		refused(
+			await cli('eval', '--ngram', '3', '--style', 'china', '--corpus', SONG, '--train', SONG2),
+			/only a model from "cli train" has styles/
+		);
+	});
+
+	it('train refuses a hostile --style or --from before reading any song', async () => {
+		const out = mkdtempSync(join(tmpdir(), 'styles-'));
+		const model = join(out, 'model');
+		try {
+			refused(await cli('train', '--style'), /argument missing/);
+			refused(
+				await cli('train', '--style', 'a b=x', '--out', model),
+				/--style takes <id>=<paths…>.*not "a b=x"/
+			);
+			refused(await cli('train', '--style', '\u202eevil=x', '--out', model), /--style takes <id>=<paths…>/);
+			refused(
+				await cli('train', '--style', `a=${SONG}`, '--style', `a=${SONG2}`, '--out', model),
+				/--style a is given twice/
+			);
+			refused(await cli('train', '--style', 'a=', '--out', model), /--style a= names no file/);
+			refused(
+				await cli('train', '--corpus', SONG, '--style', `a=${SONG2}`, '--out', model),
+				/either --corpus or --style/
+			);
+			refused(
+				await cli('train', 'stray', '--style', `a=${SONG}`, '--out', model),
+				/"stray" follows no --corpus/
+			);
+			// --from is read before the corpus: a missing corpus is not what is reported.
+			refused(
+				await cli('train', '--style', 'a=/nonexistent', '--from', '', '--out', model),
+				/--from takes the folder of a trained model/
+			);
+			refused(
+				await cli('train', '--style', 'a=/nonexistent', '--from', join(out, 'none'), '--out', model),
+				/has no model\.json/
+			);
+			expect(existsSync(model)).toBe(false);
+		} finally {
+			rmSync(out, { recursive: true, force: true });
+		}
 	});
 
 	it.skipIf(!hasShared())(
 		'trains two styles, then generates and scores in each; --style alone lists them',
-		() => {
+		async () => {
 			const out = mkdtempSync(join(tmpdir(), 'styles-'));
 			try {
 				const romania = shared('corpus/essen/seed-countries/romania');
 				const england = shared('corpus/essen/seed-countries/england');
-				const r = cli(
+				const r = await cli(
 					'train',
 					'--style',
 					`romania=${join(romania, 'romani01.krn')}`,
@@ -56,32 +111,35 @@ describe('cli styles', () => {
 					'england'
 				]);
 
-				const none = cli('eval', '--model', out, '--style');
+				const none = await cli('eval', '--model', out, '--style');
 				expect(none.code).toBe(1);
 				expect(none.stderr).toMatch(/--style needs a style id: this model's styles are romania, england/);
-				const wrong = cli('generate', '--model', out, '--style', 'china');
+				const wrong = await cli('generate', '--model', out, '--style', 'china');
 				expect(wrong.stderr).toMatch(/no style "china"; its styles are romania, england/);
 
-				const g = (style: string) =>
+				const g = async (style: string) =>
 					JSON.parse(
-						cli(
-							'generate',
-							'--model',
-							out,
-							'--style',
-							style,
-							'--steps',
-							'32',
-							'--random-seed',
-							'5',
-							'--no-stop',
-							'--json'
+						(
+							await cli(
+								'generate',
+								'--model',
+								out,
+								'--style',
+								style,
+								'--steps',
+								'32',
+								'--random-seed',
+								'5',
+								'--no-stop',
+								'--json'
+							)
 						).stdout
 					);
-				expect(g('romania').style).toBe('romania');
-				expect(g('romania').melodies[0].symbols).not.toEqual(g('england').melodies[0].symbols);
+				const romanian = await g('romania');
+				expect(romanian.style).toBe('romania');
+				expect(romanian.melodies[0].symbols).not.toEqual((await g('england')).melodies[0].symbols);
 
-				const e = cli(
+				const e = await cli(
 					'eval',
 					'--model',
 					out,

@@ -146,11 +146,11 @@ const command: Command = {
 		} catch (e) {
 			throw new UsageError((e as Error).message);
 		}
-		// Before any work: the trained model must have somewhere to go, and the one to start from must open.
-		checkOutDir(values.out);
+		// Before any work: the model to start from must open, and the trained one must have somewhere to go.
 		if (values.from !== undefined && (typeof values.from !== 'string' || values.from === ''))
 			throw new UsageError('--from takes the folder of a trained model');
 		const from = values.from === undefined ? undefined : readModelDir(values.from).weights;
+		checkOutDir(values.out);
 		const options = optionsFrom(values);
 		let songs: (EncodedSong & { style?: string })[] = [];
 		if (grouped.styles.length)
