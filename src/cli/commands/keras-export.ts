@@ -2,11 +2,11 @@
  * `keras-export`: writes a model from `cli train` (or the app's export, unzipped) as a Keras HDF5 file
  * with its vocabulary, to train further in TensorFlow/Keras (docs/keras-export.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, type Command } from '../command';
+import { printable, UsageError, type Command } from '../command';
 import { exportKeras } from '../../lib/keras/export';
-import { readModelDir } from '../files';
+import { checkOutDir, readModelDir } from '../files';
 
 const command: Command = {
 	summary: 'write a model as a Keras HDF5 file (model.h5, mapping.json, styles.json) for TensorFlow',
@@ -19,18 +19,21 @@ const command: Command = {
 	options: { model: { type: 'string' }, out: { type: 'string' } },
 	async run(values, positionals, ctx) {
 		if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-		if (typeof values.model !== 'string') throw new UsageError('give --model <dir> (from "cli train")');
-		if (typeof values.out !== 'string') throw new UsageError('give --out <dir> for the Keras files');
+		if (typeof values.model !== 'string' || values.model === '')
+			throw new UsageError('give --model <dir> (from "cli train")');
+		if (typeof values.out !== 'string' || values.out === '')
+			throw new UsageError('give --out <dir> for the Keras files');
 		const { weights, metadata } = readModelDir(values.model);
 		if (metadata.design === 'window')
 			throw new UsageError(
 				`${values.model} was trained on 64-step windows; only models of this app's design export`
 			);
+		// Before the export: the files must have somewhere to go (a folder, created if needed, writable).
+		checkOutDir(values.out);
 		const out = await exportKeras(weights, {
 			dropout: metadata.config?.dropout ?? 0,
 			learningRate: metadata.config?.learningRate
 		});
-		mkdirSync(values.out, { recursive: true });
 		const files: string[] = [];
 		const write = (name: string, data: string | Uint8Array) => {
 			writeFileSync(join(values.out as string, name), data);
@@ -40,7 +43,7 @@ const command: Command = {
 		write('mapping.json', out.mapping);
 		if (out.styles) write('styles.json', out.styles);
 		if (ctx.json) ctx.print(JSON.stringify({ files, styles: weights.styles ?? [] }));
-		else for (const f of files) ctx.print(`wrote ${f}`);
+		else for (const f of files) ctx.print(`wrote ${printable(f)}`);
 	}
 };
 export default command;
