@@ -79,8 +79,11 @@ test('train one model on two corpora, then generate in each of its styles', asyn
 	await expect(picker.getByRole('option')).toHaveText(['Any style', 'Chinese', 'Romanian']);
 	expect(await axe(page)).toEqual([]);
 	// A model of a few epochs holds notes at a low temperature: sample it as it is, past any early end.
-	// (The slider's label also holds an <output>, which takes the label's name, so find it by type.)
-	await stage.getByRole('group', { name: 'Settings' }).locator('input[type=range]').fill('1');
+	// (The slider's label also holds an <output>, which takes the label's name, so find it by its help.)
+	await stage
+		.getByRole('group', { name: 'Settings' })
+		.locator('input[aria-describedby="temp-help"]')
+		.fill('1');
 	await stage.getByLabel('Stop where the model ends the song').uncheck();
 	const melodies: string[] = [];
 	for (const style of ['china', 'romania']) {
