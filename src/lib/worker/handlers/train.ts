@@ -9,7 +9,14 @@ import { Trainer, type TrainingSong } from '../../train/trainer';
 import type { Checkpoint, RunStatus } from '../../model/checkpoint';
 import { WASM_PATHS } from '../../train/wasm-assets';
 import { getCorpus } from '../../storage/corpora';
-import { getRun, newRunId, runCorpusId, runCorpusIds, runItem, saveCheckpoint } from '../../storage/checkpoints';
+import {
+	getRun,
+	newRunId,
+	runCorpusId,
+	runCorpusIds,
+	runItem,
+	saveCheckpoint
+} from '../../storage/checkpoints';
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import { newModelMetadata, type ModelMetadata } from '../../model/format';
