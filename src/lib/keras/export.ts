@@ -11,6 +11,7 @@
 import * as h5 from 'h5wasm';
 import type { LstmModelWeights } from '../model/types';
 import { METER_FEATURES } from '../model/features';
+import { LSTM_UNREGULARIZED } from '../model/layers-json';
 
 /** Keras version the layout follows (the reference's). */
 export const KERAS_VERSION = '2.12.0';
@@ -81,13 +82,7 @@ export function kerasModelConfig(w: LstmModelWeights, dropout = 0): Record<strin
 				recurrent_initializer: initializer('Orthogonal', { gain: 1, seed: null }),
 				bias_initializer: initializer('Zeros'),
 				unit_forget_bias: true,
-				kernel_regularizer: null,
-				recurrent_regularizer: null,
-				bias_regularizer: null,
-				activity_regularizer: null,
-				kernel_constraint: null,
-				recurrent_constraint: null,
-				bias_constraint: null,
+				...LSTM_UNREGULARIZED,
 				dropout: 0,
 				recurrent_dropout: 0,
 				implementation: 2
