@@ -1,10 +1,13 @@
 /**
- * Styles in the browser: a model trained on two stored corpora at once (Chinese and Romanian Essen
- * songs), each a style named after its corpus; Generate offers the styles and writes a melody in each.
+ * Styles in the browser: the bundled model's styles (when it has them), and a model trained on two stored
+ * corpora at once (Chinese and Romanian Essen songs), each a style named after its corpus; Generate offers
+ * the styles and writes a melody in each.
  */
 import type { Page } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, axe } from './fixtures';
-import { hasShared, shared } from '../shared';
+import { hasShared, repoRoot, shared } from '../shared';
 import { ingest } from '../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../src/cli/files';
 import { summarize } from '../../src/lib/corpus/summary';
@@ -52,6 +55,57 @@ async function seedCorpora(page: Page, stored: Awaited<ReturnType<typeof corpus>
 	await page.reload();
 }
 
+/** The bundled model's style ids, or none when it has no styles (or is not in this tree). */
+function bundledStyles(): string[] {
+	const file = join(repoRoot, 'static/models/default/metadata.json');
+	return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).styles ?? []) : [];
+}
+
+/** Generates one melody with the chosen settings and returns its symbols. */
+async function generateOne(page: Page): Promise<string[]> {
+	const stage = page.locator('#generate');
+	await stage.getByLabel('Random seed').fill('42');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	return (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+}
+
+/** How many notes (not holds or rests) a melody has. */
+const notes = (symbols: string[]) => symbols.filter((s) => /^\d+$/.test(s)).length;
+
+test('the bundled model writes in the Chinese style, then the German, from the same seed', async ({
+	page,
+	watch
+}) => {
+	const styles = bundledStyles();
+	test.skip(
+		!styles.includes('china'),
+		'the bundled model (static/models/default) has no styles in this tree, so choosing its Chinese style is not tested'
+	);
+	await page.goto('/');
+	await expect(page.getByTestId('model-picker')).toHaveValue('default');
+	const picker = page.locator('#generate').getByTestId('style-picker');
+	// The ids, shown with the names a musician reads.
+	expect(styles).toEqual(['germany', 'china', 'romania', 'england', 'india']);
+	await expect(picker.getByRole('option')).toHaveText([
+		'Any style',
+		'German',
+		'Chinese',
+		'Romanian',
+		'English',
+		'Indian'
+	]);
+	expect(await axe(page)).toEqual([]);
+	await picker.selectOption('china');
+	const chinese = await generateOne(page);
+	expect(notes(chinese)).toBeGreaterThan(8);
+	await picker.selectOption('germany');
+	const german = await generateOne(page);
+	expect(notes(german)).toBeGreaterThan(8);
+	expect(chinese).not.toEqual(german);
+	expect(watch.consoleErrors).toEqual([]);
+});
+
 test('train one model on two corpora, then generate in each of its styles', async ({ page, watch }) => {
 	test.skip(!hasShared(), 'needs ../shared (the Essen corpus)');
 	await seedCorpora(page, [
@@ -88,12 +142,9 @@ test('train one model on two corpora, then generate in each of its styles', asyn
 	const melodies: string[] = [];
 	for (const style of ['china', 'romania']) {
 		await picker.selectOption(style);
-		await stage.getByLabel('Random seed').fill('42');
-		await stage.getByRole('button', { name: 'Generate', exact: true }).click();
-		await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
-		const symbols = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+		const symbols = await generateOne(page);
 		// A melody, not a note or two: several notes.
-		expect(symbols.filter((s) => /^\d+$/.test(s)).length).toBeGreaterThan(4);
+		expect(notes(symbols)).toBeGreaterThan(4);
 		melodies.push(symbols.join(' '));
 	}
 	expect(melodies[0]).not.toEqual(melodies[1]);
