@@ -118,24 +118,30 @@ describe('Keras HDF5 export', () => {
 		it('reproduces the default model on a held-out song within 1e-5', async () => {
 			const w = defaultModel();
 			const out = await exportKeras(w, { dropout: 0.2 });
-			const back = importKeras(out.h5, out.mapping);
-			expect(out.styles).toBeUndefined();
+			const back = importKeras(out.h5, out.mapping, {}, out.styles);
+			// styles.json exactly when the bundled model has styles, read back to the same ids.
+			expect(out.styles === undefined).toBe(!w.styles?.length);
+			expect(back.weights.styles).toEqual(w.styles);
 			// kindr001 is on the default model's held-out slice (odd-numbered files).
 			const { songs } = await ingest(
 				dropFromPaths([shared('corpus', 'essen', 'deutschl', 'kinder', 'kindr001.krn')])
 			);
 			expect(songs.length).toBe(1);
-			expect(
-				maxDifference(probabilities(w, songs[0], null), probabilities(back.weights, songs[0], null))
-			).toBeLessThan(1e-5);
+			for (const style of [null, ...(w.styles ?? [])])
+				expect(
+					maxDifference(probabilities(w, songs[0], style), probabilities(back.weights, songs[0], style)),
+					`style ${style}`
+				).toBeLessThan(1e-5);
 		});
 
 		it('has the group and attribute layout of the reference model.h5', async () => {
 			const w = defaultModel();
 			const out = await exportKeras(w, { dropout: 0.2 });
-			// Layer names differ by model (input_1 vs symbols, bar); the reference has no bar input.
+			// Layer names differ by model (input_1 vs symbols, bar, style); the reference has no bar or style input.
 			const general = (p: string) =>
-				p.replace(/\/(input_1|symbols|bar)(?=\/|@|$)/g, '/<input>').replace(/\/inputs(?=\/|@|$)/g, '/<join>');
+				p
+					.replace(/\/(input_1|symbols|bar|style)(?=\/|@|$)/g, '/<input>')
+					.replace(/\/inputs(?=\/|@|$)/g, '/<join>');
 			const ref = await layout(readFileSync(shared('fixtures', 'seed-keras', 'model.h5')), general);
 			const ours = await layout(out.h5, general);
 			// Keras writes optimizer_weights only when the optimizer is saved; an exported model has none.
