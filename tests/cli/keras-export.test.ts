@@ -27,14 +27,23 @@ describe('cli keras-export', () => {
 			const r = await cli('keras-export', '--model', DEFAULT, '--out', out, '--json');
 			expect(r.code).toBe(0);
 			const answer = JSON.parse(r.stdout);
-			expect(answer.files).toEqual([join(out, 'model.h5'), join(out, 'mapping.json')]);
-			expect(answer.styles).toEqual([]);
-			expect(existsSync(join(out, 'styles.json'))).toBe(false);
+			const model = readModelDir(DEFAULT).weights;
+			// styles.json only for a model with styles (the bundled one may have them).
+			const styled = (model.styles?.length ?? 0) > 0;
+			expect(answer.files).toEqual([
+				join(out, 'model.h5'),
+				join(out, 'mapping.json'),
+				...(styled ? [join(out, 'styles.json')] : [])
+			]);
+			expect(answer.styles).toEqual(model.styles ?? []);
+			expect(existsSync(join(out, 'styles.json'))).toBe(styled);
 			const back = importKeras(
 				readFileSync(join(out, 'model.h5')),
-				readFileSync(join(out, 'mapping.json'), 'utf8')
+				readFileSync(join(out, 'mapping.json'), 'utf8'),
+				{},
+				styled ? readFileSync(join(out, 'styles.json'), 'utf8') : undefined
 			);
-			const model = readModelDir(DEFAULT).weights;
+			expect(back.weights.styles).toEqual(model.styles);
 			expect(back.weights.vocabulary).toEqual(model.vocabulary);
 			expect(back.weights.meterInput).toBe(model.meterInput);
 			expect(back.weights.layers.map((l) => l.units)).toEqual(model.layers.map((l) => l.units));

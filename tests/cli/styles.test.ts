@@ -2,14 +2,27 @@
  * Styles on the command line: `train --style <id>=<paths…>` makes one model with a style per corpus,
  * `eval`/`generate --style` use one, and a missing or unknown style is an error naming the model's styles.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as cli } from './run';
+import { writeModelDir } from '../../src/cli/files';
+import { initialWeights } from '../../src/lib/model/init';
+import { newModelMetadata, toModelFiles } from '../../src/lib/model/format';
 import { hasShared, repoRoot, shared } from '../shared';
 
-const DEFAULT = join(repoRoot, 'static/models/default');
+/** A small model without styles (untrained: only its list of styles matters here). */
+const PLAIN = mkdtempSync(join(tmpdir(), 'styles-plain-'));
+const vocabulary = ['/', '_', 'r', '60', '62', '64', '65', '67'];
+writeModelDir(
+	PLAIN,
+	toModelFiles(
+		initialWeights(vocabulary, 1, 4, 3),
+		newModelMetadata({ name: 'plain', vocabulary, config: null })
+	)
+);
+afterAll(() => rmSync(PLAIN, { recursive: true, force: true }));
 const SONG = join(repoRoot, 'static/demo/deutschl/kinder/kindr001.krn');
 const SONG2 = join(repoRoot, 'static/demo/deutschl/kinder/kindr006.krn');
 
@@ -25,15 +38,15 @@ function refused(r: Awaited<ReturnType<typeof cli>>, message: RegExp) {
 describe('cli styles', () => {
 	it('a model without styles refuses --style, saying it has none', async () => {
 		refused(
-			await cli('generate', '--model', DEFAULT, '--style', 'china', '--steps', '8'),
+			await cli('generate', '--model', PLAIN, '--style', 'china', '--steps', '8'),
 			/has no styles.*"china"/
 		);
 		refused(
-			await cli('generate', '--model', DEFAULT, '--style'),
+			await cli('generate', '--model', PLAIN, '--style'),
 			/--style needs a style id: this model has no styles/
 		);
 		refused(
-			await cli('eval', '--model', DEFAULT, '--style', 'china', '--corpus', '/nonexistent'),
+			await cli('eval', '--model', PLAIN, '--style', 'china', '--corpus', '/nonexistent'),
 			/has no styles.*"china"/
 		);
 		refused(
