@@ -6,6 +6,8 @@ export class UsageError extends Error {}
 /** What a command writes to; `json` is set by the global `--json` flag. */
 export interface CliContext {
 	json: boolean;
+	/** The command's own arguments as given, in order (for flags whose meaning depends on what follows them). */
+	args: readonly string[];
 	/** Writes one line to stdout. */
 	print(line: string): void;
 	/** Writes one progress line to stderr (silent with --json). */
@@ -20,6 +22,11 @@ export interface Command {
 	summary: string;
 	usage: string;
 	options: NonNullable<ParseArgsConfig['options']>;
+	/**
+	 * String options that may be given without a value (read as ""), so the command can answer with a
+	 * sentence of its own (e.g. `--style` alone lists the model's styles).
+	 */
+	optionalValues?: string[];
 	run(
 		values: Record<string, string | boolean | string[] | boolean[] | undefined>,
 		positionals: string[],

@@ -46,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
 	const json = argv.includes('--json');
 	const ctx: CliContext = {
 		json,
+		args: argv.slice(1),
 		print: (line) => process.stdout.write(line + '\n'),
 		log: (line) => {
 			if (!json) process.stderr.write(line + '\n');
@@ -66,10 +67,16 @@ export async function main(argv: string[]): Promise<number> {
 			ctx.print(command.usage);
 			return 0;
 		}
+		const args = rest.map((a, i) =>
+			command.optionalValues?.some((o) => a === `--${o}`) &&
+			(i + 1 === rest.length || rest[i + 1].startsWith('--'))
+				? `${a}=`
+				: a
+		);
 		let parsed;
 		try {
 			parsed = parseArgs({
-				args: rest,
+				args,
 				options: { ...command.options, json: { type: 'boolean' } },
 				allowPositionals: true,
 				strict: true
@@ -78,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
 			// Node's own hint stays (for "-5" after a flag: write --steps=-5), on the same line.
 			throw new UsageError((e as Error).message.split('\n').join(' '));
 		}
-		await command.run(parsed.values, parsed.positionals, ctx);
+		await command.run(parsed.values, parsed.positionals, { ...ctx, args });
 		return 0;
 	} catch (e) {
 		const msg = e instanceof Error ? e.message : String(e);

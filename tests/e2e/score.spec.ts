@@ -90,7 +90,8 @@ test('generate with the bundled model, read it as a score that follows the sound
 	// A bar of 4/4 at 60 BPM is 4 s: nothing is lit in its first second.
 	await page.waitForTimeout(1000);
 	expect(await litNote(score)).toBe(-1);
-	await expect.poll(() => litNote(score), { timeout: 20_000 }).toBe(0);
+	// Polled every 100 ms: a first note of a 16th lights for only 250 ms at 60 BPM.
+	await expect.poll(() => litNote(score), { timeout: 20_000, intervals: [100] }).toBe(0);
 	await stage.getByRole('button', { name: 'Stop' }).click();
 
 	// The sound settings survive a reload.

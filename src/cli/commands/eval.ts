@@ -13,6 +13,8 @@ import { REFERENCE_WINDOW } from '../../lib/model/config';
 import { KneserNeyModel } from '../../lib/ngram/kneser-ney';
 import { importKeras, KerasImportError } from '../../lib/keras/import';
 import type { LstmModelWeights } from '../../lib/model/types';
+import { LstmStepModel } from '../../lib/model/lstm-step';
+import { chooseStyle } from '../style';
 
 const options = {
 	model: { type: 'string' },
@@ -23,7 +25,8 @@ const options = {
 	corpus: { type: 'string', multiple: true },
 	exclude: { type: 'string', multiple: true },
 	backend: { type: 'string' },
-	batch: { type: 'string' }
+	batch: { type: 'string' },
+	style: { type: 'string' }
 } as const;
 
 function fixed(x: number, d = 4): string {
@@ -49,7 +52,7 @@ function report(ctx: CliContext, result: EvalResult & Record<string, unknown>, d
 const command: Command = {
 	summary: 'score a model on held-out songs: bits per step, bits per note, accuracy',
 	usage: [
-		'npm run --silent cli -- eval --model <dir> --corpus <paths…> [--exclude <paths…>] [--json]',
+		'npm run --silent cli -- eval --model <dir> --corpus <paths…> [--exclude <paths…>] [--style <id>] [--json]',
 		'npm run --silent cli -- eval --keras <model.h5> --mapping <mapping.json> --corpus <paths…> [--exclude <paths…>]',
 		'       [--backend wasm|cpu] [--batch N] [--json]',
 		'npm run --silent cli -- eval --ngram <order> --train <paths…> --corpus <paths…> [--exclude <paths…>] [--json]',
@@ -58,9 +61,11 @@ const command: Command = {
 		'the song\'s earlier symbols (models are fed "/" first; the Keras reference sees the previous 64 symbols',
 		'padded with "/"). --exclude drops held-out songs identical to a song in those paths (--ngram always drops',
 		'songs identical to its --train songs). JSON keys: songs, steps, bitsPerStep, natsPerStep, accuracy,',
-		'onsetAccuracy, bitsPerNote, oovTargets, plus removedDuplicates, model and seconds.'
+		'onsetAccuracy, bitsPerNote, oovTargets, plus style, removedDuplicates, model and seconds.',
+		'--style scores a model with styles in one of them (without it: no style).'
 	].join('\n'),
 	options,
+	optionalValues: ['style'],
 	async run(values, positionals, ctx) {
 		const paths = groupPaths('eval', options, values, positionals);
 		let batchSize: number | undefined;
@@ -71,6 +76,14 @@ const command: Command = {
 		}
 		const kinds = ['model', 'keras', 'ngram'].filter((k) => values[k] !== undefined);
 		if (kinds.length !== 1) throw new UsageError('give exactly one of --model, --keras or --ngram');
+		if (values.style !== undefined && values.model === undefined)
+			throw new UsageError(
+				`--style "${values.style}": only a model from "cli train" has styles (give --model <dir>)`
+			);
+		// Checked before reading any song: `--style` alone asks which styles the model has, a style it lacks
+		// names them.
+		if (values.style !== undefined)
+			chooseStyle(new LstmStepModel(readModelDir(String(values.model)).weights), values.style);
 		if (paths.corpus.length === 0) throw new UsageError('give the held-out songs with --corpus <paths…>');
 		const started = Date.now();
 
@@ -92,6 +105,7 @@ const command: Command = {
 
 		let result: EvalResult;
 		let model: Record<string, unknown>;
+		let style: string | null = null;
 		/** Scores an LSTM as its design asks; the TensorFlow.js scorers on wasm (or --backend cpu). */
 		const lstm = async (weights: LstmModelWeights, design: TrainDesign) => {
 			let backend: string | undefined;
@@ -105,6 +119,7 @@ const command: Command = {
 			}
 			let lastLog = 0;
 			const result = await scoreLstm(weights, design, songs, {
+				style,
 				batchSize,
 				onProgress: (done, total) => {
 					if (Date.now() - lastLog > 10_000 || done === total) {
@@ -164,10 +179,17 @@ const command: Command = {
 			const dir = String(values.model);
 			const { weights, metadata } = readModelDir(dir);
 			const units = weights.layers.map((l) => l.units);
+			style = chooseStyle(new LstmStepModel(weights), values.style).style;
 			const scored = await lstm(weights, metadata.design);
 			result = scored.result;
 			model = { kind: 'lstm', dir, design: metadata.design, units };
-			if (weights.meterInput) model.input = 'symbols + bar position';
+			const input = [
+				'symbols',
+				...(weights.meterInput ? ['bar position'] : []),
+				...(weights.styles?.length ? ['style'] : [])
+			];
+			if (input.length > 1) model.input = input.join(' + ');
+			if (weights.styles?.length) model.styles = weights.styles;
 			if (scored.backend) model.backend = scored.backend;
 			model.vocabulary = weights.vocabulary.length;
 			if (metadata.corpus) model.trainedOn = metadata.corpus.name.slice(0, 200);
@@ -176,11 +198,12 @@ const command: Command = {
 		if (!Number.isFinite(result.bitsPerStep))
 			throw new Error(`the score came out as ${result.bitsPerStep}; nothing was printed`);
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
-		report(ctx, { ...result, removedDuplicates: removed, model, seconds }, [
+		report(ctx, { ...result, style, removedDuplicates: removed, model, seconds }, [
 			`model            ${Object.entries(model)
 				.map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('x') : v}`)
 				.join(', ')}`,
-			corpusLine.replace(/^corpus\s+/, 'corpus           ')
+			corpusLine.replace(/^corpus\s+/, 'corpus           '),
+			`style            ${style ?? 'none'}`
 		]);
 		ctx.log(`took ${seconds} s`);
 	}

@@ -16,6 +16,7 @@ import { formatMeter, parseMeter } from '../../lib/music/meter';
 import { toMidi, DEFAULT_BPM } from '../../lib/formats/midi';
 import { toKern } from '../../lib/formats/kern';
 import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/formats/key';
+import { chooseStyle } from '../style';
 
 /** The file of variation `i` of `n`: `melody.mid`, or `melody-2.mid` when there are several. */
 function numbered(path: string, i: number, n: number): string {
@@ -28,7 +29,7 @@ const command: Command = {
 		'npm run --silent cli -- generate (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
 		'    [--seed "67 _ 67 _"] [--bars 8 | --steps 500 [--no-stop]] [--meter 4/4] [--temperature T] [--top-p P]',
 		'    [--endings K] [--random-seed 42] [--variations 1] [--out melody.mid] [--kern melody.krn]',
-		'    [--key "G major"] [--bpm 100] [--json]',
+		'    [--key "G major"] [--bpm 100] [--style <id>] [--json]',
 		'',
 		'Prints one line of symbols per variation. Without --random-seed a fresh one is chosen and shown on',
 		`stderr. By default a whole tune of --bars bars (default ${GENERATE_DEFAULTS.bars}, the seed included) that the model ends`,
@@ -52,8 +53,10 @@ const command: Command = {
 		out: { type: 'string' },
 		kern: { type: 'string' },
 		key: { type: 'string' },
-		bpm: { type: 'string' }
+		bpm: { type: 'string' },
+		style: { type: 'string' }
 	},
+	optionalValues: ['style'],
 	async run(values, positionals, ctx) {
 		if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
 		const meter = parseMeter(String(values.meter ?? GENERATE_DEFAULTS.meter));
@@ -104,7 +107,10 @@ const command: Command = {
 			}
 		}
 
-		const { model, name } = loadStepModel(values, ctx.log);
+		const loaded = loadStepModel(values, ctx.log);
+		const { name } = loaded;
+		// --style writes in one of the model's styles (without it: no style).
+		const { model, style } = chooseStyle(loaded.model, values.style);
 		const parsed = parseSeed(String(values.seed ?? ''), model.vocabulary);
 		if (parsed.problems.length) throw new UsageError(`--seed: ${parsed.problems[0].message}`);
 		if (given === undefined)
@@ -123,7 +129,9 @@ const command: Command = {
 		const melodies = generate(model, parsed.symbols, settings);
 		const ms = performance.now() - t0;
 		const length = bars === undefined ? `up to ${steps} steps` : `${bars} bars of ${formatMeter(meter)}`;
-		ctx.log(`${name}: ${melodies.length} × ${length} in ${ms.toFixed(0)} ms`);
+		ctx.log(
+			`${name}${style ? ` (style ${style})` : ''}: ${melodies.length} × ${length} in ${ms.toFixed(0)} ms`
+		);
 
 		const files: string[] = [];
 		melodies.forEach((m, i) => {
@@ -149,6 +157,7 @@ const command: Command = {
 			ctx.print(
 				JSON.stringify({
 					model: name,
+					style,
 					seed: parsed.symbols,
 					...(bars === undefined ? { steps } : { bars }),
 					meter: formatMeter(meter),

@@ -26,12 +26,14 @@ export interface LstmScoreOptions {
 	signal?: AbortSignal;
 	/** Called after each batch with windows or songs done, and the total. */
 	onProgress?: (done: number, total: number) => void;
+	/** For a model with styles: the style to score in (absent or null: no style). */
+	style?: string | null;
 }
 
 /** The scorer a model needs; 'windowed' and 'batched' run on TensorFlow.js's active backend. */
 export function scorerFor(weights: LstmModelWeights, design: TrainDesign): LstmScorer {
 	if (design === 'window') return 'windowed';
-	return weights.meterInput ? 'bar' : 'batched';
+	return weights.meterInput || weights.styles?.length ? 'bar' : 'batched';
 }
 
 /** Scores held-out songs with the scorer the model's design asks for (see `scorerFor`). */
@@ -52,7 +54,7 @@ export async function scoreLstm(
 			return scoreBatched(weights, symbols, options);
 		}
 		case 'bar': {
-			const base = new LstmStepModel(weights);
+			const base = new LstmStepModel(weights).withStyle(options.style ?? null);
 			const acc = new ScoreAccumulator();
 			const index = new Map(base.vocabulary.map((s, i) => [s, i]));
 			songs.forEach((s, i) => {

@@ -57,6 +57,8 @@ export interface GenerateSettings {
 	barPhase?: number;
 	/** Candidate endings of a whole tune (default GENERATE_DEFAULTS.endings); 1 keeps the first drawn. */
 	endings?: number;
+	/** For models with styles: the style to write in (a style id; absent or null: no style). */
+	style?: string | null;
 }
 
 /** One generated melody. */

@@ -5,10 +5,29 @@
  */
 import { newModelMetadata, type ModelMetadata, type OpenedModel } from '../model/format';
 import { importKeras, type KerasFileNames, type KerasImport } from './import';
-import { REFERENCE_WINDOW } from '../model/config';
+import { DEFAULT_CONFIG, REFERENCE_WINDOW } from '../model/config';
 
-/** Metadata for an imported Keras model. */
+/**
+ * Metadata for an imported Keras model: the reference's design (64-step windows), or, for a model this
+ * app exported (its LSTMs return sequences), the app's own design with its bar input and styles.
+ */
 export function kerasMetadata(imported: KerasImport, name: string, createdAt = Date.now()): ModelMetadata {
+	const w = imported.weights;
+	if (imported.info.sequences)
+		return newModelMetadata({
+			name,
+			createdAt,
+			vocabulary: w.vocabulary,
+			config: {
+				...DEFAULT_CONFIG,
+				layers: w.layers.length,
+				units: w.layers[0].units,
+				dropout: imported.info.dropout[0] ?? 0,
+				meterInput: w.meterInput === true
+			},
+			backend: `keras ${imported.info.kerasVersion ?? ''} (imported)`.replace('keras  ', 'keras '),
+			...(w.styles?.length ? { styles: [...w.styles] } : {})
+		});
 	return newModelMetadata({
 		name,
 		createdAt,

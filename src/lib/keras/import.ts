@@ -9,6 +9,7 @@ import type { LstmLayerWeights, LstmModelWeights } from '../model/types';
 import { MAX_UNITS, weightsProblem } from '../model/validate';
 import { isMelodySymbol, SONG_END } from '../music/symbols';
 import { mappingWarning } from './sanity';
+import { METER_FEATURES } from '../model/features';
 
 /** A file the user gave cannot be imported; the message names the file and says what to do. */
 export class KerasImportError extends Error {
@@ -25,9 +26,10 @@ export class KerasImportError extends Error {
 export interface KerasFileNames {
 	model: string;
 	mapping: string;
+	styles: string;
 }
 
-const DEFAULT_NAMES: KerasFileNames = { model: 'model.h5', mapping: 'mapping.json' };
+const DEFAULT_NAMES: KerasFileNames = { model: 'model.h5', mapping: 'mapping.json', styles: 'styles.json' };
 
 /** What the import found besides the weights: enough to describe the model to the user. */
 export interface KerasModelInfo {
@@ -37,6 +39,11 @@ export interface KerasModelInfo {
 	units: number[];
 	/** Dropout rates found in the model (used only in training, ignored here). */
 	dropout: number[];
+	/**
+	 * True when the last LSTM returns sequences (a model exported by this app, read many-to-many from the
+	 * song start); false for the reference's 64-symbol windows.
+	 */
+	sequences: boolean;
 }
 
 /** The imported model: weights in the project's layout plus a description. */
@@ -159,14 +166,16 @@ export function checkH5Size(bytes: number, name = DEFAULT_NAMES.model): void {
 export function importKeras(
 	h5: ArrayBuffer | Uint8Array,
 	mapping: string | unknown,
-	names: Partial<KerasFileNames> = {}
+	names: Partial<KerasFileNames> = {},
+	/** `styles.json` (style id → slot of the `style` input) of a model exported with styles. */
+	stylesJson?: string
 ): KerasImport {
 	const n = { ...DEFAULT_NAMES, ...names };
 	checkH5Size(h5.byteLength, n.model);
 	const vocabulary = parseMapping(mapping, n.mapping);
 	let imported: KerasImport;
 	try {
-		imported = readH5(h5, vocabulary, n);
+		imported = readH5(h5, vocabulary, n, stylesJson);
 	} catch (e) {
 		if (e instanceof KerasImportError) throw e;
 		// The HDF5 reader's own words help where it names what it found; a JavaScript TypeError or
@@ -188,7 +197,12 @@ export function importKeras(
 	return imported;
 }
 
-function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFileNames): KerasImport {
+function readH5(
+	h5: ArrayBuffer | Uint8Array,
+	vocabulary: string[],
+	n: KerasFileNames,
+	stylesJson: string | undefined
+): KerasImport {
 	let file: H5File;
 	try {
 		file = new H5File(toBuffer(h5), n.model);
@@ -215,8 +229,11 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 		kerasVersion: text(file.attrs.keras_version),
 		layerClasses: configs.map((l) => l.class_name),
 		units: [],
-		dropout: []
+		dropout: [],
+		sequences: false
 	};
+	// Named inputs of a model exported by this app (export.ts): one-hot symbols, then bar, then style.
+	const inputWidths: [string, number][] = [];
 
 	let weightsRoot: Group;
 	try {
@@ -257,13 +274,22 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 			case 'InputLayer': {
 				const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
 				const width = shape?.[shape.length - 1];
-				if (typeof width === 'number' && width !== vocabulary.length)
+				if (inputWidths.length === 0 && typeof width === 'number' && width !== vocabulary.length)
 					throw new KerasImportError(
 						n.mapping,
 						`${n.model} expects ${width} input symbols but ${n.mapping} has ${vocabulary.length}. Give the mapping.json written with this model.`
 					);
+				inputWidths.push([layerName, Number(width)]);
+				if (inputWidths.length > 1) inputSize += Number(width);
 				break;
 			}
+			case 'Concatenate':
+				if (inputWidths.length < 2 || layers.length > 0)
+					throw new KerasImportError(
+						n.model,
+						`${n.model} joins layers other than its inputs; not supported.`
+					);
+				break;
 			case 'Dropout':
 				info.dropout.push(Number(cfg.rate ?? 0));
 				break;
@@ -298,6 +324,7 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 					bias: array(w.get('bias'), [4 * units], `bias of layer ${layerName}`)
 				});
 				info.units.push(units);
+				info.sequences = cfg.return_sequences === true;
 				inputSize = units;
 				break;
 			}
@@ -333,9 +360,60 @@ function readH5(h5: ArrayBuffer | Uint8Array, vocabulary: string[], n: KerasFile
 	}
 	if (layers.length === 0 || !dense)
 		throw new KerasImportError(n.model, `${n.model} is not an LSTM followed by a Dense softmax layer.`);
+	const extra = readExtraInputs(inputWidths.slice(1), n, stylesJson);
 	return {
-		weights: { vocabulary, layers, denseKernel: dense.kernel, denseBias: dense.bias },
+		weights: { vocabulary, layers, denseKernel: dense.kernel, denseBias: dense.bias, ...extra },
 		info,
 		warnings: []
 	};
+}
+
+/** The `bar` and `style` inputs after the symbols: bar input on, and the style ids from styles.json. */
+function readExtraInputs(
+	inputs: [string, number][],
+	n: KerasFileNames,
+	stylesJson: string | undefined
+): { meterInput?: true; styles?: string[] } {
+	const out: { meterInput?: true; styles?: string[] } = {};
+	let k = 0;
+	if (inputs[k]?.[0] === 'bar') {
+		if (inputs[k][1] !== METER_FEATURES)
+			throw new KerasImportError(
+				n.model,
+				`${n.model} has a bar input of ${inputs[k][1]} features; this app's bar input has ${METER_FEATURES}.`
+			);
+		out.meterInput = true;
+		k++;
+	}
+	if (inputs[k]?.[0] === 'style') {
+		const count = inputs[k][1];
+		const styles: string[] = Array.from({ length: count }, (_, i) => `style-${i + 1}`);
+		if (stylesJson !== undefined) {
+			let parsed: unknown;
+			try {
+				parsed = JSON.parse(stylesJson);
+			} catch {
+				throw new KerasImportError(n.styles, `${n.styles} is not valid JSON.`);
+			}
+			const entries = Object.entries((parsed ?? {}) as Record<string, unknown>);
+			if (
+				entries.length !== count ||
+				entries.some(([, i]) => !Number.isInteger(i) || (i as number) < 0 || (i as number) >= count) ||
+				new Set(entries.map(([, i]) => i)).size !== count
+			)
+				throw new KerasImportError(
+					n.styles,
+					`${n.styles} should map each of the model's ${count} styles to an index from 0 to ${count - 1}.`
+				);
+			for (const [id, i] of entries) styles[i as number] = id;
+		}
+		out.styles = styles;
+		k++;
+	}
+	if (k < inputs.length)
+		throw new KerasImportError(
+			n.model,
+			`${n.model} has an input "${inputs[k][0]}"; only symbols, then "bar" and "style", are supported.`
+		);
+	return out;
 }

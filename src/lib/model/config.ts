@@ -59,6 +59,10 @@ export interface TrainConfig {
 	 * (0 = plain cross-entropy). Reported losses stay plain cross-entropy, so runs compare.
 	 */
 	labelSmoothing: number;
+	/** Share of songs read as "no style" each epoch in a multi-style run, 0–0.9. */
+	styleDropout: number;
+	/** At most this many readings per epoch of a small style's songs (see `styleRepeats`); 1 = off. */
+	styleOversample: number;
 }
 
 /**
@@ -82,7 +86,9 @@ export const DEFAULT_CONFIG: TrainConfig = {
 	seed: 1,
 	maxBatchesPerEpoch: 0,
 	meterInput: true,
-	labelSmoothing: 0
+	labelSmoothing: 0,
+	styleDropout: 0.1,
+	styleOversample: 1
 };
 
 /** Named starting points offered by the Train stage. */
@@ -283,6 +289,28 @@ export const TRAIN_SETTINGS: readonly TrainSetting[] = [
 		kind: 'integer',
 		min: 0,
 		max: 1000000000,
+		step: 1,
+		advanced: true
+	},
+	{
+		key: 'styleDropout',
+		label: 'Style dropout',
+		help: 'With several corpora, share of songs read without their style, so the model also writes with none.',
+		flag: 'style-dropout',
+		kind: 'number',
+		min: 0,
+		max: 0.9,
+		step: 0.05,
+		advanced: true
+	},
+	{
+		key: 'styleOversample',
+		label: 'Small styles read up to',
+		help: 'With several corpora, how many times per epoch a small corpus may be read (1 = once, like the rest).',
+		flag: 'style-oversample',
+		kind: 'integer',
+		min: 1,
+		max: 100,
 		step: 1,
 		advanced: true
 	},

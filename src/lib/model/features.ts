@@ -124,3 +124,16 @@ export function featureIndices(bar: BarContext | null, step: number): readonly n
 	cache.set(key, out);
 	return out;
 }
+
+/**
+ * Width of the dense block after the one-hot symbol: the bar features (with bar input), then one slot per
+ * style. A step without a style leaves every style slot at zero ("no style").
+ */
+export function extraInputSize(meterInput: boolean, styles: number): number {
+	return (meterInput ? METER_FEATURES : 0) + styles;
+}
+
+/** Index, in the block after the one-hot symbol, of style `s`. */
+export function styleSlot(meterInput: boolean, s: number): number {
+	return (meterInput ? METER_FEATURES : 0) + s;
+}

@@ -9,8 +9,8 @@ import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimi
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';
-import { METER_FEATURES } from './features';
-import { MAX_LAYERS, MAX_UNITS, vocabularyProblem, weightsProblem } from './validate';
+import { extraInputSize } from './features';
+import { MAX_LAYERS, MAX_UNITS, styleListProblem, vocabularyProblem, weightsProblem } from './validate';
 import { SONG_END } from '../music/symbols';
 import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
 
@@ -37,6 +37,11 @@ export interface ModelMetadata {
 	status?: RunStatus;
 	/** Backend the model was trained on, for the record. */
 	backend?: string;
+	/**
+	 * The styles the model was trained with (style ids, e.g. `germany`, or the names of the corpora a
+	 * run combined), in input-slot order; absent for a single-style model.
+	 */
+	styles?: string[];
 }
 
 /**
@@ -110,6 +115,8 @@ export const MODEL_FILES = {
 /** Writes weights and metadata as the three files. */
 export function toModelFiles(weights: LstmModelWeights, metadata: ModelMetadata): ModelFiles {
 	checkWeights(weights, metadata.vocabulary);
+	if ((weights.styles ?? []).join('\n') !== (metadata.styles ?? []).join('\n'))
+		refuse('its weights and its metadata name different styles');
 	const v = weights.vocabulary.length;
 	const layers: ModelJson['modelTopology']['config']['layers'] = [];
 	const specs: WeightSpec[] = [];
@@ -265,13 +272,17 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 		no('model.json is not a stack of LSTM layers with one Dense layer on top');
 	if (lstms.length > MAX_LAYERS) no(`it has ${lstms.length} LSTM layers, more than ${MAX_LAYERS}`);
 	const meterInput = metadata.config?.meterInput === true;
-	let inputSize = v + (meterInput ? METER_FEATURES : 0);
+	const styles = metadata.styles ?? [];
+	const stylesWrong = styleListProblem(styles);
+	if (stylesWrong) no(stylesWrong);
+	let inputSize = v + extraInputSize(meterInput, styles.length);
 	const result: LstmModelWeights = {
 		vocabulary: [...metadata.vocabulary],
 		layers: [],
 		denseKernel: new Float32Array(),
 		denseBias: new Float32Array(),
-		...(meterInput ? { meterInput: true } : {})
+		...(meterInput ? { meterInput: true } : {}),
+		...(styles.length ? { styles: [...styles] } : {})
 	};
 	if (![...lstms, ...dense].every((l) => typeof l.config.name === 'string'))
 		no('model.json has a layer with no name, so its weights cannot be found');

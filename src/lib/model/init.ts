@@ -5,7 +5,7 @@
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
 import { Rng } from './rng';
-import { METER_FEATURES } from './features';
+import { extraInputSize, METER_FEATURES } from './features';
 
 /** Glorot-uniform [rows, cols]. */
 export function glorotUniform(rng: Rng, rows: number, cols: number): Float32Array {
@@ -50,13 +50,14 @@ export function initialWeights(
 	layers: number,
 	units: number,
 	seed: number,
-	meterInput = false
+	meterInput = false,
+	styles: readonly string[] = []
 ): LstmModelWeights {
 	const rng = new Rng(`init:${seed}`);
 	const v = vocabulary.length;
 	const list: LstmLayerWeights[] = [];
 	for (let l = 0; l < layers; l++) {
-		const inputSize = l === 0 ? v + (meterInput ? METER_FEATURES : 0) : units;
+		const inputSize = l === 0 ? v + extraInputSize(meterInput, styles.length) : units;
 		const bias = new Float32Array(4 * units);
 		bias.fill(1, units, 2 * units);
 		list.push({
@@ -72,6 +73,71 @@ export function initialWeights(
 		layers: list,
 		denseKernel: glorotUniform(rng, units, v),
 		denseBias: new Float32Array(v),
-		...(meterInput ? { meterInput: true } : {})
+		...(meterInput ? { meterInput: true } : {}),
+		...(styles.length ? { styles: [...styles] } : {})
 	};
+}
+
+/**
+ * A trained model's weights carried into a new run whose vocabulary or styles differ (training it further
+ * on more corpora, each a style): rows and columns of symbols both know are copied, a new symbol starts
+ * fresh and unlikely, and a new style starts at zero, so the new model begins exactly where the old one
+ * stopped when no style is chosen.
+ */
+export function carryWeights(from: LstmModelWeights, fresh: LstmModelWeights): LstmModelWeights {
+	const bad = (what: string) => {
+		throw new Error(`The model to continue from ${what}; start a new run instead.`);
+	};
+	if (from.layers.length !== fresh.layers.length)
+		bad(`has ${from.layers.length} layers, not ${fresh.layers.length}`);
+	if ((from.meterInput === true) !== (fresh.meterInput === true))
+		bad(from.meterInput ? 'reads bar positions and this run does not' : 'does not read bar positions');
+	from.layers.forEach((l, i) => {
+		if (l.units !== fresh.layers[i].units) bad(`has ${l.units} units in layer ${i + 1}`);
+	});
+	const oldV = from.vocabulary.length;
+	const newV = fresh.vocabulary.length;
+	const oldIndex = new Map(from.vocabulary.map((s, i) => [s, i]));
+	const meter = fresh.meterInput ? METER_FEATURES : 0;
+	const oldStyles = from.styles ?? [];
+	// Row of `from`'s first layer for each row of the new one (−1: keep fresh, −2: zero).
+	const rows: number[] = [
+		...fresh.vocabulary.map((s) => oldIndex.get(s) ?? -1),
+		...Array.from({ length: meter }, (_, f) => oldV + f),
+		...(fresh.styles ?? []).map((s) => {
+			const k = oldStyles.indexOf(s);
+			return k < 0 ? -2 : oldV + meter + k;
+		})
+	];
+	const layers = fresh.layers.map((l, i) => {
+		const old = from.layers[i];
+		if (i > 0)
+			return {
+				...l,
+				kernel: old.kernel.slice(),
+				recurrentKernel: old.recurrentKernel.slice(),
+				bias: old.bias.slice()
+			};
+		const g = 4 * l.units;
+		const kernel = l.kernel.slice();
+		rows.forEach((r, row) => {
+			if (r === -2) kernel.fill(0, row * g, (row + 1) * g);
+			else if (r >= 0) kernel.set(old.kernel.subarray(r * g, (r + 1) * g), row * g);
+		});
+		return { ...l, kernel, recurrentKernel: old.recurrentKernel.slice(), bias: old.bias.slice() };
+	});
+	const top = fresh.layers[fresh.layers.length - 1].units;
+	const denseKernel = fresh.denseKernel.slice();
+	const denseBias = fresh.denseBias.slice();
+	const rarest = Math.min(...from.denseBias);
+	fresh.vocabulary.forEach((s, j) => {
+		const o = oldIndex.get(s);
+		if (o === undefined) {
+			denseBias[j] = rarest - 1;
+			return;
+		}
+		denseBias[j] = from.denseBias[o];
+		for (let u = 0; u < top; u++) denseKernel[u * newV + j] = from.denseKernel[u * oldV + o];
+	});
+	return { ...fresh, layers, denseKernel, denseBias };
 }

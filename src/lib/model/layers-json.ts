@@ -10,6 +10,17 @@ export const glorot = (distribution: string) => ({
 	config: { scale: 1, mode: 'fan_avg', distribution, seed: null }
 });
 
+/** The fields of a Keras LSTM config that this app never sets: no regularizers, no constraints. */
+export const LSTM_UNREGULARIZED = {
+	kernel_regularizer: null,
+	recurrent_regularizer: null,
+	bias_regularizer: null,
+	activity_regularizer: null,
+	kernel_constraint: null,
+	recurrent_constraint: null,
+	bias_constraint: null
+} as const;
+
 /** One LSTM layer of a Keras Sequential model.json, as TensorFlow.js's `loadLayersModel` reads it. */
 export function lstmLayer(
 	name: string,
@@ -32,13 +43,7 @@ export function lstmLayer(
 			recurrent_initializer: glorot('uniform'),
 			bias_initializer: { class_name: 'Zeros', config: {} },
 			unit_forget_bias: true,
-			kernel_regularizer: null,
-			recurrent_regularizer: null,
-			bias_regularizer: null,
-			activity_regularizer: null,
-			kernel_constraint: null,
-			recurrent_constraint: null,
-			bias_constraint: null,
+			...LSTM_UNREGULARIZED,
 			dropout: 0,
 			recurrent_dropout: recurrentDropout,
 			implementation: null,

@@ -6,7 +6,7 @@
  * accumulators: about 2x faster than updating row by row.
  */
 import type { LstmModelWeights, StepModel } from './types';
-import { featureIndices, METER_FEATURES, type BarContext } from './features';
+import { extraInputSize, featureIndices, styleSlot, type BarContext } from './features';
 import { SONG_END } from '../music/symbols';
 
 /** Hidden and cell state of every layer. */
@@ -63,7 +63,11 @@ export class LstmStepModel implements StepModel<LstmState> {
 	private readonly start: LstmState;
 	private readonly slash: number;
 	private readonly meterInput: boolean;
+	/** Style ids in slot order (empty for a model without styles). */
+	readonly styles: readonly string[];
 	private bar: BarContext | null = null;
+	/** Row of the first layer's kernel for the chosen style, or −1 for "no style". */
+	private styleRow = -1;
 
 	/**
 	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
@@ -73,7 +77,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 		this.vocabulary = weights.vocabulary;
 		const v = weights.vocabulary.length;
 		this.meterInput = weights.meterInput === true;
-		const inputs = v + (this.meterInput ? METER_FEATURES : 0);
+		this.styles = weights.styles ?? [];
+		const inputs = v + extraInputSize(this.meterInput, this.styles.length);
 		if (weights.layers[0]?.inputSize !== inputs)
 			throw new Error(
 				`The first LSTM layer expects ${weights.layers[0]?.inputSize} inputs, the vocabulary has ${v}.`
@@ -115,6 +120,23 @@ export class LstmStepModel implements StepModel<LstmState> {
 		return m;
 	}
 
+	/**
+	 * The same model writing in one of its styles (null: no style). Throws, naming the styles it has, for
+	 * a style it does not know.
+	 */
+	withStyle(style: string | null): LstmStepModel {
+		let row = -1;
+		if (style !== null) {
+			const k = this.styles.indexOf(style);
+			if (k < 0) throw new Error(unknownStyleMessage(style, this.styles));
+			row = this.vocabulary.length + styleSlot(this.meterInput, k);
+		}
+		const m = Object.create(LstmStepModel.prototype) as LstmStepModel;
+		Object.assign(m, this);
+		m.styleRow = row;
+		return m;
+	}
+
 	initialState(): LstmState {
 		return this.start;
 	}
@@ -141,11 +163,16 @@ export class LstmStepModel implements StepModel<LstmState> {
 						? layer.kernel[symbolId * 4 * n + j]
 						: dot(layer.kernelT, j * layer.inputSize, input!, layer.inputSize));
 			}
-			if (li === 0)
+			if (li === 0) {
 				for (const f of features) {
 					const row = (v + f) * 4 * n;
 					for (let j = 0; j < 4 * n; j++) z[j] += layer.kernel[row + j];
 				}
+				if (this.styleRow >= 0) {
+					const row = this.styleRow * 4 * n;
+					for (let j = 0; j < 4 * n; j++) z[j] += layer.kernel[row + j];
+				}
+			}
 			for (let j = 0; j < n; j++) {
 				const cj = sigmoid(z[n + j]) * cPrev[j] + sigmoid(z[j]) * Math.tanh(z[2 * n + j]);
 				c[j] = cj;
@@ -179,4 +206,11 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const next = this.advance(state, symbolId);
 		return { state: next, probabilities: this.output(next) };
 	}
+}
+
+/** The sentence for a style a model does not have: it names the ones it has. */
+export function unknownStyleMessage(style: string, styles: readonly string[]): string {
+	return styles.length
+		? `This model has no style "${style}"; its styles are ${styles.join(', ')}.`
+		: `This model has no styles (it was trained on one corpus), so it cannot write in the style "${style}".`;
 }

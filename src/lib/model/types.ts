@@ -36,4 +36,9 @@ export interface LstmModelWeights {
 	 * (model/features.ts), so the model needs each song's meter and bar phase.
 	 */
 	meterInput?: boolean;
+	/**
+	 * Style ids (a corpus or region each): the first layer's input ends with one slot per style, after the
+	 * bar features. All slots zero means "no style".
+	 */
+	styles?: string[];
 }

@@ -1,12 +1,12 @@
 /**
  * The one check every model passes before the app or the command line uses it, whatever file it came from
  * (the app's format, a training checkpoint, an imported Keras model): a vocabulary of distinct melody
- * symbols with `/` among them, layer shapes that fit together, and weights that are all finite numbers.
+ * symbols with `/` among them, distinct style names, layer shapes that fit together, and weights that are all finite numbers.
  * Each answer is a phrase ("its vocabulary holds "60" twice") that the caller puts into a sentence naming
  * the file and the fix.
  */
 import { isMelodySymbol, SONG_END } from '../music/symbols';
-import { METER_FEATURES } from './features';
+import { extraInputSize } from './features';
 import type { LstmModelWeights } from './types';
 
 /** The most LSTM layers and units per layer read: far above what is trained here, far below what exhausts memory. */
@@ -32,6 +32,23 @@ export function vocabularyProblem(vocabulary: unknown): string | null {
 	return null;
 }
 
+/** The most styles a model may have: far more than any corpus collection here, few enough to list. */
+export const MAX_STYLES = 256;
+
+/** What is wrong with a model's list of styles (distinct, non-empty names of at most 100 characters), or null. */
+export function styleListProblem(styles: unknown): string | null {
+	if (!Array.isArray(styles)) return 'its list of styles is not a list of names';
+	if (styles.length > MAX_STYLES) return `it has ${styles.length} styles, more than ${MAX_STYLES}`;
+	const seen = new Set<string>();
+	for (const x of styles) {
+		if (typeof x !== 'string' || x.trim() === '' || x.length > 100)
+			return `its list of styles holds ${JSON.stringify(x)?.slice(0, 40) ?? String(x)}, which is not a style name`;
+		if (seen.has(x)) return `its list of styles holds "${x}" twice`;
+		seen.add(x);
+	}
+	return null;
+}
+
 /** How many values of `a` are NaN or infinite. */
 function nonFinite(a: Float32Array): number {
 	let n = 0;
@@ -47,12 +64,15 @@ export function weightsProblem(w: LstmModelWeights): string | null {
 	const vocab = vocabularyProblem(w.vocabulary);
 	if (vocab) return vocab;
 	const v = w.vocabulary.length;
+	const styles = w.styles === undefined ? null : styleListProblem(w.styles);
+	if (styles) return styles;
 	if (!Array.isArray(w.layers) || w.layers.length < 1) return 'it has no LSTM layer';
 	if (w.layers.length > MAX_LAYERS) return `it has ${w.layers.length} LSTM layers, more than ${MAX_LAYERS}`;
 	const arrays: [string, Float32Array][] = [];
 	for (let i = 0; i < w.layers.length; i++) {
 		const l = w.layers[i];
-		const inSize = i === 0 ? v + (w.meterInput ? METER_FEATURES : 0) : w.layers[i - 1].units;
+		const inSize =
+			i === 0 ? v + extraInputSize(w.meterInput === true, w.styles?.length ?? 0) : w.layers[i - 1].units;
 		if (!units(l.units)) return `LSTM layer ${i + 1} has ${l.units} units (1 to ${MAX_UNITS} are possible)`;
 		if (l.inputSize !== inSize) return `LSTM layer ${i + 1} expects ${l.inputSize} inputs, not ${inSize}`;
 		const g = 4 * l.units;

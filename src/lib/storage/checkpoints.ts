@@ -14,6 +14,19 @@ export function newRunId(): string {
 	return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** Joins the ids of a run over several corpora (one style each) into its corpus id. */
+const CORPUS_JOIN = '+';
+
+/** The corpus id of a run over `ids` (one id: that corpus's own id). */
+export function runCorpusId(ids: readonly string[]): string {
+	return ids.join(CORPUS_JOIN);
+}
+
+/** The stored corpora a run's corpus id names (corpus ids never hold `+`). */
+export function runCorpusIds(corpusId: string): string[] {
+	return corpusId.split(CORPUS_JOIN);
+}
+
 /** The list record of a checkpoint. */
 export function runItem(
 	id: string,
@@ -31,6 +44,7 @@ export function runItem(
 		status: checkpoint.status,
 		corpusId: checkpoint.corpus.id,
 		corpusName: checkpoint.corpus.name,
+		...(checkpoint.weights.styles?.length ? { styles: [...checkpoint.weights.styles] } : {}),
 		epoch: checkpoint.epoch,
 		epochs: checkpoint.config.epochs,
 		batch: checkpoint.position?.batch ?? 0,

@@ -40,8 +40,11 @@ export interface RunListItem {
 	createdAt: number;
 	updatedAt: number;
 	status: RunStatus;
+	/** The corpus trained on; a run over several corpora joins their ids with `+` (`runCorpusIds`). */
 	corpusId: string;
 	corpusName: string;
+	/** A run over several corpora: the style each corpus teaches, in the order of their ids. */
+	styles?: string[];
 	epoch: number;
 	epochs: number;
 	/** Batch reached inside the next epoch (0 at an epoch boundary). */

@@ -53,14 +53,18 @@ export class LaneBatches {
 	private readonly songAt: Int32Array[] | null;
 	private readonly stepAt: Int32Array[] | null;
 
-	/** With `bars` (one per song, null where unknown) batches carry each target's bar features. */
+	/**
+	 * With `bars` (one per song, null where unknown) batches carry each target's bar features; with
+	 * `styles` (one per song: the index of its style's slot in the features, or −1 for none) its style.
+	 */
 	constructor(
 		songs: readonly Int32Array[],
 		order: readonly number[],
 		laneCount: number,
 		readonly steps: number,
 		private readonly endId: number,
-		private readonly bars: readonly (BarContext | null)[] | null = null
+		private readonly bars: readonly (BarContext | null)[] | null = null,
+		private readonly styles: Int32Array | null = null
 	) {
 		const n = Math.max(1, Math.min(laneCount, order.length));
 		const parts: number[][] = Array.from({ length: n }, () => []);
@@ -82,8 +86,9 @@ export class LaneBatches {
 			lane[at] = endId;
 			return lane;
 		});
-		this.songAt = bars ? this.lanes.map((l) => new Int32Array(l.length).fill(-1)) : null;
-		this.stepAt = bars ? this.lanes.map((l) => new Int32Array(l.length)) : null;
+		const extra = bars !== null || styles !== null;
+		this.songAt = extra ? this.lanes.map((l) => new Int32Array(l.length).fill(-1)) : null;
+		this.stepAt = extra ? this.lanes.map((l) => new Int32Array(l.length)) : null;
 		if (this.songAt && this.stepAt)
 			parts.forEach((p, b) => {
 				let at = 0;
@@ -109,7 +114,7 @@ export class LaneBatches {
 		const targets = new Int32Array(T * B);
 		const weights = new Float32Array(T * B);
 		const keep: (Float32Array | null)[] = [];
-		const features: (readonly number[])[] | undefined = this.bars
+		const features: (readonly number[])[] | undefined = this.songAt
 			? new Array(T * B).fill(NO_FEATURES)
 			: undefined;
 		for (let t = 0; t < T; t++) {
@@ -122,7 +127,11 @@ export class LaneBatches {
 				inputs[t * B + b] = x;
 				if (features) {
 					const s = this.songAt![b][pos];
-					if (s >= 0) features[t * B + b] = featureIndices(this.bars![s], this.stepAt![b][pos]);
+					if (s >= 0) {
+						const f = this.bars ? featureIndices(this.bars[s], this.stepAt![b][pos]) : NO_FEATURES;
+						const style = this.styles ? this.styles[s] : -1;
+						features[t * B + b] = style >= 0 ? [...f, style] : f;
+					}
 				}
 				targets[t * B + b] = lane[pos + 1];
 				weights[t * B + b] = 1;

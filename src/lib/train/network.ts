@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
 import type { Batch } from './data';
 import type { TrainConfig } from '../model/config';
-import { METER_FEATURES } from '../model/features';
+import { extraInputSize } from '../model/features';
 import { Rng } from '../model/rng';
 import type { LstmModelWeights } from '../model/types';
 
@@ -26,6 +26,8 @@ export class Network {
 	private dense: { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
 	private readonly vocabulary: readonly string[];
 	private readonly vocabularySize: number;
+	/** The model's styles (empty without): one input slot each, after the bar features. */
+	private readonly styles: readonly string[];
 
 	constructor(
 		weights: LstmModelWeights,
@@ -33,6 +35,7 @@ export class Network {
 	) {
 		this.vocabulary = weights.vocabulary;
 		this.vocabularySize = weights.vocabulary.length;
+		this.styles = [...(weights.styles ?? [])];
 		// Inside tidy: tf.variable keeps its own copy, the initial tensors go.
 		this.params = tf.tidy(() =>
 			weights.layers.map((l) => ({
@@ -184,14 +187,15 @@ export class Network {
 			layers,
 			denseKernel: (await this.dense.kernel.data()) as Float32Array,
 			denseBias: (await this.dense.bias.data()) as Float32Array,
-			...(this.config.meterInput ? { meterInput: true } : {})
+			...(this.config.meterInput ? { meterInput: true } : {}),
+			...(this.styles.length ? { styles: [...this.styles] } : {})
 		};
 	}
 
-	/** The first layer's dense input with bar features: one-hot symbol, then the step's features. */
+	/** The first layer's dense input with bar features or styles: one-hot symbol, then the step's features. */
 	private firstInput(batch: Batch): tf.Tensor3D {
 		const V = this.vocabularySize;
-		const D = V + METER_FEATURES;
+		const D = V + extraInputSize(this.config.meterInput, this.styles.length);
 		const rows = batch.steps * batch.lanes;
 		const x = new Float32Array(rows * D);
 		for (let r = 0; r < rows; r++) {

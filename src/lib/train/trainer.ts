@@ -7,8 +7,8 @@ import { resolveConfig, type TrainConfig } from '../model/config';
 import { encodeSong, LaneBatches, splitSongs, WindowBatches } from './data';
 import { SONG_END } from '../music/symbols';
 import { buildVocabulary } from '../music/vocabulary';
-import { initialWeights } from '../model/init';
-import { songBarContext, type BarContext } from '../model/features';
+import { carryWeights, initialWeights } from '../model/init';
+import { songBarContext, styleSlot, type BarContext } from '../model/features';
 import { Rng } from '../model/rng';
 import {
 	validateCheckpoint,
@@ -23,12 +23,20 @@ import { Adam, type AdamState } from './adam';
 import { Network, type LstmState } from './network';
 import type { LstmModelWeights } from '../model/types';
 
-/** A song to learn from: its symbols, with its meter and bar phase when the run uses bar input. */
+/**
+ * A song to learn from: its symbols, with its meter and bar phase when the run uses bar input, and its
+ * style (a corpus or region id) when the model learns several.
+ */
 export type TrainingSong =
-	readonly string[] | ({ readonly symbols: readonly string[] } & Parameters<typeof songBarContext>[0]);
+	| readonly string[]
+	| ({ readonly symbols: readonly string[]; readonly style?: string } & Parameters<typeof songBarContext>[0]);
 
 function symbolsOf(song: TrainingSong): readonly string[] {
 	return Array.isArray(song) ? (song as readonly string[]) : (song as { symbols: readonly string[] }).symbols;
+}
+
+function styleOf(song: TrainingSong): string | undefined {
+	return Array.isArray(song) ? undefined : (song as { style?: string }).style;
 }
 
 function barOf(song: TrainingSong): BarContext | null {
@@ -51,6 +59,15 @@ const LN2 = Math.LN2;
 /** Share of training songs read without bar features in each epoch (see `hideSomeBars`). */
 const HIDDEN_BARS = 0.1;
 
+/**
+ * How often each style's songs are read per epoch: √(largest style ÷ this style), rounded down, at most
+ * `cap`, so a style of 20 songs beside one of 2,000 is not drowned out (but is not read 100 times either).
+ */
+export function styleRepeats(counts: readonly number[], cap: number): number[] {
+	const most = Math.max(1, ...counts);
+	return counts.map((n) => (n === 0 ? 1 : Math.max(1, Math.min(cap, Math.floor(Math.sqrt(most / n))))));
+}
+
 function seedOf(...parts: (string | number)[]): number {
 	return new Rng(parts.join(':')).uint32() % 2147483647;
 }
@@ -63,6 +80,8 @@ export class Trainer {
 	readonly vocabulary: string[];
 	readonly corpus: CorpusRef;
 	readonly split: { train: number[]; val: number[] };
+	/** The styles the model learns (empty for a single-corpus run), in slot order. */
+	readonly styles: string[];
 	epoch = 0;
 	history: EpochRecord[] = [];
 	status: RunStatus = 'running';
@@ -71,6 +90,8 @@ export class Trainer {
 	private readonly songs: Int32Array[];
 	/** Per song, its bar for the bar-position input (null where the meter is unknown or input is off). */
 	private readonly bars: (BarContext | null)[] | null;
+	/** Per song, the feature index of its style slot (−1 for none); null when the model has no styles. */
+	private readonly styleSlots: Int32Array | null;
 	private readonly endId: number;
 	private readonly net: Network;
 	private adam: Adam;
@@ -94,24 +115,54 @@ export class Trainer {
 		this.split = split;
 		this.songs = songs.map((s) => encodeSong(symbolsOf(s), vocabulary));
 		this.bars = config.meterInput ? songs.map(barOf) : null;
+		this.styles = [...(weights.styles ?? [])];
+		this.styleSlots = this.styles.length
+			? Int32Array.from(songs, (s) => {
+					const k = this.styles.indexOf(styleOf(s) ?? '');
+					return k < 0 ? -1 : styleSlot(config.meterInput, k);
+				})
+			: null;
 		this.endId = vocabulary.indexOf(SONG_END);
 		this.net = new Network(weights, config);
 		this.adam = new Adam(this.net.variables(), optimizer);
 	}
 
-	/** A new run: vocabulary from all songs, seeded split and initial weights. */
-	static create(songs: readonly TrainingSong[], partial: Partial<TrainConfig>, corpus: CorpusRef): Trainer {
-		const config = resolveConfig(partial);
+	/**
+	 * A new run: vocabulary from all songs, seeded split and initial weights, or with `from` the weights of
+	 * a trained model to go on from (its layers, units and bar input; see `carryWeights`).
+	 */
+	static create(
+		songs: readonly TrainingSong[],
+		partial: Partial<TrainConfig>,
+		corpus: CorpusRef,
+		from?: LstmModelWeights
+	): Trainer {
+		const config = resolveConfig(
+			from
+				? {
+						...partial,
+						layers: from.layers.length,
+						units: from.layers[0].units,
+						meterInput: from.meterInput === true
+					}
+				: partial
+		);
 		if (songs.length === 0) throw new Error(`The corpus "${corpus.name}" has no songs to train on.`);
 		const vocabulary = buildVocabulary(songs.map(symbolsOf));
 		const split = splitSongs(songs.length, config.validation, config.seed);
+		const styles = [...new Set(songs.flatMap((s) => styleOf(s) ?? []))];
 		return new Trainer(
 			songs,
 			config,
 			vocabulary,
 			corpus,
 			split,
-			initialWeights(vocabulary, config.layers, config.units, config.seed, config.meterInput)
+			from
+				? carryWeights(
+						from,
+						initialWeights(vocabulary, config.layers, config.units, config.seed, config.meterInput, styles)
+					)
+				: initialWeights(vocabulary, config.layers, config.units, config.seed, config.meterInput, styles)
 		);
 	}
 
@@ -148,8 +199,44 @@ export class Trainer {
 		const c = this.config;
 		if (c.design === 'window')
 			return new WindowBatches(this.songs, this.split.train, c.batchSize, c.seqLength, this.endId, rng);
-		const order = rng.shuffle([...this.split.train]);
-		return new LaneBatches(this.songs, order, c.batchSize, c.seqLength, this.endId, this.hideSomeBars(epoch));
+		const order = rng.shuffle(this.trainingOrder());
+		return new LaneBatches(
+			this.songs,
+			order,
+			c.batchSize,
+			c.seqLength,
+			this.endId,
+			this.hideSomeBars(epoch),
+			this.hideSomeStyles(epoch)
+		);
+	}
+
+	/** The training songs of one epoch, small styles repeated (`styleOversample`). */
+	private trainingOrder(): number[] {
+		const cap = this.config.styleOversample ?? 1;
+		if (!this.styleSlots || cap <= 1) return [...this.split.train];
+		const slots = this.styleSlots;
+		const counts = this.styles.map((_, k) => {
+			const slot = styleSlot(this.config.meterInput, k);
+			return this.split.train.filter((i) => slots[i] === slot).length;
+		});
+		const repeats = styleRepeats(counts, cap);
+		const base = styleSlot(this.config.meterInput, 0);
+		return this.split.train.flatMap((i) => {
+			const k = slots[i] - base;
+			return new Array(slots[i] < 0 ? 1 : repeats[k]).fill(i);
+		});
+	}
+
+	/**
+	 * The songs' styles for one epoch, a seeded share of them (`styleDropout`) read as "no style", so the
+	 * model also writes sensibly when no style is chosen.
+	 */
+	private hideSomeStyles(epoch: number): Int32Array | null {
+		if (!this.styleSlots) return null;
+		const rate = this.config.styleDropout ?? 0;
+		const rng = new Rng(`styles:${this.config.seed}:${epoch}`);
+		return this.styleSlots.map((s) => (rng.next() < rate ? -1 : s));
 	}
 
 	/**
@@ -183,7 +270,8 @@ export class Trainer {
 			this.config.batchSize,
 			this.config.seqLength,
 			this.endId,
-			this.bars
+			this.bars,
+			this.styleSlots
 		);
 		const vb = this.valBatches;
 		const saved = this.state;

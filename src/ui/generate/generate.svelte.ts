@@ -47,6 +47,9 @@ class Generation {
 	modelName = $state('');
 	/** The model reads each step's place in the bar, so the chosen meter shapes it. */
 	usesBar = $state(false);
+	/** The model's styles (one per corpus it learned from), and the one to write in (null: any). */
+	styles = $state<string[]>([]);
+	style = $state<string | null>(null);
 	modelError = $state<string | null>(null);
 	/** Songs of the chosen corpus, for a seed from one of them. */
 	songs = $state<EncodedSong[]>([]);
@@ -123,6 +126,8 @@ class Generation {
 					this.vocabulary = r.vocabulary;
 					this.modelName = r.name;
 					this.usesBar = r.usesBar;
+					this.styles = r.styles;
+					if (this.style !== null && !r.styles.includes(this.style)) this.style = null;
 				}
 			});
 		} catch (e) {
@@ -158,7 +163,8 @@ class Generation {
 		const id = requestId('gen');
 		this.running = id;
 		this.status = 'Generating…';
-		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, barPhase } = this;
+		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, barPhase, style } =
+			this;
 		const length = this.wholeTune ? { bars } : { steps, stopAtEnd };
 		try {
 			await studio().send(
@@ -167,7 +173,16 @@ class Generation {
 					id,
 					model: source(app.modelId),
 					seed: $state.snapshot(this.seed),
-					settings: { ...length, temperature, topP, variations, randomSeed, meter: meterText, barPhase }
+					settings: {
+						...length,
+						temperature,
+						topP,
+						variations,
+						randomSeed,
+						meter: meterText,
+						barPhase,
+						style
+					}
 				},
 				(r) => {
 					if (r.type === 'generate/progress') this.progress = r.done / r.total;

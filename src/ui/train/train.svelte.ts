@@ -34,6 +34,8 @@ class Training {
 	config = $state<TrainConfig>({ ...DEFAULT_CONFIG });
 	backendChoice = $state<'auto' | BackendName>('auto');
 	runName = $state('');
+	/** Other stored corpora this run also learns from, each (and the chosen one) a style. */
+	styleCorpora = $state<string[]>([]);
 
 	current = $state<CurrentRun | null>(null);
 	starting = $state(false);
@@ -94,6 +96,7 @@ class Training {
 			type: 'train/start',
 			id: requestId('train'),
 			corpusId: app.corpusId,
+			...(this.styleCorpora.length ? { corpusIds: [app.corpusId, ...this.styleCorpora] } : {}),
 			config: $state.snapshot(this.config),
 			backend: this.backendChoice === 'auto' ? null : this.backendChoice,
 			name: this.runName.trim() || undefined

@@ -15,7 +15,7 @@ import {
 	toModelFiles,
 	type ModelFiles
 } from '../../../src/lib/model/format';
-import { vocabularyProblem, weightsProblem } from '../../../src/lib/model/validate';
+import { styleListProblem, vocabularyProblem, weightsProblem } from '../../../src/lib/model/validate';
 import { validateCheckpoint, type Checkpoint } from '../../../src/lib/model/checkpoint';
 import { DEFAULT_CONFIG } from '../../../src/lib/model/config';
 import { importKeras, KerasImportError } from '../../../src/lib/keras/import';
@@ -103,6 +103,36 @@ describe('the app model format refuses what would load as nonsense', () => {
 			expect((error as Error).message).toMatch(message);
 			expect((error as Error).message).not.toMatch(/is not a function|Cannot read|undefined/);
 		}
+	});
+
+	it('a model with styles opens; a broken list of styles is refused with a sentence', () => {
+		const styles = ['china', 'romania'];
+		const styled = () => {
+			const weights = initialWeights(vocabulary, 1, 4, 3, true, styles);
+			return toModelFiles(weights, newModelMetadata({ name: 'm', vocabulary, config: null, styles }));
+		};
+		const withStyles = (list: unknown) => () => {
+			const f = structuredClone(styled());
+			(f.metadata as { styles: unknown }).styles = list;
+			// The bar input must be on for the shapes to fit, as the trainer writes it.
+			(f.metadata as { config: unknown }).config = { meterInput: true };
+			return openModel(
+				{ model: JSON.stringify(f.modelJson), weights: f.weights, metadata: JSON.stringify(f.metadata) },
+				'models/styled'
+			);
+		};
+		expect(withStyles(styles)().weights.styles).toEqual(styles);
+		expect(withStyles(['china', 'china'])).toThrow(/^models\/styled cannot be loaded: .*holds "china" twice/);
+		expect(withStyles(['china', ''])).toThrow(/"", which is not a style name/);
+		expect(withStyles(['china', 7])).toThrow(/holds 7, which is not a style name/);
+		expect(withStyles('china')).toThrow(/not a list of names/);
+		// One style too few: the first layer's kernel no longer fits its input.
+		expect(withStyles(['china'])).toThrow(ModelFormatError);
+		expect(styleListProblem(['x'.repeat(101)])).toMatch(/not a style name/);
+		expect(
+			weightsProblem({ ...initialWeights(vocabulary, 1, 4, 3, false, styles), styles: ['a', 'a'] })
+		).toMatch(/twice/);
+		expect(weightsProblem(initialWeights(vocabulary, 1, 4, 3, false, styles))).toBeNull();
 	});
 
 	it('the bundled default model passes', () => {

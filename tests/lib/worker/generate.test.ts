@@ -10,6 +10,7 @@ import { KerasStepModel } from '../../../src/lib/keras/reference';
 import { referenceVocabulary, tinyModel } from '../generate/tiny-model';
 import { barContext, METER_FEATURES } from '../../../src/lib/model/features';
 import { mulberry32 } from '../../../src/lib/generate/random';
+import { initialWeights } from '../../../src/lib/model/init';
 
 const weights = tinyModel(referenceVocabulary(), 12, 4);
 const source = { kind: 'weights' as const, key: 'tiny', name: 'Tiny', weights };
@@ -34,7 +35,8 @@ describe('generation in the worker', () => {
 			id: 'm1',
 			name: 'Tiny',
 			vocabulary: weights.vocabulary,
-			usesBar: false
+			usesBar: false,
+			styles: []
 		});
 		expect(out.at(-1)).toEqual({ type: 'done', id: 'm1' });
 	});
@@ -89,6 +91,48 @@ describe('generation in the worker', () => {
 			core
 		);
 		expect(await melodies('4/4', 0)).not.toEqual(inThree);
+	});
+
+	it('writes in the style asked for, and refuses a style the model lacks naming the ones it has', async () => {
+		const styled = initialWeights(weights.vocabulary, 1, 12, 5, false, ['china', 'romania']);
+		const model = { kind: 'weights' as const, key: 'styled', name: 'Styled', weights: styled };
+		const answer = await run({ type: 'generate/model', id: 'sm', model });
+		expect(answer[0].type === 'generate/model' && answer[0].styles).toEqual(['china', 'romania']);
+		const melody = async (style: string | null) => {
+			const out = await run({
+				type: 'generate/run',
+				id: `s-${style}`,
+				model,
+				seed: ['60', '_'],
+				settings: { ...settings, variations: 1, style }
+			});
+			const result = out.find((x) => x.type === 'generate/result');
+			return result?.type === 'generate/result' ? result.melodies[0].symbols : null;
+		};
+		const china = await melody('china');
+		expect(china).toEqual(
+			generate(new LstmStepModel(styled).withStyle('china'), ['60', '_'], { ...settings, variations: 1 })[0]
+				.symbols
+		);
+		expect(await melody('romania')).not.toEqual(china);
+		// The dispatcher answers a refused style with an error naming the styles the model has.
+		const spain = await run({
+			type: 'generate/run',
+			id: 's-spain',
+			model,
+			seed: [],
+			settings: { ...settings, style: 'spain' }
+		});
+		expect(spain.at(-1)).toMatchObject({ type: 'error', id: 's-spain' });
+		expect(JSON.stringify(spain.at(-1))).toMatch(/no style \\"spain\\"; its styles are china, romania/);
+		const none = await run({
+			type: 'generate/run',
+			id: 's-none',
+			model: source,
+			seed: [],
+			settings: { ...settings, style: 'china' }
+		});
+		expect(JSON.stringify(none.at(-1))).toMatch(/has no styles/);
 	});
 
 	it('stops with a message when cancelled', async () => {

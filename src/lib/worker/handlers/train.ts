@@ -9,7 +9,14 @@ import { Trainer, type TrainingSong } from '../../train/trainer';
 import type { Checkpoint, RunStatus } from '../../model/checkpoint';
 import { WASM_PATHS } from '../../train/wasm-assets';
 import { getCorpus } from '../../storage/corpora';
-import { getRun, newRunId, runItem, saveCheckpoint } from '../../storage/checkpoints';
+import {
+	getRun,
+	newRunId,
+	runCorpusId,
+	runCorpusIds,
+	runItem,
+	saveCheckpoint
+} from '../../storage/checkpoints';
 import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import { newModelMetadata, type ModelMetadata } from '../../model/format';
@@ -32,21 +39,30 @@ async function backend(force: BackendName | null): Promise<BackendSelection> {
 	return selection;
 }
 
+/**
+ * The songs of a run: one stored corpus, or several (`runCorpusIds`), each then a
+ * style named after its corpus (a repeated name gets " (2)").
+ */
 async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; name: string; hash: string }> {
-	const corpus = await getCorpus(corpusId);
-	if (!corpus)
-		throw new Error(
-			'The corpus of this run is no longer stored (it may have been deleted). Import it again, then train.'
-		);
-	// Symbols with meter and bar phase: runs with bar-position input need them.
-	const songs = corpus.songs.map(({ symbols, meter, barPhase, bars, meterChanges }) => ({
-		symbols,
-		meter,
-		barPhase,
-		bars,
-		meterChanges
-	}));
-	return { songs, name: corpus.name, hash: corpus.hash };
+	const ids = runCorpusIds(corpusId);
+	const songs: TrainingSong[] = [];
+	const names: string[] = [];
+	const hashes: string[] = [];
+	for (const id of ids) {
+		const corpus = await getCorpus(id);
+		if (!corpus)
+			throw new Error(
+				'A corpus of this run is no longer stored (it may have been deleted). Import it again, then train.'
+			);
+		let style = corpus.name;
+		for (let k = 2; names.includes(style); k++) style = `${corpus.name} (${k})`;
+		names.push(style);
+		hashes.push(corpus.hash);
+		// Symbols with meter and bar phase: runs with bar-position input need them.
+		for (const { symbols, meter, barPhase, bars, meterChanges } of corpus.songs)
+			songs.push({ symbols, meter, barPhase, bars, meterChanges, ...(ids.length > 1 ? { style } : {}) });
+	}
+	return { songs, name: names.join(' + '), hash: runCorpusId(hashes) };
 }
 
 /** One run in this worker: the trainer, where it is stored, and whom to tell. */
@@ -93,7 +109,8 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		history: trainer.history,
 		corpus: trainer.corpus,
 		status,
-		backend: run.selection.backend
+		backend: run.selection.backend,
+		...(trainer.styles.length ? { styles: [...trainer.styles] } : {})
 	});
 	const weights = await trainer.weights();
 	try {
@@ -179,9 +196,10 @@ export const handlers: HandlerTable = {
 	},
 	'train/start': async (req, post, signal) => {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
-		const { songs, name: corpusName, hash } = await loadSongs(req.corpusId);
+		const corpusId = req.corpusIds?.length ? runCorpusId(req.corpusIds) : req.corpusId;
+		const { songs, name: corpusName, hash } = await loadSongs(corpusId);
 		const selection = await backend(req.backend ?? null);
-		const trainer = Trainer.create(songs, req.config, { id: req.corpusId, name: corpusName, hash });
+		const trainer = Trainer.create(songs, req.config, { id: corpusId, name: corpusName, hash });
 		const c = trainer.config;
 		const name = req.name?.trim() || `${corpusName} · ${c.layers}×${c.units}`;
 		await run({
@@ -199,10 +217,9 @@ export const handlers: HandlerTable = {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
 		const stored = await getRun(req.runId);
 		if (!stored) throw new Error('That run is no longer stored (it may have been deleted). Start a new one.');
-		const { songs } = await loadSongs(stored.checkpoint.corpus.id);
-		const corpus = await getCorpus(stored.checkpoint.corpus.id);
+		const { songs, hash } = await loadSongs(stored.checkpoint.corpus.id);
 		const selection = await backend(req.backend ?? null);
-		const trainer = Trainer.resume(songs, stored.checkpoint, corpus!.hash);
+		const trainer = Trainer.resume(songs, stored.checkpoint, hash);
 		await run({
 			trainer,
 			runId: stored.id,

@@ -21,7 +21,17 @@ export type GenerateRequest =
 	| { type: 'generate/run'; id: string; model: ModelSource; seed: string[]; settings: GenerateSettings };
 
 export type GenerateResponse =
-	/** `usesBar`: the model takes the meter and bar position, so the chosen meter shapes what it writes. */
-	| { type: 'generate/model'; id: string; name: string; vocabulary: string[]; usesBar: boolean }
+	/**
+	 * `usesBar`: the model takes the meter and bar position, so the chosen meter shapes what it writes.
+	 * `styles`: the style ids it can write in (empty for a single-style model).
+	 */
+	| {
+			type: 'generate/model';
+			id: string;
+			name: string;
+			vocabulary: string[];
+			usesBar: boolean;
+			styles: string[];
+	  }
 	| { type: 'generate/progress'; id: string; done: number; total: number }
 	| { type: 'generate/result'; id: string; melodies: Melody[]; ms: number };

@@ -12,6 +12,11 @@ export type TrainRequest =
 			type: 'train/start';
 			id: string;
 			corpusId: string;
+			/**
+			 * Several stored corpora for one model (`corpusId` is then ignored): each becomes a style, named
+			 * after its corpus.
+			 */
+			corpusIds?: string[];
 			config: Partial<TrainConfig>;
 			/** Force a backend (else the best that passes its check). */
 			backend?: BackendName | null;
