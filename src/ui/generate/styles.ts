@@ -1,10 +1,14 @@
-/** Names the page shows for the bundled model's style ids; a corpus-named style shows as it is. */
+/**
+ * Names the page shows for the bundled model's style ids; a corpus-named style shows as it is. The `india`
+ * slot learned the only readable songs of the reference's "india" folder, which come from Java, Japan and
+ * Turkey (docs/model-card.md, section D), so the page says so rather than promise Indian songs.
+ */
 const LABELS: Record<string, string> = {
 	germany: 'German',
 	china: 'Chinese',
 	romania: 'Romanian',
 	england: 'English',
-	india: 'Indian'
+	india: 'Java, Japan, Turkey (the “india” set)'
 };
 
 export function styleLabel(id: string): string {
