@@ -7,6 +7,11 @@
  * model and the demo corpus) into a cache named after the build, serves those files from the cache, and
  * answers any navigation with the cached shell when the network is gone. A new version waits until the page
  * asks it to take over (the "Reload to update" banner), so it never switches under a running training.
+ *
+ * It also makes the app cross-origin isolated wherever it is served (the approach of coi-serviceworker):
+ * every response it hands over carries `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`, so the page and its workers get SharedArrayBuffer and the
+ * wasm backend can train on every core even on a static host that cannot send those headers.
  */
 import { base, build, files, prerendered, version } from '$service-worker';
 
@@ -86,6 +91,28 @@ sw.addEventListener('message', (event) => {
 	else if (message?.type === 'version') event.source?.postMessage({ type: 'version', version });
 });
 
+/** The headers that make a document and its workers cross-origin isolated. */
+const ISOLATION: Record<string, string> = {
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Embedder-Policy': 'require-corp',
+	// Everything here is same-origin; saying so lets an isolated page embed it under any policy.
+	'Cross-Origin-Resource-Policy': 'same-origin'
+};
+
+/** The response with the isolation headers (opaque and redirect responses pass unchanged). */
+function isolated(response: Response): Response {
+	if (response.status === 0 || response.type === 'opaqueredirect' || response.type === 'opaque')
+		return response;
+	const headers = new Headers(response.headers);
+	for (const [name, value] of Object.entries(ISOLATION)) headers.set(name, value);
+	const nullBody = response.status === 204 || response.status === 304;
+	return new Response(nullBody ? null : response.body, {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+}
+
 sw.addEventListener('fetch', (event) => {
 	const request = event.request;
 	if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers.has('range')) return;
@@ -93,7 +120,7 @@ sw.addEventListener('fetch', (event) => {
 	if (url.origin !== sw.location.origin || !url.pathname.startsWith(SHELL)) return;
 	if (request.method === 'HEAD' && !PRECACHED.has(url.pathname) && !url.pathname.startsWith(IMMUTABLE))
 		return;
-	event.respondWith(respond(request, url));
+	event.respondWith(respond(request, url).then(isolated));
 });
 
 async function respond(request: Request, url: URL): Promise<Response> {

@@ -24,6 +24,13 @@ export interface BackendReport {
 export interface BackendSelection {
 	backend: BackendName;
 	reports: BackendReport[];
+	/**
+	 * Threads the backend computes with: the wasm backend's pool (1 without cross-origin isolation, where
+	 * the browser gives no shared memory); 1 for cpu; absent for the GPU backends.
+	 */
+	threads?: number;
+	/** Whether the context was cross-origin isolated (shared memory, so wasm threads, possible). */
+	isolated: boolean;
 }
 
 /** Options of `selectBackend`. */
@@ -34,8 +41,34 @@ export interface SelectOptions {
 	candidates?: readonly BackendName[];
 	/** Where the wasm backend finds its .wasm files (a prefix, or a map of file name to URL). */
 	wasmPaths?: string | Record<string, string>;
+	/**
+	 * Threads for the wasm backend where the context is cross-origin isolated (default `wasmThreads()`).
+	 * Takes effect only before the backend's first start in this context.
+	 */
+	threads?: number;
 	log?: (line: string) => void;
 }
+
+/** Is this context cross-origin isolated (SharedArrayBuffer, and so wasm threads, available)? */
+export function crossOriginIsolated(): boolean {
+	return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/**
+ * The wasm thread count the app asks for where it can: every logical core but one, which the page and
+ * the browser keep, and at most 8 (the backend's pool). TensorFlow.js's own default is half the cores.
+ * Only the products run on the pool (about half of a batch of the recipe; the JS cell kernels and the
+ * per-op work stay on the worker's thread), and its threads spin while they wait: on a 2-core machine
+ * shared with other work, 2 threads trained at 0.3–0.8× the speed of 1 (docs/speed.md).
+ */
+export function wasmThreads(): number {
+	const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+		?.hardwareConcurrency;
+	return Math.max(1, Math.min(8, (cores ?? 1) - 1));
+}
+
+/** The thread count the started wasm backend reports (1 when it runs the single-threaded build). */
+let wasmThreadsRunning: number | null = null;
 
 /** A fixed small computation touching matMul and the LSTM's activations. */
 async function probe(): Promise<Float32Array> {
@@ -94,7 +127,23 @@ async function load(name: BackendName, options: SelectOptions): Promise<void> {
 	if (name === 'wasm') {
 		const wasm = await import('@tensorflow/tfjs-backend-wasm');
 		if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
+		wasm.setThreadsCount(options.threads ?? wasmThreads());
 	}
+}
+
+/** Threads of the active backend (see `BackendSelection.threads`). */
+async function threadsOf(name: BackendName): Promise<number | undefined> {
+	if (name === 'cpu') return 1;
+	if (name !== 'wasm') return undefined;
+	if (wasmThreadsRunning === null) {
+		const wasm = await import('@tensorflow/tfjs-backend-wasm');
+		try {
+			wasmThreadsRunning = wasm.getThreadsCount();
+		} catch {
+			wasmThreadsRunning = 1;
+		}
+	}
+	return wasmThreadsRunning;
 }
 
 /** Chooses and activates a backend; returns it with a report per candidate tried or skipped. */
@@ -136,8 +185,11 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 			for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i] - reference[i]));
 			if (!(worst < 1e-3)) throw new Error(`its result differs from cpu by ${worst}`);
 			reports.push({ name, ok: true, software: sw });
-			log(`backend ${name}${sw ? ' (software adapter)' : ''}: chosen`);
-			return { backend: name, reports };
+			const threads = await threadsOf(name);
+			log(
+				`backend ${name}${sw ? ' (software adapter)' : ''}${threads ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}: chosen`
+			);
+			return { backend: name, reports, threads, isolated: crossOriginIsolated() };
 		} catch (e) {
 			const reason = e instanceof Error ? e.message : String(e);
 			reports.push({ name, ok: false, software: sw, reason });
@@ -146,5 +198,5 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 		}
 	}
 	await tf.setBackend('cpu');
-	return { backend: 'cpu', reports };
+	return { backend: 'cpu', reports, threads: 1, isolated: crossOriginIsolated() };
 }

@@ -27,6 +27,26 @@ export const pwa = $state({
 let waiting: ServiceWorker | null = null;
 let asked = false;
 let started = false;
+/** The user has started doing something on this page (a reload now could lose it). */
+let touched = false;
+/** Set for the tab once the isolating reload was tried, so a browser that cannot isolate never loops. */
+const ISOLATION_RELOAD = 'folk-studio-isolation-reload';
+
+/**
+ * The one reload a first visit needs to become cross-origin isolated (the service worker adds the
+ * headers, but only to pages it serves): done at once while the page is untouched, never under the
+ * user's work; otherwise the next visit is isolated and the Train stage says how many threads run.
+ */
+function reloadToIsolate(): void {
+	if (window.crossOriginIsolated || touched || app.training) return;
+	try {
+		if (sessionStorage.getItem(ISOLATION_RELOAD)) return;
+		sessionStorage.setItem(ISOLATION_RELOAD, '1');
+	} catch {
+		return;
+	}
+	location.reload();
+}
 
 /** How often an open page asks the server for a new version while online. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
@@ -38,6 +58,8 @@ export function startPwa(): void {
 	pwa.online = navigator.onLine;
 	addEventListener('online', () => (pwa.online = true));
 	addEventListener('offline', () => (pwa.online = false));
+	for (const type of ['pointerdown', 'keydown', 'drop'])
+		addEventListener(type, () => (touched = true), { capture: true, once: true });
 	if (dev) return;
 	void register();
 }
@@ -55,7 +77,9 @@ async function register(): Promise<void> {
 	container.addEventListener('controllerchange', () => {
 		pwa.controlled = container.controller !== null;
 		if (asked) location.reload();
-		else if (hadController) pwa.updatedElsewhere = true; // another tab took the update
+		else if (hadController)
+			pwa.updatedElsewhere = true; // another tab took the update
+		else reloadToIsolate(); // the first visit's service worker took over
 		hadController = container.controller !== null;
 	});
 	let registration: ServiceWorkerRegistration;

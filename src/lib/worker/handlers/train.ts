@@ -140,6 +140,8 @@ async function run(ctx: RunContext): Promise<void> {
 		name: ctx.name,
 		backend: selection.backend,
 		backends: selection.reports,
+		threads: selection.threads,
+		isolated: selection.isolated,
 		config: trainer.config,
 		batchesPerEpoch: trainer.batchesPerEpoch(),
 		trainSongs: trainer.split.train.length,

@@ -40,6 +40,10 @@ export type TrainResponse =
 			name: string;
 			backend: BackendName;
 			backends: BackendReport[];
+			/** Threads the backend computes with (wasm: 1 unless the page is cross-origin isolated). */
+			threads?: number;
+			/** Whether the worker is cross-origin isolated (shared memory for wasm threads). */
+			isolated: boolean;
 			config: TrainConfig;
 			batchesPerEpoch: number;
 			trainSongs: number;
