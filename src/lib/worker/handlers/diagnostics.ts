@@ -9,6 +9,8 @@ import { selectBackend, type BackendName } from '../../train/backend';
 import { checkFastLstm } from '../../lab/lstm-kernels-check';
 import { WASM_PATHS } from '../../train/wasm-assets';
 import { measureEpoch, measureThroughput, timeFastLstm } from '../../lab/bench-core';
+import { generate, generateReference } from '../../generate/generate';
+import { stepModelFor } from '../../keras/reference';
 
 /** GPU backends hand small ops to the CPU; the check must exercise the GPU programs themselves. */
 const CPU_FORWARD_FLAGS = ['WEBGPU_CPU_FORWARD', 'WEBGL_CPU_FORWARD'];
@@ -23,36 +25,42 @@ function setFlag(name: string, value: boolean): boolean | null {
 	}
 }
 
-/** Activates `backend`; returns why not when it cannot run here. */
-async function select(backend: BackendName): Promise<string | null> {
+/** Activates `backend`; returns why not when it cannot run here, else its thread count. */
+async function select(
+	backend: BackendName,
+	threads?: number
+): Promise<{ why: string } | { why: null; threads?: number }> {
 	const selection = await selectBackend({
 		force: backend,
 		wasmPaths: WASM_PATHS,
+		threads,
 		log: (l) => console.info(l)
 	});
-	if (selection.backend === backend) return null;
-	return selection.reports.find((r) => r.name === backend)?.reason ?? 'unavailable';
+	if (selection.backend === backend) return { why: null, threads: selection.threads };
+	return { why: selection.reports.find((r) => r.name === backend)?.reason ?? 'unavailable' };
 }
 
 export const handlers: HandlerTable = {
 	'diagnostics/lstm-check': async (request, post) => {
-		const why = await select(request.backend);
-		if (why) {
-			post({ type: 'diagnostics/lstm-check-result', id: request.id, backend: request.backend, error: why });
+		const { id, backend } = request;
+		const selected = await select(backend, request.threads);
+		if (selected.why !== null) {
+			post({ type: 'diagnostics/lstm-check-result', id, backend, error: selected.why });
 			return;
 		}
+		const threads = selected.threads;
 		const saved = CPU_FORWARD_FLAGS.map((f) => [f, setFlag(f, false)] as const);
 		try {
 			for (const mode of request.modes) {
 				const result = await checkFastLstm(mode, request.seed);
-				post({ type: 'diagnostics/lstm-check-result', id: request.id, backend: request.backend, result });
+				post({ type: 'diagnostics/lstm-check-result', id, backend, threads, result });
 			}
 		} finally {
 			for (const [f, old] of saved) if (old !== null) setFlag(f, old);
 		}
 	},
 	'diagnostics/lstm-time': async (request, post) => {
-		const why = await select(request.backend);
+		const { why } = await select(request.backend);
 		if (why)
 			post({ type: 'diagnostics/lstm-time-result', id: request.id, backend: request.backend, error: why });
 		else
@@ -63,18 +71,30 @@ export const handlers: HandlerTable = {
 	},
 	'diagnostics/train-throughput': async (request, post) => {
 		const { id, backend } = request;
-		const why = await select(backend);
-		if (why) {
-			post({ type: 'diagnostics/train-throughput-result', id, backend, error: why });
+		const selected = await select(backend, request.threads);
+		if (selected.why !== null) {
+			post({ type: 'diagnostics/train-throughput-result', id, backend, error: selected.why });
 			return;
 		}
+		const threads = selected.threads;
 		for (const c of request.cases) {
 			const result = await measureThroughput(request.songs, c);
-			post({ type: 'diagnostics/train-throughput-result', id, backend, result });
+			post({ type: 'diagnostics/train-throughput-result', id, backend, threads, result });
 		}
 		if (request.epoch) {
 			const epoch = await measureEpoch(request.songs);
-			post({ type: 'diagnostics/train-throughput-result', id, backend, epoch });
+			post({ type: 'diagnostics/train-throughput-result', id, backend, threads, epoch });
 		}
+	},
+	'diagnostics/generate-time': async (request, post) => {
+		const model = stepModelFor(request.weights, request.reference ? 'window' : 'sequence');
+		const t0 = performance.now();
+		const melodies =
+			request.design === 'window'
+				? [generateReference(model, request.seed, request.settings)]
+				: generate(model, request.seed, request.settings);
+		const ms = performance.now() - t0;
+		const symbols = melodies.reduce((n, m) => n + m.symbols.length - m.seedLength, 0);
+		post({ type: 'diagnostics/generate-time-result', id: request.id, ms, symbols });
 	}
 };

@@ -8,6 +8,8 @@ import type { BackendName } from '../../train/backend';
 import type { CheckResult } from '../../lab/lstm-kernels-check';
 import type { CellMode } from '../../train/lstm-kernels';
 import type { LstmTiming, LstmTimingCase, ThroughputCase, ThroughputResult } from '../../lab/bench-core';
+import type { LstmModelWeights } from '../../model/types';
+import type { GenerateSettings } from '../../generate/generate';
 
 export type DiagnosticsRequest =
 	/**
@@ -15,7 +17,15 @@ export type DiagnosticsRequest =
 	 * cell mode in `modes`. Answers `diagnostics/lstm-check-result` per mode (or one with `error` when the
 	 * backend is unavailable), then `done`.
 	 */
-	| { type: 'diagnostics/lstm-check'; id: string; backend: BackendName; modes: CellMode[]; seed?: string }
+	| {
+			type: 'diagnostics/lstm-check';
+			id: string;
+			backend: BackendName;
+			modes: CellMode[];
+			seed?: string;
+			/** wasm: the thread count to start the backend with (a fresh worker; default the app's). */
+			threads?: number;
+	  }
 	/**
 	 * Times the fast LSTM's forward and backward pass on `backend` for each case (bench/lstm-kernels):
 	 * answers `diagnostics/lstm-time-result` per case, then `done`.
@@ -31,8 +41,24 @@ export type DiagnosticsRequest =
 			backend: BackendName;
 			songs: string[][];
 			cases: ThroughputCase[];
+			/** wasm: the thread count to start the backend with (a fresh worker; default the app's). */
+			threads?: number;
 			/** Also time one full epoch of the many-to-many design over these songs. */
 			epoch?: boolean;
+	  }
+	/**
+	 * Times generation with these weights in the worker (bench/generation): `stateful` is the app's way,
+	 * `window` the reference's (every symbol re-reads the last 64 from a zero state). `reference` marks
+	 * the reference's own model (its songs start after 63 `/`). Answers `diagnostics/generate-time-result`.
+	 */
+	| {
+			type: 'diagnostics/generate-time';
+			id: string;
+			weights: LstmModelWeights;
+			reference?: boolean;
+			design: 'stateful' | 'window';
+			seed: string[];
+			settings: GenerateSettings;
 	  };
 
 export type DiagnosticsResponse =
@@ -40,6 +66,8 @@ export type DiagnosticsResponse =
 			type: 'diagnostics/lstm-check-result';
 			id: string;
 			backend: string;
+			/** Threads the backend computed with. */
+			threads?: number;
 			result?: CheckResult;
 			error?: string;
 	  }
@@ -54,7 +82,11 @@ export type DiagnosticsResponse =
 			type: 'diagnostics/train-throughput-result';
 			id: string;
 			backend: string;
+			/** Threads the backend computed with. */
+			threads?: number;
 			result?: ThroughputResult;
 			epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
 			error?: string;
-	  };
+	  }
+	/** Milliseconds of generation alone (the model was built before the clock started). */
+	| { type: 'diagnostics/generate-time-result'; id: string; ms: number; symbols: number };
