@@ -11,9 +11,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 
-/** Waits until a service worker controls the page, i.e. everything is precached. */
+/**
+ * Waits until a service worker controls the page, i.e. everything is precached, and the page is
+ * cross-origin isolated (served by a host without the headers, that takes the service worker's one reload).
+ */
 async function waitForOffline(page: Page) {
-	await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 60_000 });
+	await page.waitForFunction(
+		() => navigator.serviceWorker?.controller != null && window.crossOriginIsolated,
+		null,
+		{ timeout: 60_000 }
+	);
 	await expect(page.getByTestId('online-status')).toHaveText(/ready to work offline/);
 }
 
@@ -237,10 +244,16 @@ async function importDemo(page: Page) {
 }
 
 /**
- * Trains a small model for `epochs` epochs on the corpus in use, on wasm (fast for tiny models). A run that
- * must still be going later turns early stopping off: on the demo corpus it stops after about ten epochs.
+ * Trains a small model for `epochs` epochs on the corpus in use, on `backend` (wasm is fast for tiny
+ * models). A run that must still be going later turns early stopping off (`patience` 0): on the demo
+ * corpus it stops after about ten epochs.
  */
-async function startTraining(page: Page, name: string, epochs: number, patience?: number) {
+async function startTraining(
+	page: Page,
+	name: string,
+	epochs: number,
+	options: { patience?: number; backend?: string; dropout?: string } = {}
+) {
 	const form = page.getByRole('form', { name: 'Training settings' });
 	await form.getByRole('button', { name: 'Small (quick)' }).click();
 	await form.getByLabel('Name', { exact: true }).fill(name);
@@ -248,9 +261,10 @@ async function startTraining(page: Page, name: string, epochs: number, patience?
 	await form.getByLabel('Epochs', { exact: true }).fill(String(epochs));
 	await form.getByLabel('Sequence length', { exact: true }).fill('32');
 	await form.getByLabel('Batch size', { exact: true }).fill('8');
-	if (patience !== undefined)
-		await form.getByLabel('Early-stopping patience', { exact: true }).fill(String(patience));
-	await form.getByRole('combobox', { name: /^Backend/ }).selectOption('wasm');
+	if (options.patience !== undefined)
+		await form.getByLabel('Early-stopping patience', { exact: true }).fill(String(options.patience));
+	if (options.dropout !== undefined) await form.getByLabel('Dropout', { exact: true }).fill(options.dropout);
+	await form.getByRole('combobox', { name: /^Backend/ }).selectOption(options.backend ?? 'wasm');
 	await page.locator('#train').getByRole('button', { name: 'Start training' }).click();
 }
 
@@ -355,13 +369,68 @@ test('a full session (load, import, train, generate, export) asks no other origi
 	expect(watch.foreignRequests).toEqual([]);
 });
 
+test('on a host that sends no isolation headers the service worker isolates the app: wasm trains on every core and matches cpu', async ({
+	page
+}) => {
+	const server = await serveBuild('');
+	const errors: string[] = [];
+	page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+	page.on('pageerror', (e) => errors.push(e.message));
+	try {
+		await page.goto(`${server.origin}/`);
+		// The first visit cannot be isolated: nothing served it the headers.
+		expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(false);
+		// The service worker takes over and the untouched page reloads itself once, isolated.
+		await waitForOffline(page);
+		expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+		const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+		await importDemo(page);
+		const train = page.locator('#train');
+		const losses: Record<string, { trainLoss: number; valLoss: number }> = {};
+		for (const backend of ['wasm', 'cpu']) {
+			// A fresh page and worker per run, so each shows only its own run's status.
+			await page.reload();
+			await startTraining(page, backend, 1, { backend, dropout: '0' });
+			await expect(train.getByTestId('backend')).toHaveText(backend, { timeout: 60_000 });
+			const threads = backend === 'wasm' ? Math.min(cores, 16) : 1;
+			await expect(train.getByTestId('threads')).toHaveText(`${threads} thread${threads > 1 ? 's' : ''}`);
+			if (backend === 'wasm' && cores >= 2) expect(threads).toBeGreaterThan(1);
+			await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({
+				timeout: 150_000
+			});
+			losses[backend] = await page.evaluate(async (name) => {
+				const db: IDBDatabase = await new Promise((resolve, reject) => {
+					const r = indexedDB.open('folk-studio');
+					r.onsuccess = () => resolve(r.result);
+					r.onerror = () => reject(r.error);
+				});
+				const rows = await new Promise<
+					{ name: string; checkpoint?: { history: { trainLoss: number; valLoss: number }[] } }[]
+				>((resolve, reject) => {
+					const q = db.transaction('checkpoints').objectStore('checkpoints').getAll();
+					q.onsuccess = () => resolve(q.result);
+					q.onerror = () => reject(q.error);
+				});
+				db.close();
+				return rows.find((r) => r.name === name && r.checkpoint)!.checkpoint!.history[0];
+			}, backend);
+		}
+		// Threads change only the order of sums inside the products.
+		expect(Math.abs(losses.wasm.trainLoss - losses.cpu.trainLoss) / losses.cpu.trainLoss).toBeLessThan(1e-3);
+		expect(Math.abs(losses.wasm.valLoss - losses.cpu.valLoss) / losses.cpu.valLoss).toBeLessThan(1e-3);
+		expect(errors).toEqual([]);
+	} finally {
+		await server.close();
+	}
+});
+
 test('an update never switches versions under a running training', async ({ page }) => {
 	const server = await serveBuild('');
 	try {
 		await page.goto(`${server.origin}/`);
 		await waitForOffline(page);
 		await importDemo(page);
-		await startTraining(page, 'long run', 200, 0);
+		await startTraining(page, 'long run', 200, { patience: 0 });
 		await expect(page.locator('#train').getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
 		const version = (await page.evaluate(() => caches.keys()))[0].slice('folk-studio-'.length);
 		server.rewriteWorker = (js) => js.replaceAll(version, `${version}-next`);
