@@ -21,10 +21,14 @@ function workerUrl(): string | null {
 	return file ? `/_app/immutable/workers/${file}` : null;
 }
 
-/** Cell modes per backend: every mode the backend has kernels for. */
-const cases: { backend: string; modes: CellMode[] }[] = [
+/**
+ * Cell modes per backend: every mode the backend has kernels for. wasm also on a pool of 2 threads (the
+ * page is cross-origin isolated), whatever count the app would choose on this machine.
+ */
+const cases: { backend: string; modes: CellMode[]; threads?: number }[] = [
 	{ backend: 'cpu', modes: ['fused', 'hybrid', 'generic'] },
 	{ backend: 'wasm', modes: ['fused', 'hybrid', 'generic'] },
+	{ backend: 'wasm', modes: ['fused', 'generic'], threads: 2 },
 	{ backend: 'webgl', modes: ['generic'] },
 	{ backend: 'webgpu', modes: ['fused', 'generic'] }
 ];
@@ -36,14 +40,15 @@ function expectClose(e: CheckErrors, what: string) {
 }
 
 for (const c of cases) {
-	test(`fast LSTM equals tf.layers.lstm on ${c.backend} in the worker`, async ({ page, watch }) => {
+	const on = `${c.backend}${c.threads ? ` on ${c.threads} threads` : ''}`;
+	test(`fast LSTM equals tf.layers.lstm on ${on} in the worker`, async ({ page, watch }) => {
 		const url = workerUrl();
 		expect(url, 'the built worker has diagnostics/lstm-check (run npm run build)').not.toBeNull();
 		await page.goto('/');
 		const out = await page.evaluate(
-			async ({ url, backend, modes }) => {
+			async ({ url, backend, modes, threads }) => {
 				const worker = new Worker(url, { type: 'module' });
-				const results: { result?: unknown; error?: string }[] = [];
+				const results: { result?: unknown; error?: string; threads?: number }[] = [];
 				await new Promise<void>((resolve) => {
 					worker.onmessage = (e) => {
 						const m = e.data;
@@ -54,14 +59,25 @@ for (const c of cases) {
 							resolve();
 						}
 					};
-					worker.postMessage({ type: 'diagnostics/lstm-check', id: 'c', backend, modes, seed: backend });
+					worker.postMessage({
+						type: 'diagnostics/lstm-check',
+						id: 'c',
+						backend,
+						modes,
+						seed: backend,
+						threads
+					});
 				});
 				worker.terminate();
 				return results;
 			},
-			{ url: url!, backend: c.backend, modes: c.modes }
+			{ url: url!, backend: c.backend, modes: c.modes, threads: c.threads }
 		);
 		expect(out.map((m) => m.error ?? null)).toEqual(c.modes.map(() => null));
+		if (c.threads) {
+			expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+			expect(out.map((m) => m.threads)).toEqual(c.modes.map(() => c.threads));
+		}
 		const results = out.map((m) => m.result as CheckResult);
 		for (const r of results) console.log(JSON.stringify(r));
 		c.modes.forEach((mode, i) => {
@@ -69,7 +85,7 @@ for (const c of cases) {
 			expect(r.backend).toBe(c.backend);
 			// Fused kernels exist for cpu, wasm (JS) and webgpu (WGSL), the hybrid one for cpu and wasm.
 			expect(r.mode).toBe(mode);
-			const what = `${c.backend} ${mode}`;
+			const what = `${on} ${mode}`;
 			for (const [k, e] of Object.entries(r.cell ?? {}))
 				expect(e, `${what}: one cell step, ${k}`).toBeLessThan(1e-5);
 			expectClose(r.layersIds, `${what}, ids vs layers`);

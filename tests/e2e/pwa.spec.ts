@@ -369,7 +369,7 @@ test('a full session (load, import, train, generate, export) asks no other origi
 	expect(watch.foreignRequests).toEqual([]);
 });
 
-test('on a host that sends no isolation headers the service worker isolates the app: wasm trains on every core and matches cpu', async ({
+test('on a host that sends no isolation headers the service worker isolates the app: wasm trains on the cores the app takes and matches cpu', async ({
 	page
 }) => {
 	const server = await serveBuild('');
@@ -392,9 +392,11 @@ test('on a host that sends no isolation headers the service worker isolates the 
 			await page.reload();
 			await startTraining(page, backend, 1, { backend, dropout: '0' });
 			await expect(train.getByTestId('backend')).toHaveText(backend, { timeout: 60_000 });
-			const threads = backend === 'wasm' ? Math.min(cores, 16) : 1;
+			// Every core but one (the page's), at most 8 (model/backend.ts `wasmThreads`); on a 2-core
+			// machine that is 1: lstm-backends.spec checks the fast LSTM on a pool of 2 threads there.
+			const threads = backend === 'wasm' ? Math.max(1, Math.min(8, cores - 1)) : 1;
 			await expect(train.getByTestId('threads')).toHaveText(`${threads} thread${threads > 1 ? 's' : ''}`);
-			if (backend === 'wasm' && cores >= 2) expect(threads).toBeGreaterThan(1);
+			if (backend === 'wasm' && cores >= 3) expect(threads).toBeGreaterThan(1);
 			await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({
 				timeout: 150_000
 			});
