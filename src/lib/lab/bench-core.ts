@@ -4,21 +4,14 @@
  * the many-to-many design and in the reference design (64-step windows, one target each).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Trainer } from '../train/trainer';
-import type { TrainDesign } from '../model/config';
+import { Trainer, type TrainingSong } from '../train/trainer';
+import type { TrainConfig, TrainDesign } from '../model/config';
 import { lstmBackward, lstmForward } from '../train/fast-lstm';
 import { cellMode, useCellMode, type CellMode } from '../train/lstm-kernels';
 
 /** One measurement. */
-export interface ThroughputResult {
-	impl: 'fast' | 'layers';
-	design: TrainDesign;
+export interface ThroughputResult extends ThroughputCase {
 	backend: string;
-	units: number;
-	batch: number;
-	seq: number;
-	/** Batches timed (after one untimed warm-up batch). */
-	batches: number;
 	msPerBatch: number;
 	targetsPerSecond: number;
 }
@@ -30,30 +23,42 @@ export interface ThroughputCase {
 	units: number;
 	batch: number;
 	seq: number;
+	/** Batches timed (after one untimed warm-up batch). */
 	batches: number;
+	/**
+	 * The fast LSTM only: train with these settings instead (the app's recipe: `DEFAULT_CONFIG`, bar input
+	 * and dropout included); `units`, `batch` and `seq` must say the same. Default: bare LSTM, no bar input.
+	 */
+	config?: Partial<TrainConfig>;
 }
 
 /** Times `batches` training batches (after a warm-up batch) on the active backend. */
-export async function measureThroughput(songs: string[][], c: ThroughputCase): Promise<ThroughputResult> {
+export async function measureThroughput(
+	songs: readonly TrainingSong[],
+	c: ThroughputCase
+): Promise<ThroughputResult> {
 	const targetsPerBatch = c.design === 'sequence' ? c.batch * c.seq : c.batch;
 	let ms: number;
+	let targets = targetsPerBatch;
 	if (c.impl === 'fast') {
 		const trainer = Trainer.create(
 			songs,
 			{
+				...(c.config ?? { meterInput: false }),
 				design: c.design,
 				units: c.units,
 				batchSize: c.batch,
 				seqLength: c.seq,
 				epochs: 1,
 				validation: 0,
-				meterInput: false,
 				maxBatchesPerEpoch: c.batches + 1
 			},
 			{ id: 'bench', name: 'bench', hash: 'bench' }
 		);
 		const marks: number[] = [];
 		await trainer.run({ yieldEachBatch: false, onBatch: (p) => void marks.push(p.elapsedSeconds) });
+		// Targets actually learned (the last batch of a lane may be short; padding does not count).
+		targets = trainer.history[0].targets / marks.length;
 		trainer.dispose();
 		ms = ((marks[marks.length - 1] - marks[0]) * 1000) / (marks.length - 1);
 	} else {
@@ -89,20 +94,30 @@ export async function measureThroughput(songs: string[][], c: ThroughputCase): P
 		...c,
 		backend: tf.getBackend(),
 		msPerBatch: ms,
-		targetsPerSecond: (targetsPerBatch * 1000) / ms
+		targetsPerSecond: (targets * 1000) / ms
 	};
 }
 
-/** Seconds for one full epoch of the many-to-many design (validation excluded) and its throughput. */
+/** One epoch's measurement. */
+export interface EpochTiming {
+	seconds: number;
+	targets: number;
+	batches: number;
+	targetsPerSecond: number;
+	backend: string;
+}
+
+/**
+ * Seconds for one full epoch (validation excluded) and its throughput: by default LSTM(256), batch 64,
+ * 64 steps, symbols only; `config` sets another (the recipe: `DEFAULT_CONFIG`).
+ */
 export async function measureEpoch(
-	songs: string[][],
-	units = 256,
-	batch = 64,
-	seq = 64
-): Promise<{ seconds: number; targets: number; batches: number; targetsPerSecond: number; backend: string }> {
+	songs: readonly TrainingSong[],
+	config: Partial<TrainConfig> = { units: 256, batchSize: 64, seqLength: 64, meterInput: false }
+): Promise<EpochTiming> {
 	const trainer = Trainer.create(
 		songs,
-		{ units, batchSize: batch, seqLength: seq, epochs: 1, validation: 0, meterInput: false },
+		{ ...config, epochs: 1, validation: 0, maxBatchesPerEpoch: 0 },
 		{ id: 'bench', name: 'bench', hash: 'bench' }
 	);
 	const batches = trainer.batchesPerEpoch();

@@ -82,7 +82,7 @@ export const handlers: HandlerTable = {
 			post({ type: 'diagnostics/train-throughput-result', id, backend, threads, result });
 		}
 		if (request.epoch) {
-			const epoch = await measureEpoch(request.songs);
+			const epoch = await measureEpoch(request.songs, request.epoch);
 			post({ type: 'diagnostics/train-throughput-result', id, backend, threads, epoch });
 		}
 	},

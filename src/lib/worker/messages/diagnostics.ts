@@ -7,7 +7,15 @@
 import type { BackendName } from '../../train/backend';
 import type { CheckResult } from '../../lab/lstm-kernels-check';
 import type { CellMode } from '../../train/lstm-kernels';
-import type { LstmTiming, LstmTimingCase, ThroughputCase, ThroughputResult } from '../../lab/bench-core';
+import type {
+	EpochTiming,
+	LstmTiming,
+	LstmTimingCase,
+	ThroughputCase,
+	ThroughputResult
+} from '../../lab/bench-core';
+import type { TrainConfig } from '../../model/config';
+import type { TrainingSong } from '../../train/trainer';
 import type { LstmModelWeights } from '../../model/types';
 import type { GenerateSettings } from '../../generate/generate';
 
@@ -39,12 +47,13 @@ export type DiagnosticsRequest =
 			type: 'diagnostics/train-throughput';
 			id: string;
 			backend: BackendName;
-			songs: string[][];
+			/** Songs with their bars where a case trains with bar input. */
+			songs: TrainingSong[];
 			cases: ThroughputCase[];
 			/** wasm: the thread count to start the backend with (a fresh worker; default the app's). */
 			threads?: number;
-			/** Also time one full epoch of the many-to-many design over these songs. */
-			epoch?: boolean;
+			/** Also time one full epoch over these songs with these settings. */
+			epoch?: Partial<TrainConfig>;
 	  }
 	/**
 	 * Times generation with these weights in the worker (bench/generation): `stateful` is the app's way,
@@ -85,7 +94,7 @@ export type DiagnosticsResponse =
 			/** Threads the backend computed with. */
 			threads?: number;
 			result?: ThroughputResult;
-			epoch?: { seconds: number; targets: number; batches: number; targetsPerSecond: number };
+			epoch?: EpochTiming;
 			error?: string;
 	  }
 	/** Milliseconds of generation alone (the model was built before the clock started). */
