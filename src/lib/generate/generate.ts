@@ -327,9 +327,16 @@ export interface RunControl {
 	signal?: AbortSignal;
 	/** Called now and then with symbols produced so far over all variations, and the most there can be. */
 	onProgress?: (done: number, total: number) => void;
-	/** Steps between yields to the event loop (so a worker can hear `cancel`); default 64. */
+	/**
+	 * Steps between progress reports and cancel checks; default 64. The run yields to the event loop
+	 * (so a worker hears `cancel`) at such a point once `YIELD_MS` have passed since the last yield: a
+	 * yield can cost a clamped 4 ms timer, more than 64 steps of a small model.
+	 */
 	chunk?: number;
 }
+
+/** Work between yields to the event loop in `generateAsync`. */
+const YIELD_MS = 25;
 
 /** Thrown when a run is cancelled. */
 export class CancelledError extends Error {
@@ -374,6 +381,7 @@ export async function generateAsync<S>(
 	const primed = primeModel(model, seed, settings.primer);
 	const out: Melody[] = [];
 	let done = 0;
+	let yielded = performance.now();
 	for (let k = 0; k < settings.variations; k++) {
 		const randomSeed = variationSeed(settings.randomSeed, k);
 		const writer = writeMelody(model, seed, primed, settings, randomSeed);
@@ -383,7 +391,10 @@ export async function generateAsync<S>(
 			done++;
 			if (++n % chunk === 0) {
 				control.onProgress?.(Math.min(done, (k + 1) * each), total);
-				await new Promise((resolve) => setTimeout(resolve, 0));
+				if (performance.now() - yielded > YIELD_MS) {
+					await new Promise((resolve) => setTimeout(resolve, 0));
+					yielded = performance.now();
+				}
 				if (control.signal?.aborted) throw new CancelledError();
 			}
 			r = writer.next();

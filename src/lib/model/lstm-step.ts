@@ -1,13 +1,15 @@
 /**
- * A stacked LSTM run one symbol at a time in plain JavaScript. For a single sequence this beats every
- * TensorFlow.js backend (per-op overhead dominates there), so generation and scoring use it.
- * The maths is Keras's LSTM: gates i, f, c, o; sigmoid gates, tanh cell and output.
- * Weights are transposed once so each gate is a dot product over contiguous memory with four
- * accumulators: about 2x faster than updating row by row.
+ * A stacked LSTM run one symbol at a time. For a single sequence this beats every TensorFlow.js backend
+ * (per-op overhead dominates there), so generation and scoring use it. The maths is Keras's LSTM: gates
+ * i, f, c, o; sigmoid gates, tanh cell and output.
+ * The products run in WebAssembly SIMD (model/matvec.ts) with the weights copied in once, in Keras's own
+ * layout: 500 symbols of the default model take milliseconds. Where WebAssembly SIMD is missing, plain JS
+ * does them with the weights transposed so each gate is a dot product over contiguous memory.
  */
 import type { LstmModelWeights, StepModel } from './types';
 import { extraInputSize, featureIndices, styleSlot, type BarContext } from './features';
 import { SONG_END } from '../music/symbols';
+import { MatvecArena, paddedColumns } from './matvec';
 
 /** Hidden and cell state of every layer. */
 export interface LstmState {
@@ -22,11 +24,24 @@ interface Layer {
 	inputSize: number;
 	/** [inputSize, 4u] as stored: one-hot input is a row gather. */
 	kernel: Float32Array;
-	/** [4u, inputSize]: dense input from the layer below. */
-	kernelT: Float64Array;
-	/** [4u, u]. */
-	recurrentT: Float64Array;
+	/** [4u, inputSize]: dense input from the layer below (plain-JS path only). */
+	kernelT: Float64Array | null;
+	/** [4u, u] (plain-JS path only). */
+	recurrentT: Float64Array | null;
 	bias: Float32Array;
+	/** Offsets in the arena: kernel (dense input layers), recurrent kernel, 4u columns padded. */
+	wasm: { kernel: number; recurrent: number; cols: number } | null;
+}
+
+/** Where the arena keeps the input vector, the gate sums and the logits. */
+interface Scratch {
+	arena: MatvecArena;
+	x: number;
+	z: number;
+	dense: number;
+	logits: number;
+	/** Padded vocabulary: the dense kernel's row stride. */
+	cols: number;
 }
 
 function transpose(a: Float32Array, rows: number, cols: number): Float64Array {
@@ -51,6 +66,8 @@ function dot(w: Float64Array, row: number, x: Float32Array, n: number): number {
 	return s0 + s1 + s2 + s3;
 }
 
+const NO_FEATURES: readonly number[] = [];
+
 function sigmoid(x: number): number {
 	return 1 / (1 + Math.exp(-x));
 }
@@ -58,8 +75,13 @@ function sigmoid(x: number): number {
 export class LstmStepModel implements StepModel<LstmState> {
 	readonly vocabulary: readonly string[];
 	private readonly layers: Layer[];
-	private readonly denseT: Float64Array;
+	private readonly denseT: Float64Array | null;
 	private readonly denseBias: Float32Array;
+	private readonly scratch: Scratch | null;
+	/** Gate sums of the plain-JS path, reused by every step. */
+	private readonly z: Float64Array;
+	/** `barRows` per feature list (shared by `withBar` copies: the sums depend on the weights only). */
+	private readonly barSums = new Map<readonly number[], Float32Array>();
 	private readonly start: LstmState;
 	private readonly slash: number;
 	private readonly meterInput: boolean;
@@ -83,17 +105,52 @@ export class LstmStepModel implements StepModel<LstmState> {
 			throw new Error(
 				`The first LSTM layer expects ${weights.layers[0]?.inputSize} inputs, the vocabulary has ${v}.`
 			);
-		this.layers = weights.layers.map((l) => ({
-			units: l.units,
-			inputSize: l.inputSize,
-			kernel: l.kernel,
-			kernelT: transpose(l.kernel, l.inputSize, 4 * l.units),
-			recurrentT: transpose(l.recurrentKernel, l.units, 4 * l.units),
-			bias: l.bias
-		}));
 		const top = weights.layers[weights.layers.length - 1].units;
-		this.denseT = transpose(weights.denseKernel, top, v);
+		const cols = weights.layers.map((l) => paddedColumns(4 * l.units));
+		const vocabCols = paddedColumns(v);
+		const widest = Math.max(...weights.layers.map((l) => Math.max(l.units, l.inputSize)));
+		// Per layer: a dense input kernel (above the first layer) and the recurrent kernel; then the
+		// output kernel, the input vector, the gate sums and the logits.
+		const made = MatvecArena.create([
+			...weights.layers.flatMap((l, i) => [i === 0 ? 0 : l.inputSize * cols[i], l.units * cols[i]]),
+			top * vocabCols,
+			widest,
+			Math.max(...cols),
+			vocabCols
+		]);
+		this.layers = weights.layers.map((l, i) => {
+			const wasm = made
+				? { kernel: made.offsets[2 * i], recurrent: made.offsets[2 * i + 1], cols: cols[i] }
+				: null;
+			if (made && wasm) {
+				if (i > 0) made.arena.setMatrix(wasm.kernel, l.kernel, l.inputSize, 4 * l.units, wasm.cols);
+				made.arena.setMatrix(wasm.recurrent, l.recurrentKernel, l.units, 4 * l.units, wasm.cols);
+			}
+			return {
+				units: l.units,
+				inputSize: l.inputSize,
+				kernel: l.kernel,
+				kernelT: made ? null : transpose(l.kernel, l.inputSize, 4 * l.units),
+				recurrentT: made ? null : transpose(l.recurrentKernel, l.units, 4 * l.units),
+				bias: l.bias,
+				wasm
+			};
+		});
+		const at = 2 * weights.layers.length;
+		this.scratch = made
+			? {
+					arena: made.arena,
+					dense: made.offsets[at],
+					x: made.offsets[at + 1],
+					z: made.offsets[at + 2],
+					logits: made.offsets[at + 3],
+					cols: vocabCols
+				}
+			: null;
+		this.scratch?.arena.setMatrix(this.scratch.dense, weights.denseKernel, top, v, vocabCols);
+		this.denseT = made ? null : transpose(weights.denseKernel, top, v);
 		this.denseBias = weights.denseBias;
+		this.z = new Float64Array(4 * Math.max(...weights.layers.map((l) => l.units)));
 		let state: LstmState = {
 			h: this.layers.map((l) => new Float32Array(l.units)),
 			c: this.layers.map((l) => new Float32Array(l.units)),
@@ -141,47 +198,80 @@ export class LstmStepModel implements StepModel<LstmState> {
 		return this.start;
 	}
 
+	/**
+	 * The first layer's bias plus the kernel rows of a step's bar features. `featureIndices` hands out
+	 * one array per distinct bar position, so the sums are kept per array: a song has few positions.
+	 */
+	private barRows(features: readonly number[]): Float32Array {
+		let sum = this.barSums.get(features);
+		if (!sum) {
+			const layer = this.layers[0];
+			const G = 4 * layer.units;
+			const v = this.vocabulary.length;
+			sum = Float32Array.from(layer.bias);
+			for (const f of features) for (let j = 0; j < G; j++) sum[j] += layer.kernel[(v + f) * G + j];
+			this.barSums.set(features, sum);
+		}
+		return sum;
+	}
+
 	/** Advances the state by one symbol; the given state is not modified. */
 	advance(state: LstmState, symbolId: number): LstmState {
 		const step = symbolId === this.slash ? 0 : state.t;
 		const next: LstmState = { h: [], c: [], t: step + 1 };
+		const features = this.meterInput ? featureIndices(this.bar, step) : NO_FEATURES;
 		let input: Float32Array | null = null;
-		const features = this.meterInput ? featureIndices(this.bar, step) : [];
-		const v = this.vocabulary.length;
-		this.layers.forEach((layer, li) => {
+		for (let li = 0; li < this.layers.length; li++) {
+			const layer = this.layers[li];
 			const n = layer.units;
+			const G = 4 * n;
+			// Gate sums: the bias, plus the symbol's and bar features' kernel rows on the first layer.
+			let z: Float32Array | Float64Array;
+			let at: number;
+			const sc = this.scratch;
+			if (sc && layer.wasm) {
+				z = sc.arena.f32;
+				at = sc.z;
+			} else {
+				z = this.z;
+				at = 0;
+			}
+			if (li === 0) {
+				const row = symbolId * G;
+				const base = this.barRows(features);
+				for (let j = 0; j < G; j++) z[at + j] = base[j] + layer.kernel[row + j];
+				if (this.styleRow >= 0) {
+					const style = this.styleRow * G;
+					for (let j = 0; j < G; j++) z[at + j] += layer.kernel[style + j];
+				}
+			} else for (let j = 0; j < G; j++) z[at + j] = layer.bias[j];
 			const hPrev = state.h[li];
+			if (sc && layer.wasm) {
+				const w = layer.wasm;
+				if (li > 0) {
+					sc.arena.f32.set(input!, sc.x);
+					sc.arena.matvec(w.kernel, sc.x, sc.z, layer.inputSize, w.cols);
+				}
+				sc.arena.f32.set(hPrev, sc.x);
+				sc.arena.matvec(w.recurrent, sc.x, sc.z, n, w.cols);
+			} else {
+				for (let j = 0; j < G; j++) {
+					z[j] += dot(layer.recurrentT!, j * n, hPrev, n);
+					if (li > 0) z[j] += dot(layer.kernelT!, j * layer.inputSize, input!, layer.inputSize);
+				}
+			}
 			const cPrev = state.c[li];
 			const h = new Float32Array(n);
 			const c = new Float32Array(n);
-			const z = new Float64Array(4 * n);
-			for (let j = 0; j < 4 * n; j++) {
-				z[j] =
-					layer.bias[j] +
-					dot(layer.recurrentT, j * n, hPrev, n) +
-					(li === 0
-						? layer.kernel[symbolId * 4 * n + j]
-						: dot(layer.kernelT, j * layer.inputSize, input!, layer.inputSize));
-			}
-			if (li === 0) {
-				for (const f of features) {
-					const row = (v + f) * 4 * n;
-					for (let j = 0; j < 4 * n; j++) z[j] += layer.kernel[row + j];
-				}
-				if (this.styleRow >= 0) {
-					const row = this.styleRow * 4 * n;
-					for (let j = 0; j < 4 * n; j++) z[j] += layer.kernel[row + j];
-				}
-			}
 			for (let j = 0; j < n; j++) {
-				const cj = sigmoid(z[n + j]) * cPrev[j] + sigmoid(z[j]) * Math.tanh(z[2 * n + j]);
+				const cj = sigmoid(z[at + n + j]) * cPrev[j] + sigmoid(z[at + j]) * Math.tanh(z[at + 2 * n + j]);
 				c[j] = cj;
-				h[j] = sigmoid(z[3 * n + j]) * Math.tanh(cj);
+				h[j] = sigmoid(z[at + 3 * n + j]) * Math.tanh(cj);
 			}
 			next.h.push(h);
 			next.c.push(c);
 			input = h;
-		});
+		}
 		return next;
 	}
 
@@ -190,11 +280,18 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const h = state.h[state.h.length - 1];
 		const v = this.vocabulary.length;
 		const logits = new Float64Array(v);
+		const sc = this.scratch;
+		if (sc) {
+			const f = sc.arena.f32;
+			f.set(this.denseBias, sc.logits);
+			f.set(h, sc.x);
+			sc.arena.matvec(sc.dense, sc.x, sc.logits, h.length, sc.cols);
+			for (let j = 0; j < v; j++) logits[j] = f[sc.logits + j];
+		} else
+			for (let j = 0; j < v; j++)
+				logits[j] = this.denseBias[j] + dot(this.denseT!, j * h.length, h, h.length);
 		let max = -Infinity;
-		for (let j = 0; j < v; j++) {
-			logits[j] = this.denseBias[j] + dot(this.denseT, j * h.length, h, h.length);
-			max = Math.max(max, logits[j]);
-		}
+		for (let j = 0; j < v; j++) max = Math.max(max, logits[j]);
 		let sum = 0;
 		for (let j = 0; j < v; j++) sum += logits[j] = Math.exp(logits[j] - max);
 		const p = new Float32Array(v);

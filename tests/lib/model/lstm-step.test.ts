@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { useWasmMatvec } from '../../../src/lib/model/matvec';
 import { generate } from '../../../src/lib/generate/generate';
 import { mulberry32 } from '../../../src/lib/generate/random';
 import type { LstmModelWeights } from '../../../src/lib/model/types';
@@ -57,9 +58,13 @@ function layersModel(w: LstmModelWeights): tf.Sequential {
 	return model;
 }
 
-describe('LstmStepModel, the plain-JS LSTM of generation and scoring', () => {
-	it('matches tf.layers.lstm step by step, one and two layers (within 1e-5)', async () => {
+describe('LstmStepModel, the step-by-step LSTM of generation and scoring', () => {
+	it.each([
+		['WebAssembly SIMD', true],
+		['plain JS', false]
+	])('matches tf.layers.lstm step by step, one and two layers (within 1e-5): %s', async (_, wasm) => {
 		await tf.setBackend('cpu');
+		useWasmMatvec(wasm);
 		for (const weights of [tinyModel(referenceVocabulary(), 16, 3), stacked()]) {
 			const v = weights.vocabulary.length;
 			const r = mulberry32(8);
@@ -79,6 +84,7 @@ describe('LstmStepModel, the plain-JS LSTM of generation and scoring', () => {
 			});
 			model.dispose();
 		}
+		useWasmMatvec(true);
 	});
 
 	it('starting after k slashes equals reading k slashes from the zero state', () => {
