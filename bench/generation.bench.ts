@@ -1,9 +1,13 @@
 /**
- * Generating 500 symbols: stateful (one LSTM step per symbol, state carried) against the reference way
- * (re-run the whole 64-symbol window for every symbol), per backend: plain JS (`LstmStepModel`, which
- * generation uses), and TensorFlow.js `wasm` and `cpu` in Node. The model is the reference's own LSTM(256) from ../shared (else one of the same
- * shape with seeded random weights). The reference way is timed on GEN_BENCH_REF symbols (default 50)
- * and scaled to 500, because it is that slow; GEN_BENCH_REF=500 times it in full.
+ * Generating 500 symbols.
+ * - In the app's worker in headless Chromium (the figure a user feels): the default model through the
+ *   real `generate/run` path, beside the reference's LSTM(256) generating the app's way (stateful) and
+ *   the reference's way (every symbol re-reads the last 64 from a zero state), same worker, same run.
+ * - In Node: stateful against the reference way per backend: plain JS with WebAssembly SIMD products
+ *   (`LstmStepModel`, which generation uses), and TensorFlow.js `wasm` and `cpu`, on the reference's own
+ *   LSTM(256) from ../shared (else one of the same shape with seeded random weights).
+ * The reference way is timed on GEN_BENCH_REF symbols (default 50) and scaled to 500, because it is that
+ * slow; GEN_BENCH_REF=500 times it in full. `BENCH_CHROMIUM=0` skips the browser, `BENCH_NODE=0` Node.
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -16,6 +20,7 @@ import { generate, generateReference } from '../src/lib/generate/generate';
 import { TfjsStepModel } from '../src/lib/lab/tfjs-step';
 import { mulberry32 } from '../src/lib/generate/random';
 import { sampleIndex } from '../src/lib/generate/sample';
+import { withAppWorker } from './app-worker';
 
 const N = 500;
 const REF = Math.max(1, Math.min(N, Number(process.env.GEN_BENCH_REF ?? 50)));
@@ -103,6 +108,135 @@ function row(name: string, stateful: number, reference: number, measured: number
 	);
 }
 
+/** Plain arrays for Playwright's argument passing; the page turns them back into Float32Arrays. */
+function plain(w: LstmModelWeights) {
+	return {
+		...w,
+		layers: w.layers.map((l) => ({
+			...l,
+			kernel: [...l.kernel],
+			recurrentKernel: [...l.recurrentKernel],
+			bias: [...l.bias]
+		})),
+		denseKernel: [...w.denseKernel],
+		denseBias: [...w.denseBias]
+	};
+}
+
+/** The worker's figures: the default model (real path) and the reference model both ways. */
+async function chromium(reference: LstmModelWeights, real: boolean): Promise<void> {
+	const settings = { ...SETTINGS, meter: '4/4', barPhase: 0 };
+	const out = await withAppWorker('generate/run', 4179, async ({ browser, origin, workerUrl }) => {
+		const page = await browser.newPage();
+		page.setDefaultTimeout(0);
+		try {
+			await page.goto(`${origin}/`);
+			// tsx names the helpers below with its own `__name`, which the page does not have.
+			await page.evaluate('globalThis.__name = (f) => f');
+			return await page.evaluate(
+				async ({ url, modelUrl, seed, settings, reference, refSymbols }) => {
+					const worker = new Worker(url, { type: 'module' });
+					const ask = (request: Record<string, unknown>) =>
+						new Promise<Record<string, unknown>>((resolve, reject) => {
+							let answer: Record<string, unknown> = {};
+							worker.onmessage = (e) => {
+								const m = e.data;
+								if (m.type === 'generate/result' || m.type === 'diagnostics/generate-time-result') answer = m;
+								if (m.type === 'error') reject(new Error(m.message));
+								if (m.type === 'done') resolve(answer);
+							};
+							worker.postMessage(request);
+						});
+					const f32 = (w: typeof reference) => ({
+						...w,
+						layers: w.layers.map((l) => ({
+							...l,
+							kernel: Float32Array.from(l.kernel),
+							recurrentKernel: Float32Array.from(l.recurrentKernel),
+							bias: Float32Array.from(l.bias)
+						})),
+						denseKernel: Float32Array.from(w.denseKernel),
+						denseBias: Float32Array.from(w.denseBias)
+					});
+					const weights = f32(reference);
+					const app: number[] = [];
+					for (let i = 0; i < 6; i++) {
+						const r = await ask({
+							type: 'generate/run',
+							id: `g${i}`,
+							model: { kind: 'default', url: modelUrl },
+							seed,
+							settings
+						});
+						app.push(r.ms as number);
+					}
+					const refStateful: number[] = [];
+					for (let i = 0; i < 3; i++) {
+						const r = await ask({
+							type: 'diagnostics/generate-time',
+							id: `s${i}`,
+							weights,
+							reference: true,
+							design: 'stateful',
+							seed,
+							settings
+						});
+						refStateful.push(r.ms as number);
+					}
+					await ask({
+						type: 'diagnostics/generate-time',
+						id: 'w0',
+						weights,
+						reference: true,
+						design: 'window',
+						seed,
+						settings: { ...settings, steps: 5 }
+					});
+					const window = await ask({
+						type: 'diagnostics/generate-time',
+						id: 'w1',
+						weights,
+						reference: true,
+						design: 'window',
+						seed,
+						settings: { ...settings, steps: refSymbols }
+					});
+					worker.terminate();
+					return { app, refStateful, window: window.ms as number };
+				},
+				{
+					url: workerUrl,
+					modelUrl: `${origin}/models/default/`,
+					seed: SEED,
+					settings,
+					reference: plain(reference),
+					refSymbols: REF
+				}
+			);
+		} finally {
+			await page.close();
+		}
+	});
+	if (typeof out === 'string') {
+		console.log(out);
+		return;
+	}
+	const best = (a: number[]) => Math.min(...a);
+	const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+	const later = out.app.slice(1);
+	const window = (out.window * N) / REF;
+	const who = real ? "the reference's LSTM(256)" : 'a random LSTM(256)';
+	console.log(`\nChromium worker, ${N} symbols, T = ${SETTINGS.temperature}:`);
+	console.log(
+		`  default model (LSTM 128, bar input), generate/run: first ${out.app[0].toFixed(1)} ms, then median ${median(later).toFixed(1)} ms, best ${best(later).toFixed(1)} ms (goal ≤ 50 ms)`
+	);
+	console.log(`  ${who}, stateful (the app's way): best ${best(out.refStateful).toFixed(1)} ms`);
+	console.log(
+		`  ${who}, re-reading 64-symbol windows (the reference's way): ${(window / 1000).toFixed(1)} s` +
+			`${REF < N ? ` (timed on ${REF}, scaled)` : ''}; the app's default model is ${(window / median(later)).toFixed(0)}× faster`
+	);
+}
+
 export default async function bench(): Promise<void> {
 	const real = hasShared();
 	const weights = real
@@ -114,6 +248,9 @@ export default async function bench(): Promise<void> {
 	console.log(
 		`${N} symbols from a ${SEED.length}-symbol seed, T = 0.3, ${real ? "the reference's LSTM(256)" : 'a random LSTM(256)'}`
 	);
+	if (process.env.BENCH_CHROMIUM !== '0') await chromium(weights, real);
+	if (process.env.BENCH_NODE === '0') return;
+	console.log('\nNode:');
 
 	// Plain JS: warm up, then time.
 	generate(new KerasStepModel(weights), SEED, { ...SETTINGS, steps: 50 });
