@@ -400,6 +400,8 @@ test('on a host that sends no isolation headers the service worker isolates the 
 			await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({
 				timeout: 150_000
 			});
+			// The worker scored the bundled model on the run's validation songs for comparison.
+			await expect(page.getByTestId('passed-bundled')).toContainText(/\d\.\d{3} bits\s+per step/);
 			losses[backend] = await page.evaluate(async (name) => {
 				const db: IDBDatabase = await new Promise((resolve, reject) => {
 					const r = indexedDB.open('folk-studio');

@@ -4,10 +4,9 @@
  * whatever backend is active.
  */
 import type { TrainDesign } from '../model/config';
-import { songBarContext } from '../model/features';
 import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights } from '../model/types';
-import { ScoreAccumulator, scoreSong, type EvalResult } from './score';
+import { scoreBarSongs, type EvalResult } from './score';
 
 /**
  * 'windowed': each prediction sees only the last 64 symbols from a zero state (models of the window
@@ -17,7 +16,7 @@ import { ScoreAccumulator, scoreSong, type EvalResult } from './score';
 export type LstmScorer = 'windowed' | 'bar' | 'batched';
 
 /** A held-out song: its symbols, and its meter for bar-input models. */
-export type ScoredSong = { symbols: readonly string[] } & Parameters<typeof songBarContext>[0];
+export type ScoredSong = Parameters<typeof scoreBarSongs>[1][number];
 
 /** Options of `scoreLstm`. */
 export interface LstmScoreOptions {
@@ -53,16 +52,7 @@ export async function scoreLstm(
 			const { scoreBatched } = await import('./batched');
 			return scoreBatched(weights, symbols, options);
 		}
-		case 'bar': {
-			const base = new LstmStepModel(weights).withStyle(options.style ?? null);
-			const acc = new ScoreAccumulator();
-			const index = new Map(base.vocabulary.map((s, i) => [s, i]));
-			songs.forEach((s, i) => {
-				options.signal?.throwIfAborted();
-				scoreSong(base.withBar(songBarContext(s)), s.symbols, acc, index);
-				options.onProgress?.(i + 1, songs.length);
-			});
-			return acc.result();
-		}
+		case 'bar':
+			return scoreBarSongs(new LstmStepModel(weights).withStyle(options.style ?? null), songs, options);
 	}
 }

@@ -7,6 +7,8 @@
  * arithmetic, so the figures compare.
  */
 import type { StepModel } from '../model/types';
+import type { LstmStepModel } from '../model/lstm-step';
+import { songBarContext } from '../model/features';
 import { HOLD, REST, SONG_END } from '../music/symbols';
 
 /** Probability charged for a target outside the model's vocabulary (and counted wrong). */
@@ -161,6 +163,25 @@ export function scoreStepModel(
 	songs.forEach((song, i) => {
 		options.signal?.throwIfAborted();
 		scoreSong(model, song, acc, index);
+		options.onProgress?.(i + 1, songs.length);
+	});
+	return acc.result();
+}
+
+/**
+ * Scores songs with this project's LSTM, each song told its own meter, pickup and barlines (a model
+ * with bar-position input needs them; one without ignores them), one song at a time.
+ */
+export function scoreBarSongs(
+	model: LstmStepModel,
+	songs: readonly ({ symbols: readonly string[] } & Parameters<typeof songBarContext>[0])[],
+	options: ScoreOptions = {}
+): EvalResult {
+	const acc = new ScoreAccumulator();
+	const index = new Map(model.vocabulary.map((s, i) => [s, i]));
+	songs.forEach((song, i) => {
+		options.signal?.throwIfAborted();
+		scoreSong(model.withBar(songBarContext(song)), song.symbols, acc, index);
 		options.onProgress?.(i + 1, songs.length);
 	});
 	return acc.result();

@@ -29,6 +29,9 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 	failed: 'failed'
 };
 
+/** The bundled model's folder, for the worker to score the run's validation songs with. */
+const bundledUrl = () => new URL('models/default/', document.baseURI).href;
+
 class Training {
 	preset = $state<PresetName>('default');
 	config = $state<TrainConfig>({ ...DEFAULT_CONFIG });
@@ -40,6 +43,14 @@ class Training {
 	current = $state<CurrentRun | null>(null);
 	starting = $state(false);
 	history = $state<EpochRecord[]>([]);
+	/** The bundled model's loss on this run's validation songs (nats), from the worker. */
+	bundledValLoss = $state<number | null>(null);
+	/** The first epoch whose validation loss beat the bundled model's. */
+	readonly passedAt = $derived(
+		this.bundledValLoss === null
+			? null
+			: (this.history.find((h) => h.valLoss !== null && h.valLoss < this.bundledValLoss!) ?? null)
+	);
 	batchLoss = $state<{ x: number; y: number }[]>([]);
 	progress = $state<BatchProgress | null>(null);
 	/** Smoothed seconds per batch, for the time left. */
@@ -99,7 +110,8 @@ class Training {
 			...(this.styleCorpora.length ? { corpusIds: [app.corpusId, ...this.styleCorpora] } : {}),
 			config: $state.snapshot(this.config),
 			backend: this.backendChoice === 'auto' ? null : this.backendChoice,
-			name: this.runName.trim() || undefined
+			name: this.runName.trim() || undefined,
+			bundled: bundledUrl()
 		});
 	}
 
@@ -108,7 +120,8 @@ class Training {
 			type: 'train/resume',
 			id: requestId('train'),
 			runId,
-			backend: this.backendChoice === 'auto' ? null : this.backendChoice
+			backend: this.backendChoice === 'auto' ? null : this.backendChoice,
+			bundled: bundledUrl()
 		});
 	}
 
@@ -183,6 +196,7 @@ class Training {
 				const { type: _type, id, history, elapsedSeconds, ...started } = r;
 				this.current = { ...started, requestId: id };
 				this.history = [...history];
+				this.bundledValLoss = null;
 				this.batchLoss = [];
 				this.progress = null;
 				this.secondsPerBatch = null;
@@ -203,6 +217,7 @@ class Training {
 			}
 			case 'train/epoch':
 				this.history.push(r.record);
+				this.bundledValLoss = r.bundledValLoss ?? null;
 				break;
 			case 'train/checkpoint':
 				void this.refresh();

@@ -8,8 +8,13 @@ import {
 	ScoreAccumulator,
 	inputId,
 	isOnset,
+	scoreBarSongs,
 	scoreStepModel
 } from '../../../src/lib/eval/score';
+import { fileURLToPath } from 'node:url';
+import { ingest } from '../../../src/lib/corpus/ingest';
+import { dropFromPaths } from '../../../src/cli/files';
+import { Trainer } from '../../../src/lib/train/trainer';
 import { removeDuplicates } from '../../../src/lib/eval/dedupe';
 import { scoreWindowed } from '../../../src/lib/eval/windowed';
 import { scoreBatched } from '../../../src/lib/eval/batched';
@@ -152,5 +157,33 @@ describe('batched stateful scoring', () => {
 		expect(batched.accuracy).toBe(plain.accuracy);
 		expect(batched.onsetAccuracy).toBe(plain.onsetAccuracy);
 		expect(Math.abs(batched.bitsPerStep - plain.bitsPerStep)).toBeLessThan(1e-5);
+	});
+});
+
+describe('scoring with bars (scoreBarSongs)', () => {
+	it("equals the trainer's validation loss on its validation songs, so the two figures compare", async () => {
+		// Songs the repository holds itself: the demo corpus, with meters and barlines.
+		const root = new URL('../../../static/demo/deutschl/', import.meta.url);
+		const paths = readdirSync(root, { recursive: true })
+			.map(String)
+			.filter((p) => p.endsWith('.krn'))
+			.sort()
+			.map((p) => fileURLToPath(new URL(p, root)));
+		const { songs } = await ingest(dropFromPaths(paths));
+		await tf.setBackend('cpu');
+		const trainer = Trainer.create(
+			songs,
+			{ units: 12, seqLength: 16, batchSize: 4, epochs: 1, validation: 0.25, dropout: 0, seed: 3 },
+			{ id: 'demo', name: 'demo', hash: 'demo' }
+		);
+		await trainer.run({ yieldEachBatch: false });
+		const weights = await trainer.weights();
+		const val = trainer.split.val.map((i) => songs[i]);
+		trainer.dispose();
+		expect(weights.meterInput).toBe(true);
+		expect(val.some((s) => s.bars?.length)).toBe(true);
+		const r = scoreBarSongs(new LstmStepModel(weights), val);
+		expect(r.steps).toBe(val.reduce((n, s) => n + s.symbols.length + 1, 0));
+		expect(r.natsPerStep).toBeCloseTo(trainer.history[0].valLoss!, 4);
 	});
 });

@@ -21,6 +21,9 @@ import { saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import { newModelMetadata, type ModelMetadata } from '../../model/format';
 import type { LstmModelWeights } from '../../model/types';
+import { LstmStepModel } from '../../model/lstm-step';
+import { scoreBarSongs } from '../../eval/score';
+import { loadModel } from './generate';
 
 let active: { request: 'pause' | 'stop' | null } | null = null;
 /** Finished models whose save hit a full quota, by run: saved again on request, lost when the tab closes. */
@@ -75,6 +78,10 @@ interface RunContext {
 	post: Post;
 	requestId: string;
 	signal: AbortSignal;
+	/** The run's songs (the trainer's split indexes them). */
+	songs: readonly TrainingSong[];
+	/** The bundled model's folder URL, to score it on the run's validation songs. */
+	bundled?: string;
 }
 
 /** Saves a checkpoint; a full quota becomes a warning (the previous checkpoint is kept). */
@@ -129,6 +136,41 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 	}
 }
 
+function isSymbols(song: TrainingSong): song is readonly string[] {
+	return Array.isArray(song);
+}
+
+/** The bundled model's loss per run (its validation songs do not change), once computed. */
+const bundledLevels = new Map<string, number | null>();
+
+/**
+ * The bundled model's loss (nats per target) on the run's validation songs, scored the way the trainer
+ * validates (each song from the zero state after `/`, its symbols and its closing `/`, with its bars);
+ * null where it cannot be had (no validation songs, the model unreadable or of the window design).
+ */
+async function bundledLevel(ctx: RunContext): Promise<number | null> {
+	const { trainer, runId, bundled } = ctx;
+	if (!bundled || trainer.split.val.length === 0) return null;
+	if (bundledLevels.has(runId)) return bundledLevels.get(runId)!;
+	let level: number | null = null;
+	try {
+		const { model } = await loadModel({ kind: 'default', url: bundled });
+		// Exactly the app's step model: a window-design model (a subclass) is not scored statefully.
+		if (model instanceof LstmStepModel && model.constructor === LstmStepModel) {
+			const val = trainer.split.val.map((i) => ctx.songs[i]);
+			const result = scoreBarSongs(
+				model,
+				val.map((song) => (isSymbols(song) ? { symbols: song } : song))
+			);
+			level = result.bitsPerStep * Math.LN2;
+		}
+	} catch (e) {
+		console.info(`the bundled model could not be scored: ${(e as Error).message}`);
+	}
+	bundledLevels.set(runId, level);
+	return level;
+}
+
 async function run(ctx: RunContext): Promise<void> {
 	const { trainer, runId, selection, post, requestId, signal } = ctx;
 	const control = { request: null as 'pause' | 'stop' | null };
@@ -157,7 +199,14 @@ async function run(ctx: RunContext): Promise<void> {
 			control: () => (signal.aborted ? 'stop' : control.request),
 			onBatch: (progress) => post({ type: 'train/progress', id: requestId, progress }),
 			onEpoch: async (record) => {
-				post({ type: 'train/epoch', id: requestId, record, tensors: tf.memory().numTensors });
+				const level = await bundledLevel(ctx);
+				post({
+					type: 'train/epoch',
+					id: requestId,
+					record,
+					tensors: tf.memory().numTensors,
+					...(level === null ? {} : { bundledValLoss: level })
+				});
 				await store(ctx, await trainer.checkpoint());
 			}
 		});
@@ -212,7 +261,9 @@ export const handlers: HandlerTable = {
 			selection,
 			post,
 			requestId: req.id,
-			signal
+			signal,
+			songs,
+			bundled: req.bundled
 		});
 	},
 	'train/resume': async (req, post, signal) => {
@@ -230,7 +281,9 @@ export const handlers: HandlerTable = {
 			selection,
 			post,
 			requestId: req.id,
-			signal
+			signal,
+			songs,
+			bundled: req.bundled
 		});
 	},
 	'train/control': async (req) => {

@@ -21,9 +21,11 @@ export type TrainRequest =
 			/** Force a backend (else the best that passes its check). */
 			backend?: BackendName | null;
 			name?: string;
+			/** The bundled model's folder URL: `train/epoch` then says how it scores the validation songs. */
+			bundled?: string;
 	  }
 	/** Continues a stored run from its checkpoint; answers like `train/start`. */
-	| { type: 'train/resume'; id: string; runId: string; backend?: BackendName | null }
+	| { type: 'train/resume'; id: string; runId: string; backend?: BackendName | null; bundled?: string }
 	/**
 	 * Saves again a finished model whose save hit a full quota (a `train/warning` with `unsavedRunId` said so).
 	 * Answers `train/model-saved`, then `done`; a full quota again is an error, and the model stays held.
@@ -54,7 +56,18 @@ export type TrainResponse =
 			elapsedSeconds: number;
 	  }
 	| { type: 'train/progress'; id: string; progress: BatchProgress }
-	| { type: 'train/epoch'; id: string; record: EpochRecord; tensors: number }
+	| {
+			type: 'train/epoch';
+			id: string;
+			record: EpochRecord;
+			tensors: number;
+			/**
+			 * The bundled model's loss on this run's validation songs (nats per target, the unit of
+			 * `record.valLoss`, same targets): the run has passed the bundled model's level once its
+			 * `valLoss` is lower. Absent without `bundled`, validation songs or a readable bundled model.
+			 */
+			bundledValLoss?: number;
+	  }
 	| { type: 'train/checkpoint'; id: string; runId: string; epoch: number; batch: number }
 	/** Something the user should know that did not stop training (e.g. a checkpoint that did not fit). */
 	| {
