@@ -1,14 +1,17 @@
 /**
  * Held-out score of the default recipe trained with this app's fast LSTM (the Trainer: hand-written
  * BPTT) against the same recipe trained with the tfjs-layers LSTM cell (`tf.layers.lstmCell`, the cell
- * inside `tf.layers.lstm`, gradients by TensorFlow.js autodiff): same songs, split, batches, initial
- * weights, dropout masks, clipping and Adam. Both models are written as model directories and scored
- * with the protocol of `cli eval` (batched stateful scoring on kinder + altdeu1 + altdeu2 + dva minus
- * songs identical to an erk song). The layers cell is stepped by hand because tf.layers.lstm cannot
- * reset a lane's state where a new song starts inside a batch, which the many-to-many design needs.
+ * inside `tf.layers.lstm`, gradients by TensorFlow.js autodiff): same songs, split, inputs, batches,
+ * initial weights, dropout masks, hidden bars, clipping, Adam and learning-rate decay. Both models are
+ * written as model directories and scored with the protocol of `cli eval` (stateful, one song at a time
+ * with its bars, on kinder + altdeu1 + altdeu2 + dva minus songs identical to an erk song). The layers
+ * cell is stepped by hand because tf.layers.lstm cannot reset a lane's state where a new song starts
+ * inside a batch, which the many-to-many design needs.
  *
- * `RECIPE_EPOCHS` (default 2) sets the epochs; `RECIPE_OUT` the output folder (default /tmp/recipe-impl);
- * `RECIPE_MAX_BATCHES` caps the batches per epoch (a smoke run).
+ * `RECIPE_INPUT` picks the inputs of both: `bars` (default: the recipe's, symbols + bar position, a
+ * tenth of the songs without bars each epoch, lr decay 0.9) or `symbols` (one-hot symbols only, constant
+ * rate). `RECIPE_EPOCHS` (default 2) sets the epochs; `RECIPE_OUT` the output folder (default
+ * /tmp/recipe-impl); `RECIPE_MAX_BATCHES` caps the batches per epoch (a smoke run).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -31,7 +34,11 @@ import { oneHotFloat } from '../src/lib/train/fast-lstm';
 import { toModelFiles, type ModelMetadata } from '../src/lib/model/format';
 import type { LstmModelWeights } from '../src/lib/model/types';
 import { removeDuplicates } from '../src/lib/eval/dedupe';
+import { scoreBarSongs } from '../src/lib/eval/score';
 import { scoreBatched } from '../src/lib/eval/batched';
+import { LstmStepModel } from '../src/lib/model/lstm-step';
+import { METER_FEATURES, songBarContext } from '../src/lib/model/features';
+import type { EncodedSong } from '../src/lib/encoding/song';
 
 const HELD = ['kinder', 'altdeu1', 'altdeu2', 'dva'];
 
@@ -40,19 +47,31 @@ function seedOf(...parts: (string | number)[]): number {
 	return new Rng(parts.join(':')).uint32() % 2147483647;
 }
 
+/** The Trainer's share of training songs read without bars in an epoch (trainer.ts `HIDDEN_BARS`). */
+const HIDDEN_BARS = 0.1;
+
 /** The recipe trained with the layers LSTM cell, replaying the Trainer's data, masks and updates. */
 async function trainLayers(
-	songs: string[][],
+	songs: EncodedSong[],
 	config: TrainConfig,
 	log: (s: string) => void
 ): Promise<{ weights: LstmModelWeights; history: EpochRecord[]; vocabulary: string[] }> {
-	const vocabulary = buildVocabulary(songs);
+	const vocabulary = buildVocabulary(songs.map((s) => s.symbols));
 	const V = vocabulary.length;
+	// Input width: the one-hot symbol, then the bar features when the recipe reads them.
+	const D = V + (config.meterInput ? METER_FEATURES : 0);
 	const n = config.units;
 	const split = splitSongs(songs.length, config.validation, config.seed);
-	const encoded = songs.map((s) => encodeSong(s, vocabulary));
+	const encoded = songs.map((s) => encodeSong(s.symbols, vocabulary));
+	const bars = config.meterInput ? songs.map((s) => songBarContext(s)) : null;
+	// The Trainer's seeded tenth of the songs without bars, per epoch (trainer.ts `hideSomeBars`).
+	const hideSomeBars = (epoch: number) => {
+		if (!bars) return null;
+		const rng = new Rng(`bars:${config.seed}:${epoch}`);
+		return bars.map((b) => (rng.next() < HIDDEN_BARS ? null : b));
+	};
 	const endId = vocabulary.indexOf(SONG_END);
-	const init = initialWeights(vocabulary, 1, n, config.seed);
+	const init = initialWeights(vocabulary, 1, n, config.seed, config.meterInput);
 	const l0 = init.layers[0];
 	const cell = tf.layers.lstmCell({
 		units: n,
@@ -60,11 +79,11 @@ async function trainLayers(
 		kernelInitializer: 'glorotUniform',
 		recurrentInitializer: 'glorotUniform'
 	});
-	cell.build([null, V]);
+	cell.build([null, D]);
 	cell.built = true;
 	tf.tidy(() =>
 		cell.setWeights([
-			tf.tensor2d(l0.kernel, [V, 4 * n]),
+			tf.tensor2d(l0.kernel, [D, 4 * n]),
 			tf.tensor2d(l0.recurrentKernel, [n, 4 * n]),
 			tf.tensor1d(l0.bias)
 		])
@@ -83,8 +102,13 @@ async function trainLayers(
 		let h = h0;
 		let c = c0;
 		const hs: tf.Tensor2D[] = [];
-		const ids = tf.tensor2d(batch.inputs, [T, B], 'int32');
-		const xs = tf.unstack(oneHotFloat(tf.reshape(ids, [-1]) as tf.Tensor1D, V).reshape([T, B, V]));
+		// One-hot symbol and bar features per step, as the Trainer's first layer reads them.
+		const x = new Float32Array(T * B * D);
+		for (let r = 0; r < T * B; r++) {
+			x[r * D + batch.inputs[r]] = 1;
+			for (const f of batch.features?.[r] ?? []) x[r * D + V + f] = 1;
+		}
+		const xs = tf.unstack(tf.tensor3d(x, [T, B, D]));
 		for (let t = 0; t < T; t++) {
 			const k = batch.keep[t];
 			if (k) {
@@ -123,7 +147,14 @@ async function trainLayers(
 	let best: { valLoss: number; epoch: number; values: Float32Array[] } | null = null;
 	for (let epoch = 0; epoch < config.epochs; epoch++) {
 		const order = new Rng(`order:${config.seed}:${epoch}`).shuffle([...split.train]);
-		const batches = new LaneBatches(encoded, order, config.batchSize, config.seqLength, endId);
+		const batches = new LaneBatches(
+			encoded,
+			order,
+			config.batchSize,
+			config.seqLength,
+			endId,
+			hideSomeBars(epoch)
+		);
 		let [h, c] = zeros(batches.lanes.length);
 		let lossSum = 0;
 		let correct = 0;
@@ -152,7 +183,8 @@ async function trainLayers(
 				}
 				// Adam as in the Trainer (Keras's form, epsilon 1e-7).
 				step += 1;
-				const lrT = (config.learningRate * Math.sqrt(1 - 0.999 ** step)) / (1 - 0.9 ** step);
+				const lr = config.learningRate * config.learningRateDecay ** epoch;
+				const lrT = (lr * Math.sqrt(1 - 0.999 ** step)) / (1 - 0.9 ** step);
 				g.forEach((gi, i) => {
 					const mi = tf.add(tf.mul(m[i], 0.9), tf.mul(gi, 0.1));
 					const vi = tf.add(tf.mul(v[i], 0.999), tf.mul(tf.square(gi), 0.001));
@@ -178,7 +210,7 @@ async function trainLayers(
 		c.dispose();
 		const seconds = (performance.now() - started) / 1000;
 		// Validation as the Trainer does it: val songs in lanes, each batch from the carried state.
-		const vb = new LaneBatches(encoded, split.val, config.batchSize, config.seqLength, endId);
+		const vb = new LaneBatches(encoded, split.val, config.batchSize, config.seqLength, endId, bars);
 		let [vh, vc] = zeros(vb.lanes.length);
 		let vl = 0;
 		let vcor = 0;
@@ -230,9 +262,10 @@ async function trainLayers(
 		history,
 		weights: {
 			vocabulary: [...vocabulary],
-			layers: [{ inputSize: V, units: n, kernel, recurrentKernel, bias }],
+			layers: [{ inputSize: D, units: n, kernel, recurrentKernel, bias }],
 			denseKernel,
-			denseBias
+			denseBias,
+			...(config.meterInput ? { meterInput: true } : {})
 		}
 	};
 }
@@ -250,6 +283,7 @@ export default async function (): Promise<void> {
 	await tf.ready();
 	const { songs: erk } = await ingest(dropFromPaths([erkPath]));
 	const symbols = erk.map((s) => s.symbols);
+	const bars = (process.env.RECIPE_INPUT ?? 'bars') !== 'symbols';
 	const config = resolveConfig({
 		layers: 1,
 		units: 128,
@@ -260,12 +294,15 @@ export default async function (): Promise<void> {
 		validation: 0.05,
 		patience: 2,
 		seed: 1,
-		// The LSTMs are compared on symbols alone (the layers cell here takes one-hot ids).
-		meterInput: false,
-		learningRateDecay: 1,
+		// The same inputs for both LSTMs: the recipe's (bar position, decay) or symbols alone.
+		meterInput: bars,
+		learningRateDecay: bars ? 0.9 : 1,
 		epochs,
 		maxBatchesPerEpoch: Number(process.env.RECIPE_MAX_BATCHES ?? 0)
 	});
+	const inputs = bars
+		? `symbols + bar position (${METER_FEATURES} features; a seeded tenth of the songs without bars each epoch), lr decay ${config.learningRateDecay}`
+		: 'symbols only (one-hot), constant learning rate';
 	const corpus = { id: 'bench:erk', name: 'erk', hash: await contentHash(erk, DEFAULT_ENCODE_OPTIONS) };
 	const { songs: heldAll } = await ingest(dropFromPaths(HELD.map((h) => join(D, h))));
 	const held = removeDuplicates(heldAll, symbols, (s) => s.symbols);
@@ -274,6 +311,7 @@ export default async function (): Promise<void> {
 			`dropout ${config.dropout}, val ${config.validation}, seed ${config.seed}, ${epochs} epochs on ${erk.length} erk songs (wasm); ` +
 			`held out: ${HELD.join('+')}, ${held.kept.length} songs kept, ${held.removed.length} erk duplicates removed`
 	);
+	console.log(`inputs of both LSTMs: ${inputs}`);
 
 	const results: { impl: string; dir: string; seconds: number; history: EpochRecord[]; score: number }[] = [];
 	const write = (dir: string, weights: LstmModelWeights, history: EpochRecord[], impl: string) => {
@@ -296,7 +334,7 @@ export default async function (): Promise<void> {
 
 	// 1. The fast LSTM: the app's Trainer.
 	let t0 = performance.now();
-	const trainer = Trainer.create(symbols, config, corpus);
+	const trainer = Trainer.create(erk, config, corpus);
 	await trainer.run({
 		yieldEachBatch: false,
 		onEpoch: (r) =>
@@ -312,7 +350,7 @@ export default async function (): Promise<void> {
 
 	// 2. The layers LSTM cell with autodiff, same everything.
 	t0 = performance.now();
-	const layers = await trainLayers(symbols, config, console.log);
+	const layers = await trainLayers(erk, config, console.log);
 	const layersSeconds = (performance.now() - t0) / 1000;
 	write(join(outRoot, 'layers'), layers.weights, layers.history, 'layers');
 
@@ -320,10 +358,13 @@ export default async function (): Promise<void> {
 		['fast', fastWeights, fastHistory, fastSeconds],
 		['layers', layers.weights, layers.history, layersSeconds]
 	] as const) {
-		const r = await scoreBatched(
-			weights,
-			held.kept.map((s) => s.symbols)
-		);
+		// As `cli eval` scores a model: with each song's bars where it reads them.
+		const r = bars
+			? scoreBarSongs(new LstmStepModel(weights), held.kept)
+			: await scoreBatched(
+					weights,
+					held.kept.map((s) => s.symbols)
+				);
 		results.push({ impl, dir: join(outRoot, impl), seconds, history: [...history], score: r.bitsPerStep });
 		console.log(
 			`${impl}: held-out ${r.bitsPerStep.toFixed(4)} bits/step, accuracy ${r.accuracy.toFixed(4)}, ` +
