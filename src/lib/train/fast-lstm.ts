@@ -285,7 +285,11 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 		for (const x of dz) x.dispose();
 		const hpFlat = tf.reshape(HP, [steps * b, n]) as tf.Tensor2D;
 		HP.dispose();
-		const recurrentKernel = tf.matMul(tf.transpose(hpFlat), dZ);
+		// Weight gradients as (dZᵀ·M)ᵀ, not Mᵀ·dZ: the wasm backend's products repack their right-hand
+		// operand whenever it is a new tensor, and dZ [T·B, 4n] is the largest; one transpose of dZ
+		// costs less (recipe shape: 26–32 → 22–23 ms CPU a batch for both products in Node, wasm).
+		const dZT = tf.transpose(dZ) as tf.Tensor2D;
+		const recurrentKernel = tf.transpose(tf.matMul(dZT, hpFlat)) as tf.Tensor2D;
 		const rows = hasRowKernels();
 		let bias: tf.Tensor1D;
 		let kernel: tf.Tensor2D;
@@ -302,7 +306,7 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 			bias = rows ? columnSums(dZ) : (tf.sum(dZ, 0) as tf.Tensor1D);
 			const d = cache.input.x.shape[2];
 			const X = tf.reshape(cache.input.x, [steps * b, d]) as tf.Tensor2D;
-			kernel = tf.matMul(tf.transpose(X), dZ);
+			kernel = tf.transpose(tf.matMul(dZT, X)) as tf.Tensor2D;
 			if (!cache.input.constant)
 				input = tf.reshape(tf.matMul(dZ, tf.transpose(p.kernel)), [steps, b, d]) as tf.Tensor3D;
 		}
