@@ -32,7 +32,8 @@ export interface AppWorker {
 }
 
 /**
- * Runs `fn` with the built app served on `port`; cleans up the server and the browser afterwards.
+ * Runs `fn` with the built app served on `port` (`BENCH_PORT` overrides it, so that two checkouts can
+ * bench side by side without one timing the other's build); cleans up the server and the browser afterwards.
  * Returns a sentence instead when there is no build or the build's worker lacks `requestType`.
  */
 export async function withAppWorker<T>(
@@ -40,6 +41,7 @@ export async function withAppWorker<T>(
 	port: number,
 	fn: (app: AppWorker) => Promise<T>
 ): Promise<T | string> {
+	port = Number(process.env.BENCH_PORT ?? port);
 	const dir = join(repoRoot, 'build', '_app', 'immutable', 'workers');
 	if (!existsSync(dir)) return 'Chromium: no build/ (run `npm run build` first); skipped';
 	const workerFile = readdirSync(dir)
