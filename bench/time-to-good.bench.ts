@@ -267,7 +267,8 @@ export default async function (): Promise<void> {
 					const result = await new Promise<unknown>((resolve) => {
 						let answer: unknown = null;
 						worker.onmessage = (e) => {
-							if (e.data.type === 'diagnostics/train-throughput-result') answer = e.data.result ?? e.data.error;
+							if (e.data.type === 'diagnostics/train-throughput-result')
+								answer = e.data.result ?? e.data.error;
 							if (e.data.type === 'done' || e.data.type === 'error') resolve(answer ?? e.data.message);
 						};
 						worker.postMessage({

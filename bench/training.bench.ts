@@ -190,74 +190,78 @@ async function browser(
 	const runs = backends.flatMap((b) =>
 		b === 'wasm' ? counts.map((threads) => ({ backend: b, threads })) : [{ backend: b }]
 	) as { backend: string; threads?: number }[];
-	const skipped = await withAppWorker('diagnostics/train-throughput', 4179, async ({ browser: app, origin, workerUrl }) => {
-		for (const run of runs) {
-			const slow = run.backend === 'cpu' || run.backend === 'webgpu';
-			const single = run.threads === 1;
-			const appCount = run.backend === 'wasm' && run.threads === appThreads;
-			// The reference comparisons (layers LSTM, windows) once per backend: on 1 thread on wasm.
-			const models: Model[] =
-				run.backend !== 'wasm' || single || run.threads === cores ? ['lstm256', 'recipe'] : [];
-			const list = cases(slow, models, run.backend !== 'wasm' || single);
-			const page = await app.newPage();
-			page.setDefaultTimeout(0);
-			let out: BenchAnswer[] = [];
-			// One request per song set, to the same worker (its backend starts once).
-			const requests = (['lstm256', 'recipe'] as const).map((model) => ({
-				type: 'diagnostics/train-throughput',
-				id: model,
-				backend: run.backend,
-				threads: run.threads,
-				songs: data[model],
-				cases: list.filter((c) => c.model === model).map(({ model: _m, ...c }) => c),
-				epoch: model === 'recipe' && epoch && appCount ? RECIPE : undefined
-			}));
-			try {
-				await page.goto(`${origin}/`);
-				out = await page.evaluate(
-					async ({ url, requests }) => {
-						const worker = new Worker(url, { type: 'module' });
-						const results: unknown[] = [];
-						for (const request of requests)
-							await new Promise<void>((resolve) => {
-								worker.onmessage = (e) => {
-									const m = e.data;
-									if (m.type === 'diagnostics/train-throughput-result') results.push(m);
-									if (m.type === 'done') resolve();
-									if (m.type === 'error') {
-										results.push({ error: m.message });
-										resolve();
-									}
-								};
-								worker.postMessage(request);
-							});
-						worker.terminate();
-						return results as BenchAnswer[];
-					},
-					{ url: workerUrl, requests }
-				);
-			} catch (e) {
-				notes.push(`Chromium ${run.backend}: failed (${(e as Error).message.split('\n')[0]})`);
-			} finally {
-				await page.close().catch(() => {});
-			}
-			for (const m of out) {
-				if (m.error) notes.push(`Chromium ${run.backend}: skipped (${m.error})`);
-				if (m.result) {
-					const model = m.id;
-					rows.push({ where: 'chromium', model, ...m.result, threads: m.threads });
-					console.log(
-						`chromium ${run.backend}${m.threads ? ` ×${m.threads}` : ''} ${label({ ...m.result, model } as Row)} ${m.result.design}: ${m.result.targetsPerSecond.toFixed(0)} targets/s`
+	const skipped = await withAppWorker(
+		'diagnostics/train-throughput',
+		4179,
+		async ({ browser: app, origin, workerUrl }) => {
+			for (const run of runs) {
+				const slow = run.backend === 'cpu' || run.backend === 'webgpu';
+				const single = run.threads === 1;
+				const appCount = run.backend === 'wasm' && run.threads === appThreads;
+				// The reference comparisons (layers LSTM, windows) once per backend: on 1 thread on wasm.
+				const models: Model[] =
+					run.backend !== 'wasm' || single || run.threads === cores ? ['lstm256', 'recipe'] : [];
+				const list = cases(slow, models, run.backend !== 'wasm' || single);
+				const page = await app.newPage();
+				page.setDefaultTimeout(0);
+				let out: BenchAnswer[] = [];
+				// One request per song set, to the same worker (its backend starts once).
+				const requests = (['lstm256', 'recipe'] as const).map((model) => ({
+					type: 'diagnostics/train-throughput',
+					id: model,
+					backend: run.backend,
+					threads: run.threads,
+					songs: data[model],
+					cases: list.filter((c) => c.model === model).map(({ model: _m, ...c }) => c),
+					epoch: model === 'recipe' && epoch && appCount ? RECIPE : undefined
+				}));
+				try {
+					await page.goto(`${origin}/`);
+					out = await page.evaluate(
+						async ({ url, requests }) => {
+							const worker = new Worker(url, { type: 'module' });
+							const results: unknown[] = [];
+							for (const request of requests)
+								await new Promise<void>((resolve) => {
+									worker.onmessage = (e) => {
+										const m = e.data;
+										if (m.type === 'diagnostics/train-throughput-result') results.push(m);
+										if (m.type === 'done') resolve();
+										if (m.type === 'error') {
+											results.push({ error: m.message });
+											resolve();
+										}
+									};
+									worker.postMessage(request);
+								});
+							worker.terminate();
+							return results as BenchAnswer[];
+						},
+						{ url: workerUrl, requests }
 					);
+				} catch (e) {
+					notes.push(`Chromium ${run.backend}: failed (${(e as Error).message.split('\n')[0]})`);
+				} finally {
+					await page.close().catch(() => {});
 				}
-				if (m.epoch)
-					notes.push(
-						`one epoch of the recipe over erk, Chromium worker ${run.backend} on ${m.threads} thread(s): ${m.epoch.seconds.toFixed(1)} s ` +
-							`(${m.epoch.batches} batches, ${m.epoch.targets} targets, ${m.epoch.targetsPerSecond.toFixed(0)} targets/s; validation excluded)`
-					);
+				for (const m of out) {
+					if (m.error) notes.push(`Chromium ${run.backend}: skipped (${m.error})`);
+					if (m.result) {
+						const model = m.id;
+						rows.push({ where: 'chromium', model, ...m.result, threads: m.threads });
+						console.log(
+							`chromium ${run.backend}${m.threads ? ` ×${m.threads}` : ''} ${label({ ...m.result, model } as Row)} ${m.result.design}: ${m.result.targetsPerSecond.toFixed(0)} targets/s`
+						);
+					}
+					if (m.epoch)
+						notes.push(
+							`one epoch of the recipe over erk, Chromium worker ${run.backend} on ${m.threads} thread(s): ${m.epoch.seconds.toFixed(1)} s ` +
+								`(${m.epoch.batches} batches, ${m.epoch.targets} targets, ${m.epoch.targetsPerSecond.toFixed(0)} targets/s; validation excluded)`
+						);
+				}
 			}
 		}
-	});
+	);
 	return typeof skipped === 'string' ? [skipped] : notes;
 }
 
