@@ -88,11 +88,18 @@ export const handlers: HandlerTable = {
 	},
 	'diagnostics/generate-time': async (request, post) => {
 		const model = stepModelFor(request.weights, request.reference ? 'window' : 'sequence');
+		const { settings } = request;
 		const t0 = performance.now();
 		const melodies =
 			request.design === 'window'
-				? [generateReference(model, request.seed, request.settings)]
-				: generate(model, request.seed, request.settings);
+				? [
+						generateReference(model, request.seed, {
+							...settings,
+							steps: settings.steps ?? 0,
+							stopAtEnd: settings.stopAtEnd ?? false
+						})
+					]
+				: generate(model, request.seed, settings);
 		const ms = performance.now() - t0;
 		const symbols = melodies.reduce((n, m) => n + m.symbols.length - m.seedLength, 0);
 		post({ type: 'diagnostics/generate-time-result', id: request.id, ms, symbols });
