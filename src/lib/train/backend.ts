@@ -127,7 +127,11 @@ async function load(name: BackendName, options: SelectOptions): Promise<void> {
 	if (name === 'wasm') {
 		const wasm = await import('@tensorflow/tfjs-backend-wasm');
 		if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
-		wasm.setThreadsCount(options.threads ?? wasmThreads());
+		const threads = options.threads ?? wasmThreads();
+		// One thread takes the single-threaded build, as without isolation: the threaded one starts a pool
+		// of 8 workers whatever the count, and on a 2-core machine they made the page's own tasks longer.
+		if (threads <= 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+		wasm.setThreadsCount(threads);
 	}
 }
 
