@@ -27,7 +27,7 @@ function crossOriginIsolation(): Plugin {
  *   the script and `.wasm` URLs itself, so both references go.
  * - Its C side caps the pool at half of `emscripten_num_logical_cores()` whatever thread count is asked
  *   for (1 thread on a 2-core machine). That function answers twice the cores here, so the cap becomes
- *   the cores and the count the app asks for (`setThreadsCount`, model/backend.ts) is the one that runs.
+ *   the cores and the count the app asks for (`setThreadsCount`, train/backend.ts) is the one that runs.
  */
 function wasmThreadsFixes(): Plugin {
 	const edits: [string, string][] = [
