@@ -100,7 +100,9 @@ test.describe('training in the worker', () => {
 			const w = window as unknown as { __long: number[] };
 			w.__long = [];
 			new PerformanceObserver((list) => {
-				for (const e of list.getEntries()) if (e.duration > 100) w.__long.push(Math.round(e.duration));
+				// Work that belongs in the worker (a training batch, parsing songs) blocks for seconds; a
+				// 20 ms redraw at an epoch's end can stretch past 150 ms of wall time on 2 busy cores.
+				for (const e of list.getEntries()) if (e.duration > 250) w.__long.push(Math.round(e.duration));
 			}).observe({ type: 'longtask', buffered: false });
 		});
 		await seedCorpus(page, corpus(160, 'c-resume'));
