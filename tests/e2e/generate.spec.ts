@@ -124,6 +124,7 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
 
 	// Seed on the computer keyboard: quarter G4 G4, eighth F4 E4, a rest; then undo the rest.
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	const keyboard = stage.getByTestId('seed-keyboard');
 	await keyboard.click({ position: { x: 5, y: 5 } });
 	await page.keyboard.press('4');
@@ -149,6 +150,9 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	expect(await notes.count()).toBeGreaterThan(4);
 	await expect(roll.locator('rect.note.seed')).toHaveCount(4);
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	// Generate plays the melody at once, and the focus moves to it.
+	await expect(stage.getByRole('heading', { level: 3, name: /tune in/ })).toBeFocused();
+	await stage.getByRole('button', { name: 'Stop', exact: true }).click();
 
 	// Hover names a note; playing moves the playhead.
 	await notes.nth(0).hover();
@@ -215,6 +219,7 @@ test('a typed seed is checked against the model’s vocabulary', async ({ page }
 	await storeReferenceModel(page);
 	await page.reload();
 	const stage = page.locator('#generate');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('Type it').check();
 	await stage.getByLabel(/Seed in the notation/).fill('67 _ 90 _');
 	await expect(
@@ -234,6 +239,7 @@ test('a seed from the first bars of a corpus song', async ({ page, watch }) => {
 	await expect(page.getByRole('region', { name: /Summary of “Essen sample/ })).toBeVisible();
 	const stage = page.locator('#generate');
 	await expect(stage.getByTestId('model-picker')).toHaveValue('e2e-reference');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('From a corpus song').check();
 	await stage.getByLabel('First bars').fill('1');
 	const seedLine = stage.getByTestId('corpus-seed');

@@ -3,21 +3,31 @@
  * generation never waits on it), and the unfinished runs that can be resumed. Components read it and call
  * its methods; only this module talks to the training worker.
  */
-import { app } from '$ui/app-state.svelte';
+import { app, chooseModel } from '$ui/app-state.svelte';
 import { library } from '$ui/models/library.svelte';
-import { StudioClient, requestId } from '$ui/worker-client';
-import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '$lib/model/config';
+import { StudioClient, requestId, studio } from '$ui/worker-client';
+import { source } from '$ui/generate/source';
+import type { TrainConfig } from '$lib/model/config';
 import type { BackendName } from '$lib/train/backend';
 import type { BatchProgress, EpochRecord, RunStatus } from '$lib/model/checkpoint';
 import type { Request, Response } from '$lib/worker/protocol';
 import type { TrainResponse } from '$lib/worker/messages/train';
 import { bitsOf } from '$ui/units';
+import { TRAIN_PRESETS, presetOf, type Preset } from './presets';
+import { estimates } from './estimate.svelte';
 import { deleteRun, isUnfinished, listRuns, type RunListItem } from '$lib/storage/checkpoints';
 
 type Started = Extract<TrainResponse, { type: 'train/started' }>;
 /** The running run as the worker announced it (`train/started`), with the request that runs it. */
 export type CurrentRun = Omit<Started, 'type' | 'id' | 'history' | 'elapsedSeconds'> & { requestId: string };
-export type PresetName = keyof typeof PRESETS;
+/** A short melody from the checkpoint after an epoch, to hear how the model is doing. */
+export interface EpochSample {
+	epoch: number;
+	symbols: string[];
+}
+
+/** Samples are 4 bars of 4/4 from the same random seed every epoch, so they compare. */
+const SAMPLE = { steps: 64, temperature: 0.5, stopAtEnd: false, variations: 1, randomSeed: 1, meter: '4/4' };
 
 const STATUS_TEXT: Record<RunStatus, string> = {
 	running: 'running',
@@ -30,8 +40,10 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 };
 
 class Training {
-	preset = $state<PresetName>('default');
-	config = $state<TrainConfig>({ ...DEFAULT_CONFIG });
+	/** The settings in the form; while a run trains, that run's own. */
+	config = $state<TrainConfig>({ ...TRAIN_PRESETS[1].config });
+	/** The preset these settings are, or null once changed by hand. */
+	readonly preset = $derived(presetOf(this.config));
 	backendChoice = $state<'auto' | BackendName>('auto');
 	runName = $state('');
 	/** Other stored corpora this run also learns from, each (and the chosen one) a style. */
@@ -52,6 +64,7 @@ class Training {
 	unsavedRunId = $state<string | null>(null);
 	savingAgain = $state(false);
 
+	samples = $state<EpochSample[]>([]);
 	runs = $state<RunListItem[]>([]);
 	readonly unfinished = $derived(this.runs.filter((r) => isUnfinished(r) && r.id !== this.current?.runId));
 
@@ -72,9 +85,24 @@ class Training {
 	private client: StudioClient | null = null;
 	private lastElapsed = 0;
 
-	applyPreset(p: PresetName) {
-		this.preset = p;
-		this.config = { ...DEFAULT_CONFIG, ...PRESETS[p] };
+	applyPreset(id: Preset['id']) {
+		this.config = { ...TRAIN_PRESETS.find((p) => p.id === id)!.config };
+	}
+
+	/** The worker training runs in (its own, so generation never waits on it). */
+	worker(): StudioClient {
+		this.client ??= new StudioClient();
+		return this.client;
+	}
+
+	/** Times the presets on the chosen corpus, unless a run is going. */
+	estimate() {
+		if (!app.corpusId || this.busy) return;
+		void estimates.measure(
+			this.worker(),
+			app.corpusId,
+			this.backendChoice === 'auto' ? null : this.backendChoice
+		);
 	}
 
 	async refreshRuns() {
@@ -161,10 +189,11 @@ class Training {
 		this.message = null;
 		this.starting = true;
 		this.controlSent = null;
+		this.samples = [];
 		app.training = true;
+		estimates.cancel(this.client);
 		try {
-			this.client ??= new StudioClient();
-			await this.client.send(request, (r) => this.onResponse(r));
+			await this.worker().send(request, (r) => this.onResponse(r));
 		} catch (e) {
 			this.error = (e as Error).message;
 		} finally {
@@ -182,6 +211,8 @@ class Training {
 			case 'train/started': {
 				const { type: _type, id, history, elapsedSeconds, ...started } = r;
 				this.current = { ...started, requestId: id };
+				this.config = { ...started.config }; // the form shows the run's own settings
+				this.runName = started.name;
 				this.history = [...history];
 				this.batchLoss = [];
 				this.progress = null;
@@ -203,8 +234,16 @@ class Training {
 			}
 			case 'train/epoch':
 				this.history.push(r.record);
+				if (this.current)
+					estimates.learn(
+						this.current.config,
+						this.current.backend,
+						r.record.seconds / Math.max(this.current.batchesPerEpoch, 1)
+					);
 				break;
 			case 'train/checkpoint':
+				if (r.batch === 0 && r.epoch > 0 && !this.samples.some((x) => x.epoch === r.epoch))
+					void this.sample(r.runId, r.epoch);
 				void this.refresh();
 				void library.refreshStorage();
 				break;
@@ -218,9 +257,29 @@ class Training {
 		}
 	}
 
+	/** Generates a short melody from the run's checkpoint (in the generation worker, beside training). */
+	private async sample(runId: string, epoch: number) {
+		try {
+			await studio().send(
+				{
+					type: 'generate/run',
+					id: requestId('sample'),
+					model: source({ runId, epoch }),
+					seed: [],
+					settings: { ...SAMPLE, barPhase: 0 }
+				},
+				(r) => {
+					if (r.type === 'generate/result') this.samples.push({ epoch, symbols: r.melodies[0].symbols });
+				}
+			);
+		} catch {
+			// A sample is a bonus: training goes on without it.
+		}
+	}
+
 	private finish(status: RunStatus, modelId: string | undefined, text: string | undefined) {
 		if (modelId && (status === 'finished' || status === 'early-stopped' || status === 'stopped'))
-			app.modelId = modelId;
+			chooseModel(modelId);
 		this.message = `“${this.current?.name ?? 'The run'}” ${STATUS_TEXT[status]}.`;
 		if (status === 'failed' && text) this.error = text;
 	}
