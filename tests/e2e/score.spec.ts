@@ -38,6 +38,7 @@ test('generate with the bundled model, read it as a score that follows the sound
 	await page.goto('/');
 	const stage = page.locator('#generate');
 	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('Random seed').fill('7');
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();

@@ -46,5 +46,23 @@ export const EXPORTS: readonly ExportFormat[] = [
 				fileName(name, 'krn'),
 				'text/plain'
 			)
+	},
+	{
+		label: 'Download ABC',
+		save: ({ symbols, name, meter, bpm, key, pickup }) =>
+			download(
+				toAbc(symbols, { meter, key, title: name || 'Melody', pickup, bpm }),
+				fileName(name, 'abc'),
+				'text/vnd.abc'
+			)
+	},
+	{
+		label: 'Download MusicXML',
+		save: ({ symbols, name, meter, bpm, key, pickup }) =>
+			download(
+				toMusicXml(symbols, { meter, key, title: name || 'Melody', pickup, bpm }),
+				fileName(name, 'musicxml'),
+				'application/vnd.recordare.musicxml+xml'
+			)
 	}
 ];
