@@ -278,7 +278,9 @@ function abcNotes(abc: string): NoteEvent[] {
 			const length = Number(rest ? rest[1] : m![4]);
 			if (m) {
 				const [, mark, letter, marks, , tie] = m;
-				const octave = (letter === letter.toLowerCase() ? 5 : 4) + [...marks].reduce((o, c) => o + (c === "'" ? 1 : -1), 0);
+				const octave =
+					(letter === letter.toLowerCase() ? 5 : 4) +
+					[...marks].reduce((o, c) => o + (c === "'" ? 1 : -1), 0);
 				const where = `${letter.toUpperCase()}${octave}`;
 				if (mark) heard.set(where, { _: -1, '=': 0, '^': 1 }[mark]!);
 				const pitch = 12 * (octave + 1) + STEP[letter.toUpperCase()] + (heard.get(where) ?? 0);
@@ -337,7 +339,9 @@ test('a MIDI file as the seed; the melody exported as ABC and MusicXML reads bac
 		buffer: Buffer.from(midi)
 	});
 	await expect(stage.getByTestId('midi-seed')).toHaveText(twoBars);
-	await expect(stage.getByTestId('midi-summary')).toContainText('key D major (found from the notes), moved down 2 semitones to C major');
+	await expect(stage.getByTestId('midi-summary')).toContainText(
+		'key D major (found from the notes), moved down 2 semitones to C major'
+	);
 	await expect(stage.getByLabel('Meter', { exact: true })).toHaveValue('2/4');
 
 	await stage.getByLabel('Random seed').fill('11');
