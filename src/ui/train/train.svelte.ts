@@ -39,6 +39,9 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 	failed: 'failed'
 };
 
+/** How often the live panel redraws while batches arrive (a tiny model reports dozens a second). */
+const PROGRESS_EVERY_MS = 250;
+
 class Training {
 	/** The settings in the form; while a run trains, that run's own. */
 	config = $state<TrainConfig>({ ...TRAIN_PRESETS[1].config });
@@ -84,6 +87,21 @@ class Training {
 
 	private client: StudioClient | null = null;
 	private lastElapsed = 0;
+	/** Batches reported since the page last drew: small batches arrive faster than a page should redraw. */
+	private pending: { progress: BatchProgress; point: { x: number; y: number } }[] = [];
+	private smoothed: number | null = null;
+	private flushTimer: ReturnType<typeof setTimeout> | 0 = 0;
+
+	/** Shows the batches reported since the last time. */
+	private flush() {
+		clearTimeout(this.flushTimer);
+		this.flushTimer = 0;
+		if (!this.pending.length) return;
+		this.progress = this.pending.at(-1)!.progress;
+		this.secondsPerBatch = this.smoothed;
+		this.batchLoss.push(...this.pending.map((x) => x.point));
+		this.pending = [];
+	}
 
 	applyPreset(id: Preset['id']) {
 		this.config = { ...TRAIN_PRESETS.find((p) => p.id === id)!.config };
@@ -217,6 +235,8 @@ class Training {
 				this.batchLoss = [];
 				this.progress = null;
 				this.secondsPerBatch = null;
+				this.smoothed = null;
+				this.pending = [];
 				this.lastElapsed = elapsedSeconds;
 				this.starting = false;
 				this.message = null;
@@ -226,13 +246,16 @@ class Training {
 				const p = r.progress;
 				const dt = p.elapsedSeconds - this.lastElapsed;
 				this.lastElapsed = p.elapsedSeconds;
-				if (dt > 0)
-					this.secondsPerBatch = this.secondsPerBatch === null ? dt : 0.8 * this.secondsPerBatch + 0.2 * dt;
-				this.progress = p;
-				this.batchLoss.push({ x: p.epoch * p.batches + p.batch + 1, y: bitsOf(p.loss) });
+				if (dt > 0) this.smoothed = this.smoothed === null ? dt : 0.8 * this.smoothed + 0.2 * dt;
+				this.pending.push({
+					progress: p,
+					point: { x: p.epoch * p.batches + p.batch + 1, y: bitsOf(p.loss) }
+				});
+				this.flushTimer ||= setTimeout(() => this.flush(), PROGRESS_EVERY_MS);
 				break;
 			}
 			case 'train/epoch':
+				this.flush();
 				this.history.push(r.record);
 				if (this.current)
 					estimates.learn(
@@ -252,6 +275,7 @@ class Training {
 				if (r.unsavedRunId) this.unsavedRunId = r.unsavedRunId;
 				break;
 			case 'train/finished':
+				this.flush();
 				this.finish(r.status, r.modelId, r.message);
 				break;
 		}
