@@ -55,7 +55,8 @@ class Training {
 	current = $state<CurrentRun | null>(null);
 	starting = $state(false);
 	history = $state<EpochRecord[]>([]);
-	batchLoss = $state<{ x: number; y: number }[]>([]);
+	/** Replaced, never changed in place: a raw array of plain points costs the charts no proxies. */
+	batchLoss = $state.raw<{ x: number; y: number }[]>([]);
 	progress = $state<BatchProgress | null>(null);
 	/** Smoothed seconds per batch, for the time left. */
 	secondsPerBatch = $state<number | null>(null);
@@ -99,7 +100,7 @@ class Training {
 		if (!this.pending.length) return;
 		this.progress = this.pending.at(-1)!.progress;
 		this.secondsPerBatch = this.smoothed;
-		this.batchLoss.push(...this.pending.map((x) => x.point));
+		this.batchLoss = [...this.batchLoss, ...this.pending.map((x) => x.point)];
 		this.pending = [];
 	}
 
