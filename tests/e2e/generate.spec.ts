@@ -260,13 +260,15 @@ test('a seed from the first bars of a corpus song', async ({ page, watch }) => {
 	expect(watch.consoleErrors).toEqual([]);
 });
 
+type Note = Pick<NoteEvent, 'pitch' | 'start' | 'length'>;
+
 /** The notes of an ABC tune as this app writes it (L:1/16, one token per note, `-` ties), key C / Am. */
-function abcNotes(abc: string): NoteEvent[] {
+function abcNotes(abc: string): Note[] {
 	const body = abc
 		.split('\n')
 		.filter((l) => l && !/^[A-Z]:/.test(l))
 		.join(' ');
-	const notes: NoteEvent[] = [];
+	const notes: Note[] = [];
 	let at = 0;
 	let tied = false;
 	for (const bar of body.split(/\|\]?/)) {
@@ -295,9 +297,9 @@ function abcNotes(abc: string): NoteEvent[] {
 }
 
 /** The notes of a MusicXML score as this app writes it (divisions = one 16th), ties joined. */
-function musicXmlNotes(xml: string): NoteEvent[] {
+function musicXmlNotes(xml: string): Note[] {
 	expect(xml).toContain('<divisions>4</divisions>');
-	const notes: NoteEvent[] = [];
+	const notes: Note[] = [];
 	let at = 0;
 	for (const [, note] of xml.matchAll(/<note>([\s\S]*?)<\/note>/g)) {
 		const length = Number(/<duration>(\d+)<\/duration>/.exec(note)![1]);
