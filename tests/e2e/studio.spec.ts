@@ -34,7 +34,7 @@ test.describe('a first visit', () => {
 		// A name a musician can read, and the focus on the result.
 		const title = page.getByRole('heading', {
 			level: 3,
-			name: /^German tune in [A-G] (major|minor), 4\/4, \d+ bars?$/
+			name: /^\p{Lu}\p{L}* tune in [A-G] (major|minor), 4\/4, \d+ bars?$/u
 		});
 		await expect(title).toBeFocused();
 		expect(watch.consoleErrors).toEqual([]);

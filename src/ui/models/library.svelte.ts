@@ -24,13 +24,13 @@ export interface DefaultModelInfo {
 	epochs: number;
 }
 
-/** "Default: German folk songs (LSTM 128, …)" → "German"; a corpus name stays as it is. */
+/** "Default: German folk songs (LSTM 128, …)" → "German", "Default: Essen folk songs in five styles" → "Essen". */
 export function styleOf(name: string): string {
 	return (
 		name
 			.replace(/^default:\s*/i, '')
 			.replace(/\s*\(.*\)\s*$/, '')
-			.replace(/\s*(folk\s*)?(songs?|tunes?|melodies)\s*$/i, '')
+			.replace(/\s*(folk\s*)?(songs?|tunes?|melodies)\b.*$/i, '')
 			.trim() || name
 	);
 }
