@@ -1,11 +1,17 @@
 import { test, expect, axe } from './fixtures';
 
-test('the app loads with its name and the three stages, and passes axe', async ({ page, watch }) => {
+test('the app loads with its name, Generate first, then the corpus and training steps, and passes axe', async ({
+	page,
+	watch
+}) => {
 	await page.goto('/');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Folk Melody Studio');
-	for (const stage of ['Corpus', 'Train', 'Generate']) {
-		await expect(page.getByRole('heading', { level: 2, name: new RegExp(stage) })).toBeVisible();
-	}
+	await expect(page.getByRole('heading', { level: 2 })).toHaveText([
+		'Generate a melody',
+		'Make your own model'
+	]);
+	for (const stage of ['Corpus', 'Train'])
+		await expect(page.getByRole('heading', { level: 3, name: new RegExp(stage) })).toBeVisible();
 	expect(await axe(page)).toEqual([]);
 	expect(watch.foreignRequests).toEqual([]);
 });

@@ -118,9 +118,35 @@ test('the drop zone takes dropped files, and an empty drop is refused with a sen
 	}, songs);
 	await zone.dispatchEvent('dragover', { dataTransfer });
 	await zone.dispatchEvent('drop', { dataTransfer });
-	const first = songs[0].name.replace('.krn', '');
-	const summary = page.getByRole('region', { name: new RegExp(`Summary of “${first} and 2 more”`) });
+	const summary = page.getByRole('region', { name: /Summary of “Deutschland, 3 songs”/ });
 	await expect(summary).toBeVisible();
 	await expect(summary.getByTestId('summary-songs')).toHaveText('3');
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+test('importing the same folder twice keeps one corpus and says so, with a way to open it', async ({
+	page,
+	watch
+}) => {
+	const dir = join(repoRoot, 'static/demo/deutschl/kinder');
+	const tmp = mkdtempSync(join(tmpdir(), 'corpus-dup-'));
+	const folder = join(tmp, 'kinder');
+	mkdirSync(folder);
+	for (const f of readdirSync(dir)) copyFileSync(join(dir, f), join(folder, f));
+	await page.goto('/');
+	const stage = page.locator('#corpus');
+	await stage.getByTestId('pick-folder').setInputFiles(folder);
+	// Named after the folder; the focus goes to what was read.
+	const summary = stage.getByRole('region', { name: /Summary of “kinder”/ });
+	await expect(summary).toBeVisible();
+	await expect(summary.getByRole('heading', { name: /Summary of “kinder”/ })).toBeFocused();
+	await stage.getByTestId('pick-folder').setInputFiles(folder);
+	await expect(stage.getByRole('status').filter({ hasText: /already stored as “kinder”/ })).toBeVisible();
+	await expect(stage.getByTestId('stored-corpus')).toHaveCount(1);
+	await stage.getByRole('button', { name: 'Open “kinder”' }).click();
+	await expect(summary).toBeVisible();
+	await page.reload();
+	await expect(page.locator('#corpus').getByTestId('stored-corpus')).toHaveCount(1);
+	rmSync(tmp, { recursive: true, force: true });
 	expect(watch.consoleErrors).toEqual([]);
 });

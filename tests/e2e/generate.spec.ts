@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, axe } from './fixtures';
-import { hasShared, shared } from '../shared';
+import { hasShared, repoRoot, shared } from '../shared';
 import { importKeras } from '../../src/lib/keras/import';
-import { fromMidi } from '../../src/lib/formats/midi';
+import { fromMidi, toMidi } from '../../src/lib/formats/midi';
 import { fromKern } from '../../src/lib/formats/kern';
+import { toNotes, type NoteEvent } from '../../src/lib/formats/notes';
+import { parseMeter } from '../../src/lib/music/meter';
 
 /** Stores the reference Keras model in the app's IndexedDB, as a trained or imported model would be. */
 async function storeReferenceModel(page: import('@playwright/test').Page) {
@@ -124,6 +127,7 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
 
 	// Seed on the computer keyboard: quarter G4 G4, eighth F4 E4, a rest; then undo the rest.
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	const keyboard = stage.getByTestId('seed-keyboard');
 	await keyboard.click({ position: { x: 5, y: 5 } });
 	await page.keyboard.press('4');
@@ -149,6 +153,9 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	expect(await notes.count()).toBeGreaterThan(4);
 	await expect(roll.locator('rect.note.seed')).toHaveCount(4);
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	// Generate plays the melody at once, and the focus moves to it.
+	await expect(stage.getByRole('heading', { level: 3, name: /tune in/ })).toBeFocused();
+	await stage.getByRole('button', { name: 'Stop', exact: true }).click();
 
 	// Hover names a note; playing moves the playhead.
 	await notes.nth(0).hover();
@@ -215,6 +222,7 @@ test('a typed seed is checked against the model’s vocabulary', async ({ page }
 	await storeReferenceModel(page);
 	await page.reload();
 	const stage = page.locator('#generate');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('Type it').check();
 	await stage.getByLabel(/Seed in the notation/).fill('67 _ 90 _');
 	await expect(
@@ -234,6 +242,7 @@ test('a seed from the first bars of a corpus song', async ({ page, watch }) => {
 	await expect(page.getByRole('region', { name: /Summary of “Essen sample/ })).toBeVisible();
 	const stage = page.locator('#generate');
 	await expect(stage.getByTestId('model-picker')).toHaveValue('e2e-reference');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('From a corpus song').check();
 	await stage.getByLabel('First bars').fill('1');
 	const seedLine = stage.getByTestId('corpus-seed');
@@ -248,5 +257,129 @@ test('a seed from the first bars of a corpus song', async ({ page, watch }) => {
 	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim();
 	expect(shown.startsWith(twoBars)).toBe(true);
 	expect(await stage.getByTestId('piano-roll').locator('rect.note.seed').count()).toBeGreaterThan(0);
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+type Note = Pick<NoteEvent, 'pitch' | 'start' | 'length'>;
+
+/** The notes of an ABC tune as this app writes it (L:1/16, one token per note, `-` ties), key C / Am. */
+function abcNotes(abc: string): Note[] {
+	const body = abc
+		.split('\n')
+		.filter((l) => l && !/^[A-Z]:/.test(l))
+		.join(' ');
+	const notes: Note[] = [];
+	let at = 0;
+	let tied = false;
+	for (const bar of body.split(/\|\]?/)) {
+		const heard = new Map<string, number>(); // an accidental holds for its letter and octave to the barline
+		for (const token of bar.trim().split(/\s+/).filter(Boolean)) {
+			const rest = /^z(\d+)$/.exec(token);
+			const m = /^([_=^]?)([A-Ga-g])([,']*)(\d+)(-?)$/.exec(token);
+			expect(rest ?? m, `ABC token ${token}`).not.toBeNull();
+			const length = Number(rest ? rest[1] : m![4]);
+			if (m) {
+				const [, mark, letter, marks, , tie] = m;
+				const octave =
+					(letter === letter.toLowerCase() ? 5 : 4) +
+					[...marks].reduce((o, c) => o + (c === "'" ? 1 : -1), 0);
+				const where = `${letter.toUpperCase()}${octave}`;
+				if (mark) heard.set(where, { _: -1, '=': 0, '^': 1 }[mark]!);
+				const pitch = 12 * (octave + 1) + STEP[letter.toUpperCase()] + (heard.get(where) ?? 0);
+				if (tied) notes[notes.length - 1].length += length;
+				else notes.push({ pitch, start: at, length });
+				tied = tie === '-';
+			}
+			at += length;
+		}
+	}
+	return notes;
+}
+
+/** The notes of a MusicXML score as this app writes it (divisions = one 16th), ties joined. */
+function musicXmlNotes(xml: string): Note[] {
+	expect(xml).toContain('<divisions>4</divisions>');
+	const notes: Note[] = [];
+	let at = 0;
+	for (const [, note] of xml.matchAll(/<note>([\s\S]*?)<\/note>/g)) {
+		const length = Number(/<duration>(\d+)<\/duration>/.exec(note)![1]);
+		const step = /<step>([A-G])<\/step>/.exec(note);
+		if (step) {
+			const alter = Number(/<alter>(-?\d+)<\/alter>/.exec(note)?.[1] ?? 0);
+			const octave = Number(/<octave>(\d+)<\/octave>/.exec(note)![1]);
+			const pitch = 12 * (octave + 1) + STEP[step[1]] + alter;
+			if (/<tie type="stop"\/>/.test(note)) notes[notes.length - 1].length += length;
+			else notes.push({ pitch, start: at, length });
+		}
+		at += length;
+	}
+	return notes;
+}
+
+const STEP: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+
+test('a MIDI file as the seed; the melody exported as ABC and MusicXML reads back note for note', async ({
+	page,
+	watch
+}) => {
+	// A children's song of the demo corpus (2/4), written as MIDI in D major: the seed is its first two
+	// bars moved back to C major, and the meter comes from the file.
+	const song = fromKern(readFileSync(join(repoRoot, 'static/demo/deutschl/kinder/kindr001.krn'), 'utf8'));
+	expect(song.meter).toBe('2/4');
+	const midi = toMidi(song.symbols, { meter: parseMeter('2/4')!, transpose: 2, name: 'kinder' });
+	const twoBars = song.symbols.slice(0, 16).join(' ');
+
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
+	await stage.getByLabel('From a MIDI file').check();
+	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeDisabled();
+	await stage.getByLabel('Choose a MIDI file').setInputFiles({
+		name: 'kinder.mid',
+		mimeType: 'audio/midi',
+		buffer: Buffer.from(midi)
+	});
+	await expect(stage.getByTestId('midi-seed')).toHaveText(twoBars);
+	await expect(stage.getByTestId('midi-summary')).toContainText(
+		'key D major (found from the notes), moved down 2 semitones to C major'
+	);
+	await expect(stage.getByLabel('Meter', { exact: true })).toHaveValue('2/4');
+
+	await stage.getByLabel('Random seed').fill('11');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+	expect(shown.slice(0, 16).join(' ')).toBe(twoBars);
+	expect(shown.length).toBeGreaterThan(16);
+	const expected = toNotes(shown).map(({ pitch, start, length }) => ({ pitch, start, length }));
+
+	const [abcFile] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: 'Download ABC' }).click()
+	]);
+	expect(abcFile.suggestedFilename()).toMatch(/\.abc$/);
+	const abc = readFileSync((await abcFile.path())!, 'utf8');
+	expect(abc).toMatch(/^X:1\nT:.*tune.*\nM:2\/4\nL:1\/16\n/);
+	expect(abcNotes(abc)).toEqual(expected);
+
+	const [xmlFile] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: 'Download MusicXML' }).click()
+	]);
+	expect(xmlFile.suggestedFilename()).toMatch(/\.musicxml$/);
+	const xml = readFileSync((await xmlFile.path())!, 'utf8');
+	expect(xml).toContain('<score-partwise');
+	expect(xml).toMatch(/<beats>2<\/beats>\s*<beat-type>4<\/beat-type>/);
+	expect(musicXmlNotes(xml)).toEqual(expected);
+
+	// A file that is not MIDI is named, with the reason; the page stays usable.
+	await stage.getByLabel('Choose a MIDI file').setInputFiles({
+		name: 'photo.mid',
+		mimeType: 'audio/midi',
+		buffer: Buffer.from('not a midi file')
+	});
+	await expect(stage.getByRole('alert')).toContainText('“photo.mid”: This file could not be read as MIDI');
+	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeDisabled();
 	expect(watch.consoleErrors).toEqual([]);
 });

@@ -15,6 +15,7 @@ test.describe('the reference project user brings their Keras model', () => {
 		// The reference vocabulary of erk: 38 symbols.
 		await expect(stage.getByText('38 symbols in its vocabulary.')).toBeVisible();
 
+		await stage.getByText('Shape it: seed, temperature, variations').click();
 		await stage.getByLabel('Random seed').fill('42');
 		await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 		const symbols = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(/\s+/);

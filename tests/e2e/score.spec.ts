@@ -38,6 +38,7 @@ test('generate with the bundled model, read it as a score that follows the sound
 	await page.goto('/');
 	const stage = page.locator('#generate');
 	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('Random seed').fill('7');
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
@@ -94,9 +95,10 @@ test('generate with the bundled model, read it as a score that follows the sound
 	await expect.poll(() => litNote(score), { timeout: 20_000, intervals: [100] }).toBe(0);
 	await stage.getByRole('button', { name: 'Stop' }).click();
 
-	// The sound settings survive a reload.
+	// The sound settings survive a reload, and so does the melody on show (a returning visitor lands
+	// where they left off).
 	await page.reload();
-	await expect(stage.getByLabel('Voice')).toBeHidden();
+	await expect(stage.getByTestId('melody-symbols')).toHaveText(symbols.join(' '));
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	await expect(stage.getByLabel('Voice')).toHaveValue('flute');
 	await expect(stage.getByLabel('Tempo (BPM)')).toHaveValue('60');

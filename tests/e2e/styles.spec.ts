@@ -61,9 +61,18 @@ function bundledStyles(): string[] {
 	return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).styles ?? []) : [];
 }
 
+/** Opens "Shape it" (seed and settings), which a fresh page shows closed. */
+async function openShapePanel(page: Page) {
+	await page
+		.locator('#generate')
+		.getByTestId('shape-panel')
+		.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+}
+
 /** Generates one melody with the chosen settings and returns its symbols. */
 async function generateOne(page: Page): Promise<string[]> {
 	const stage = page.locator('#generate');
+	await openShapePanel(page);
 	await stage.getByLabel('Random seed').fill('42');
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
@@ -114,7 +123,8 @@ test('train one model on two corpora, then generate in each of its styles', asyn
 	]);
 	const train = page.locator('#train');
 	const form = page.getByRole('form', { name: 'Training settings' });
-	await form.getByRole('button', { name: 'Small (quick)' }).click();
+	await form.getByRole('radio', { name: /^Quick/ }).check();
+	await form.getByText('Advanced settings').click();
 	// Whichever corpus step 1 chose, the other one is offered as a second style.
 	const styles = form.getByRole('group', { name: 'Styles: also learn from' });
 	await expect(styles.getByRole('checkbox')).toHaveCount(1);
@@ -133,11 +143,8 @@ test('train one model on two corpora, then generate in each of its styles', asyn
 	await expect(picker.getByRole('option')).toHaveText(['Any style', 'Chinese', 'Romanian']);
 	expect(await axe(page)).toEqual([]);
 	// A model of a few epochs holds notes at a low temperature: sample it as it is, past any early end.
-	// (The slider's label also holds an <output>, which takes the label's name, so find it by its help.)
-	await stage
-		.getByRole('group', { name: 'Settings' })
-		.locator('input[aria-describedby="temp-help"]')
-		.fill('1');
+	await openShapePanel(page);
+	await stage.getByRole('slider', { name: 'Temperature' }).fill('1');
 	await stage.getByLabel('Stop where the model ends the song').uncheck();
 	const melodies: string[] = [];
 	for (const style of ['china', 'romania']) {

@@ -1,7 +1,9 @@
 /**
- * Training in the browser: a small model trained in the worker for two epochs, the page reloaded in the
- * middle, resumed from the run list, finished with a complete checkpoint — with no main-thread long task
- * over 100 ms; and the WebGPU backend (the software adapter) giving the cpu backend's loss.
+ * Training in the browser: the presets timed on the corpus, a small model trained in the worker for two
+ * epochs with a playable sample after the first, the page reloaded in the middle, resumed from the banner
+ * at the top with the run's own settings on show, finished with a complete checkpoint — with no
+ * main-thread long task over 100 ms; and the WebGPU backend (the software adapter) giving the cpu
+ * backend's loss.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
@@ -81,7 +83,8 @@ async function readAll(page: Page, store: string): Promise<Record<string, unknow
 
 async function fill(page: Page, settings: Record<string, string>) {
 	const form = page.getByRole('form', { name: 'Training settings' });
-	await form.getByRole('button', { name: 'Small (quick)' }).click();
+	await form.getByRole('radio', { name: /^Quick/ }).check();
+	await form.getByText('Advanced settings').click();
 	for (const [label, value] of Object.entries(settings)) {
 		if (label === 'Backend' || label === 'Design')
 			await form.getByRole('combobox', { name: new RegExp(`^${label}`) }).selectOption(value);
@@ -92,7 +95,7 @@ async function fill(page: Page, settings: Record<string, string>) {
 test.describe('training in the worker', () => {
 	test.skip(!hasShared(), 'needs ../shared (fixtures)');
 
-	test('two epochs, a reload in the middle, resume, complete checkpoint; no long task', async ({
+	test('presets timed, two epochs with a sample after the first, a reload, the resume banner, the run’s own settings, a complete checkpoint; no long task', async ({
 		page,
 		watch
 	}) => {
@@ -107,6 +110,12 @@ test.describe('training in the worker', () => {
 		});
 		await seedCorpus(page, corpus(160, 'c-resume'));
 		const train = page.locator('#train');
+		// Each preset says how long it takes here, from a timed warm-up on this corpus.
+		await train.scrollIntoViewIfNeeded();
+		for (const preset of ['quick', 'balanced', 'best'])
+			await expect(train.getByTestId(`estimate-${preset}`)).toHaveText(/^about \d+ (s|min|h)/, {
+				timeout: 120_000
+			});
 		await fill(page, {
 			Name: 'resume test',
 			Units: '64',
@@ -117,7 +126,12 @@ test.describe('training in the worker', () => {
 		});
 		expect(await axe(page)).toEqual([]);
 		await train.getByRole('button', { name: 'Start training' }).click();
-		await expect(train.getByTestId('backend')).toHaveText('wasm');
+		// The live panel comes into view by itself, with the focus.
+		const live = page.getByTestId('live-panel');
+		await expect(live).toBeInViewport();
+		await expect(live.getByRole('heading', { name: 'Training “resume test”' })).toBeFocused();
+		await expect(train.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
+		await expect(train.getByTestId('backend')).toHaveText('WASM');
 		// Training proper starts once the worker reports its backend: long tasks count from here.
 		await page.evaluate(() => ((window as unknown as { __long: number[] }).__long = []));
 		// Epoch 1 done (its row in the history table), then the reload lands inside epoch 2.
@@ -125,12 +139,33 @@ test.describe('training in the worker', () => {
 		const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
 		expect(long, 'main-thread long tasks while training').toEqual([]);
 		await expect(train.getByTestId('epoch')).toHaveText(/2 \/ 2/);
+		// The validation score in words, and a melody from the model after epoch 1 that plays.
+		await expect(live.getByTestId('val-words')).toContainText(
+			/bits per step \(lower is better; the bundled model/
+		);
+		const sample = live.getByTestId('epoch-sample');
+		await sample.getByRole('button', { name: 'Play the sample after epoch 1' }).click();
+		const playhead = sample.getByTestId('playhead');
+		await expect(playhead).toBeAttached();
+		const x0 = Number(await playhead.getAttribute('x1'));
+		await expect.poll(async () => Number(await playhead.getAttribute('x1'))).toBeGreaterThan(x0);
 		await page.reload();
 
+		// After the reload: the banner at the top, in view without scrolling.
+		const banner = page.getByTestId('resume-banner');
+		await expect(banner).toHaveText(/Training “resume test” stopped after epoch 1 of 2\./);
+		await expect(banner).toBeInViewport();
 		const runs = page.getByTestId('runs');
-		await expect(runs).toContainText('resume test');
 		await expect(runs).toContainText('epoch 1/2');
-		await runs.getByRole('button', { name: /Resume/ }).click();
+		await banner.getByRole('button', { name: 'Resume' }).click();
+		await expect(banner).toHaveCount(0);
+		// While it trains, the form shows the run’s own settings, not the preset’s.
+		const form = page.getByRole('form', { name: 'Training settings' });
+		await expect(page.getByTestId('live-panel')).toBeInViewport();
+		await form.getByText('Advanced settings').click();
+		await expect(form.getByLabel('Units', { exact: true })).toHaveValue('64');
+		await expect(form.getByLabel('Epochs', { exact: true })).toHaveValue('2');
+		await expect(form.getByLabel('Name', { exact: true })).toHaveValue('resume test');
 		await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({ timeout: 60_000 });
 
 		const checkpoints = (await readAll(page, 'checkpoints')).filter((r) => !String(r.id).startsWith('meta:'));
@@ -168,7 +203,9 @@ test.describe('training in the worker', () => {
 			});
 			const train = page.locator('#train');
 			await train.getByRole('button', { name: 'Start training' }).click();
-			await expect(train.getByTestId('backend')).toHaveText(backend, { timeout: 60_000 });
+			await expect(train.getByTestId('backend')).toHaveAttribute('data-backend', backend, {
+				timeout: 60_000
+			});
 			await expect(page.getByRole('status').filter({ hasText: /finished/ })).toBeVisible({
 				timeout: 150_000
 			});

@@ -1,6 +1,6 @@
 /**
  * Training settings: each described once in `TRAIN_SETTINGS` (label, help, range, CLI flag), from which
- * the checks (`resolveConfig`) and the flags and usage of `cli train` derive, and a form can; the
+ * the checks (`resolveConfig`), the flags and usage of `cli train` and the Train stage's form derive; the
  * defaults and presets. A new setting is a field of `TrainConfig`, its default, its row, and its use in
  * train/trainer.ts.
  */

@@ -48,10 +48,12 @@ export async function fromDrop(dt: DataTransfer): Promise<IngestFile[]> {
 	return out;
 }
 
-/** A name for a new corpus from what was dropped: the folder, the archive or the file. */
-export function corpusName(files: IngestFile[]): string {
-	if (files.length === 0) return 'Corpus';
+/**
+ * A name for a new corpus from what was dropped: the folder or the archive (or the one file). Loose files
+ * give none: the worker then names the corpus from its songs' region.
+ */
+export function corpusName(files: IngestFile[]): string | undefined {
 	const tops = new Set(files.map((f) => f.path.split('/')[0]));
-	const first = [...tops][0].replace(/\.(zip|krn|kern)$/i, '');
-	return tops.size === 1 ? first : `${first} and ${tops.size - 1} more`;
+	if (tops.size !== 1) return undefined;
+	return [...tops][0].replace(/\.(zip|krn|kern)$/i, '');
 }

@@ -4,44 +4,46 @@
  * runs in the shared worker.
  */
 import { app } from '$ui/app-state.svelte';
-import { library } from '$ui/models/library.svelte';
+import { HAS_DEFAULT_MODEL, library } from '$ui/models/library.svelte';
+import { recall, remember } from '$ui/remember';
 import { studio, requestId } from '$ui/worker-client';
-import { download, fileName } from '$ui/download';
 import { getCorpus } from '$lib/storage/corpora';
-import type { ModelSource } from '$lib/worker/messages/generate';
 import type { EncodedSong } from '$lib/encoding/song';
 import { CancelledError, type Melody } from '$lib/generate/generate';
 import { randomSeed as freshSeed } from '$lib/generate/random';
 import { GENERATE_DEFAULTS } from '$lib/generate/defaults';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
-import { toMidi } from '$lib/formats/midi';
-import { toKern } from '$lib/formats/kern';
 import { EXPORT_KEYS, estimateMode, homeKey } from '$lib/formats/key';
-import {
-	deleteMelody,
-	listMelodies,
-	renameMelody,
-	saveMelody,
-	type StoredMelody
-} from '$lib/storage/melodies';
+import type { StoredMelody } from '$lib/storage/melodies';
 import { MelodyPlayer, startAudio } from './player';
 import { saveSound, sound } from './sound.svelte';
+import { source } from './source';
 
-// Known at build time: probing the server would log a 404 where no default model is bundled.
-const HAS_DEFAULT_MODEL = Object.keys(import.meta.glob('/static/models/default/model.json')).length > 0;
+/** The longest melody asked for, in bars. */
+export const MAX_BARS = 64;
 
-/** Where the worker finds a model: the bundled one by URL, the others in IndexedDB. */
-function source(id: string): ModelSource {
-	return id === 'default'
-		? { kind: 'default', url: new URL('models/default/', document.baseURI).href }
-		: { kind: 'stored', id };
-}
+/** The settings and the melody on show, remembered between visits. */
+const remembered = recall('generate', {
+	temperature: GENERATE_DEFAULTS.temperature as number,
+	topP: GENERATE_DEFAULTS.topP as number,
+	length: GENERATE_DEFAULTS.bars as number,
+	meterText: GENERATE_DEFAULTS.meter as string,
+	variations: GENERATE_DEFAULTS.variations as number,
+	last: null as null | { melody: Melody; name: string; barPhase: number }
+});
 
 class Generation {
 	/** The models to choose from: the stored ones, then the bundled default. */
 	readonly models = $derived([
 		...library.models.map((m) => ({ id: m.id, name: m.name })),
-		...(HAS_DEFAULT_MODEL ? [{ id: 'default', name: 'Bundled default model' }] : [])
+		...(HAS_DEFAULT_MODEL
+			? [
+					{
+						id: 'default',
+						name: library.bundled ? `Bundled: ${library.bundled.style} folk songs` : 'Bundled default model'
+					}
+				]
+			: [])
 	]);
 	vocabulary = $state<string[]>([]);
 	modelName = $state('');
@@ -57,24 +59,26 @@ class Generation {
 	seed = $state<string[]>([]);
 	seedInvalid = $state<string | null>(null);
 	songMeter = $state<string | null>(null);
-	barPhase = $state(0);
+	barPhase = $state(remembered.last?.barPhase ?? 0);
 
-	temperature = $state<number>(GENERATE_DEFAULTS.temperature);
-	topP = $state<number>(GENERATE_DEFAULTS.topP);
-	length = $state<number>(GENERATE_DEFAULTS.bars);
-	unit = $state<'bars' | 'steps'>('bars');
-	meterText = $state('4/4');
+	temperature = $state(remembered.temperature);
+	topP = $state(remembered.topP);
+	/** In bars of the chosen meter. */
+	length = $state(remembered.length);
+	meterText = $state(remembered.meterText);
 	stopAtEnd = $state(true);
-	variations = $state(1);
+	variations = $state(remembered.variations);
 	randomSeed = $state(freshSeed());
 
 	/** Id of the request generating now, or null. */
 	running = $state<string | null>(null);
 	progress = $state(0);
 	runError = $state<string | null>(null);
-	melodies = $state<Melody[]>([]);
+	melodies = $state<Melody[]>(remembered.last ? [remembered.last.melody] : []);
 	chosen = $state(0);
-	shownName = $state('');
+	shownName = $state(remembered.last?.name ?? '');
+	/** Counts results the user asked for, so the result can take the focus when a new one arrives. */
+	delivered = $state(0);
 	lastMs = $state<number | null>(null);
 	status = $state('');
 
@@ -84,14 +88,11 @@ class Generation {
 	exportKey = $state('');
 	/** The piano roll first; the score is engraved (and Verovio loaded) only when asked for. */
 	view = $state<'roll' | 'score'>('roll');
-	kept = $state<StoredMelody[]>([]);
 
 	readonly meter = $derived(parseMeter(this.meterText) ?? DEFAULT_METER);
-	readonly steps = $derived(
-		Math.max(1, Math.round(this.unit === 'bars' ? this.length * this.meter.stepsPerBar : this.length))
-	);
+	readonly steps = $derived(Math.max(1, Math.round(this.length * this.meter.stepsPerBar)));
 	/** A whole tune: so many bars, ended by the model on the last barline (generate/generate.ts). */
-	readonly wholeTune = $derived(this.unit === 'bars' && this.stopAtEnd);
+	readonly wholeTune = $derived(this.stopAtEnd);
 	readonly bars = $derived(Math.max(1, Math.round(this.length)));
 	readonly current = $derived(this.melodies[this.chosen] ?? null);
 	/** Where the melody's first step falls in its bar. */
@@ -103,11 +104,31 @@ class Generation {
 	readonly player = new MelodyPlayer();
 	private frame = 0;
 
+	/** Remembers the settings and the melody on show for the next visit. */
+	save() {
+		const melody = this.current ? $state.snapshot(this.current) : null;
+		remember('generate', {
+			temperature: this.temperature,
+			topP: this.topP,
+			length: this.length,
+			meterText: this.meterText,
+			variations: this.variations,
+			last: melody ? { melody, name: this.shownName, barPhase: this.barPhase } : null
+		});
+	}
+
+	/** A name a musician can tell apart: "German tune in A minor, 3/4, 8 bars". */
+	nameFor(m: Melody): string {
+		const key = homeKey(estimateMode(m.symbols)).name;
+		const bars = Math.max(1, Math.round(m.symbols.length / this.meter.stepsPerBar));
+		return `${library.style(app.modelId)} tune in ${key}, ${this.meterText}, ${bars} ${bars === 1 ? 'bar' : 'bars'}`;
+	}
+
 	/** Lists the models again and keeps the choice valid (the first model when none or a gone one is chosen). */
 	async refreshModels() {
 		await library.refresh();
 		if (!app.modelId || !this.models.some((m) => m.id === app.modelId))
-			app.modelId = this.models[0]?.id ?? null;
+			app.modelId = this.models[0]?.id ?? null; // the page's pick, not remembered
 	}
 
 	private vocabularyRequest = 0;
@@ -142,14 +163,6 @@ class Generation {
 			this.songs = (await getCorpus(id))?.songs ?? [];
 		} catch {
 			this.songs = [];
-		}
-	}
-
-	async refreshKept() {
-		try {
-			this.kept = await listMelodies();
-		} catch {
-			this.kept = [];
 		}
 	}
 
@@ -190,12 +203,14 @@ class Generation {
 						this.melodies = r.melodies;
 						this.chosen = 0;
 						this.lastMs = r.ms;
-						this.shownName = `Melody ${randomSeed}`;
+						this.shownName = this.nameFor(r.melodies[0]);
+						this.delivered++;
 					}
 				}
 			);
 			const n = this.melodies.length;
 			this.status = `Generated ${n} ${n === 1 ? 'melody' : 'melodies'} in ${Math.round(this.lastMs ?? 0)} ms.`;
+			this.save();
 			if (sound.autoplay && n > 0) void this.play();
 		} catch (e) {
 			const message = (e as Error).message;
@@ -246,57 +261,6 @@ class Generation {
 		if (this.player.playing) this.frame = requestAnimationFrame(this.tick);
 	};
 
-	private exportKeyOf(symbols: readonly string[]) {
-		return EXPORT_KEYS.find((k) => k.name === this.exportKey) ?? homeKey(estimateMode(symbols));
-	}
-
-	exportMidi() {
-		if (!this.current) return;
-		const key = this.exportKeyOf(this.current.symbols);
-		const name = this.shownName || 'Melody';
-		download(
-			toMidi(this.current.symbols, { bpm: sound.bpm, meter: this.meter, name, transpose: key.shift }),
-			fileName(this.shownName, 'mid'),
-			'audio/midi'
-		);
-	}
-
-	exportKern() {
-		if (!this.current) return;
-		const key = this.exportKeyOf(this.current.symbols);
-		download(
-			toKern(this.current.symbols, { meter: this.meter, key, title: this.shownName || 'Melody' }),
-			fileName(this.shownName, 'krn'),
-			'text/plain'
-		);
-	}
-
-	async keep() {
-		const current = this.current;
-		if (!current || !app.modelId) return;
-		try {
-			await saveMelody({
-				name: this.shownName || `Melody ${current.randomSeed}`,
-				modelId: app.modelId,
-				modelName: this.modelName,
-				seed: current.symbols.slice(0, current.seedLength),
-				temperature: this.temperature,
-				topP: this.topP,
-				...(this.wholeTune ? { bars: this.bars } : {}),
-				steps: this.steps,
-				stopAtEnd: this.stopAtEnd,
-				randomSeed: current.randomSeed,
-				symbols: $state.snapshot(current.symbols),
-				meter: this.meterText,
-				bpm: sound.bpm
-			});
-			this.status = `Kept “${this.shownName}”.`;
-			await this.refreshKept();
-		} catch (e) {
-			this.runError = (e as Error).message;
-		}
-	}
-
 	/** Shows a kept melody as the result, with the settings it was made with. */
 	show(m: StoredMelody) {
 		this.stop();
@@ -310,22 +274,9 @@ class Generation {
 		saveSound();
 		this.temperature = m.temperature;
 		this.topP = m.topP ?? 1;
+		if (m.bars) this.length = m.bars;
 		this.randomSeed = m.randomSeed;
 		this.stopAtEnd = m.stopAtEnd;
-	}
-
-	async renameKept(m: StoredMelody, name: string) {
-		try {
-			await renameMelody(m.id, name);
-			await this.refreshKept();
-		} catch (e) {
-			this.runError = (e as Error).message;
-		}
-	}
-
-	async deleteKept(m: StoredMelody) {
-		await deleteMelody(m.id);
-		await this.refreshKept();
 	}
 }
 

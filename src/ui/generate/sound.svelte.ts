@@ -30,7 +30,7 @@ const DEFAULTS: SoundSettings = {
 	countIn: false,
 	metronome: false,
 	loop: false,
-	autoplay: false
+	autoplay: true
 };
 
 function load(): SoundSettings {

@@ -2,11 +2,38 @@
  * The stored models, shared by the Train stage (the library: use, rename, export, delete, import) and the
  * Generate stage (the model picker), and how much of the browser's storage they take.
  */
-import { app } from '$ui/app-state.svelte';
+import { app, chooseModel } from '$ui/app-state.svelte';
 import { requestPersistence } from '$lib/storage/checkpoints';
 import { deleteModel, exportModel, listModels, renameModel, type ModelListItem } from '$lib/storage/models';
-import { download } from '$ui/download';
 import { requestId, studio } from '$ui/worker-client';
+import { download } from '$ui/download';
+import { bitsOf } from '$ui/units';
+import type { ModelMetadata } from '$lib/model/format';
+
+/** Known at build time: probing the server would log a 404 where no default model is bundled. */
+export const HAS_DEFAULT_MODEL =
+	Object.keys(import.meta.glob('/static/models/default/model.json')).length > 0;
+
+/** The bundled model as the page describes it. */
+export interface DefaultModelInfo {
+	name: string;
+	/** What it learned from, in a word or two ("German"), for melody names. */
+	style: string;
+	/** Its validation score after its last epoch, in bits per step, and how many epochs it trained. */
+	valBits: number | null;
+	epochs: number;
+}
+
+/** "Default: German folk songs (LSTM 128, …)" → "German", "Default: Essen folk songs in five styles" → "Essen". */
+export function styleOf(name: string): string {
+	return (
+		name
+			.replace(/^default:\s*/i, '')
+			.replace(/\s*\(.*\)\s*$/, '')
+			.replace(/\s*(folk\s*)?(songs?|tunes?|melodies)\b.*$/i, '')
+			.trim() || name
+	);
+}
 
 class Library {
 	models = $state<ModelListItem[]>([]);
@@ -14,6 +41,8 @@ class Library {
 	listed = $state(false);
 	storage = $state<{ persisted: boolean; usage: number; quota: number } | null>(null);
 	message = $state<string | null>(null);
+	/** The bundled model's name, style and score, once read. */
+	bundled = $state<DefaultModelInfo | null>(null);
 	error = $state<string | null>(null);
 
 	private listing: Promise<void> | null = null;
@@ -41,6 +70,31 @@ class Library {
 		this.listed = true;
 	}
 
+	/** Reads the bundled model's metadata (from the app's own files, cached for offline use). */
+	async loadBundled() {
+		if (!HAS_DEFAULT_MODEL || this.bundled) return;
+		try {
+			const r = await fetch(new URL('models/default/metadata.json', document.baseURI));
+			const m = (await r.json()) as ModelMetadata;
+			const last = m.history.at(-1);
+			this.bundled = {
+				name: m.name,
+				style: styleOf(m.name),
+				valBits: last?.valLoss != null ? bitsOf(last.valLoss) : null,
+				epochs: m.history.length
+			};
+		} catch {
+			this.bundled = null;
+		}
+	}
+
+	/** The style of a model for melody names: the bundled one's, or the corpus a stored one learned from. */
+	style(id: string | null): string {
+		if (id === 'default') return this.bundled?.style ?? 'Folk';
+		const m = this.models.find((x) => x.id === id);
+		return m ? styleOf(m.metadata.corpus?.name ?? m.name) : 'Folk';
+	}
+
 	async refreshStorage() {
 		try {
 			this.storage = await requestPersistence();
@@ -52,7 +106,7 @@ class Library {
 	async remove(m: ModelListItem) {
 		if (!confirm(`Delete the model “${m.name}”?`)) return;
 		await deleteModel(m.id);
-		if (app.modelId === m.id) app.modelId = null;
+		if (app.modelId === m.id) chooseModel(null);
 		await this.refresh();
 		await this.refreshStorage();
 	}
@@ -89,7 +143,7 @@ class Library {
 			if (!saved) throw new Error('the worker did not answer');
 			const m: { id: string; name: string } = saved;
 			this.message = `Imported the model “${m.name}”.`;
-			app.modelId = m.id;
+			chooseModel(m.id);
 			await this.refresh();
 			await this.refreshStorage();
 		} catch (e) {

@@ -3,21 +3,31 @@
  * generation never waits on it), and the unfinished runs that can be resumed. Components read it and call
  * its methods; only this module talks to the training worker.
  */
-import { app } from '$ui/app-state.svelte';
+import { app, chooseModel } from '$ui/app-state.svelte';
 import { library } from '$ui/models/library.svelte';
-import { StudioClient, requestId } from '$ui/worker-client';
-import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '$lib/model/config';
+import { StudioClient, requestId, studio } from '$ui/worker-client';
+import { source } from '$ui/generate/source';
+import type { TrainConfig } from '$lib/model/config';
 import type { BackendName } from '$lib/train/backend';
 import type { BatchProgress, EpochRecord, RunStatus } from '$lib/model/checkpoint';
 import type { Request, Response } from '$lib/worker/protocol';
 import type { TrainResponse } from '$lib/worker/messages/train';
 import { bitsOf } from '$ui/units';
+import { TRAIN_PRESETS, presetOf, type Preset } from './presets';
+import { estimates } from './estimate.svelte';
 import { deleteRun, isUnfinished, listRuns, type RunListItem } from '$lib/storage/checkpoints';
 
 type Started = Extract<TrainResponse, { type: 'train/started' }>;
 /** The running run as the worker announced it (`train/started`), with the request that runs it. */
 export type CurrentRun = Omit<Started, 'type' | 'id' | 'history' | 'elapsedSeconds'> & { requestId: string };
-export type PresetName = keyof typeof PRESETS;
+/** A short melody from the checkpoint after an epoch, to hear how the model is doing. */
+export interface EpochSample {
+	epoch: number;
+	symbols: string[];
+}
+
+/** Samples are 4 bars of 4/4 from the same random seed every epoch, so they compare. */
+const SAMPLE = { steps: 64, temperature: 0.5, stopAtEnd: false, variations: 1, randomSeed: 1, meter: '4/4' };
 
 const STATUS_TEXT: Record<RunStatus, string> = {
 	running: 'running',
@@ -32,9 +42,14 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 /** The bundled model's folder, for the worker to score the run's validation songs with. */
 const bundledUrl = () => new URL('models/default/', document.baseURI).href;
 
+/** How often the live panel redraws while batches arrive (a tiny model reports dozens a second). */
+const PROGRESS_EVERY_MS = 250;
+
 class Training {
-	preset = $state<PresetName>('default');
-	config = $state<TrainConfig>({ ...DEFAULT_CONFIG });
+	/** The settings in the form; while a run trains, that run's own. */
+	config = $state<TrainConfig>({ ...TRAIN_PRESETS[1].config });
+	/** The preset these settings are, or null once changed by hand. */
+	readonly preset = $derived(presetOf(this.config));
 	backendChoice = $state<'auto' | BackendName>('auto');
 	runName = $state('');
 	/** Other stored corpora this run also learns from, each (and the chosen one) a style. */
@@ -51,7 +66,8 @@ class Training {
 			? null
 			: (this.history.find((h) => h.valLoss !== null && h.valLoss < this.bundledValLoss!) ?? null)
 	);
-	batchLoss = $state<{ x: number; y: number }[]>([]);
+	/** Replaced, never changed in place: a raw array of plain points costs the charts no proxies. */
+	batchLoss = $state.raw<{ x: number; y: number }[]>([]);
 	progress = $state<BatchProgress | null>(null);
 	/** Smoothed seconds per batch, for the time left. */
 	secondsPerBatch = $state<number | null>(null);
@@ -63,6 +79,7 @@ class Training {
 	unsavedRunId = $state<string | null>(null);
 	savingAgain = $state(false);
 
+	samples = $state<EpochSample[]>([]);
 	runs = $state<RunListItem[]>([]);
 	readonly unfinished = $derived(this.runs.filter((r) => isUnfinished(r) && r.id !== this.current?.runId));
 
@@ -82,10 +99,40 @@ class Training {
 
 	private client: StudioClient | null = null;
 	private lastElapsed = 0;
+	/** Batches reported since the page last drew: small batches arrive faster than a page should redraw. */
+	private pending: { progress: BatchProgress; point: { x: number; y: number } }[] = [];
+	private smoothed: number | null = null;
+	private flushTimer: ReturnType<typeof setTimeout> | 0 = 0;
 
-	applyPreset(p: PresetName) {
-		this.preset = p;
-		this.config = { ...DEFAULT_CONFIG, ...PRESETS[p] };
+	/** Shows the batches reported since the last time. */
+	private flush() {
+		clearTimeout(this.flushTimer);
+		this.flushTimer = 0;
+		if (!this.pending.length) return;
+		this.progress = this.pending.at(-1)!.progress;
+		this.secondsPerBatch = this.smoothed;
+		this.batchLoss = [...this.batchLoss, ...this.pending.map((x) => x.point)];
+		this.pending = [];
+	}
+
+	applyPreset(id: Preset['id']) {
+		this.config = { ...TRAIN_PRESETS.find((p) => p.id === id)!.config };
+	}
+
+	/** The worker training runs in (its own, so generation never waits on it). */
+	worker(): StudioClient {
+		this.client ??= new StudioClient();
+		return this.client;
+	}
+
+	/** Times the presets on the chosen corpus, unless a run is going. */
+	estimate() {
+		if (!app.corpusId || this.busy) return;
+		void estimates.measure(
+			this.worker(),
+			app.corpusId,
+			this.backendChoice === 'auto' ? null : this.backendChoice
+		);
 	}
 
 	async refreshRuns() {
@@ -174,10 +221,11 @@ class Training {
 		this.message = null;
 		this.starting = true;
 		this.controlSent = null;
+		this.samples = [];
 		app.training = true;
+		estimates.cancel(this.client);
 		try {
-			this.client ??= new StudioClient();
-			await this.client.send(request, (r) => this.onResponse(r));
+			await this.worker().send(request, (r) => this.onResponse(r));
 		} catch (e) {
 			this.error = (e as Error).message;
 		} finally {
@@ -195,11 +243,15 @@ class Training {
 			case 'train/started': {
 				const { type: _type, id, history, elapsedSeconds, ...started } = r;
 				this.current = { ...started, requestId: id };
+				this.config = { ...started.config }; // the form shows the run's own settings
+				this.runName = started.name;
 				this.history = [...history];
 				this.bundledValLoss = null;
 				this.batchLoss = [];
 				this.progress = null;
 				this.secondsPerBatch = null;
+				this.smoothed = null;
+				this.pending = [];
 				this.lastElapsed = elapsedSeconds;
 				this.starting = false;
 				this.message = null;
@@ -209,17 +261,28 @@ class Training {
 				const p = r.progress;
 				const dt = p.elapsedSeconds - this.lastElapsed;
 				this.lastElapsed = p.elapsedSeconds;
-				if (dt > 0)
-					this.secondsPerBatch = this.secondsPerBatch === null ? dt : 0.8 * this.secondsPerBatch + 0.2 * dt;
-				this.progress = p;
-				this.batchLoss.push({ x: p.epoch * p.batches + p.batch + 1, y: bitsOf(p.loss) });
+				if (dt > 0) this.smoothed = this.smoothed === null ? dt : 0.8 * this.smoothed + 0.2 * dt;
+				this.pending.push({
+					progress: p,
+					point: { x: p.epoch * p.batches + p.batch + 1, y: bitsOf(p.loss) }
+				});
+				this.flushTimer ||= setTimeout(() => this.flush(), PROGRESS_EVERY_MS);
 				break;
 			}
 			case 'train/epoch':
+				this.flush();
 				this.history.push(r.record);
 				this.bundledValLoss = r.bundledValLoss ?? null;
+				if (this.current)
+					estimates.learn(
+						this.current.config,
+						this.current.backend,
+						r.record.seconds / Math.max(this.current.batchesPerEpoch, 1)
+					);
 				break;
 			case 'train/checkpoint':
+				if (r.batch === 0 && r.epoch > 0 && !this.samples.some((x) => x.epoch === r.epoch))
+					void this.sample(r.runId, r.epoch);
 				void this.refresh();
 				void library.refreshStorage();
 				break;
@@ -228,14 +291,35 @@ class Training {
 				if (r.unsavedRunId) this.unsavedRunId = r.unsavedRunId;
 				break;
 			case 'train/finished':
+				this.flush();
 				this.finish(r.status, r.modelId, r.message);
 				break;
 		}
 	}
 
+	/** Generates a short melody from the run's checkpoint (in the generation worker, beside training). */
+	private async sample(runId: string, epoch: number) {
+		try {
+			await studio().send(
+				{
+					type: 'generate/run',
+					id: requestId('sample'),
+					model: source({ runId, epoch }),
+					seed: [],
+					settings: { ...SAMPLE, barPhase: 0 }
+				},
+				(r) => {
+					if (r.type === 'generate/result') this.samples.push({ epoch, symbols: r.melodies[0].symbols });
+				}
+			);
+		} catch {
+			// A sample is a bonus: training goes on without it.
+		}
+	}
+
 	private finish(status: RunStatus, modelId: string | undefined, text: string | undefined) {
 		if (modelId && (status === 'finished' || status === 'early-stopped' || status === 'stopped'))
-			app.modelId = modelId;
+			chooseModel(modelId);
 		this.message = `“${this.current?.name ?? 'The run'}” ${STATUS_TEXT[status]}.`;
 		if (status === 'failed' && text) this.error = text;
 	}

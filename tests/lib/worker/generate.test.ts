@@ -11,6 +11,11 @@ import { referenceVocabulary, tinyModel } from '../generate/tiny-model';
 import { barContext, METER_FEATURES } from '../../../src/lib/model/features';
 import { mulberry32 } from '../../../src/lib/generate/random';
 import { initialWeights } from '../../../src/lib/model/init';
+import * as tf from '@tensorflow/tfjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Trainer } from '../../../src/lib/train/trainer';
+import { runItem, saveCheckpoint } from '../../../src/lib/storage/checkpoints';
+import { hasShared, shared } from '../../shared';
 
 const weights = tinyModel(referenceVocabulary(), 12, 4);
 const source = { kind: 'weights' as const, key: 'tiny', name: 'Tiny', weights };
@@ -177,5 +182,42 @@ describe('generation in the worker', () => {
 			.step(keras.initialState(), slash)
 			.probabilities.forEach((p, i) => expect(wFirst[i]).toBeCloseTo(p, 5));
 		await expect(loadModel({ kind: 'stored', id: 'nope' })).rejects.toThrow(/no longer stored/);
+	});
+});
+
+describe.skipIf(!hasShared())('a sample from a training run’s checkpoint', () => {
+	it('generates with the weights of the run’s last checkpoint, and explains a run that is gone', async () => {
+		await tf.setBackend('cpu');
+		const dir = shared('fixtures', 'music21-erk');
+		const songs = readdirSync(dir)
+			.sort((a, b) => Number(a) - Number(b))
+			.slice(0, 8)
+			.map((f) => readFileSync(`${dir}/${f}`, 'utf8').trim().split(/\s+/));
+		const t = Trainer.create(
+			songs,
+			{ units: 8, seqLength: 16, batchSize: 4, epochs: 1, seed: 5, meterInput: false },
+			{
+				id: 'c',
+				name: 'erk 8',
+				hash: 'h'
+			}
+		);
+		await t.run({ yieldEachBatch: false });
+		const cp = await t.checkpoint();
+		t.dispose();
+		await saveCheckpoint(runItem('run-s', 'sampled', 1, cp), cp);
+		const settings = { steps: 64, temperature: 0.5, stopAtEnd: false, variations: 1, randomSeed: 1 };
+		const out = await run({
+			type: 'generate/run',
+			id: 's1',
+			model: { kind: 'run', runId: 'run-s', epoch: 1 },
+			seed: [],
+			settings
+		});
+		const result = out.find((r) => r.type === 'generate/result');
+		expect(result?.type === 'generate/result' && result.melodies[0].symbols).toEqual(
+			generate(new LstmStepModel(cp.weights), [], settings)[0].symbols
+		);
+		await expect(loadModel({ kind: 'run', runId: 'gone', epoch: 1 })).rejects.toThrow(/no longer stored/);
 	});
 });

@@ -3,7 +3,8 @@ import type { HandlerTable } from '../protocol';
 import { ingest, type DroppedFile } from '../../corpus/ingest';
 import { contentHash } from '../../corpus/summary';
 import type { StoredCorpus } from '../../corpus/types';
-import { newCorpusId, saveCorpus } from '../../storage/corpora';
+import { listCorpora, newCorpusId, saveCorpus } from '../../storage/corpora';
+import { regionName } from '../../corpus/naming';
 
 export const handlers: HandlerTable = {
 	'corpus/ingest': async (request, post, signal) => {
@@ -18,11 +19,25 @@ export const handlers: HandlerTable = {
 			(p) => post({ type: 'corpus/progress', id: request.id, ...p }),
 			signal
 		);
+		const hash = await contentHash(result.songs, result.options);
+		if (signal.aborted) throw new Error('The import was cancelled; nothing was saved.');
+		// The same songs read the same way are stored once: the page offers the corpus already there.
+		const existing = (await listCorpora()).find((c) => c.hash === hash);
+		if (existing) {
+			post({
+				type: 'corpus/ingested',
+				id: request.id,
+				corpus: existing,
+				report: result.report,
+				duplicate: true
+			});
+			return;
+		}
 		const corpus: StoredCorpus = {
 			id: newCorpusId(),
-			name: request.name,
+			name: request.name ?? regionName(result.songs) ?? 'Corpus',
 			createdAt: Date.now(),
-			hash: await contentHash(result.songs, result.options),
+			hash,
 			options: result.options,
 			songs: result.songs,
 			report: result.report,

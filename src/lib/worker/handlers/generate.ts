@@ -11,6 +11,7 @@ import { stepModelFor } from '../../keras/reference';
 import { generateAsync } from '../../generate/generate';
 import { getModel, type StoredModel } from '../../storage/models';
 import { MODEL_FILES, ModelFormatError, openModel } from '../../model/format';
+import { getRun } from '../../storage/checkpoints';
 
 /** A model ready to generate with. */
 export interface LoadedModel {
@@ -42,6 +43,12 @@ async function open(source: ModelSource): Promise<LoadedModel> {
 			name: source.name,
 			model: stepModelFor(source.weights, source.reference ? 'window' : 'sequence')
 		};
+	if (source.kind === 'run') {
+		const run = await getRun(source.runId);
+		if (!run) throw new Error('That training run is no longer stored, so it has no sample to play.');
+		const { weights, config } = run.checkpoint;
+		return { name: run.name, model: stepModelFor(weights, config.design) };
+	}
 	if (source.kind === 'stored') {
 		const record = (await getModel(source.id)) as
 			(Partial<StoredModel> & { name: string; reference?: boolean }) | undefined;
@@ -74,6 +81,7 @@ async function open(source: ModelSource): Promise<LoadedModel> {
 const cache = new Map<string, Promise<LoadedModel>>();
 
 function keyOf(source: ModelSource): string {
+	if (source.kind === 'run') return `run:${source.runId}:${source.epoch}`;
 	return source.kind === 'stored'
 		? `stored:${source.id}`
 		: source.kind === 'weights'
@@ -86,6 +94,9 @@ export function loadModel(source: ModelSource): Promise<LoadedModel> {
 	const key = keyOf(source);
 	let p = cache.get(key);
 	if (!p) {
+		// A run's samples come one epoch after another: keep only its newest checkpoint.
+		if (source.kind === 'run')
+			for (const k of cache.keys()) if (k.startsWith(`run:${source.runId}:`)) cache.delete(k);
 		p = open(source);
 		cache.set(key, p);
 		p.catch(() => cache.delete(key));

@@ -28,17 +28,20 @@ import { loadModel } from './generate';
 let active: { request: 'pause' | 'stop' | null } | null = null;
 /** Finished models whose save hit a full quota, by run: saved again on request, lost when the tab closes. */
 const unsaved = new Map<string, { weights: LstmModelWeights; metadata: ModelMetadata }>();
-let selected: { force: BackendName | null; selection: BackendSelection } | null = null;
+let selected: { force: BackendName | null; selection: Promise<BackendSelection> } | null = null;
 
-/** Chooses the backend once per worker (switching while GPU tensors live breaks them). */
-async function backend(force: BackendName | null): Promise<BackendSelection> {
+/**
+ * Chooses the backend once per worker (switching while GPU tensors live breaks them); requests that
+ * arrive together (an estimate, then a run) share the one choice.
+ */
+function backend(force: BackendName | null): Promise<BackendSelection> {
 	if (selected && selected.force === force) return selected.selection;
-	const selection = await selectBackend({
-		force,
-		wasmPaths: WASM_PATHS,
-		log: (line) => console.info(line)
+	const selection = selectBackend({ force, wasmPaths: WASM_PATHS, log: (line) => console.info(line) });
+	const mine = { force, selection };
+	selected = mine;
+	selection.catch(() => {
+		if (selected === mine) selected = null;
 	});
-	selected = { force, selection };
 	return selection;
 }
 
@@ -285,6 +288,44 @@ export const handlers: HandlerTable = {
 			songs,
 			bundled: req.bundled
 		});
+	},
+	'train/estimate': async (req, post, signal) => {
+		if (active) throw new Error('A training run is going in this worker; the estimate waits until it ends.');
+		const { songs, name, hash } = await loadSongs(req.corpusId);
+		const selection = await backend(req.backend ?? null);
+		const count = Math.max(2, req.batches ?? 4);
+		for (const [index, config] of req.configs.entries()) {
+			if (signal.aborted) break;
+			const trainer = Trainer.create(
+				songs,
+				{ ...config, maxBatchesPerEpoch: 0 },
+				{ id: req.corpusId, name, hash }
+			);
+			try {
+				const times: number[] = [];
+				let before = 0;
+				await trainer.run({
+					control: () => (signal.aborted || times.length >= count ? 'stop' : null),
+					onBatch: (p) => {
+						times.push(p.elapsedSeconds - before);
+						before = p.elapsedSeconds;
+					}
+				});
+				// The first batch compiles kernels and fills caches: time the ones after it.
+				const warm = times.slice(1).sort((a, b) => a - b);
+				if (warm.length === 0) break;
+				post({
+					type: 'train/estimate',
+					id: req.id,
+					index,
+					backend: selection.backend,
+					secondsPerBatch: warm[Math.floor(warm.length / 2)],
+					batchesPerEpoch: trainer.batchesPerEpoch()
+				});
+			} finally {
+				trainer.dispose();
+			}
+		}
 	},
 	'train/control': async (req) => {
 		if (active) active.request = req.action;

@@ -15,8 +15,25 @@ export type CorpusRequest =
 	 * Reads, encodes and stores a corpus. Answers `corpus/progress` now and then, `corpus/ingested`, then
 	 * `done`; a `cancel` stops it and nothing is saved.
 	 */
-	{ type: 'corpus/ingest'; id: string; name: string; files: IngestFile[]; options: EncodeOptions };
+	{
+		type: 'corpus/ingest';
+		id: string;
+		/** The corpus's name; without one it is named from its songs' region. */
+		name?: string;
+		files: IngestFile[];
+		options: EncodeOptions;
+	};
 
 export type CorpusResponse =
 	| { type: 'corpus/progress'; id: string; done: number; total: number; path: string }
-	| { type: 'corpus/ingested'; id: string; corpus: CorpusListItem; report: FileReport[] };
+	/**
+	 * The stored corpus. `duplicate`: the same songs were already stored (same content hash), so nothing
+	 * new was saved and `corpus` is the one already there; `report` is still this import's.
+	 */
+	| {
+			type: 'corpus/ingested';
+			id: string;
+			corpus: CorpusListItem;
+			report: FileReport[];
+			duplicate?: boolean;
+	  };

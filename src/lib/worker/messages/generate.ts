@@ -6,6 +6,8 @@ import type { LstmModelWeights } from '../../model/types';
 export type ModelSource =
 	/** A model stored in IndexedDB (`models` store) by id. */
 	| { kind: 'stored'; id: string }
+	/** The weights of a training run's checkpoint after `epoch` epochs (a sample while it trains). */
+	| { kind: 'run'; runId: string; epoch: number }
 	/** The bundled default model: `url` is its folder (`…/models/default/`), resolved by the page. */
 	| { kind: 'default'; url: string }
 	/**

@@ -31,6 +31,19 @@ export type TrainRequest =
 	 * Answers `train/model-saved`, then `done`; a full quota again is an error, and the model stays held.
 	 */
 	| { type: 'train/save-model'; id: string; runId: string }
+	/**
+	 * Times a few training batches of each config on a stored corpus, on the backend a run would use, so
+	 * the page can say how long a run takes on this device. Answers `train/estimate` per config.
+	 */
+	| {
+			type: 'train/estimate';
+			id: string;
+			corpusId: string;
+			configs: Partial<TrainConfig>[];
+			backend?: BackendName | null;
+			/** Batches to time per config (the first, which compiles, is not counted); default 4. */
+			batches?: number;
+	  }
 	/** Pauses or stops the active run (answered by `done` at once): its `train/start` request then finishes. */
 	| { type: 'train/control'; id: string; action: 'pause' | 'stop' };
 
@@ -56,6 +69,15 @@ export type TrainResponse =
 			elapsedSeconds: number;
 	  }
 	| { type: 'train/progress'; id: string; progress: BatchProgress }
+	/** Seconds per training batch of `configs[index]`, and how many batches one epoch has. */
+	| {
+			type: 'train/estimate';
+			id: string;
+			index: number;
+			backend: BackendName;
+			secondsPerBatch: number;
+			batchesPerEpoch: number;
+	  }
 	| {
 			type: 'train/epoch';
 			id: string;
