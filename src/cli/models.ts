@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './command';
-import { importKeras, KerasImportError, type KerasImport } from '../lib/keras/import';
+import { importKeras, type KerasImport } from '../lib/keras/import';
+import { KerasImportError } from '../lib/keras/mapping';
 import { KerasStepModel, stepModelFor } from '../lib/keras/reference';
 import type { LstmStepModel } from '../lib/model/lstm-step';
 import { readModelDir } from './files';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { importKeras, KerasImportError } from '../../src/lib/keras/import';
+import { importKeras } from '../../src/lib/keras/import';
+import { KerasImportError } from '../../src/lib/keras/mapping';
 import { weightsProblem } from '../../src/lib/model/validate';
 import { hasShared, shared } from '../shared';
 import {

@@ -4,80 +4,21 @@
  * (kept here as `generateReference` only to measure and check against).
  */
 import type { StepModel } from '../model/types';
-import { deriveSeed, mulberry32, type Random } from './random';
+import { mulberry32, type Random } from './random';
 import { sampleIndex } from './sample';
 import { HOLD, SONG_END } from '../music/symbols';
 import { REFERENCE_WINDOW } from '../model/config';
-import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import { GENERATE_DEFAULTS } from './defaults';
+import {
+	checkSettings,
+	planTune,
+	plannedSteps,
+	variationSeed,
+	type GenerateSettings,
+	type Melody
+} from './settings';
 import { LstmStepModel } from '../model/lstm-step';
 import { barContext } from '../model/features';
-
-export const MAX_VARIATIONS = 8;
-/**
- * The most steps one melody may add (about 390 bars of 4/4, over an hour at a walking tempo), however the
- * length was asked for (steps, or bars × steps per bar): every caller, form, worker or command line, is held
- * to it here.
- */
-export const MAX_STEPS = 100_000;
-/** The longest seed read, and the most `/` read before it. */
-export const MAX_SEED = 100_000;
-export const MAX_PRIMER = 1024;
-
-/** Everything that decides a melody, besides the model and the seed: store it to make the melody again. */
-export interface GenerateSettings {
-	/**
-	 * A whole tune: its length in bars of `meter`, the seed included (a pickup and the short last bar that
-	 * completes it count as one). The melody ends on the barline at that length, with the ending the model finds most likely among
-	 * `endings` candidates; the model never ends it early. Without `bars`, `steps` applies.
-	 */
-	bars?: number;
-	/** Without `bars`: new symbols (16th-note steps) to add at most. */
-	steps?: number;
-	/** 0.05–2; applied as softmax(log p / T). */
-	temperature: number;
-	/** Nucleus sampling: draw from the most probable symbols holding this share of probability; 1 = all. */
-	topP?: number;
-	/**
-	 * With `steps`: stop when the model ends the song (`/`); otherwise `/` is never drawn and the melody
-	 * runs the full length. A whole tune (`bars`) always ends where its length says.
-	 */
-	stopAtEnd?: boolean;
-	/** Melodies from the same seed, 1–8; variation k uses `variationSeed(randomSeed, k)`. */
-	variations: number;
-	randomSeed: number;
-	/** `/` symbols read before the seed to start a song; default 1 (models start a song from one `/`). */
-	primer?: number;
-	/**
-	 * The meter (`3/4`) and the position of the seed's first step in its bar (0 = downbeat): where the
-	 * barlines of a whole tune fall, and what a model that takes the bar position (model/features.ts) is
-	 * told (by the caller, with `withBar`). Default 4/4 from the downbeat.
-	 */
-	meter?: string;
-	barPhase?: number;
-	/** Candidate endings of a whole tune (default GENERATE_DEFAULTS.endings); 1 keeps the first drawn. */
-	endings?: number;
-	/** For models with styles: the style to write in (a style id; absent or null: no style). */
-	style?: string | null;
-}
-
-/** One generated melody. */
-export interface Melody {
-	/** Seed then generated symbols; never `/`, never begins with `_`. */
-	symbols: string[];
-	/** How many of `symbols` are the seed. */
-	seedLength: number;
-	/** True when the model ended the song with `/` (always, for a whole tune). */
-	ended: boolean;
-	variation: number;
-	/** The seed this variation drew with: generating one variation with it gives this melody again. */
-	randomSeed: number;
-}
-
-/** The random seed of variation `k`: variation 0 keeps the given seed, so one variation is reproducible. */
-export function variationSeed(randomSeed: number, k: number): number {
-	return k === 0 ? randomSeed >>> 0 : deriveSeed(randomSeed, k);
-}
 
 function idsOf(model: StepModel, symbols: readonly string[]): number[] {
 	const index = new Map(model.vocabulary.map((s, i) => [s, i]));
@@ -86,47 +27,6 @@ function idsOf(model: StepModel, symbols: readonly string[]): number[] {
 		if (id === undefined) throw new Error(`The model does not know the symbol “${s}”.`);
 		return id;
 	});
-}
-
-function checkSettings(model: StepModel, seed: readonly string[], s: GenerateSettings): void {
-	if (!model.vocabulary.includes(SONG_END))
-		throw new Error('This model has no end-of-song symbol “/”, so it cannot be used to generate.');
-	if (seed[0] === HOLD) throw new Error('A seed cannot begin with “_”: begin it with a pitch or a rest.');
-	if (seed.includes(SONG_END)) throw new Error('A seed cannot contain “/”.');
-	let steps: number;
-	if (s.bars !== undefined) {
-		if (!(Number.isInteger(s.bars) && s.bars >= 1))
-			throw new Error('The length must be a whole number of bars ≥ 1.');
-		if (!meterOf(s)) throw new Error(`“${s.meter}” is not a meter this app can write in (like 3/4 or 6/8).`);
-		steps = planTune(seed.length, s).total - seed.length;
-	} else {
-		steps = s.steps ?? NaN;
-		if (!Number.isInteger(steps) || steps < 0)
-			throw new Error('The length must be a whole number of steps ≥ 0.');
-	}
-	if (steps > MAX_STEPS)
-		throw new Error(
-			`The length asked for is ${steps.toLocaleString('en')} steps; the most is ${MAX_STEPS.toLocaleString('en')} ` +
-				'(about 390 bars of 4/4). Ask for fewer steps or bars.'
-		);
-	if (seed.length > MAX_SEED)
-		throw new Error(
-			`The seed has ${seed.length.toLocaleString('en')} steps; the most is ${MAX_SEED.toLocaleString('en')}.`
-		);
-	if (s.primer !== undefined && !(Number.isInteger(s.primer) && s.primer >= 0 && s.primer <= MAX_PRIMER))
-		throw new Error(`The primer must be a whole number of “/” from 0 to ${MAX_PRIMER}.`);
-	if (!Number.isFinite(s.temperature) || s.temperature <= 0)
-		throw new Error('The temperature must be a number above 0.');
-	if (!Number.isInteger(s.variations) || !(s.variations >= 1 && s.variations <= MAX_VARIATIONS))
-		throw new Error(`Variations must be a whole number between 1 and ${MAX_VARIATIONS}.`);
-	if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1))
-		throw new Error('Top-p must be above 0 and at most 1.');
-	if (s.endings !== undefined && !(Number.isInteger(s.endings) && s.endings >= 1 && s.endings <= 256))
-		throw new Error('Candidate endings must be a whole number from 1 to 256.');
-}
-
-function meterOf(s: GenerateSettings): Meter | null {
-	return s.meter === undefined ? DEFAULT_METER : parseMeter(s.meter);
 }
 
 /**
@@ -155,47 +55,6 @@ export function primeModel<S>(
 		({ state, probabilities } = model.step(state, id));
 	}
 	return { state, probabilities: probabilities! };
-}
-
-/** How a whole tune of `settings.bars` is laid out: where it ends and where the candidate endings start. */
-export interface TunePlan {
-	/**
-	 * Length of the melody in steps, seed included; its end falls on a barline, or after a pickup where
-	 * the last bar completes the pickup's bar.
-	 */
-	total: number;
-	/** Step where each candidate ending begins (never inside the seed). */
-	endingFrom: number;
-	endings: number;
-	/** Steps per bar, and the melody's first step's position in its bar. */
-	stepsPerBar: number;
-	phase: number;
-}
-
-/**
- * The plan of a whole tune. The melody starts `barPhase` steps into a bar; with a pickup it ends where
- * the pickup's bar is completed, as real songs with an upbeat do (and so where the model, told the bar
- * position, expects them to end: ending on the full barline instead made it fill the gap with rests,
- * 5.3 % of the steps in 3/4 against 3.3 % in real 3/4 songs with an upbeat; docs/model-card.md). The
- * pickup and the short last bar count as one of the bars asked, as `realSong` counts them. A seed that
- * already fills the length gets at least one more bar.
- */
-export function planTune(seedLength: number, settings: GenerateSettings): TunePlan {
-	const stepsPerBar = (meterOf(settings) ?? DEFAULT_METER).stepsPerBar;
-	const phase = (settings.barPhase ?? 0) % stepsPerBar;
-	// A pickup and the short last bar that completes it are one bar, as in songs with an upbeat.
-	let total = (settings.bars ?? GENERATE_DEFAULTS.bars) * stepsPerBar;
-	while (total <= seedLength) total += stepsPerBar;
-	const endingFrom = Math.max(seedLength, total - GENERATE_DEFAULTS.endingBars * stepsPerBar);
-	const endings = Math.max(1, settings.endings ?? GENERATE_DEFAULTS.endings);
-	return { total, endingFrom, endings, stepsPerBar, phase };
-}
-
-/** Model steps a melody is expected to cost (for progress; going back a bar costs more). */
-export function plannedSteps(seedLength: number, settings: GenerateSettings): number {
-	if (settings.bars === undefined) return settings.steps ?? 0;
-	const plan = planTune(seedLength, settings);
-	return plan.endingFrom - seedLength + plan.endings * (plan.total - plan.endingFrom);
 }
 
 /** Times a whole tune's body may go back a bar because the model ended it early. */

@@ -4,7 +4,8 @@
  * from a zero state, padded with `/`), which tells generation to start a song the reference's way.
  */
 import { newModelMetadata, type ModelMetadata, type OpenedModel } from '../model/format';
-import { importKeras, type KerasFileNames, type KerasImport } from './import';
+import { importKeras, type KerasImport } from './import';
+import { type KerasFileNames } from './mapping';
 import { DEFAULT_CONFIG, REFERENCE_WINDOW } from '../model/config';
 
 /**

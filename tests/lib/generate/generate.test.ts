@@ -4,14 +4,16 @@ import {
 	generate,
 	generateAsync,
 	generateReference,
+	CancelledError
+} from '../../../src/lib/generate/generate';
+import {
 	planTune,
 	plannedSteps,
-	CancelledError,
 	MAX_SEED,
 	MAX_STEPS,
 	variationSeed,
 	type GenerateSettings
-} from '../../../src/lib/generate/generate';
+} from '../../../src/lib/generate/settings';
 import type { StepModel } from '../../../src/lib/model/types';
 import { mulberry32 } from '../../../src/lib/generate/random';
 import { sampleIndex, samplingDistribution } from '../../../src/lib/generate/sample';

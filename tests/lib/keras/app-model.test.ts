@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasShared, shared } from '../../shared';
 import { importKerasModel } from '../../../src/lib/keras/app-model';
-import { KerasImportError } from '../../../src/lib/keras/import';
+import { KerasImportError } from '../../../src/lib/keras/mapping';
 import { KerasStepModel } from '../../../src/lib/keras/reference';
 import { exportModel, getModel, importModel, saveModel } from '../../../src/lib/storage/models';
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasShared, shared } from '../../shared';
-import {
-	checkH5Size,
-	KerasImportError,
-	importKeras,
-	MAX_H5_BYTES,
-	parseMapping
-} from '../../../src/lib/keras/import';
+import { checkH5Size, importKeras, MAX_H5_BYTES } from '../../../src/lib/keras/import';
+import { KerasImportError, parseMapping } from '../../../src/lib/keras/mapping';
 import {
 	KerasStepModel,
 	KerasWindowedStepModel,

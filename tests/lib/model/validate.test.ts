@@ -18,7 +18,8 @@ import {
 import { styleListProblem, vocabularyProblem, weightsProblem } from '../../../src/lib/model/validate';
 import { validateCheckpoint, type Checkpoint } from '../../../src/lib/model/checkpoint';
 import { DEFAULT_CONFIG } from '../../../src/lib/model/config';
-import { importKeras, KerasImportError } from '../../../src/lib/keras/import';
+import { importKeras } from '../../../src/lib/keras/import';
+import { KerasImportError } from '../../../src/lib/keras/mapping';
 import { sanityBits } from '../../../src/lib/keras/sanity';
 import { hasShared, repoRoot, shared } from '../../shared';
 

@@ -4,7 +4,8 @@
  */
 import type { HandlerTable } from '../protocol';
 import { importKerasModel } from '../../keras/app-model';
-import { checkH5Size, KerasImportError } from '../../keras/import';
+import { checkH5Size } from '../../keras/import';
+import { KerasImportError } from '../../keras/mapping';
 import { QuotaError } from '../../storage/db';
 import { importModel, saveModel } from '../../storage/models';
 import { MODEL_ZIP_LIMITS, ModelFormatError } from '../../model/format';

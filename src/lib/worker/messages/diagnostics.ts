@@ -17,7 +17,7 @@ import type {
 import type { TrainConfig } from '../../model/config';
 import type { TrainingSong } from '../../train/trainer';
 import type { LstmModelWeights } from '../../model/types';
-import type { GenerateSettings } from '../../generate/generate';
+import type { GenerateSettings } from '../../generate/settings';
 
 export type DiagnosticsRequest =
 	/**

@@ -1,5 +1,5 @@
 /** Messages of the generate domain. Request types start with 'generate/'. */
-import type { GenerateSettings, Melody } from '../../generate/generate';
+import type { GenerateSettings, Melody } from '../../generate/settings';
 import type { LstmModelWeights } from '../../model/types';
 
 /** Where the worker finds the model to generate with. */
