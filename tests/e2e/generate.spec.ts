@@ -383,3 +383,46 @@ test('a MIDI file as the seed; the melody exported as ABC and MusicXML reads bac
 	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeDisabled();
 	expect(watch.consoleErrors).toEqual([]);
 });
+
+test('shape a melody: play and keep each variation, keep the first bars and write the rest again, continue it', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
+	await stage.getByLabel('Random seed').fill('7');
+	await stage.getByLabel('Variations').fill('2');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 2 melodies in \d+ ms/)).toBeVisible();
+	const result = stage.getByTestId('result');
+	const shown = async () => (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+
+	// Each variation has its own play and keep buttons: playing the second shows it.
+	const first = await shown();
+	await result.getByRole('button', { name: 'Play variation 2' }).click();
+	await expect(result.getByRole('radio', { name: '2' })).toBeChecked();
+	await expect(result.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+	await result.getByRole('button', { name: 'Stop', exact: true }).click();
+	const second = await shown();
+	expect(second).not.toEqual(first);
+	await result.getByRole('button', { name: 'Keep variation 2' }).click();
+	await expect(stage.getByText(/^Kept “/)).toBeVisible();
+
+	// Keep bars 1–4 (4/4, from the downbeat: 64 steps) and let the model write the rest again.
+	await result.getByLabel('Keep bars 1 to').fill('4');
+	await result.getByRole('button', { name: 'Write the rest again' }).click();
+	await expect.poll(async () => (await shown()).join(' ')).not.toBe(second.join(' '));
+	const rewritten = await shown();
+	expect(rewritten.slice(0, 64)).toEqual(second.slice(0, 64));
+	expect(rewritten).toHaveLength(second.length);
+
+	// Continue it: the melody becomes the seed and as many bars again follow.
+	await result.getByRole('button', { name: 'Continue it' }).click();
+	await expect.poll(async () => (await shown()).length).toBeGreaterThan(rewritten.length);
+	const continued = await shown();
+	expect(continued.slice(0, rewritten.length)).toEqual(rewritten);
+	expect(continued).toHaveLength(2 * rewritten.length);
+	expect(watch.foreignRequests).toEqual([]);
+});

@@ -10,7 +10,7 @@ import { studio, requestId } from '$ui/worker-client';
 import { getCorpus } from '$lib/storage/corpora';
 import type { EncodedSong } from '$lib/encoding/song';
 import { CancelledError } from '$lib/generate/generate';
-import { type Melody } from '$lib/generate/settings';
+import type { Melody } from '$lib/generate/settings';
 import { randomSeed as freshSeed } from '$lib/generate/random';
 import { GENERATE_DEFAULTS } from '$lib/generate/defaults';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
@@ -167,7 +167,33 @@ class Generation {
 		}
 	}
 
-	async generate() {
+	/** Bars the melody `m` spans in the chosen meter (a pickup and the bar it starts count as one). */
+	barsOf(m: Melody): number {
+		return Math.max(1, Math.ceil((m.symbols.length + this.phase) / this.meter.stepsPerBar));
+	}
+
+	/** Keeps bars 1–`n` of the melody on show and lets the model write the rest anew, as long as before. */
+	keepBars(n: number) {
+		const m = this.current;
+		if (!m) return;
+		const bars = this.barsOf(m);
+		const kept = Math.min(Math.max(1, Math.round(n)), bars - 1);
+		const steps = kept * this.meter.stepsPerBar - this.phase;
+		return this.generate({ seed: m.symbols.slice(0, Math.max(1, steps)), bars });
+	}
+
+	/** The melody on show becomes the seed: the model writes as many bars again after it. */
+	continueMelody() {
+		const m = this.current;
+		if (!m) return;
+		return this.generate({ seed: [...m.symbols], bars: this.barsOf(m) + this.bars });
+	}
+
+	/**
+	 * Writes melodies from the seed and settings; `shape` replaces the seed and the length in bars for one
+	 * run (keep the first bars, continue), leaving the user's own seed as it is.
+	 */
+	async generate(shape?: { seed: string[]; bars: number }) {
 		if (!app.modelId || this.running) return;
 		this.stop();
 		// Inside the click: the browser allows sound only from a user's gesture.
@@ -179,14 +205,14 @@ class Generation {
 		this.status = 'Generating…';
 		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, barPhase, style } =
 			this;
-		const length = this.wholeTune ? { bars } : { steps, stopAtEnd };
+		const length = shape ? { bars: shape.bars } : this.wholeTune ? { bars } : { steps, stopAtEnd };
 		try {
 			await studio().send(
 				{
 					type: 'generate/run',
 					id,
 					model: source(app.modelId),
-					seed: $state.snapshot(this.seed),
+					seed: shape ? shape.seed : $state.snapshot(this.seed),
 					settings: {
 						...length,
 						temperature,
