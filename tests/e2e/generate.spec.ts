@@ -184,6 +184,14 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	]);
 	const bytes = readFileSync((await dl.path())!);
 	expect(fromMidi(bytes).symbols).toEqual(shown);
+	// Dragged out of the page (into a DAW): the drag carries the same MIDI file, named, for the drop target.
+	const transfer = await page.evaluateHandle(() => new DataTransfer());
+	await stage.getByTestId('midi-drag').dispatchEvent('dragstart', { dataTransfer: transfer });
+	const [type, name, ...url] = (await transfer.evaluate((t) => t.getData('DownloadURL'))).split(':');
+	expect(type).toBe('audio/midi');
+	expect(name).toMatch(/\.mid$/);
+	const base64 = url.join(':').replace(/^data:audio\/midi;base64,/, '');
+	expect(fromMidi(new Uint8Array(Buffer.from(base64, 'base64'))).symbols).toEqual(shown);
 
 	// **kern in G major: the project's reader moves it back to exactly the symbols shown.
 	await stage.getByLabel('Export key').selectOption('G major');

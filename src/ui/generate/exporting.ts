@@ -28,15 +28,15 @@ export interface ExportFormat {
 	save: (melody: ExportInput) => void;
 }
 
+/** The melody as a Standard MIDI File, for the download and for dragging out of the page. */
+export function midiFile({ symbols, name, meter, bpm, key }: ExportInput): Uint8Array {
+	return toMidi([...symbols], { bpm, meter, name: name || 'Melody', transpose: key.shift });
+}
+
 export const EXPORTS: readonly ExportFormat[] = [
 	{
 		label: 'Download MIDI',
-		save: ({ symbols, name, meter, bpm, key }) =>
-			download(
-				toMidi([...symbols], { bpm, meter, name: name || 'Melody', transpose: key.shift }),
-				fileName(name, 'mid'),
-				'audio/midi'
-			)
+		save: (melody) => download(midiFile(melody), fileName(melody.name, 'mid'), 'audio/midi')
 	},
 	{
 		label: 'Download **kern',
