@@ -10,49 +10,12 @@ import { test, expect, axe } from './fixtures';
 import { hasShared, repoRoot, shared } from '../shared';
 import { ingest } from '../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../src/cli/files';
-import { summarize } from '../../src/lib/corpus/summary';
+import { seedCorpora, storedCorpus } from './stored';
 
 /** A StoredCorpus of the kern files in one Essen folder. */
 async function corpus(dir: string, id: string, name: string) {
 	const { songs, report } = await ingest(dropFromPaths([shared('corpus', 'essen', ...dir.split('/'))]));
-	return {
-		id,
-		name,
-		createdAt: Date.now(),
-		hash: `test-${id}`,
-		options: { keepKey: false, quantizeTuplets: false },
-		songs,
-		report,
-		summary: summarize(songs, report)
-	};
-}
-
-/** Puts the corpora (and their list records) straight into the app's IndexedDB, then reloads. */
-async function seedCorpora(page: Page, stored: Awaited<ReturnType<typeof corpus>>[]) {
-	await page.goto('/');
-	await page.evaluate(async (list) => {
-		const db: IDBDatabase = await new Promise((resolve, reject) => {
-			const r = indexedDB.open('folk-studio', 1);
-			r.onupgradeneeded = () => {
-				for (const s of ['corpora', 'models', 'checkpoints', 'melodies'])
-					if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s, { keyPath: 'id' });
-			};
-			r.onsuccess = () => resolve(r.result);
-			r.onerror = () => reject(r.error);
-		});
-		await new Promise<void>((resolve, reject) => {
-			const tx = db.transaction('corpora', 'readwrite');
-			for (const c of list) {
-				tx.objectStore('corpora').put(c);
-				const { songs: _s, report: _r, ...meta } = c;
-				tx.objectStore('corpora').put({ ...meta, id: `meta:${c.id}`, corpusId: c.id });
-			}
-			tx.oncomplete = () => resolve();
-			tx.onerror = () => reject(tx.error);
-		});
-		db.close();
-	}, stored);
-	await page.reload();
+	return storedCorpus(id, name, songs, report);
 }
 
 /** The bundled model's style ids, or none when it has no styles (or is not in this tree). */
