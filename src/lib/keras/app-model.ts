@@ -24,7 +24,8 @@ export function kerasMetadata(imported: KerasImport, name: string, createdAt = D
 				layers: w.layers.length,
 				units: w.layers[0].units,
 				dropout: imported.info.dropout[0] ?? 0,
-				meterInput: w.meterInput === true
+				meterInput: w.meterInput === true,
+				lookback: w.lookback === true
 			},
 			backend: `keras ${imported.info.kerasVersion ?? ''} (imported)`.replace('keras  ', 'keras '),
 			...(w.styles?.length ? { styles: [...w.styles] } : {})

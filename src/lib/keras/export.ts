@@ -5,12 +5,12 @@
  * reference's `model.h5`): root attributes `backend`, `keras_version`, `model_config`, `training_config`;
  * `model_weights/<layer>/…/kernel:0` with `layer_names` and `weight_names` attributes. The model is a
  * Functional one with named inputs: `symbols` (one-hot), `bar` (the bar features, model/features.ts) and
- * `style` (one slot per style), joined by a Concatenate layer in that order, which is the row order of the
- * app's first LSTM kernel. Written with h5wasm (HDF5 compiled to WebAssembly) in its in-memory file system.
+ * `style` (one slot per style) and `lookback` (the symbols one and two bars back, and two repeat flags),
+ * joined by a Concatenate layer in that order, which is the row order of the app's first LSTM kernel. Written with h5wasm (HDF5 compiled to WebAssembly) in its in-memory file system.
  */
 import * as h5 from 'h5wasm';
 import type { LstmModelWeights } from '../model/types';
-import { METER_FEATURES } from '../model/features';
+import { lookbackSize, METER_FEATURES } from '../model/features';
 import { LSTM_UNREGULARIZED } from '../model/layers-json';
 
 /** Keras version the layout follows (the reference's). */
@@ -26,7 +26,7 @@ export interface KerasExport {
 }
 
 /** Names of the named inputs, in the order their slots follow the one-hot symbol. */
-export const KERAS_INPUTS = { symbols: 'symbols', bar: 'bar', style: 'style' } as const;
+export const KERAS_INPUTS = { symbols: 'symbols', bar: 'bar', style: 'style', lookback: 'lookback' } as const;
 
 type Node = [string, number, number, Record<string, never>];
 const node = (name: string): Node[][] => [[[name, 0, 0, {}]]];
@@ -48,6 +48,7 @@ export function kerasModelConfig(w: LstmModelWeights, dropout = 0): Record<strin
 	const inputs: [string, number][] = [[KERAS_INPUTS.symbols, v]];
 	if (w.meterInput) inputs.push([KERAS_INPUTS.bar, METER_FEATURES]);
 	if (w.styles?.length) inputs.push([KERAS_INPUTS.style, w.styles.length]);
+	if (w.meterInput && w.lookback) inputs.push([KERAS_INPUTS.lookback, lookbackSize(v)]);
 	const layers: Record<string, unknown>[] = inputs.map(([name, width]) => inputLayer(name, width));
 	let previous = inputs[0][0];
 	if (inputs.length > 1) {

@@ -10,7 +10,7 @@ import { MAX_UNITS, weightsProblem } from '../model/validate';
 import { SONG_END } from '../music/symbols';
 import { mappingWarning } from './sanity';
 import { DEFAULT_NAMES, KerasImportError, parseMapping, parseStyles, type KerasFileNames } from './mapping';
-import { METER_FEATURES } from '../model/features';
+import { lookbackSize, METER_FEATURES } from '../model/features';
 
 /** What the import found besides the weights: enough to describe the model to the user. */
 export interface KerasModelInfo {
@@ -292,7 +292,7 @@ function readH5(
 	}
 	if (layers.length === 0 || !dense)
 		throw new KerasImportError(n.model, `${n.model} is not an LSTM followed by a Dense softmax layer.`);
-	const extra = readExtraInputs(inputWidths.slice(1), n, stylesJson);
+	const extra = readExtraInputs(inputWidths.slice(1), vocabulary.length, n, stylesJson);
 	return {
 		weights: { vocabulary, layers, denseKernel: dense.kernel, denseBias: dense.bias, ...extra },
 		info,
@@ -300,13 +300,17 @@ function readH5(
 	};
 }
 
-/** The `bar` and `style` inputs after the symbols: bar input on, and the style ids from styles.json. */
+/**
+ * The `bar`, `style` and `lookback` inputs after the symbols: bar input on, the style ids from
+ * styles.json, lookback on.
+ */
 function readExtraInputs(
 	inputs: [string, number][],
+	v: number,
 	n: KerasFileNames,
 	stylesJson: string | undefined
-): { meterInput?: true; styles?: string[] } {
-	const out: { meterInput?: true; styles?: string[] } = {};
+): { meterInput?: true; styles?: string[]; lookback?: true } {
+	const out: { meterInput?: true; styles?: string[]; lookback?: true } = {};
 	let k = 0;
 	if (inputs[k]?.[0] === 'bar') {
 		if (inputs[k][1] !== METER_FEATURES)
@@ -323,10 +327,19 @@ function readExtraInputs(
 		out.styles = styles;
 		k++;
 	}
+	if (out.meterInput && inputs[k]?.[0] === 'lookback') {
+		if (inputs[k][1] !== lookbackSize(v))
+			throw new KerasImportError(
+				n.model,
+				`${n.model} has a lookback input of ${inputs[k][1]} features; with its ${v} symbols it needs ${lookbackSize(v)}.`
+			);
+		out.lookback = true;
+		k++;
+	}
 	if (k < inputs.length)
 		throw new KerasImportError(
 			n.model,
-			`${n.model} has an input "${inputs[k][0]}"; only symbols, then "bar" and "style", are supported.`
+			`${n.model} has an input "${inputs[k][0]}"; only symbols, then "bar", "style" and "lookback", are supported.`
 		);
 	return out;
 }

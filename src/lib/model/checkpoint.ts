@@ -3,7 +3,7 @@
  * structured-clone-friendly objects, shared by the trainer, storage, the model format and the worker.
  */
 import type { TrainConfig } from './config';
-import { extraInputSize } from './features';
+import { firstInputSize } from './features';
 import type { LstmModelWeights } from './types';
 import { finiteProblem, vocabularyProblem, weightsProblem } from './validate';
 
@@ -90,7 +90,10 @@ export function validateCheckpoint(cp: Checkpoint): void {
 	if (cp.weights.layers.length !== c.layers)
 		bad(`it has ${cp.weights.layers.length} layers, its settings say ${c.layers}`);
 	cp.weights.layers.forEach((l, i) => {
-		const inSize = i === 0 ? v + extraInputSize(c.meterInput, cp.weights.styles?.length ?? 0) : c.units;
+		const inSize =
+			i === 0
+				? firstInputSize(v, { ...cp.weights, meterInput: c.meterInput, lookback: c.lookback })
+				: c.units;
 		if (l.units !== c.units || l.inputSize !== inSize) bad(`layer ${i + 1} has the wrong shape`);
 		if (
 			l.kernel.length !== inSize * 4 * c.units ||

@@ -55,6 +55,11 @@ export interface TrainConfig {
 	 */
 	meterInput: boolean;
 	/**
+	 * Also feed the symbols one and two bars before each step (features.ts `lookbackIndices`), so the model
+	 * can repeat bars and phrases as folk tunes do. Needs `meterInput`.
+	 */
+	lookback: boolean;
+	/**
 	 * Share of each target's probability spread evenly over the vocabulary in the training loss
 	 * (0 = plain cross-entropy). Reported losses stay plain cross-entropy, so runs compare.
 	 */
@@ -86,6 +91,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
 	seed: 1,
 	maxBatchesPerEpoch: 0,
 	meterInput: true,
+	lookback: false,
 	labelSmoothing: 0,
 	styleDropout: 0.1,
 	styleOversample: 1
@@ -321,6 +327,14 @@ export const TRAIN_SETTINGS: readonly TrainSetting[] = [
 		flag: 'meter-input',
 		kind: 'boolean',
 		advanced: false
+	},
+	{
+		key: 'lookback',
+		label: 'Let the model see the bar and the two bars before',
+		help: 'Folk tunes repeat bars and phrases: the model reads what came one and two bars earlier (needs the meter).',
+		flag: 'lookback',
+		kind: 'boolean',
+		advanced: true
 	}
 ];
 
@@ -366,6 +380,8 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
 	const c: TrainConfig = { ...DEFAULT_CONFIG, ...partial };
 	// The reference's windows have no song to take a meter from.
 	if (c.design === 'window') c.meterInput = false;
+	// Lookback counts back in bars: without the meter there are none.
+	if (!c.meterInput) c.lookback = false;
 	for (const setting of TRAIN_SETTINGS) {
 		const problem = settingProblem(setting, c[setting.key]);
 		if (problem)

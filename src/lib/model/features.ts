@@ -127,10 +127,61 @@ export function featureIndices(bar: BarContext | null, step: number): readonly n
 
 /**
  * Width of the dense block after the one-hot symbol: the bar features (with bar input), then one slot per
- * style. A step without a style leaves every style slot at zero ("no style").
+ * style, then the lookback block (`lookbackSize`, with lookback). A step without a style leaves every style
+ * slot at zero ("no style").
  */
-export function extraInputSize(meterInput: boolean, styles: number): number {
-	return (meterInput ? METER_FEATURES : 0) + styles;
+export function extraInputSize(meterInput: boolean, styles: number, lookback = 0): number {
+	return (meterInput ? METER_FEATURES : 0) + styles + lookback;
+}
+
+/**
+ * Lookback (Magenta's Lookback RNN, for folk tunes whose bars and phrases repeat): beside each step the
+ * model reads the song's symbol one bar and two bars before the target, and whether the symbol it just
+ * read repeats the one a bar and two bars before it. Training reads 16 steps at a time, so without these
+ * inputs the gradient barely reaches the previous bar, and the model could not learn to copy it.
+ * The block: a one-hot of the symbol one bar back [v], two bars back [v], then the two repeat flags.
+ */
+export function lookbackSize(vocabularySize: number): number {
+	return 2 * vocabularySize + 2;
+}
+
+/** Width of a model's first layer input: the one-hot symbol, then every block `extraInputSize` names. */
+export function firstInputSize(
+	vocabularySize: number,
+	w: { meterInput?: boolean; styles?: readonly string[]; lookback?: boolean }
+): number {
+	const meter = w.meterInput === true;
+	const back = meter && w.lookback === true ? lookbackSize(vocabularySize) : 0;
+	return vocabularySize + extraInputSize(meter, w.styles?.length ?? 0, back);
+}
+
+/** How far lookback reaches: two bars of the longest meter read (6/2 = 48 steps a bar). */
+export const LOOKBACK_REACH = 128;
+
+/**
+ * Indices (into the lookback block) that are 1 for the target at `step` of a song, where `symbolAt(i)` is
+ * the song's step i (i < step). None without a bar context: songs in free meter have no bar to look back.
+ */
+export function lookbackIndices(
+	bar: BarContext | null,
+	step: number,
+	symbolAt: (i: number) => number,
+	vocabularySize: number
+): number[] {
+	if (!bar) return [];
+	const L = barPosition(bar, step).meter.stepsPerBar;
+	const out: number[] = [];
+	for (let k = 1; k <= 2; k++) {
+		const back = step - k * L;
+		if (back >= 0 && k * L <= LOOKBACK_REACH) out.push((k - 1) * vocabularySize + symbolAt(back));
+	}
+	const last = step - 1;
+	for (let k = 1; k <= 2; k++) {
+		const back = last - k * L;
+		if (back >= 0 && k * L < LOOKBACK_REACH && symbolAt(last) === symbolAt(back))
+			out.push(2 * vocabularySize + k - 1);
+	}
+	return out;
 }
 
 /** Index, in the block after the one-hot symbol, of style `s`. */

@@ -9,7 +9,7 @@ import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimi
 import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';
-import { extraInputSize } from './features';
+import { firstInputSize } from './features';
 import { MAX_LAYERS, MAX_UNITS, styleListProblem, vocabularyProblem, weightsProblem } from './validate';
 import { SONG_END } from '../music/symbols';
 import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
@@ -117,6 +117,8 @@ export function toModelFiles(weights: LstmModelWeights, metadata: ModelMetadata)
 	checkWeights(weights, metadata.vocabulary);
 	if ((weights.styles ?? []).join('\n') !== (metadata.styles ?? []).join('\n'))
 		refuse('its weights and its metadata name different styles');
+	if ((weights.lookback === true) !== (metadata.config?.lookback === true && weights.meterInput === true))
+		refuse('its weights and its metadata disagree on lookback');
 	const v = weights.vocabulary.length;
 	const layers: ModelJson['modelTopology']['config']['layers'] = [];
 	const specs: WeightSpec[] = [];
@@ -275,14 +277,16 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 	const styles = metadata.styles ?? [];
 	const stylesWrong = styleListProblem(styles);
 	if (stylesWrong) no(stylesWrong);
-	let inputSize = v + extraInputSize(meterInput, styles.length);
+	const lookback = meterInput && metadata.config?.lookback === true;
+	let inputSize = firstInputSize(v, { meterInput, styles, lookback });
 	const result: LstmModelWeights = {
 		vocabulary: [...metadata.vocabulary],
 		layers: [],
 		denseKernel: new Float32Array(),
 		denseBias: new Float32Array(),
 		...(meterInput ? { meterInput: true } : {}),
-		...(styles.length ? { styles: [...styles] } : {})
+		...(styles.length ? { styles: [...styles] } : {}),
+		...(lookback ? { lookback: true } : {})
 	};
 	if (![...lstms, ...dense].every((l) => typeof l.config.name === 'string'))
 		no('model.json has a layer with no name, so its weights cannot be found');

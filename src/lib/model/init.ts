@@ -5,7 +5,7 @@
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
 import { Rng } from './rng';
-import { extraInputSize, METER_FEATURES } from './features';
+import { firstInputSize, METER_FEATURES } from './features';
 
 /** Glorot-uniform [rows, cols]. */
 export function glorotUniform(rng: Rng, rows: number, cols: number): Float32Array {
@@ -51,13 +51,14 @@ export function initialWeights(
 	units: number,
 	seed: number,
 	meterInput = false,
-	styles: readonly string[] = []
+	styles: readonly string[] = [],
+	lookback = false
 ): LstmModelWeights {
 	const rng = new Rng(`init:${seed}`);
 	const v = vocabulary.length;
 	const list: LstmLayerWeights[] = [];
 	for (let l = 0; l < layers; l++) {
-		const inputSize = l === 0 ? v + extraInputSize(meterInput, styles.length) : units;
+		const inputSize = l === 0 ? firstInputSize(v, { meterInput, styles, lookback }) : units;
 		const bias = new Float32Array(4 * units);
 		bias.fill(1, units, 2 * units);
 		list.push({
@@ -74,8 +75,22 @@ export function initialWeights(
 		denseKernel: glorotUniform(rng, units, v),
 		denseBias: new Float32Array(v),
 		...(meterInput ? { meterInput: true } : {}),
-		...(styles.length ? { styles: [...styles] } : {})
+		...(styles.length ? { styles: [...styles] } : {}),
+		...(lookback && meterInput ? { lookback: true } : {})
 	};
+}
+
+/** `carryWeights`' rows of the lookback block: each symbol's rows follow the symbol; flags carry over. */
+function lookbackRows(from: LstmModelWeights, fresh: LstmModelWeights, oldBase: number): number[] {
+	const oldV = from.vocabulary.length;
+	const oldIndex = new Map(from.vocabulary.map((s, i) => [s, i]));
+	const symbolRows = (k: number) =>
+		fresh.vocabulary.map((s) => {
+			const i = oldIndex.get(s);
+			return from.lookback && i !== undefined ? oldBase + k * oldV + i : -2;
+		});
+	const flags = [0, 1].map((k) => (from.lookback ? oldBase + 2 * oldV + k : -2));
+	return [...symbolRows(0), ...symbolRows(1), ...flags];
 }
 
 /**
@@ -107,7 +122,8 @@ export function carryWeights(from: LstmModelWeights, fresh: LstmModelWeights): L
 		...(fresh.styles ?? []).map((s) => {
 			const k = oldStyles.indexOf(s);
 			return k < 0 ? -2 : oldV + meter + k;
-		})
+		}),
+		...(fresh.lookback ? lookbackRows(from, fresh, oldV + meter + oldStyles.length) : [])
 	];
 	const layers = fresh.layers.map((l, i) => {
 		const old = from.layers[i];

@@ -7,7 +7,15 @@
  * does them with the weights transposed so each gate is a dot product over contiguous memory.
  */
 import type { LstmModelWeights, StepModel } from './types';
-import { extraInputSize, featureIndices, styleSlot, type BarContext } from './features';
+import {
+	extraInputSize,
+	featureIndices,
+	LOOKBACK_REACH,
+	lookbackIndices,
+	firstInputSize,
+	styleSlot,
+	type BarContext
+} from './features';
 import { SONG_END } from '../music/symbols';
 import { MatvecArena, paddedColumns } from './matvec';
 
@@ -17,6 +25,8 @@ export interface LstmState {
 	c: Float32Array[];
 	/** Symbols read since the last `/`, counting it: the step, in the song, of the next target. */
 	t: number;
+	/** With lookback: the song's last LOOKBACK_REACH symbols, step i at i % LOOKBACK_REACH. */
+	past?: Int32Array;
 }
 
 interface Layer {
@@ -90,6 +100,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 	private bar: BarContext | null = null;
 	/** Row of the first layer's kernel for the chosen style, or −1 for "no style". */
 	private styleRow = -1;
+	/** Row of the first layer's kernel where the lookback block starts, or −1 without lookback. */
+	private readonly lookbackRow: number;
 
 	/**
 	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
@@ -100,7 +112,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const v = weights.vocabulary.length;
 		this.meterInput = weights.meterInput === true;
 		this.styles = weights.styles ?? [];
-		const inputs = v + extraInputSize(this.meterInput, this.styles.length);
+		const lookback = weights.lookback === true && this.meterInput;
+		const inputs = firstInputSize(v, weights);
+		this.lookbackRow = lookback ? v + extraInputSize(this.meterInput, this.styles.length) : -1;
 		if (weights.layers[0]?.inputSize !== inputs)
 			throw new Error(
 				`The first LSTM layer expects ${weights.layers[0]?.inputSize} inputs, the vocabulary has ${v}.`
@@ -154,7 +168,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 		let state: LstmState = {
 			h: this.layers.map((l) => new Float32Array(l.units)),
 			c: this.layers.map((l) => new Float32Array(l.units)),
-			t: 0
+			t: 0,
+			...(lookback ? { past: new Int32Array(LOOKBACK_REACH) } : {})
 		};
 		this.slash = weights.vocabulary.indexOf(SONG_END);
 		for (let k = 0; k < startSlashes; k++) state = this.advance(state, this.slash);
@@ -220,6 +235,13 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const step = symbolId === this.slash ? 0 : state.t;
 		const next: LstmState = { h: [], c: [], t: step + 1 };
 		const features = this.meterInput ? featureIndices(this.bar, step) : NO_FEATURES;
+		let back: readonly number[] = NO_FEATURES;
+		if (state.past) {
+			const past = state.past.slice();
+			if (step > 0) past[(step - 1) % LOOKBACK_REACH] = symbolId;
+			next.past = past;
+			back = lookbackIndices(this.bar, step, (i) => past[i % LOOKBACK_REACH], this.vocabulary.length);
+		}
 		let input: Float32Array | null = null;
 		for (let li = 0; li < this.layers.length; li++) {
 			const layer = this.layers[li];
@@ -243,6 +265,10 @@ export class LstmStepModel implements StepModel<LstmState> {
 				if (this.styleRow >= 0) {
 					const style = this.styleRow * G;
 					for (let j = 0; j < G; j++) z[at + j] += layer.kernel[style + j];
+				}
+				for (const b of back) {
+					const r = (this.lookbackRow + b) * G;
+					for (let j = 0; j < G; j++) z[at + j] += layer.kernel[r + j];
 				}
 			} else for (let j = 0; j < G; j++) z[at + j] = layer.bias[j];
 			const hPrev = state.h[li];

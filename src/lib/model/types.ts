@@ -41,4 +41,9 @@ export interface LstmModelWeights {
 	 * bar features. All slots zero means "no style".
 	 */
 	styles?: string[];
+	/**
+	 * The first layer's input ends with the lookback block (model/features.ts: the symbols one and two bars
+	 * before each target, and whether the last symbol repeats them). Only with `meterInput`.
+	 */
+	lookback?: boolean;
 }

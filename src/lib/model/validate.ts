@@ -6,7 +6,7 @@
  * the file and the fix.
  */
 import { isMelodySymbol, SONG_END } from '../music/symbols';
-import { extraInputSize } from './features';
+import { firstInputSize } from './features';
 import type { LstmModelWeights } from './types';
 
 /** The most LSTM layers and units per layer read: far above what is trained here, far below what exhausts memory. */
@@ -71,8 +71,7 @@ export function weightsProblem(w: LstmModelWeights): string | null {
 	const arrays: [string, Float32Array][] = [];
 	for (let i = 0; i < w.layers.length; i++) {
 		const l = w.layers[i];
-		const inSize =
-			i === 0 ? v + extraInputSize(w.meterInput === true, w.styles?.length ?? 0) : w.layers[i - 1].units;
+		const inSize = i === 0 ? firstInputSize(v, w) : w.layers[i - 1].units;
 		if (!units(l.units)) return `LSTM layer ${i + 1} has ${l.units} units (1 to ${MAX_UNITS} are possible)`;
 		if (l.inputSize !== inSize) return `LSTM layer ${i + 1} expects ${l.inputSize} inputs, not ${inSize}`;
 		const g = 4 * l.units;

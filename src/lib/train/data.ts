@@ -3,7 +3,7 @@
  * in B lanes; a batch is the next T steps of every lane.
  */
 import { Rng } from '../model/rng';
-import { featureIndices, type BarContext } from '../model/features';
+import { featureIndices, lookbackIndices, type BarContext } from '../model/features';
 
 /** Splits song indices into training and validation sets, by song, seeded. */
 export function splitSongs(
@@ -55,16 +55,19 @@ export class LaneBatches {
 
 	/**
 	 * With `bars` (one per song, null where unknown) batches carry each target's bar features; with
-	 * `styles` (one per song: the index of its style's slot in the features, or −1 for none) its style.
+	 * `styles` (one per song: the index of its style's slot in the features, or −1 for none) its style; with
+	 * `lookback` (where the lookback block starts in the features, and the vocabulary size) the symbols a bar
+	 * and two bars back (features.ts `lookbackIndices`) of songs with bars.
 	 */
 	constructor(
-		songs: readonly Int32Array[],
+		private readonly songs: readonly Int32Array[],
 		order: readonly number[],
 		laneCount: number,
 		readonly steps: number,
 		private readonly endId: number,
 		private readonly bars: readonly (BarContext | null)[] | null = null,
-		private readonly styles: Int32Array | null = null
+		private readonly styles: Int32Array | null = null,
+		private readonly lookback: { base: number; vocabularySize: number } | null = null
 	) {
 		const n = Math.max(1, Math.min(laneCount, order.length));
 		const parts: number[][] = Array.from({ length: n }, () => []);
@@ -86,7 +89,7 @@ export class LaneBatches {
 			lane[at] = endId;
 			return lane;
 		});
-		const extra = bars !== null || styles !== null;
+		const extra = bars !== null || styles !== null || lookback !== null;
 		this.songAt = extra ? this.lanes.map((l) => new Int32Array(l.length).fill(-1)) : null;
 		this.stepAt = extra ? this.lanes.map((l) => new Int32Array(l.length)) : null;
 		if (this.songAt && this.stepAt)
@@ -128,9 +131,17 @@ export class LaneBatches {
 				if (features) {
 					const s = this.songAt![b][pos];
 					if (s >= 0) {
-						const f = this.bars ? featureIndices(this.bars[s], this.stepAt![b][pos]) : NO_FEATURES;
+						const step = this.stepAt![b][pos];
+						const bar = this.bars ? this.bars[s] : null;
+						const f = bar ? featureIndices(bar, step) : NO_FEATURES;
 						const style = this.styles ? this.styles[s] : -1;
 						features[t * B + b] = style >= 0 ? [...f, style] : f;
+						if (this.lookback && bar) {
+							const { base, vocabularySize } = this.lookback;
+							const song = this.songs[s];
+							const back = lookbackIndices(bar, step, (i) => song[i], vocabularySize);
+							if (back.length) features[t * B + b] = [...features[t * B + b], ...back.map((i) => base + i)];
+						}
 					}
 				}
 				targets[t * B + b] = lane[pos + 1];

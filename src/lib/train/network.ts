@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
 import type { Batch } from './data';
 import type { TrainConfig } from '../model/config';
-import { extraInputSize } from '../model/features';
 import { Rng } from '../model/rng';
 import type { LstmModelWeights } from '../model/types';
 
@@ -188,14 +187,15 @@ export class Network {
 			denseKernel: (await this.dense.kernel.data()) as Float32Array,
 			denseBias: (await this.dense.bias.data()) as Float32Array,
 			...(this.config.meterInput ? { meterInput: true } : {}),
-			...(this.styles.length ? { styles: [...this.styles] } : {})
+			...(this.styles.length ? { styles: [...this.styles] } : {}),
+			...(this.config.lookback ? { lookback: true } : {})
 		};
 	}
 
 	/** The first layer's dense input with bar features or styles: one-hot symbol, then the step's features. */
 	private firstInput(batch: Batch): tf.Tensor3D {
 		const V = this.vocabularySize;
-		const D = V + extraInputSize(this.config.meterInput, this.styles.length);
+		const D = this.params[0].kernel.shape[0];
 		const rows = batch.steps * batch.lanes;
 		const x = new Float32Array(rows * D);
 		for (let r = 0; r < rows; r++) {

@@ -8,7 +8,7 @@ import { encodeSong, LaneBatches, splitSongs, WindowBatches } from './data';
 import { SONG_END } from '../music/symbols';
 import { buildVocabulary } from '../music/vocabulary';
 import { carryWeights, initialWeights } from '../model/init';
-import { songBarContext, styleSlot, type BarContext } from '../model/features';
+import { extraInputSize, songBarContext, styleSlot, type BarContext } from '../model/features';
 import { Rng } from '../model/rng';
 import {
 	validateCheckpoint,
@@ -160,9 +160,25 @@ export class Trainer {
 			from
 				? carryWeights(
 						from,
-						initialWeights(vocabulary, config.layers, config.units, config.seed, config.meterInput, styles)
+						initialWeights(
+							vocabulary,
+							config.layers,
+							config.units,
+							config.seed,
+							config.meterInput,
+							styles,
+							config.lookback
+						)
 					)
-				: initialWeights(vocabulary, config.layers, config.units, config.seed, config.meterInput, styles)
+				: initialWeights(
+						vocabulary,
+						config.layers,
+						config.units,
+						config.seed,
+						config.meterInput,
+						styles,
+						config.lookback
+					)
 		);
 	}
 
@@ -207,7 +223,8 @@ export class Trainer {
 			c.seqLength,
 			this.endId,
 			this.hideSomeBars(epoch),
-			this.hideSomeStyles(epoch)
+			this.hideSomeStyles(epoch),
+			this.lookbackBlock()
 		);
 	}
 
@@ -226,6 +243,15 @@ export class Trainer {
 			const k = slots[i] - base;
 			return new Array(slots[i] < 0 ? 1 : repeats[k]).fill(i);
 		});
+	}
+
+	/** Where the lookback block starts in the features, with lookback on. */
+	private lookbackBlock(): { base: number; vocabularySize: number } | null {
+		if (!this.config.lookback) return null;
+		return {
+			base: extraInputSize(this.config.meterInput, this.styles.length),
+			vocabularySize: this.vocabulary.length
+		};
 	}
 
 	/**
@@ -271,7 +297,8 @@ export class Trainer {
 			this.config.seqLength,
 			this.endId,
 			this.bars,
-			this.styleSlots
+			this.styleSlots,
+			this.lookbackBlock()
 		);
 		const vb = this.valBatches;
 		const saved = this.state;

@@ -161,29 +161,42 @@ describe('batched stateful scoring', () => {
 });
 
 describe('scoring with bars (scoreBarSongs)', () => {
-	it("equals the trainer's validation loss on its validation songs, so the two figures compare", async () => {
-		// Songs the repository holds itself: the demo corpus, with meters and barlines.
-		const root = new URL('../../../static/demo/deutschl/', import.meta.url);
-		const paths = readdirSync(root, { recursive: true })
-			.map(String)
-			.filter((p) => p.endsWith('.krn'))
-			.sort()
-			.map((p) => fileURLToPath(new URL(p, root)));
-		const { songs } = await ingest(dropFromPaths(paths));
-		await tf.setBackend('cpu');
-		const trainer = Trainer.create(
-			songs,
-			{ units: 12, seqLength: 16, batchSize: 4, epochs: 1, validation: 0.25, dropout: 0, seed: 3 },
-			{ id: 'demo', name: 'demo', hash: 'demo' }
-		);
-		await trainer.run({ yieldEachBatch: false });
-		const weights = await trainer.weights();
-		const val = trainer.split.val.map((i) => songs[i]);
-		trainer.dispose();
-		expect(weights.meterInput).toBe(true);
-		expect(val.some((s) => s.bars?.length)).toBe(true);
-		const r = scoreBarSongs(new LstmStepModel(weights), val);
-		expect(r.steps).toBe(val.reduce((n, s) => n + s.symbols.length + 1, 0));
-		expect(r.natsPerStep).toBeCloseTo(trainer.history[0].valLoss!, 4);
-	});
+	it.each([false, true])(
+		"equals the trainer's validation loss on its validation songs, so the two figures compare (lookback %s)",
+		async (lookback) => {
+			// Songs the repository holds itself: the demo corpus, with meters and barlines.
+			const root = new URL('../../../static/demo/deutschl/', import.meta.url);
+			const paths = readdirSync(root, { recursive: true })
+				.map(String)
+				.filter((p) => p.endsWith('.krn'))
+				.sort()
+				.map((p) => fileURLToPath(new URL(p, root)));
+			const { songs } = await ingest(dropFromPaths(paths));
+			await tf.setBackend('cpu');
+			const trainer = Trainer.create(
+				songs,
+				{
+					units: 12,
+					seqLength: 16,
+					batchSize: 4,
+					epochs: 1,
+					validation: 0.25,
+					dropout: 0,
+					seed: 3,
+					lookback
+				},
+				{ id: 'demo', name: 'demo', hash: 'demo' }
+			);
+			await trainer.run({ yieldEachBatch: false });
+			const weights = await trainer.weights();
+			const val = trainer.split.val.map((i) => songs[i]);
+			trainer.dispose();
+			expect(weights.meterInput).toBe(true);
+			expect(weights.lookback === true).toBe(lookback);
+			expect(val.some((s) => s.bars?.length)).toBe(true);
+			const r = scoreBarSongs(new LstmStepModel(weights), val);
+			expect(r.steps).toBe(val.reduce((n, s) => n + s.symbols.length + 1, 0));
+			expect(r.natsPerStep).toBeCloseTo(trainer.history[0].valLoss!, 4);
+		}
+	);
 });

@@ -7,7 +7,7 @@ import { exportKeras, KERAS_INPUTS } from '../../../src/lib/keras/export';
 import { importKeras } from '../../../src/lib/keras/import';
 import { initialWeights } from '../../../src/lib/model/init';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
-import { songBarContext } from '../../../src/lib/model/features';
+import { lookbackSize, songBarContext } from '../../../src/lib/model/features';
 import type { LstmModelWeights } from '../../../src/lib/model/types';
 import { ingest } from '../../../src/lib/corpus/ingest';
 import { dropFromPaths, readModelDir } from '../../../src/cli/files';
@@ -62,16 +62,22 @@ async function layout(bytes: Uint8Array, rename: (path: string) => string): Prom
 }
 
 describe('Keras HDF5 export', () => {
-	it('exports a model with bar and style inputs that the Keras import reads back to the same probabilities', async () => {
-		// Random weights everywhere, style rows included, so a wrong row order would show.
-		const w = initialWeights(['/', '_', 'r', '60', '62', '64', '65', '67'], 2, 12, 7, true, [
-			'north',
-			'south'
-		]);
+	it('exports a model with bar, style and lookback inputs that the Keras import reads back to the same probabilities', async () => {
+		// Random weights everywhere, style and lookback rows included, so a wrong row order would show.
+		const w = initialWeights(
+			['/', '_', 'r', '60', '62', '64', '65', '67'],
+			2,
+			12,
+			7,
+			true,
+			['north', 'south'],
+			true
+		);
 		const out = await exportKeras(w, { dropout: 0.2 });
 		expect(JSON.parse(out.styles!)).toEqual({ north: 0, south: 1 });
 		const back = importKeras(out.h5, out.mapping, {}, out.styles);
 		expect(back.info.layerClasses).toEqual([
+			'InputLayer',
 			'InputLayer',
 			'InputLayer',
 			'InputLayer',
@@ -85,6 +91,7 @@ describe('Keras HDF5 export', () => {
 		expect(back.info.sequences).toBe(true);
 		expect(back.weights.styles).toEqual(['north', 'south']);
 		expect(back.weights.meterInput).toBe(true);
+		expect(back.weights.lookback).toBe(true);
 		const song = {
 			symbols: '60 _ 62 _ 64 _ _ _ 65 _ 67 _ r _ 60 _'.split(' '),
 			meter: '2/4',
@@ -95,14 +102,20 @@ describe('Keras HDF5 export', () => {
 			const b = probabilities(back.weights, song, style);
 			expect(maxDifference(a, b)).toBeLessThan(1e-5);
 		}
-		// The styles really differ, so the check above is not vacuous.
+		// The styles and the lookback rows really matter, so the check above is not vacuous.
 		expect(maxDifference(probabilities(w, song, 'north'), probabilities(w, song, 'south'))).toBeGreaterThan(
+			1e-3
+		);
+		const blind = structuredClone(w);
+		const g = 4 * 12;
+		blind.layers[0].kernel.fill(0, (blind.layers[0].inputSize - lookbackSize(8)) * g);
+		expect(maxDifference(probabilities(w, song, null), probabilities(blind, song, null))).toBeGreaterThan(
 			1e-3
 		);
 	});
 
-	it('names its inputs symbols, bar and style in the model description', async () => {
-		const w = initialWeights(['/', '_', '60'], 1, 4, 1, true, ['a']);
+	it('names its inputs symbols, bar, style and lookback in the model description', async () => {
+		const w = initialWeights(['/', '_', '60'], 1, 4, 1, true, ['a'], true);
 		const { FS } = await h5.ready;
 		const out = await exportKeras(w);
 		FS.writeFile('/names.h5', out.h5);

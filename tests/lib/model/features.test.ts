@@ -12,6 +12,9 @@ import {
 	barContext,
 	barPosition,
 	featureIndices,
+	firstInputSize,
+	lookbackIndices,
+	lookbackSize,
 	METER_FEATURES,
 	songBarContext
 } from '../../../src/lib/model/features';
@@ -109,6 +112,43 @@ describe('features of a step', () => {
 			.map((k) => featureIndices(bars[0], k))
 			.concat([0, 1, 2].map((k) => featureIndices(bars[1], k)));
 		expect(got).toEqual(want);
+	});
+});
+
+describe('lookback', () => {
+	it('reads the symbol one and two bars before the target, and flags a last symbol that repeats them', () => {
+		const bar = barContext('2/4', 0)!; // 8 steps a bar
+		const v = 10;
+		const song = [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 9, 9, 9, 9, 9, 9, 1, 5];
+		const at = (i: number) => song[i];
+		expect(lookbackIndices(bar, 7, at, v)).toEqual([]);
+		expect(lookbackIndices(bar, 8, at, v)).toEqual([song[0]]);
+		// Step 9: one bar back is song[1]; the last symbol (song[8] = 1) repeats song[0].
+		expect(lookbackIndices(bar, 9, at, v)).toEqual([song[1], 2 * v]);
+		// Step 17: song[9], two bars back song[1]; song[16] = 1 repeats both song[8] and song[0].
+		expect(lookbackIndices(bar, 17, at, v)).toEqual([song[9], v + song[1], 2 * v, 2 * v + 1]);
+		expect(lookbackIndices(bar, 18, at, v)).toEqual([song[10], v + song[2]]);
+		expect(lookbackIndices(null, 18, at, v)).toEqual([]);
+		expect(firstInputSize(v, { meterInput: true, styles: ['a'], lookback: true })).toBe(
+			v + METER_FEATURES + 1 + lookbackSize(v)
+		);
+		expect(firstInputSize(v, { meterInput: false, lookback: true })).toBe(v);
+	});
+
+	it('travels in the lanes after the bar features and the style, for songs with bars only', () => {
+		const songs = [Int32Array.from([1, 2, 2, 1, 2, 2, 1]), Int32Array.from([3, 1, 3, 1])];
+		const bars = [barContext('3/16', 0), null];
+		const v = 4;
+		const base = METER_FEATURES + 1;
+		const styles = Int32Array.from([METER_FEATURES, -1]);
+		const lanes = new LaneBatches(songs, [0, 1], 1, 16, 0, bars, styles, { base, vocabularySize: v });
+		const f = lanes.batch(0).features!;
+		// Target step 3 of song 0: one bar (3 steps) back is song[0] = 1.
+		expect(f[3]).toEqual([...featureIndices(bars[0], 3), METER_FEATURES, base + 1]);
+		// Step 4: back is song[1] = 2; the last symbol (1 at step 3) repeats step 0's.
+		expect(f[4]).toEqual([...featureIndices(bars[0], 4), METER_FEATURES, base + 2, base + 2 * v]);
+		// Song 1 has no bars, so no lookback and no bar features.
+		expect(f[8 + 3]).toEqual([]);
 	});
 });
 
