@@ -187,7 +187,8 @@ const command: Command = {
 			const input = [
 				'symbols',
 				...(weights.meterInput ? ['bar position'] : []),
-				...(weights.styles?.length ? ['style'] : [])
+				...(weights.styles?.length ? ['style'] : []),
+				...(weights.lookback ? ['lookback'] : [])
 			];
 			if (input.length > 1) model.input = input.join(' + ');
 			if (weights.styles?.length) model.styles = weights.styles;

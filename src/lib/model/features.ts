@@ -136,13 +136,16 @@ export function extraInputSize(meterInput: boolean, styles: number, lookback = 0
 
 /**
  * Lookback (Magenta's Lookback RNN, for folk tunes whose bars and phrases repeat): beside each step the
- * model reads the song's symbol one bar and two bars before the target, and whether the symbol it just
- * read repeats the one a bar and two bars before it. Training reads 16 steps at a time, so without these
+ * model reads the song's symbol one, two and four bars before the target, and whether the symbol it just
+ * read repeats the one that many bars before it. Training reads 16 steps at a time, so without these
  * inputs the gradient barely reaches the previous bar, and the model could not learn to copy it.
- * The block: a one-hot of the symbol one bar back [v], two bars back [v], then the two repeat flags.
+ * The block: a one-hot of the symbol each LOOKBACK_BARS back [v each], then one repeat flag each.
  */
+export const LOOKBACK_BARS = [1, 2, 4] as const;
+
+/** Width of the lookback block for a vocabulary of `vocabularySize` symbols. */
 export function lookbackSize(vocabularySize: number): number {
-	return 2 * vocabularySize + 2;
+	return LOOKBACK_BARS.length * (vocabularySize + 1);
 }
 
 /** Width of a model's first layer input: the one-hot symbol, then every block `extraInputSize` names. */
@@ -155,7 +158,7 @@ export function firstInputSize(
 	return vocabularySize + extraInputSize(meter, w.styles?.length ?? 0, back);
 }
 
-/** How far lookback reaches: two bars of the longest meter read (6/2 = 48 steps a bar). */
+/** How far lookback reaches: four bars of 3/2 or 4/2, two of 6/2 (48 steps a bar). */
 export const LOOKBACK_REACH = 128;
 
 /**
@@ -171,16 +174,16 @@ export function lookbackIndices(
 	if (!bar) return [];
 	const L = barPosition(bar, step).meter.stepsPerBar;
 	const out: number[] = [];
-	for (let k = 1; k <= 2; k++) {
-		const back = step - k * L;
-		if (back >= 0 && k * L <= LOOKBACK_REACH) out.push((k - 1) * vocabularySize + symbolAt(back));
-	}
+	LOOKBACK_BARS.forEach((bars, k) => {
+		const back = step - bars * L;
+		if (back >= 0 && bars * L <= LOOKBACK_REACH) out.push(k * vocabularySize + symbolAt(back));
+	});
 	const last = step - 1;
-	for (let k = 1; k <= 2; k++) {
-		const back = last - k * L;
-		if (back >= 0 && k * L < LOOKBACK_REACH && symbolAt(last) === symbolAt(back))
-			out.push(2 * vocabularySize + k - 1);
-	}
+	const flags = LOOKBACK_BARS.length * vocabularySize;
+	LOOKBACK_BARS.forEach((bars, k) => {
+		const back = last - bars * L;
+		if (back >= 0 && bars * L < LOOKBACK_REACH && symbolAt(last) === symbolAt(back)) out.push(flags + k);
+	});
 	return out;
 }
 

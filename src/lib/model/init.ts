@@ -5,7 +5,7 @@
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
 import { Rng } from './rng';
-import { firstInputSize, METER_FEATURES } from './features';
+import { firstInputSize, LOOKBACK_BARS, METER_FEATURES } from './features';
 
 /** Glorot-uniform [rows, cols]. */
 export function glorotUniform(rng: Rng, rows: number, cols: number): Float32Array {
@@ -83,14 +83,15 @@ export function initialWeights(
 /** `carryWeights`' rows of the lookback block: each symbol's rows follow the symbol; flags carry over. */
 function lookbackRows(from: LstmModelWeights, fresh: LstmModelWeights, oldBase: number): number[] {
 	const oldV = from.vocabulary.length;
+	const n = LOOKBACK_BARS.length;
 	const oldIndex = new Map(from.vocabulary.map((s, i) => [s, i]));
 	const symbolRows = (k: number) =>
 		fresh.vocabulary.map((s) => {
 			const i = oldIndex.get(s);
 			return from.lookback && i !== undefined ? oldBase + k * oldV + i : -2;
 		});
-	const flags = [0, 1].map((k) => (from.lookback ? oldBase + 2 * oldV + k : -2));
-	return [...symbolRows(0), ...symbolRows(1), ...flags];
+	const flags = LOOKBACK_BARS.map((_, k) => (from.lookback ? oldBase + n * oldV + k : -2));
+	return [...LOOKBACK_BARS.flatMap((_, k) => symbolRows(k)), ...flags];
 }
 
 /**

@@ -50,8 +50,10 @@ export interface LstmParams {
  * The input of a layer: symbol ids (one-hot, projected by gathering kernel rows) or dense vectors. Mark
  * dense input that is data, not another layer's output (the first layer's one-hot symbol with bar
  * features), `constant`: its gradient, a product as large as the input projection, is then not computed.
+ * Ids [T, B, K] are a multi-hot input (the symbol and its features' rows, −1 padding): backends with the
+ * row kernels only (`hasRowKernels`).
  */
-export type LstmInput = { ids: tf.Tensor2D } | { x: tf.Tensor3D; constant?: boolean };
+export type LstmInput = { ids: tf.Tensor2D | tf.Tensor3D } | { x: tf.Tensor3D; constant?: boolean };
 
 /** Options of a forward pass. */
 export interface ForwardOptions {
@@ -102,6 +104,7 @@ function project(input: LstmInput, p: LstmParams): tf.Tensor2D[] {
 		let flat: tf.Tensor2D;
 		let t: number, b: number;
 		if ('ids' in input) {
+			if (input.ids.rank !== 2) throw new Error('A multi-hot input needs the row kernels (cpu or wasm).');
 			[t, b] = input.ids.shape;
 			flat = tf.add(tf.gather(p.kernel, tf.reshape(input.ids, [-1])), p.bias);
 		} else {

@@ -216,16 +216,23 @@ function split4(mem: Memory, x: Info): Info[] {
  * here takes a few.
  */
 /** Refuses ids outside [0, V) before any output is allocated (a throw after would leak them). */
+/** Row ids: each in 0…V−1, or −1 (no row: the padding of a multi-hot input with fewer ones). */
 function checkIds(mem: Memory, ids: Info, V: number): void {
 	const id = mem.read(ids) as unknown as Int32Array;
 	for (let r = 0; r < id.length; r++)
-		if (!(id[r] >= 0 && id[r] < V))
+		if (!(id[r] >= -1 && id[r] < V))
 			throw new RangeError(`Symbol id ${id[r]} is outside the vocabulary (0–${V - 1}).`);
 }
 
+/**
+ * Kernel rows plus bias per step, from ids [T, B] (one-hot input) or [T, B, K] (multi-hot: the symbol,
+ * then the indices of its bar features, style and lookback, padded with −1): the sum of K rows instead
+ * of a product with a mostly-zero input.
+ */
 function gatherStepsKernel(mem: Memory, kernel: Info, bias: Info, ids: Info): Info[] {
 	const [V, G] = kernel.shape;
 	const [T, B] = ids.shape;
+	const K = ids.shape[2] ?? 1;
 	checkIds(mem, ids, V);
 	const { outs, ins, views } = mem.alloc(
 		Array.from({ length: T }, () => [B, G]),
@@ -236,22 +243,29 @@ function gatherStepsKernel(mem: Memory, kernel: Info, bias: Info, ids: Info): In
 	for (let t = 0; t < T; t++) {
 		const out = views[t];
 		for (let b = 0; b < B; b++) {
-			const row = id[t * B + b];
-			const from = row * G;
+			const at = (t * B + b) * K;
 			const to = b * G;
+			const from = id[at] * G;
 			for (let j = 0; j < G; j++) out[to + j] = k[from + j] + bias0[j];
+			for (let q = 1; q < K; q++) {
+				const row = id[at + q];
+				if (row < 0) continue;
+				const more = row * G;
+				for (let j = 0; j < G; j++) out[to + j] += k[more + j];
+			}
 		}
 	}
 	return outs;
 }
 
 /**
- * Gradients of the kernel and bias of a one-hot input from dZ [R, G] and the ids [R]: each row of dZ is
- * added to its id's row, and to the bias. Replaces onehotᵀ·dZ (a transpose and a product) and a column
- * sum, which the wasm backend does slowly along axis 0.
+ * Gradients of the kernel and bias of a one-hot (or multi-hot) input from dZ [R, G] and the ids [R·K]:
+ * each row of dZ is added to its ids' rows, and to the bias. Replaces onehotᵀ·dZ (a transpose and a
+ * product) and a column sum, which the wasm backend does slowly along axis 0.
  */
 function idsGradKernel(mem: Memory, dZ: Info, ids: Info, vocabulary: number): Info[] {
 	const [R, G] = dZ.shape;
+	const K = ids.shape.reduce((a, b) => a * b, 1) / R;
 	checkIds(mem, ids, vocabulary);
 	const { outs, ins, views } = mem.alloc([[vocabulary, G], [G]], [dZ, ids]);
 	const dz = ins[0];
@@ -260,13 +274,13 @@ function idsGradKernel(mem: Memory, dZ: Info, ids: Info, vocabulary: number): In
 	kg.fill(0);
 	bg.fill(0);
 	for (let r = 0; r < R; r++) {
-		const row = id[r];
-		const to = row * G;
 		const from = r * G;
-		for (let j = 0; j < G; j++) {
-			const v = dz[from + j];
-			kg[to + j] += v;
-			bg[j] += v;
+		for (let j = 0; j < G; j++) bg[j] += dz[from + j];
+		for (let q = 0; q < K; q++) {
+			const row = id[r * K + q];
+			if (row < 0) continue;
+			const to = row * G;
+			for (let j = 0; j < G; j++) kg[to + j] += dz[from + j];
 		}
 	}
 	return outs;

@@ -119,8 +119,12 @@ export function hasRowKernels(): boolean {
 	return tf.getKernel(GATHER_STEPS, tf.getBackend()) !== undefined;
 }
 
-/** Kernel rows by id plus bias, per step: T tensors [B, G] from ids [T, B] (see `gatherSteps`). */
-export function gatherSteps(kernel: tf.Tensor2D, bias: tf.Tensor1D, ids: tf.Tensor2D): tf.Tensor2D[] {
+/** Kernel rows by id plus bias, per step: T tensors [B, G] from ids [T, B] or multi-hot ids [T, B, K] (−1 pads). */
+export function gatherSteps(
+	kernel: tf.Tensor2D,
+	bias: tf.Tensor1D,
+	ids: tf.Tensor2D | tf.Tensor3D
+): tf.Tensor2D[] {
 	registerLstmKernels();
 	return tf.engine().runKernel(GATHER_STEPS, { kernel, bias, ids }) as unknown as tf.Tensor2D[];
 }

@@ -4,7 +4,15 @@
  * clipping, label smoothing); and the weights read back. The loop around it is trainer.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lstmBackward, lstmForward, oneHotFloat, type LstmCache, type LstmParams } from './fast-lstm';
+import {
+	lstmBackward,
+	lstmForward,
+	oneHotFloat,
+	type LstmCache,
+	type LstmInput,
+	type LstmParams
+} from './fast-lstm';
+import { hasRowKernels } from './lstm-kernels';
 import type { Batch } from './data';
 import type { TrainConfig } from '../model/config';
 import { Rng } from '../model/rng';
@@ -104,7 +112,7 @@ export class Network {
 					training && c.recurrentDropout > 0
 						? (dropMask([B, n], c.recurrentDropout, seed + 2 * l + 1) as tf.Tensor2D)
 						: null;
-				const input = x ? { x } : batch.features ? { x: this.firstInput(batch), constant: true } : { ids };
+				const input = x ? { x } : batch.features ? this.firstInput(batch) : { ids };
 				const r = lstmForward(input, p, state.h[l], state.c[l], { keep, recurrentMask: rmask, training });
 				hs.push(r.h);
 				cs.push(r.c);
@@ -192,8 +200,30 @@ export class Network {
 		};
 	}
 
-	/** The first layer's dense input with bar features or styles: one-hot symbol, then the step's features. */
-	private firstInput(batch: Batch): tf.Tensor3D {
+	/**
+	 * The first layer's input with bar features, styles or lookback: the symbol, then the step's features.
+	 * Where the backend has the row kernels, as row ids [T, B, K] (the symbol's and each feature's kernel
+	 * row, −1 padding): the input has a handful of ones in up to 180 columns, so summing those rows beats
+	 * the product (and its weight gradient) with the dense input, which other backends get.
+	 */
+	private firstInput(batch: Batch): LstmInput {
+		const V = this.vocabularySize;
+		const rows = batch.steps * batch.lanes;
+		if (hasRowKernels()) {
+			let K = 1;
+			for (let r = 0; r < rows; r++) K = Math.max(K, 1 + batch.features![r].length);
+			const ids = new Int32Array(rows * K).fill(-1);
+			for (let r = 0; r < rows; r++) {
+				ids[r * K] = batch.inputs[r];
+				batch.features![r].forEach((f, q) => (ids[r * K + 1 + q] = V + f));
+			}
+			return { ids: tf.tensor3d(ids, [batch.steps, batch.lanes, K], 'int32') };
+		}
+		return { x: this.denseFirstInput(batch), constant: true };
+	}
+
+	/** The first layer's dense input: one-hot symbol, then the step's features. */
+	private denseFirstInput(batch: Batch): tf.Tensor3D {
 		const V = this.vocabularySize;
 		const D = this.params[0].kernel.shape[0];
 		const rows = batch.steps * batch.lanes;

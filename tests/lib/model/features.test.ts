@@ -13,6 +13,7 @@ import {
 	barPosition,
 	featureIndices,
 	firstInputSize,
+	LOOKBACK_BARS,
 	lookbackIndices,
 	lookbackSize,
 	METER_FEATURES,
@@ -116,19 +117,33 @@ describe('features of a step', () => {
 });
 
 describe('lookback', () => {
-	it('reads the symbol one and two bars before the target, and flags a last symbol that repeats them', () => {
+	it('reads the symbol one, two and four bars before the target, and flags a last symbol that repeats them', () => {
+		expect(LOOKBACK_BARS).toEqual([1, 2, 4]);
 		const bar = barContext('2/4', 0)!; // 8 steps a bar
 		const v = 10;
-		const song = [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 9, 9, 9, 9, 9, 9, 1, 5];
+		const F = 3 * v; // the repeat flags follow the three one-hots
+		// prettier-ignore
+		const song = [
+			1, 2, 3, 4, 5, 6, 7, 8,
+			1, 2, 9, 9, 9, 9, 9, 9,
+			1, 5, 5, 5, 5, 5, 5, 5,
+			3, 3, 3, 3, 3, 3, 3, 6,
+			1, 4
+		];
 		const at = (i: number) => song[i];
 		expect(lookbackIndices(bar, 7, at, v)).toEqual([]);
-		expect(lookbackIndices(bar, 8, at, v)).toEqual([song[0]]);
-		// Step 9: one bar back is song[1]; the last symbol (song[8] = 1) repeats song[0].
-		expect(lookbackIndices(bar, 9, at, v)).toEqual([song[1], 2 * v]);
-		// Step 17: song[9], two bars back song[1]; song[16] = 1 repeats both song[8] and song[0].
-		expect(lookbackIndices(bar, 17, at, v)).toEqual([song[9], v + song[1], 2 * v, 2 * v + 1]);
-		expect(lookbackIndices(bar, 18, at, v)).toEqual([song[10], v + song[2]]);
+		expect(lookbackIndices(bar, 8, at, v)).toEqual([1]);
+		// Step 9: one bar back is 2; the last symbol (1 at step 8) repeats step 0's.
+		expect(lookbackIndices(bar, 9, at, v)).toEqual([2, F]);
+		// Step 17: 2 one bar back, 2 two bars back; the 1 at step 16 repeats steps 8 and 0.
+		expect(lookbackIndices(bar, 17, at, v)).toEqual([2, v + 2, F, F + 1]);
+		expect(lookbackIndices(bar, 18, at, v)).toEqual([9, v + 3]);
+		// Step 32: one, two and four bars back; the 6 at step 31 repeats nothing.
+		expect(lookbackIndices(bar, 32, at, v)).toEqual([3, v + 1, 2 * v + 1]);
+		// Step 33: the 1 at step 32 repeats step 16 (two bars) and step 0 (four bars), not step 24.
+		expect(lookbackIndices(bar, 33, at, v)).toEqual([3, v + 5, 2 * v + 2, F + 1, F + 2]);
 		expect(lookbackIndices(null, 18, at, v)).toEqual([]);
+		expect(lookbackSize(v)).toBe(3 * (v + 1));
 		expect(firstInputSize(v, { meterInput: true, styles: ['a'], lookback: true })).toBe(
 			v + METER_FEATURES + 1 + lookbackSize(v)
 		);
@@ -146,7 +161,7 @@ describe('lookback', () => {
 		// Target step 3 of song 0: one bar (3 steps) back is song[0] = 1.
 		expect(f[3]).toEqual([...featureIndices(bars[0], 3), METER_FEATURES, base + 1]);
 		// Step 4: back is song[1] = 2; the last symbol (1 at step 3) repeats step 0's.
-		expect(f[4]).toEqual([...featureIndices(bars[0], 4), METER_FEATURES, base + 2, base + 2 * v]);
+		expect(f[4]).toEqual([...featureIndices(bars[0], 4), METER_FEATURES, base + 2, base + 3 * v]);
 		// Song 1 has no bars, so no lookback and no bar features.
 		expect(f[8 + 3]).toEqual([]);
 	});

@@ -102,4 +102,41 @@ describe.each(['cpu', 'wasm'] as const)('row kernels on %s', (backend) => {
 		);
 		tf.dispose([kernel, bias, ids]);
 	});
+
+	test('a multi-hot input as row ids gives the outputs and weight gradients of the same dense input', async () => {
+		await tf.setBackend(backend);
+		await tf.ready();
+		const rng = new Rng(`${backend}:multi-hot`);
+		const [T, B, D, N, K] = [5, 3, 9, 4, 3];
+		const p = params(rng, D, N);
+		// Per row: a symbol id (0–3), then up to two feature rows (4–8), −1 where a row has fewer.
+		const ids = new Int32Array(T * B * K).fill(-1);
+		const dense = new Float32Array(T * B * D);
+		for (let r = 0; r < T * B; r++) {
+			const on = [Math.floor(rng.next() * 4), ...(rng.next() < 0.7 ? [4 + Math.floor(rng.next() * 5)] : [])];
+			if (rng.next() < 0.5) on.push(4 + ((on.at(-1)! + 1) % 5));
+			const unique = [...new Set(on)];
+			unique.forEach((i, q) => {
+				ids[r * K + q] = i;
+				dense[r * D + i] = 1;
+			});
+		}
+		const upstream = randomTensor(rng, [T, B, N], 1) as tf.Tensor3D;
+		const zeros = tf.zeros([B, N]) as tf.Tensor2D;
+		const x = tf.tensor3d(dense, [T, B, D]);
+		const idTensor = tf.tensor3d(ids, [T, B, K], 'int32');
+		const before = tf.memory().numTensors;
+		const viaIds = lstmForward({ ids: idTensor }, p, zeros, zeros, { training: true });
+		const viaX = lstmForward({ x, constant: true }, p, zeros, zeros, { training: true });
+		expect(await maxAbs(viaIds.outputs, viaX.outputs)).toBeLessThan(1e-5);
+		const gi = lstmBackward(viaIds.cache!, p, upstream);
+		const gx = lstmBackward(viaX.cache!, p, upstream);
+		expect(await maxAbs(gi.kernel, gx.kernel)).toBeLessThan(1e-5);
+		expect(await maxAbs(gi.bias, gx.bias)).toBeLessThan(1e-5);
+		expect(await maxAbs(gi.recurrentKernel, gx.recurrentKernel)).toBeLessThan(1e-5);
+		for (const r of [viaIds, viaX]) tf.dispose([r.outputs, r.h, r.c]);
+		for (const g of [gi, gx]) tf.dispose([g.kernel, g.recurrentKernel, g.bias]);
+		expect(tf.memory().numTensors).toBe(before);
+		tf.dispose([zeros, x, idTensor, upstream]);
+	});
 });
