@@ -182,7 +182,9 @@ describe.skipIf(!hasShared())('a bar-input model', () => {
 		const val = (await trainer.validate())!;
 		const weights = await trainer.weights();
 		expect(weights.meterInput).toBe(true);
-		expect(weights.layers[0].inputSize).toBe(trainer.vocabulary.length + METER_FEATURES);
+		const v = trainer.vocabulary.length;
+		expect(weights.lookback).toBe(true);
+		expect(weights.layers[0].inputSize).toBe(v + METER_FEATURES + lookbackSize(v));
 		const files = toModelFiles(weights, {
 			format: 'folk-studio-model',
 			version: 1,

@@ -8,7 +8,7 @@ import { Trainer, styleRepeats, type TrainingSong } from '../../../src/lib/train
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { fromModelFiles, toModelFiles, type ModelMetadata } from '../../../src/lib/model/format';
 import { carryWeights, initialWeights } from '../../../src/lib/model/init';
-import { METER_FEATURES, songBarContext } from '../../../src/lib/model/features';
+import { lookbackSize, METER_FEATURES, songBarContext } from '../../../src/lib/model/features';
 import { ingest } from '../../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../../src/cli/files';
 import { hasShared, shared } from '../../shared';
@@ -84,7 +84,10 @@ describe.skipIf(!hasShared())('training with styles', () => {
 		expect(t.history).toHaveLength(2);
 		const w = await t.weights();
 		expect(w.styles).toEqual(['romania', 'china']);
-		expect(w.layers[0].inputSize).toBe(w.vocabulary.length + METER_FEATURES + 2);
+		expect(w.lookback).toBe(true);
+		expect(w.layers[0].inputSize).toBe(
+			w.vocabulary.length + METER_FEATURES + 2 + lookbackSize(w.vocabulary.length)
+		);
 		const cp = structuredClone(await t.checkpoint());
 		t.dispose();
 		const resumed = Trainer.resume(data, cp, corpus.hash);
