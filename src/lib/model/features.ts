@@ -136,12 +136,13 @@ export function extraInputSize(meterInput: boolean, styles: number, lookback = 0
 
 /**
  * Lookback (Magenta's Lookback RNN, for folk tunes whose bars and phrases repeat): beside each step the
- * model reads the song's symbol one, two and four bars before the target, and whether the symbol it just
- * read repeats the one that many bars before it. Training reads 16 steps at a time, so without these
+ * model reads the song's symbol one, two, four and eight bars before the target (a bar, a phrase, a
+ * section: measured best of 1–2, 1–2–4 and 1–2–4–8 in docs/model-card.md, section E), and whether the
+ * symbol it just read repeats the one that many bars before it. Training reads 16 steps at a time, so without these
  * inputs the gradient barely reaches the previous bar, and the model could not learn to copy it.
  * The block: a one-hot of the symbol each LOOKBACK_BARS back [v each], then one repeat flag each.
  */
-export const LOOKBACK_BARS = [1, 2, 4] as const;
+export const LOOKBACK_BARS = [1, 2, 4, 8] as const;
 
 /** Width of the lookback block for a vocabulary of `vocabularySize` symbols. */
 export function lookbackSize(vocabularySize: number): number {
@@ -158,7 +159,7 @@ export function firstInputSize(
 	return vocabularySize + extraInputSize(meter, w.styles?.length ?? 0, back);
 }
 
-/** How far lookback reaches: four bars of 3/2 or 4/2, two of 6/2 (48 steps a bar). */
+/** How far lookback reaches: eight bars of 4/4, four of 4/2; longer reaches are left out. */
 export const LOOKBACK_REACH = 128;
 
 /**

@@ -42,8 +42,8 @@ export interface LstmModelWeights {
 	 */
 	styles?: string[];
 	/**
-	 * The first layer's input ends with the lookback block (model/features.ts: the symbols one, two and four
-	 * bars before each target, and whether the last symbol repeats them). Only with `meterInput`.
+	 * The first layer's input ends with the lookback block (model/features.ts: the symbols one, two, four and
+	 * eight bars before each target, and whether the last symbol repeats them). Only with `meterInput`.
 	 */
 	lookback?: boolean;
 }

@@ -117,11 +117,11 @@ describe('features of a step', () => {
 });
 
 describe('lookback', () => {
-	it('reads the symbol one, two and four bars before the target, and flags a last symbol that repeats them', () => {
-		expect(LOOKBACK_BARS).toEqual([1, 2, 4]);
+	it('reads the symbol one, two, four and eight bars before the target, and flags a last symbol that repeats them', () => {
+		expect(LOOKBACK_BARS).toEqual([1, 2, 4, 8]);
 		const bar = barContext('2/4', 0)!; // 8 steps a bar
 		const v = 10;
-		const F = 3 * v; // the repeat flags follow the three one-hots
+		const F = 4 * v; // the repeat flags follow the four one-hots
 		// prettier-ignore
 		const song = [
 			1, 2, 3, 4, 5, 6, 7, 8,
@@ -142,8 +142,12 @@ describe('lookback', () => {
 		expect(lookbackIndices(bar, 32, at, v)).toEqual([3, v + 1, 2 * v + 1]);
 		// Step 33: the 1 at step 32 repeats step 16 (two bars) and step 0 (four bars), not step 24.
 		expect(lookbackIndices(bar, 33, at, v)).toEqual([3, v + 5, 2 * v + 2, F + 1, F + 2]);
+		// Eight bars back, in 3/16 (3 steps a bar): step 24 reads steps 21, 18, 12 and 0; the 5 at step 23
+		// repeats steps 20 and 17.
+		const short = barContext('3/16', 0)!;
+		expect(lookbackIndices(short, 24, at, v)).toEqual([5, v + 5, 2 * v + 9, 3 * v + 1, F, F + 1]);
 		expect(lookbackIndices(null, 18, at, v)).toEqual([]);
-		expect(lookbackSize(v)).toBe(3 * (v + 1));
+		expect(lookbackSize(v)).toBe(4 * (v + 1));
 		expect(firstInputSize(v, { meterInput: true, styles: ['a'], lookback: true })).toBe(
 			v + METER_FEATURES + 1 + lookbackSize(v)
 		);
@@ -161,7 +165,7 @@ describe('lookback', () => {
 		// Target step 3 of song 0: one bar (3 steps) back is song[0] = 1.
 		expect(f[3]).toEqual([...featureIndices(bars[0], 3), METER_FEATURES, base + 1]);
 		// Step 4: back is song[1] = 2; the last symbol (1 at step 3) repeats step 0's.
-		expect(f[4]).toEqual([...featureIndices(bars[0], 4), METER_FEATURES, base + 2, base + 3 * v]);
+		expect(f[4]).toEqual([...featureIndices(bars[0], 4), METER_FEATURES, base + 2, base + 4 * v]);
 		// Song 1 has no bars, so no lookback and no bar features.
 		expect(f[8 + 3]).toEqual([]);
 	});
