@@ -37,7 +37,7 @@ const RECIPE = DEFAULT_CONFIG;
 /** What each case reads, for the printout. */
 const INPUTS = {
 	lstm256: 'symbols (one-hot), the music21 encoding of erk',
-	recipe: 'symbols + bar position (82 inputs), erk from its **kern with meters and barlines'
+	recipe: `symbols + bar position${RECIPE.lookback ? ' + lookback 1, 2, 4, 8 bars (≈ 240 inputs, 10–20 of them on at a step)' : ' (82 inputs)'}, erk from its **kern with meters and barlines`
 };
 
 type Model = 'lstm256' | 'recipe';
@@ -142,7 +142,7 @@ function print(rows: Row[]): void {
 			const many = wasm.find((r) => r.model === model && r.design === 'sequence' && r.threads === all);
 			if (!one || !many) continue;
 			console.log(
-				`  ${(model === 'recipe' ? 'the recipe (LSTM 128, 16 steps, bar input)' : 'LSTM(256), 64 steps').padEnd(42)} ` +
+				`  ${(model === 'recipe' ? 'the recipe (LSTM 128, 16 steps, bar input, lookback)' : 'LSTM(256), 64 steps').padEnd(52)} ` +
 					`1 thread ${one.targetsPerSecond.toFixed(0).padStart(6)}/s   ${all} threads ${many.targetsPerSecond.toFixed(0).padStart(6)}/s   ` +
 					`ratio ${ratio(many, one)}`
 			);

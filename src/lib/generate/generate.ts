@@ -3,6 +3,7 @@
  * model step, the state carried forward — never the reference's re-run of a 64-symbol window per symbol
  * (kept here as `generateReference` only to measure and check against).
  */
+import { MAX_REDRAWS, melodyFaults } from './faults';
 import type { StepModel } from '../model/types';
 import { mulberry32, type Random } from './random';
 import { sampleIndex } from './sample';
@@ -114,7 +115,8 @@ const NONE: ReadonlySet<number> = new Set();
  * barline, `endings` candidate endings are drawn, and the one after which the model finds the end of
  * the song (`/`) most likely is kept: an ending the model itself hears as one. (Keeping the first after
  * which a further draw gives `/` — sampling the ending — ended on the tonic less often than real songs
- * do: docs/model-card.md.)
+ * do: docs/model-card.md.) A tune stuck on one pitch (`melodyFaults`) is drawn again, up to MAX_REDRAWS
+ * times in all.
  *
  * With `steps`: symbols are drawn until the model ends the song or the length is reached.
  */
@@ -154,12 +156,26 @@ export function* writeMelody<S>(
 	let retreats = 0;
 	let candidates = 0;
 	let best: { symbols: string[]; end: number } | null = null;
+	let kept: { symbols: string[]; faults: number } | null = null;
+	let draws = 0;
 	for (;;) {
 		if (symbols.length === plan.total) {
 			// A candidate ending, as likely to end the song as the model finds it.
 			const end = at.probabilities[drawer.end];
 			if (!best || end > best.end) best = { symbols, end };
-			if (++candidates >= plan.endings) return { symbols: best.symbols, ended: true };
+			if (++candidates >= plan.endings) {
+				const faults = melodyFaults(best.symbols, plan.stepsPerBar).length;
+				if (!kept || faults < kept.faults) kept = { symbols: best.symbols, faults };
+				if (faults === 0 || ++draws >= MAX_REDRAWS) return { symbols: kept.symbols, ended: true };
+				// A tune stuck on one pitch: drawn again from the seed, the random stream going on.
+				marks.length = 1;
+				symbols = [...seed];
+				at = primed;
+				retreats = 0;
+				candidates = 0;
+				best = null;
+				continue;
+			}
 			const mark = backTo(plan.endingFrom);
 			symbols = symbols.slice(0, mark.length);
 			at = mark.at;

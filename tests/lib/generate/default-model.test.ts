@@ -12,7 +12,7 @@ import { generate } from '../../../src/lib/generate/generate';
 import { type Melody } from '../../../src/lib/generate/settings';
 import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
 import { parseMeter } from '../../../src/lib/music/meter';
-import { toNotes } from '../../../src/lib/formats/notes';
+import { melodyFaults } from '../../../src/lib/generate/faults';
 
 const dir = join(repoRoot, 'static', 'models', 'default');
 const bundled = existsSync(join(dir, MODEL_FILES.model));
@@ -35,21 +35,7 @@ function load(): LstmStepModel {
 function faults(m: Melody, bars: number, stepsPerBar: number): string[] {
 	const out: string[] = [];
 	if (m.symbols.length < bars * stepsPerBar) out.push(`${m.symbols.length} steps of ${bars * stepsPerBar}`);
-	const notes = toNotes(m.symbols);
-	const pitches = new Set(notes.map((n) => n.pitch));
-	if (pitches.size < 4) out.push(`only ${pitches.size} pitches`);
-	const byPitch = new Map<number, number>();
-	for (const n of notes) byPitch.set(n.pitch!, (byPitch.get(n.pitch!) ?? 0) + n.length);
-	const sounding = notes.reduce((s, n) => s + n.length, 0);
-	if (Math.max(...byPitch.values()) > sounding / 2) out.push('one pitch sounds more than half the time');
-	// The longest stretch on one pitch (repeated notes and holds, rests between them included).
-	let longest = 0;
-	for (let i = 0, j = 0; i < notes.length; i = j) {
-		while (j < notes.length && notes[j].pitch === notes[i].pitch) j++;
-		longest = Math.max(longest, notes[j - 1].start + notes[j - 1].length - notes[i].start);
-	}
-	if (longest > 2 * stepsPerBar) out.push(`${longest} steps on one pitch`);
-	return out;
+	return [...out, ...melodyFaults(m.symbols, stepsPerBar)];
 }
 
 describe.skipIf(!bundled)('the bundled model with the app’s default settings', () => {

@@ -150,10 +150,10 @@ describe('Keras HDF5 export', () => {
 		it('has the group and attribute layout of the reference model.h5', async () => {
 			const w = defaultModel();
 			const out = await exportKeras(w, { dropout: 0.2 });
-			// Layer names differ by model (input_1 vs symbols, bar, style); the reference has no bar or style input.
+			// Layer names differ by model (input_1 vs symbols, bar, style, lookback); the reference has only symbols.
 			const general = (p: string) =>
 				p
-					.replace(/\/(input_1|symbols|bar|style)(?=\/|@|$)/g, '/<input>')
+					.replace(/\/(input_1|symbols|bar|style|lookback)(?=\/|@|$)/g, '/<input>')
 					.replace(/\/inputs(?=\/|@|$)/g, '/<join>');
 			const ref = await layout(readFileSync(shared('fixtures', 'seed-keras', 'model.h5')), general);
 			const ours = await layout(out.h5, general);
