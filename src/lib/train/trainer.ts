@@ -151,35 +151,17 @@ export class Trainer {
 		const vocabulary = buildVocabulary(songs.map(symbolsOf));
 		const split = splitSongs(songs.length, config.validation, config.seed);
 		const styles = [...new Set(songs.flatMap((s) => styleOf(s) ?? []))];
-		return new Trainer(
-			songs,
-			config,
+		const fresh = initialWeights(
 			vocabulary,
-			corpus,
-			split,
-			from
-				? carryWeights(
-						from,
-						initialWeights(
-							vocabulary,
-							config.layers,
-							config.units,
-							config.seed,
-							config.meterInput,
-							styles,
-							config.lookback
-						)
-					)
-				: initialWeights(
-						vocabulary,
-						config.layers,
-						config.units,
-						config.seed,
-						config.meterInput,
-						styles,
-						config.lookback
-					)
+			config.layers,
+			config.units,
+			config.seed,
+			config.meterInput,
+			styles,
+			config.lookback
 		);
+		const weights = from ? carryWeights(from, fresh) : fresh;
+		return new Trainer(songs, config, vocabulary, corpus, split, weights);
 	}
 
 	/** Continues a run from a checkpoint; the songs must be the corpus it names (same hash). */
