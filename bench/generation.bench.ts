@@ -228,7 +228,7 @@ async function chromium(reference: LstmModelWeights, real: boolean): Promise<voi
 	const who = real ? "the reference's LSTM(256)" : 'a random LSTM(256)';
 	console.log(`\nChromium worker, ${N} symbols, T = ${SETTINGS.temperature}:`);
 	console.log(
-		`  default model (LSTM 128, bar input), generate/run: first ${out.app[0].toFixed(1)} ms, then median ${median(later).toFixed(1)} ms, best ${best(later).toFixed(1)} ms (goal ≤ 50 ms)`
+		`  default model (LSTM 128, bar input, lookback), generate/run: first ${out.app[0].toFixed(1)} ms, then median ${median(later).toFixed(1)} ms, best ${best(later).toFixed(1)} ms (goal ≤ 50 ms)`
 	);
 	console.log(`  ${who}, stateful (the app's way): best ${best(out.refStateful).toFixed(1)} ms`);
 	console.log(
