@@ -203,7 +203,7 @@ export class Network {
 	/**
 	 * The first layer's input with bar features, styles or lookback: the symbol, then the step's features.
 	 * Where the backend has the row kernels, as row ids [T, B, K] (the symbol's and each feature's kernel
-	 * row, −1 padding): the input has a handful of ones in up to 180 columns, so summing those rows beats
+	 * row, −1 padding): the input has 10–20 ones in about 240 columns, so summing those rows beats
 	 * the product (and its weight gradient) with the dense input, which other backends get.
 	 */
 	private firstInput(batch: Batch): LstmInput {
