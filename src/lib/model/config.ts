@@ -56,7 +56,7 @@ export interface TrainConfig {
 	meterInput: boolean;
 	/**
 	 * Also feed the symbols one, two, four and eight bars before each step (features.ts `lookbackIndices`),
-	 * so the model can repeat bars and phrases as folk tunes do: 10 % fewer bits on held-out German songs
+	 * so the model can repeat bars and phrases as folk tunes do: 9.5 % fewer bits on held-out German songs
 	 * (docs/model-card.md, section E). Needs `meterInput`.
 	 */
 	lookback: boolean;
