@@ -13,7 +13,7 @@ const command: Command = {
 	usage: [
 		'npm run --silent cli -- keras-export --model <dir> --out <dir> [--json]',
 		'',
-		'Writes <out>/model.h5 (the layout Keras 2 writes; inputs "symbols", "bar", "style"), mapping.json',
+		'Writes <out>/model.h5 (the layout Keras 2 writes; inputs "symbols", "bar", "style", "lookback"), mapping.json',
 		'(symbol -> one-hot index) and, for a model with styles, styles.json (style id -> slot).'
 	].join('\n'),
 	options: { model: { type: 'string' }, out: { type: 'string' } },

@@ -42,6 +42,11 @@ export interface ModelMetadata {
 	 * run combined), in input-slot order; absent for a single-style model.
 	 */
 	styles?: string[];
+	/**
+	 * For a model merged from several (model/merge.ts, `cli merge`): what each member was, in the order its
+	 * units sit in the merged layers. The merged model's own history is empty: it was never trained as one.
+	 */
+	members?: Pick<ModelMetadata, 'name' | 'config' | 'history' | 'corpus' | 'scores'>[];
 }
 
 /**

@@ -1,0 +1,58 @@
+/**
+ * `merge`: several models trained on the same inputs as one wider model that predicts their ensemble
+ * (model/merge.ts). The bundled model is made this way (docs/model-card.md, section F).
+ */
+import { basename } from 'node:path';
+import { printable, UsageError, type Command } from '../command';
+import { mergeModels, mergeProblem } from '../../lib/model/merge';
+import { newModelMetadata, toModelFiles } from '../../lib/model/format';
+import { checkOutDir, readModelDir, writeModelDir } from '../files';
+
+const command: Command = {
+	summary: 'merge models trained on the same inputs into one that predicts as their ensemble',
+	usage: [
+		'npm run --silent cli -- merge --model <dir> --model <dir> [--model <dir> …] --out <dir> [--json]',
+		'',
+		"Writes one model whose LSTM holds the members' units side by side and whose output averages their",
+		'logits: the normalized geometric mean of their probabilities. The members must share vocabulary,',
+		'styles, bar input and lookback (models from "cli train" on the same corpora with the same settings).'
+	].join('\n'),
+	options: { model: { type: 'string', multiple: true }, out: { type: 'string' } },
+	async run(values, positionals, ctx) {
+		if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+		const dirs = (values.model as string[] | undefined) ?? [];
+		if (dirs.length < 2) throw new UsageError('give at least two models: --model <dir> --model <dir>');
+		if (typeof values.out !== 'string' || values.out === '')
+			throw new UsageError('give --out <dir> for the merged model');
+		const opened = dirs.map((d) => readModelDir(d));
+		const problem = mergeProblem(opened.map((m) => m.weights));
+		if (problem)
+			throw new UsageError(`these models cannot be merged: ${problem} (${dirs.map(printable).join(', ')})`);
+		checkOutDir(values.out);
+		const weights = mergeModels(opened.map((m) => m.weights));
+		const first = opened[0].metadata;
+		const units = weights.layers[0].units;
+		const metadata = newModelMetadata({
+			name: basename(values.out),
+			vocabulary: weights.vocabulary,
+			config: first.config ? { ...first.config, units } : null,
+			corpus: first.corpus,
+			...(weights.styles ? { styles: [...weights.styles] } : {}),
+			members: opened.map(({ metadata: m }) => ({
+				name: m.name,
+				config: m.config,
+				history: m.history,
+				corpus: m.corpus,
+				...(m.scores ? { scores: m.scores } : {})
+			}))
+		});
+		writeModelDir(values.out, toModelFiles(weights, metadata));
+		const layers = weights.layers.map((l) => l.units).join(' + ');
+		if (ctx.json)
+			ctx.print(
+				JSON.stringify({ out: values.out, members: dirs, units: weights.layers.map((l) => l.units) })
+			);
+		else ctx.print(`wrote ${printable(values.out)}: ${dirs.length} models as one LSTM of ${layers} units`);
+	}
+};
+export default command;

@@ -1,0 +1,98 @@
+/**
+ * Several trained models as one: the members' LSTMs side by side in one wider LSTM whose recurrent
+ * kernels are block-diagonal (no member reads another's state), and one output layer that averages the
+ * members' logits. The result predicts the normalized geometric mean of the members' probabilities, which
+ * is never worse in bits than the members' average and usually better than the best of them (an ensemble),
+ * yet it is an ordinary model: every part of the app, the Keras export and further training take it as is.
+ */
+import type { LstmLayerWeights, LstmModelWeights } from './types';
+
+/** Why these models cannot be merged (they must read the same inputs), or null. */
+export function mergeProblem(members: readonly LstmModelWeights[]): string | null {
+	if (members.length < 2) return 'merging needs at least two models';
+	const [first, ...rest] = members;
+	const same = (a: readonly string[] = [], b: readonly string[] = []) =>
+		a.length === b.length && a.every((s, i) => s === b[i]);
+	for (const [i, m] of rest.entries()) {
+		const which = `model ${i + 2}`;
+		if (!same(m.vocabulary, first.vocabulary)) return `${which} has another vocabulary than model 1`;
+		if (!same(m.styles, first.styles)) return `${which} has other styles than model 1`;
+		if ((m.meterInput === true) !== (first.meterInput === true))
+			return `${which} ${m.meterInput ? 'reads' : 'does not read'} the bar position, model 1 ${first.meterInput ? 'does' : 'does not'}`;
+		if ((m.lookback === true) !== (first.lookback === true))
+			return `${which} ${m.lookback ? 'looks' : 'does not look'} back bars, model 1 ${first.lookback ? 'does' : 'does not'}`;
+		if (m.layers.length !== first.layers.length)
+			return `${which} has ${m.layers.length} LSTM layers, model 1 ${first.layers.length}`;
+	}
+	return null;
+}
+
+/**
+ * One layer of the merged model: member m's unit j of gate g sits at column g·U + offset(m) + j of the
+ * Keras layout (gates i, f, c, o, each U wide). The first layer's input is shared by all members; above
+ * it, member m reads only its own rows.
+ */
+function mergeLayer(layers: readonly LstmLayerWeights[], sharedInput: boolean): LstmLayerWeights {
+	const units = layers.reduce((s, l) => s + l.units, 0);
+	const inputSize = sharedInput ? layers[0].inputSize : units;
+	const kernel = new Float32Array(inputSize * 4 * units);
+	const recurrentKernel = new Float32Array(units * 4 * units);
+	const bias = new Float32Array(4 * units);
+	let off = 0;
+	/** Where member m's input rows start: its own layer below's units (above the first layer). */
+	let inOff = 0;
+	for (const l of layers) {
+		const u = l.units;
+		for (let g = 0; g < 4; g++) {
+			const to = g * units + off;
+			const from = g * u;
+			bias.set(l.bias.subarray(from, from + u), to);
+			for (let r = 0; r < l.inputSize; r++) {
+				const row = sharedInput ? r : inOff + r;
+				kernel.set(l.kernel.subarray(r * 4 * u + from, r * 4 * u + from + u), row * 4 * units + to);
+			}
+			for (let r = 0; r < u; r++)
+				recurrentKernel.set(
+					l.recurrentKernel.subarray(r * 4 * u + from, r * 4 * u + from + u),
+					(off + r) * 4 * units + to
+				);
+		}
+		off += u;
+		inOff += l.inputSize;
+	}
+	return { inputSize, units, kernel, recurrentKernel, bias };
+}
+
+/** The members as one model (see the file's comment); `mergeProblem` must be null. */
+export function mergeModels(members: readonly LstmModelWeights[]): LstmModelWeights {
+	const problem = mergeProblem(members);
+	if (problem) throw new Error(`These models cannot be merged: ${problem}.`);
+	const first = members[0];
+	const v = first.vocabulary.length;
+	const layers = first.layers.map((_, i) =>
+		mergeLayer(
+			members.map((m) => m.layers[i]),
+			i === 0
+		)
+	);
+	const top = layers[layers.length - 1].units;
+	const denseKernel = new Float32Array(top * v);
+	const denseBias = new Float32Array(v);
+	const share = 1 / members.length;
+	let off = 0;
+	for (const m of members) {
+		const u = m.layers[m.layers.length - 1].units;
+		for (let k = 0; k < u * v; k++) denseKernel[off * v + k] = m.denseKernel[k] * share;
+		for (let k = 0; k < v; k++) denseBias[k] += m.denseBias[k] * share;
+		off += u;
+	}
+	return {
+		vocabulary: [...first.vocabulary],
+		layers,
+		denseKernel,
+		denseBias,
+		...(first.meterInput ? { meterInput: true } : {}),
+		...(first.styles?.length ? { styles: [...first.styles] } : {}),
+		...(first.lookback ? { lookback: true } : {})
+	};
+}
