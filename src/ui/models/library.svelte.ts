@@ -7,7 +7,6 @@ import { requestPersistence } from '$lib/storage/checkpoints';
 import { deleteModel, exportModel, listModels, renameModel, type ModelListItem } from '$lib/storage/models';
 import { requestId, studio } from '$ui/worker-client';
 import { download } from '$ui/download';
-import { bitsOf } from '$ui/units';
 import type { ModelMetadata } from '$lib/model/format';
 
 /** Known at build time: probing the server would log a 404 where no default model is bundled. */
@@ -19,9 +18,11 @@ export interface DefaultModelInfo {
 	name: string;
 	/** What it learned from, in a word or two ("German"), for melody names. */
 	style: string;
-	/** Its validation score after its last epoch, in bits per step, and how many epochs it trained. */
-	valBits: number | null;
-	epochs: number;
+	/**
+	 * Its score on held-out songs, in bits per step (docs/model-card.md): one figure whether it was trained
+	 * as one network or merged from several, whose own validation scores are not the merged model's.
+	 */
+	heldOutBits: number | null;
 }
 
 /** "Default: German folk songs (LSTM 128, …)" → "German", "Default: Essen folk songs in five styles" → "Essen". */
@@ -76,12 +77,10 @@ class Library {
 		try {
 			const r = await fetch(new URL('models/default/metadata.json', document.baseURI));
 			const m = (await r.json()) as ModelMetadata;
-			const last = m.history.at(-1);
 			this.bundled = {
 				name: m.name,
 				style: styleOf(m.name),
-				valBits: last?.valLoss != null ? bitsOf(last.valLoss) : null,
-				epochs: m.history.length
+				heldOutBits: m.scores?.bitsPerStep ?? null
 			};
 		} catch {
 			this.bundled = null;
