@@ -6,7 +6,7 @@
  * layout: 500 symbols of the default model take milliseconds. Where WebAssembly SIMD is missing, plain JS
  * does them with the weights transposed so each gate is a dot product over contiguous memory.
  */
-import type { LstmModelWeights, StepModel } from './types';
+import type { LstmLayerWeights, LstmModelWeights, StepModel } from './types';
 import {
 	extraInputSize,
 	featureIndices,
@@ -17,7 +17,8 @@ import {
 	type BarContext
 } from './features';
 import { SONG_END } from '../music/symbols';
-import { MatvecArena, paddedColumns } from './matvec';
+import { COLUMN_BLOCK, MatvecArena, paddedColumns } from './matvec';
+import { recurrentBlocks, type UnitBlock } from './merge';
 
 /** Hidden and cell state of every layer. */
 export interface LstmState {
@@ -39,8 +40,39 @@ interface Layer {
 	/** [4u, u] (plain-JS path only). */
 	recurrentT: Float64Array | null;
 	bias: Float32Array;
-	/** Offsets in the arena: kernel (dense input layers), recurrent kernel, 4u columns padded. */
-	wasm: { kernel: number; recurrent: number; cols: number } | null;
+	/**
+	 * Offsets in the arena: kernel (dense input layers), recurrent kernel, 4u columns padded; for a merged
+	 * layer, the recurrent kernel as one u×u matrix per block and gate instead (half the products of two).
+	 */
+	wasm: { kernel: number; recurrent: number; cols: number; blocks: WasmBlock[] | null } | null;
+}
+
+/** One block of a merged layer's recurrent kernel in the arena: its four gates' matrices. */
+interface WasmBlock extends UnitBlock {
+	gates: number[];
+	cols: number;
+}
+
+/** Block `b` of layer `l`'s recurrent kernel into the arena, one `size`×`size` matrix per gate. */
+function setBlock(arena: MatvecArena, l: LstmLayerWeights, b: WasmBlock): void {
+	const n = l.units;
+	const m = new Float32Array(b.size * b.size);
+	for (let g = 0; g < 4; g++) {
+		for (let r = 0; r < b.size; r++) {
+			const from = (b.start + r) * 4 * n + g * n + b.start;
+			m.set(l.recurrentKernel.subarray(from, from + b.size), r * b.size);
+		}
+		arena.setMatrix(b.gates[g], m, b.size, b.size, b.cols);
+	}
+}
+
+/**
+ * A layer's independent unit blocks where a step can use them (several, each a whole number of column
+ * blocks, so the products never write past their gate's columns), else null.
+ */
+function usableBlocks(l: LstmLayerWeights): UnitBlock[] | null {
+	const blocks = recurrentBlocks(l.recurrentKernel, l.units);
+	return blocks.length > 1 && blocks.every((b) => b.size % COLUMN_BLOCK === 0) ? blocks : null;
 }
 
 /** Where the arena keeps the input vector, the gate sums and the logits. */
@@ -125,20 +157,33 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const widest = Math.max(...weights.layers.map((l) => Math.max(l.units, l.inputSize)));
 		// Per layer: a dense input kernel (above the first layer) and the recurrent kernel; then the
 		// output kernel, the input vector, the gate sums and the logits.
+		const blocks = weights.layers.map(usableBlocks);
 		const made = MatvecArena.create([
-			...weights.layers.flatMap((l, i) => [i === 0 ? 0 : l.inputSize * cols[i], l.units * cols[i]]),
+			...weights.layers.flatMap((l, i) => [
+				i === 0 ? 0 : l.inputSize * cols[i],
+				blocks[i] ? 0 : l.units * cols[i]
+			]),
 			top * vocabCols,
 			widest,
 			Math.max(...cols),
-			vocabCols
+			vocabCols,
+			// A merged layer's recurrent kernel: one matrix per block and gate.
+			...blocks.flatMap((b) => (b ?? []).flatMap((k) => Array<number>(4).fill(k.size * k.size)))
 		]);
+		const blockAt = made ? made.offsets.slice(2 * weights.layers.length + 4) : [];
 		this.layers = weights.layers.map((l, i) => {
 			const wasm = made
-				? { kernel: made.offsets[2 * i], recurrent: made.offsets[2 * i + 1], cols: cols[i] }
+				? {
+						kernel: made.offsets[2 * i],
+						recurrent: made.offsets[2 * i + 1],
+						cols: cols[i],
+						blocks: blocks[i]?.map((b) => ({ ...b, cols: b.size, gates: blockAt.splice(0, 4) })) ?? null
+					}
 				: null;
 			if (made && wasm) {
 				if (i > 0) made.arena.setMatrix(wasm.kernel, l.kernel, l.inputSize, 4 * l.units, wasm.cols);
-				made.arena.setMatrix(wasm.recurrent, l.recurrentKernel, l.units, 4 * l.units, wasm.cols);
+				if (wasm.blocks) for (const b of wasm.blocks) setBlock(made.arena, l, b);
+				else made.arena.setMatrix(wasm.recurrent, l.recurrentKernel, l.units, 4 * l.units, wasm.cols);
 			}
 			return {
 				units: l.units,
@@ -279,7 +324,11 @@ export class LstmStepModel implements StepModel<LstmState> {
 					sc.arena.matvec(w.kernel, sc.x, sc.z, layer.inputSize, w.cols);
 				}
 				sc.arena.f32.set(hPrev, sc.x);
-				sc.arena.matvec(w.recurrent, sc.x, sc.z, n, w.cols);
+				if (w.blocks)
+					for (const b of w.blocks)
+						for (let g = 0; g < 4; g++)
+							sc.arena.matvec(b.gates[g], sc.x + b.start, sc.z + g * n + b.start, b.size, b.cols);
+				else sc.arena.matvec(w.recurrent, sc.x, sc.z, n, w.cols);
 			} else {
 				for (let j = 0; j < G; j++) {
 					z[j] += dot(layer.recurrentT!, j * n, hPrev, n);

@@ -96,3 +96,42 @@ export function mergeModels(members: readonly LstmModelWeights[]): LstmModelWeig
 		...(first.lookback ? { lookback: true } : {})
 	};
 }
+
+/** A range of units that reads no other unit's state. */
+export interface UnitBlock {
+	start: number;
+	size: number;
+}
+
+/**
+ * The independent blocks of a layer's recurrent kernel ([units, 4·units], Keras layout): the unit ranges
+ * that read only their own state, as in a merged model, so a step can skip the zeros between them. An
+ * ordinary layer is one block. Only contiguous ranges are found (merging makes no other kind).
+ */
+export function recurrentBlocks(recurrentKernel: Float32Array, units: number): UnitBlock[] {
+	const n = units;
+	// For each row (a unit's state) the lowest and highest unit whose gates read it.
+	const low = new Int32Array(n).fill(n);
+	const high = new Int32Array(n).fill(-1);
+	for (let r = 0; r < n; r++)
+		for (let k = 0; k < 4 * n; k++)
+			if (recurrentKernel[r * 4 * n + k] !== 0) {
+				const j = k % n;
+				if (j < low[r]) low[r] = j;
+				if (j > high[r]) high[r] = j;
+			}
+	// A cut before unit p is clean when no row above it reaches past it and no row below reaches above it.
+	const fromBelow = new Int32Array(n + 1).fill(n);
+	for (let r = n - 1; r >= 0; r--) fromBelow[r] = Math.min(fromBelow[r + 1], low[r], r);
+	const blocks: UnitBlock[] = [];
+	let start = 0;
+	let reach = -1;
+	for (let p = 1; p <= n; p++) {
+		reach = Math.max(reach, high[p - 1], p - 1);
+		if (p === n || (reach < p && fromBelow[p] >= p)) {
+			blocks.push({ start, size: p - start });
+			start = p;
+		}
+	}
+	return blocks;
+}

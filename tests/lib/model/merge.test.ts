@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { mergeModels, mergeProblem } from '../../../src/lib/model/merge';
+import { mergeModels, mergeProblem, recurrentBlocks } from '../../../src/lib/model/merge';
+import { useWasmMatvec } from '../../../src/lib/model/matvec';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { initialWeights } from '../../../src/lib/model/init';
 import { fromModelFiles, toModelFiles, newModelMetadata } from '../../../src/lib/model/format';
@@ -132,5 +133,39 @@ describe('mergeModels', () => {
 		).toMatch(/another vocabulary/);
 		expect(mergeProblem([bundled, member(8, 1, 2)])).toMatch(/2 LSTM layers, model 1 1/);
 		expect(() => mergeModels([bundled, plain])).toThrow(/cannot be merged/);
+	});
+
+	it('finds the blocks a merge makes, and none in an ordinary layer', () => {
+		const u = bundled.layers[0].units;
+		// The bundled model is itself merged: one block per member it lists.
+		const own = recurrentBlocks(bundled.layers[0].recurrentKernel, u);
+		expect(own.map((b) => b.size)).toEqual(bundledMetadata.members?.map((m) => m.config?.units) ?? [u]);
+		const merged = mergeModels([bundled, member(48, 7), member(5, 8)]);
+		expect(recurrentBlocks(merged.layers[0].recurrentKernel, merged.layers[0].units)).toEqual([
+			...own,
+			{ start: u, size: 48 },
+			{ start: u + 48, size: 5 }
+		]);
+		expect(recurrentBlocks(member(32, 3).layers[0].recurrentKernel, 32)).toEqual([{ start: 0, size: 32 }]);
+		// One unit reading another's state joins their blocks, whichever gate reads it.
+		const r = new Float32Array(4 * 4 * 4);
+		r[0 * 16 + 2 * 4 + 1] = 0.5; // unit 1's cell gate reads unit 0
+		r[3 * 16 + 3] = 1;
+		expect(recurrentBlocks(r, 4)).toEqual([
+			{ start: 0, size: 2 },
+			{ start: 2, size: 1 },
+			{ start: 3, size: 1 }
+		]);
+	});
+
+	it('a merged model steps the same in WebAssembly (block by block) as in plain JS', () => {
+		const merged = mergeModels([bundled, member(48, 7)]);
+		const wasm = run(merged, 'germany');
+		useWasmMatvec(false);
+		try {
+			expectClose(wasm, run(merged, 'germany'));
+		} finally {
+			useWasmMatvec(true);
+		}
 	});
 });
