@@ -268,6 +268,62 @@ test('a seed from the first bars of a corpus song', async ({ page, watch }) => {
 	expect(watch.consoleErrors).toEqual([]);
 });
 
+test('no seed, an upbeat: the tune starts a quarter before the first barline and ends where that bar is completed', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByLabel('Meter', { exact: true }).selectOption('3/4');
+	await stage.getByText('Shape it: seed, temperature, variations').click();
+	await stage.getByLabel('None: the model begins').check();
+	const upbeat = stage.getByLabel('Upbeat');
+	// A 3/4 bar holds upbeats up to a half note; 2/4 only up to a dotted quarter.
+	await expect(upbeat.locator('option')).toHaveText([
+		'none',
+		'an eighth',
+		'a quarter',
+		'a dotted quarter',
+		'a half note'
+	]);
+	await upbeat.selectOption({ label: 'a quarter' });
+	await stage.getByLabel('Random seed').fill('5');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+	// Whole bars in all: the quarter's pickup and the short last bar that completes it count as one.
+	expect(shown.length % 12).toBe(0);
+	expect(shown[0]).not.toBe('_');
+	// The model was told where the barlines fall: a note or a rest starts on (nearly) every downbeat.
+	const downbeats = shown.filter((_, i) => i >= 4 && (i - 4) % 12 === 0);
+	expect(downbeats.filter((x) => x === '_').length, shown.join(' ')).toBeLessThanOrEqual(1);
+
+	const [abcFile] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: 'Download ABC' }).click()
+	]);
+	const abc = readFileSync((await abcFile.path())!, 'utf8');
+	expect(abc).toMatch(/\nM:3\/4\nL:1\/16\n/);
+	const bars = abc
+		.split('\n')
+		.filter((l) => l && !/^[A-Z]:/.test(l))
+		.join(' ')
+		.split(/\|\]?/)
+		.map((bar) => bar.trim().split(/\s+/).filter(Boolean))
+		.filter((bar) => bar.length)
+		.map((bar) => bar.reduce((n, token) => n + Number(/(\d+)-?$/.exec(token)![1]), 0));
+	expect(bars[0]).toBe(4);
+	expect(bars.at(-1)).toBe(8);
+	expect(bars.slice(1, -1).every((n) => n === 12)).toBe(true);
+
+	// In 2/4 the half note is gone, and an upbeat chosen survives the change when the bar still holds it.
+	await stage.getByLabel('Meter', { exact: true }).selectOption('2/4');
+	await expect(upbeat.locator('option')).toHaveCount(4);
+	await expect(upbeat).toHaveValue('4');
+	expect(watch.consoleErrors).toEqual([]);
+});
+
 type Note = Pick<NoteEvent, 'pitch' | 'start' | 'length'>;
 
 /** The notes of an ABC tune as this app writes it (L:1/16, one token per note, `-` ties), key C / Am. */
