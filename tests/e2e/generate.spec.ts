@@ -317,10 +317,15 @@ test('no seed, an upbeat: the tune starts a quarter before the first barline and
 	expect(bars.at(-1)).toBe(8);
 	expect(bars.slice(1, -1).every((n) => n === 12)).toBe(true);
 
-	// In 2/4 the half note is gone, and an upbeat chosen survives the change when the bar still holds it.
+	// In 2/4 the half note is gone; an upbeat chosen survives the change where the bar still holds it, else
+	// the tune starts on the downbeat.
 	await stage.getByLabel('Meter', { exact: true }).selectOption('2/4');
 	await expect(upbeat.locator('option')).toHaveCount(4);
 	await expect(upbeat).toHaveValue('4');
+	await stage.getByLabel('Meter', { exact: true }).selectOption('3/4');
+	await upbeat.selectOption({ label: 'a half note' });
+	await stage.getByLabel('Meter', { exact: true }).selectOption('2/4');
+	await expect(upbeat).toHaveValue('0');
 	expect(watch.consoleErrors).toEqual([]);
 });
 
