@@ -4,8 +4,8 @@
  */
 import { basename } from 'node:path';
 import { printable, UsageError, type Command } from '../command';
-import { mergeModels, mergeProblem } from '../../lib/model/merge';
-import { newModelMetadata, toModelFiles } from '../../lib/model/format';
+import { mergedMetadata, mergeModels, mergeProblem } from '../../lib/model/merge';
+import { toModelFiles } from '../../lib/model/format';
 import { checkOutDir, readModelDir, writeModelDir } from '../files';
 
 const command: Command = {
@@ -30,29 +30,15 @@ const command: Command = {
 			throw new UsageError(`these models cannot be merged: ${problem} (${dirs.map(printable).join(', ')})`);
 		checkOutDir(values.out);
 		const weights = mergeModels(opened.map((m) => m.weights));
-		const first = opened[0].metadata;
-		const units = weights.layers[0].units;
-		const metadata = newModelMetadata({
-			name: basename(values.out),
-			vocabulary: weights.vocabulary,
-			config: first.config ? { ...first.config, units } : null,
-			corpus: first.corpus,
-			...(weights.styles ? { styles: [...weights.styles] } : {}),
-			members: opened.map(({ metadata: m }) => ({
-				name: m.name,
-				config: m.config,
-				history: m.history,
-				corpus: m.corpus,
-				...(m.scores ? { scores: m.scores } : {})
-			}))
-		});
+		const metadata = mergedMetadata(opened, weights, basename(values.out));
 		writeModelDir(values.out, toModelFiles(weights, metadata));
-		const layers = weights.layers.map((l) => l.units).join(' + ');
+		const layers = weights.layers.map((l) => l.units).join(', ');
 		if (ctx.json)
 			ctx.print(
 				JSON.stringify({ out: values.out, members: dirs, units: weights.layers.map((l) => l.units) })
 			);
-		else ctx.print(`wrote ${printable(values.out)}: ${dirs.length} models as one LSTM of ${layers} units`);
+		else
+			ctx.print(`wrote ${printable(values.out)}: ${dirs.length} models as one, an LSTM of ${layers} units`);
 	}
 };
 export default command;

@@ -6,23 +6,31 @@
  * yet it is an ordinary model: every part of the app, the Keras export and further training take it as is.
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
+import { newModelMetadata, type ModelMetadata, type OpenedModel } from './format';
 
-/** Why these models cannot be merged (they must read the same inputs), or null. */
-export function mergeProblem(members: readonly LstmModelWeights[]): string | null {
+/**
+ * Why these models cannot be merged (they must read the same inputs), or null. `names` (the models' names,
+ * in order) make the sentence name them; without, they are "model 1", "model 2", ….
+ */
+export function mergeProblem(
+	members: readonly LstmModelWeights[],
+	names: readonly string[] = []
+): string | null {
 	if (members.length < 2) return 'merging needs at least two models';
 	const [first, ...rest] = members;
 	const same = (a: readonly string[] = [], b: readonly string[] = []) =>
 		a.length === b.length && a.every((s, i) => s === b[i]);
+	const named = (i: number) => (names[i] ? `“${names[i]}”` : `model ${i + 1}`);
 	for (const [i, m] of rest.entries()) {
-		const which = `model ${i + 2}`;
-		if (!same(m.vocabulary, first.vocabulary)) return `${which} has another vocabulary than model 1`;
-		if (!same(m.styles, first.styles)) return `${which} has other styles than model 1`;
+		const which = named(i + 1);
+		if (!same(m.vocabulary, first.vocabulary)) return `${which} has another vocabulary than ${named(0)}`;
+		if (!same(m.styles, first.styles)) return `${which} has other styles than ${named(0)}`;
 		if ((m.meterInput === true) !== (first.meterInput === true))
-			return `${which} ${m.meterInput ? 'reads' : 'does not read'} the bar position, model 1 ${first.meterInput ? 'does' : 'does not'}`;
+			return `${which} ${m.meterInput ? 'reads' : 'does not read'} the bar position, ${named(0)} ${first.meterInput ? 'does' : 'does not'}`;
 		if ((m.lookback === true) !== (first.lookback === true))
-			return `${which} ${m.lookback ? 'looks' : 'does not look'} back bars, model 1 ${first.lookback ? 'does' : 'does not'}`;
+			return `${which} ${m.lookback ? 'looks' : 'does not look'} back bars, ${named(0)} ${first.lookback ? 'does' : 'does not'}`;
 		if (m.layers.length !== first.layers.length)
-			return `${which} has ${m.layers.length} LSTM layers, model 1 ${first.layers.length}`;
+			return `${which} has ${m.layers.length} LSTM layers, ${named(0)} ${first.layers.length}`;
 	}
 	return null;
 }
@@ -95,6 +103,33 @@ export function mergeModels(members: readonly LstmModelWeights[]): LstmModelWeig
 		...(first.styles?.length ? { styles: [...first.styles] } : {}),
 		...(first.lookback ? { lookback: true } : {})
 	};
+}
+
+/**
+ * The metadata of a merged model named `name`: the first member's settings with the merged width, and each
+ * member's name, settings, history and corpus under `members`. Its own history is empty: it was never
+ * trained as one.
+ */
+export function mergedMetadata(
+	members: readonly OpenedModel[],
+	merged: LstmModelWeights,
+	name: string
+): ModelMetadata {
+	const first = members[0].metadata;
+	return newModelMetadata({
+		name,
+		vocabulary: merged.vocabulary,
+		config: first.config ? { ...first.config, units: merged.layers[0].units } : null,
+		corpus: first.corpus,
+		...(merged.styles ? { styles: [...merged.styles] } : {}),
+		members: members.map(({ metadata: m }) => ({
+			name: m.name,
+			config: m.config,
+			history: m.history,
+			corpus: m.corpus,
+			...(m.scores ? { scores: m.scores } : {})
+		}))
+	});
 }
 
 /** A range of units that reads no other unit's state. */

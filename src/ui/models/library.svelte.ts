@@ -126,6 +126,35 @@ class Library {
 		}
 	}
 
+	/**
+	 * Merges stored models into a new one that predicts as their ensemble (the worker refuses models that
+	 * read different inputs, with a sentence) and chooses it for generation. True when it was made.
+	 */
+	async merge(models: ModelListItem[]): Promise<boolean> {
+		this.error = null;
+		this.message = null;
+		const name = `${models.map((m) => m.name).join(' + ')} (merged)`;
+		try {
+			let saved: { id: string; name: string } | null = null;
+			await studio().send(
+				{ type: 'models/merge', id: requestId('model-merge'), ids: models.map((m) => m.id), name },
+				(r) => {
+					if (r.type === 'models/imported') saved = r.model;
+				}
+			);
+			if (!saved) throw new Error('the worker did not answer');
+			const m: { id: string; name: string } = saved;
+			this.message = `Merged ${models.length} models into “${m.name}”.`;
+			chooseModel(m.id);
+			await this.refresh();
+			await this.refreshStorage();
+			return true;
+		} catch (e) {
+			this.error = (e as Error).message;
+			return false;
+		}
+	}
+
 	/** Stores an exported model file and chooses it for generation. */
 	async import(file: File) {
 		this.error = null;

@@ -1,13 +1,14 @@
 /**
  * Model import in the worker, off the page: the reference's Keras files, or a model file the app or the
- * command line exported, become a stored model of the app.
+ * command line exported, become a stored model of the app; and stored models merged into one.
  */
 import type { HandlerTable } from '../protocol';
 import { importKerasModel } from '../../keras/app-model';
 import { checkH5Size } from '../../keras/import';
 import { KerasImportError } from '../../keras/mapping';
 import { QuotaError } from '../../storage/db';
-import { importModel, saveModel } from '../../storage/models';
+import { getModel, importModel, saveModel } from '../../storage/models';
+import { mergedMetadata, mergeModels, mergeProblem } from '../../model/merge';
 import { MODEL_ZIP_LIMITS, ModelFormatError } from '../../model/format';
 
 export const handlers: HandlerTable = {
@@ -35,6 +36,23 @@ export const handlers: HandlerTable = {
 			);
 		const bytes = new Uint8Array(await request.file.arrayBuffer());
 		const saved = await importModel(bytes, request.name, signal);
+		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name } });
+	},
+	'models/merge': async (request, post) => {
+		const stored = await Promise.all(request.ids.map((id) => getModel(id)));
+		if (stored.some((m) => !m))
+			throw new Error('One of those models is no longer stored (it may have been deleted). Choose again.');
+		const members = stored.map((m) => ({ weights: m!.weights, metadata: { ...m!.metadata, name: m!.name } }));
+		const problem = mergeProblem(
+			members.map((m) => m.weights),
+			members.map((m) => m.metadata.name)
+		);
+		if (problem)
+			throw new Error(
+				`These models cannot be merged: ${problem}. Merge models trained on the same corpora with the same settings.`
+			);
+		const weights = mergeModels(members.map((m) => m.weights));
+		const saved = await saveModel(weights, mergedMetadata(members, weights, request.name));
 		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name } });
 	}
 };

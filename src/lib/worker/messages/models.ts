@@ -18,7 +18,12 @@ export type ModelsRequest =
 	 * metadata.json; unpacked here within the zip limits, off the page) and stores it. Answers
 	 * `models/imported`, then `done`.
 	 */
-	| { type: 'models/import-file'; id: string; file: Blob; name: string };
+	| { type: 'models/import-file'; id: string; file: Blob; name: string }
+	/**
+	 * Merges stored models trained on the same inputs into one new stored model that predicts as their
+	 * ensemble (model/merge.ts). Answers `models/imported` (the new model), then `done`.
+	 */
+	| { type: 'models/merge'; id: string; ids: string[]; name: string };
 
 export type ModelsResponse = {
 	type: 'models/imported';
