@@ -82,6 +82,9 @@ interface Scratch {
 	z: number;
 	dense: number;
 	logits: number;
+	/** The cell state in and out, and the output, of a layer's gates. */
+	c: number;
+	h: number;
 	/** Padded vocabulary: the dense kernel's row stride. */
 	cols: number;
 }
@@ -167,10 +170,11 @@ export class LstmStepModel implements StepModel<LstmState> {
 			widest,
 			Math.max(...cols),
 			vocabCols,
+			...[0, 1].map(() => Math.max(...weights.layers.map((l) => l.units))),
 			// A merged layer's recurrent kernel: one matrix per block and gate.
 			...blocks.flatMap((b) => (b ?? []).flatMap((k) => Array<number>(4).fill(k.size * k.size)))
 		]);
-		const blockAt = made ? made.offsets.slice(2 * weights.layers.length + 4) : [];
+		const blockAt = made ? made.offsets.slice(2 * weights.layers.length + 6) : [];
 		this.layers = weights.layers.map((l, i) => {
 			const wasm = made
 				? {
@@ -203,6 +207,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 					x: made.offsets[at + 1],
 					z: made.offsets[at + 2],
 					logits: made.offsets[at + 3],
+					c: made.offsets[at + 4],
+					h: made.offsets[at + 5],
 					cols: vocabCols
 				}
 			: null;
@@ -336,12 +342,23 @@ export class LstmStepModel implements StepModel<LstmState> {
 				}
 			}
 			const cPrev = state.c[li];
-			const h = new Float32Array(n);
-			const c = new Float32Array(n);
-			for (let j = 0; j < n; j++) {
-				const cj = sigmoid(z[at + n + j]) * cPrev[j] + sigmoid(z[at + j]) * Math.tanh(z[at + 2 * n + j]);
-				c[j] = cj;
-				h[j] = sigmoid(z[at + 3 * n + j]) * Math.tanh(cj);
+			let h: Float32Array;
+			let c: Float32Array;
+			if (sc && layer.wasm && n % 4 === 0) {
+				// The gates in WebAssembly too: their exponentials were half of a step's time in JS.
+				const f = sc.arena.f32;
+				f.set(cPrev, sc.c);
+				sc.arena.gates(sc.z, sc.c, sc.h, n);
+				c = f.slice(sc.c, sc.c + n);
+				h = f.slice(sc.h, sc.h + n);
+			} else {
+				h = new Float32Array(n);
+				c = new Float32Array(n);
+				for (let j = 0; j < n; j++) {
+					const cj = sigmoid(z[at + n + j]) * cPrev[j] + sigmoid(z[at + j]) * Math.tanh(z[at + 2 * n + j]);
+					c[j] = cj;
+					h[j] = sigmoid(z[at + 3 * n + j]) * Math.tanh(cj);
+				}
 			}
 			next.h.push(h);
 			next.c.push(c);

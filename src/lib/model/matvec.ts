@@ -6,9 +6,9 @@
  * missing (`createArena` answers null) callers keep their plain-JS loop.
  */
 
-/** matvec.wat, compiled (wabt 1.0.39, `--enable-simd`). */
+/** matvec.wat (the product and the LSTM gates), compiled (wabt 1.0.39, `--enable-simd`). */
 const BINARY =
-	'AGFzbQEAAAABCQFgBX9/f39/AAMCAQAFAwEAAQcTAgZtZW1vcnkCAAZtYXR2ZWMAAAqcAgGZAgIEfwV7IARBAnQhCEEAIQUCQANAIAUgBE8NASACIAVBAnRq/QAEACEKIAIgBUECdGr9AAQQIQsgAiAFQQJ0av0ABCAhDCACIAVBAnRq/QAEMCENIAAgBUECdGohB0EAIQYCQANAIAYgA08NASABIAZBAnRqKgIA/RMhCSAKIAkgB/0ABAD95gH95AEhCiALIAkgB/0ABBD95gH95AEhCyAMIAkgB/0ABCD95gH95AEhDCANIAkgB/0ABDD95gH95AEhDSAHIAhqIQcgBkEBaiEGDAALCyACIAVBAnRqIAr9CwQAIAIgBUECdGogC/0LBBAgAiAFQQJ0aiAM/QsEICACIAVBAnRqIA39CwQwIAVBEGohBQwACwsL';
+	'AGFzbQEAAAABFQNgBX9/f39/AGABewF7YAR/f39/AAMGBQABAQECBQMBAAEHGwMGbWVtb3J5AgAGbWF0dmVjAAAFZ2F0ZXMABAqVBwWZAgIEfwV7IARBAnQhCEEAIQUCQANAIAUgBE8NASACIAVBAnRq/QAEACEKIAIgBUECdGr9AAQQIQsgAiAFQQJ0av0ABCAhDCACIAVBAnRq/QAEMCENIAAgBUECdGohB0EAIQYCQANAIAYgA08NASABIAZBAnRqKgIA/RMhCSAKIAkgB/0ABAD95gH95AEhCiALIAkgB/0ABBD95gH95AEhCyAMIAkgB/0ABCD95gH95AEhDCANIAkgB/0ABDD95gH95AEhDSAHIAhqIQcgBkEBaiEGDAALCyACIAVBAnRqIAr9CwQAIAIgBUECdGogC/0LBBAgAiAFQQJ0aiAM/QsEICACIAVBAnRqIA39CwQwIAVBEGohBQwACwsL/wIBA3sgAP0MmpmuwpqZrsKama7Cmpmuwv3pAf0MmpmwQpqZsEKambBCmpmwQv3oASEAIAD9DDuquD87qrg/O6q4PzuquD/95gH9aiEBIAAgAf0MAIAxPwCAMT8AgDE/AIAxP/3mAf3lASECIAIgAf0Mg4BeuYOAXrmDgF65g4Beuf3mAf3lASEC/QxnaVA5Z2lQOWdpUDlnaVA5IQMgAyAC/eYB/QzOQ7c6zkO3Os5DtzrOQ7c6/eQBIQMgAyAC/eYB/QwIiQg8CIkIPAiJCDwIiQg8/eQBIQMgAyAC/eYB/QzBqSo9wakqPcGpKj3BqSo9/eQBIQMgAyAC/eYB/Qyqqio+qqoqPqqqKj6qqio+/eQBIQMgAyAC/eYB/QwAAAA/AAAAPwAAAD8AAAA//eQBIQMgAyACIAL95gH95gEgAv3kAf0MAACAPwAAgD8AAIA/AACAP/3kASEDIAMgAf34Af0MfwAAAH8AAAB/AAAAfwAAAP2uAUEX/asB/eYBCzMA/QwAAIA/AACAPwAAgD8AAIA//QwAAIA/AACAPwAAgD8AAIA/IAD94QEQAf3kAf3nAQs1AP0MAAAAQAAAAEAAAABAAAAAQCAAIAD95AEQAv3mAf0MAACAPwAAgD8AAIA/AACAP/3lAQuMAQIDfwF7IANBAnQhBUEAIQQCQANAIAQgBU8NASAAIARqIQYgBiAFav0ABAAQAiABIARq/QAEAP3mASAG/QAEABACIAYgBUEBdGr9AAQAEAP95gH95AEhByABIARqIAf9CwQAIAIgBGogBiAFQQNsav0ABAAQAiAHEAP95gH9CwQAIARBEGohBAwACwsL';
 
 /** The compiled module's bytes. */
 export function matvecBinary(): Uint8Array<ArrayBuffer> {
@@ -51,14 +51,17 @@ function simdModule(): WebAssembly.Module | null {
 export class MatvecArena {
 	readonly f32: Float32Array;
 	private readonly run: (w: number, x: number, z: number, rows: number, cols: number) => void;
+	private readonly runGates: (z: number, c: number, h: number, n: number) => void;
 
 	private constructor(instance: WebAssembly.Instance) {
 		const exports = instance.exports as {
 			memory: WebAssembly.Memory;
 			matvec: (w: number, x: number, z: number, rows: number, cols: number) => void;
+			gates: (z: number, c: number, h: number, n: number) => void;
 		};
 		this.f32 = new Float32Array(exports.memory.buffer);
 		this.run = exports.matvec;
+		this.runGates = exports.gates;
 	}
 
 	/**
@@ -87,6 +90,15 @@ export class MatvecArena {
 	 */
 	matvec(w: number, x: number, z: number, rows: number, cols: number): void {
 		this.run(w * 4, x * 4, z * 4, rows, cols);
+	}
+
+	/**
+	 * One LSTM step's gates (Keras: sigmoid i, f, o; tanh cell and output) over n units, n a multiple of 4:
+	 * z holds the 4n gate sums, c the cell state (replaced by the new one), h receives the output. The
+	 * exponential is a float32 polynomial (within two units in the last place), four units at a time.
+	 */
+	gates(z: number, c: number, h: number, n: number): void {
+		this.runGates(z * 4, c * 4, h * 4, n);
 	}
 
 	/** Copies a [rows, cols] matrix in, its rows `stride` floats apart (the padded column count). */

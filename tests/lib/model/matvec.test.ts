@@ -40,4 +40,30 @@ describe('matvec (WebAssembly SIMD)', () => {
 		expect([...arena.f32.subarray(guard, guard + 5)]).toEqual([7, 7, 7, 7, 7]);
 		expect(offsets.every((o) => o % 4 === 0)).toBe(true);
 	});
+
+	it('computes an LSTM step’s gates as Keras does, within float32 rounding, over the whole range', () => {
+		const r = mulberry32(9);
+		const n = 64;
+		// Gate sums from −100 to 100 (the exponential's clamp), most of them where the curves bend.
+		const z = Float32Array.from({ length: 4 * n }, (_, i) =>
+			i < 8 ? [-100, 100, -88, 88, -20, 20, 0, -0][i] : (r() * 2 - 1) * (r() < 0.9 ? 6 : 40)
+		);
+		const c0 = Float32Array.from({ length: n }, () => (r() * 2 - 1) * 3);
+		const made = MatvecArena.create([4 * n, n, n, 4])!;
+		const { arena, offsets } = made;
+		const [zo, co, ho, guard] = offsets;
+		arena.f32.set(z, zo);
+		arena.f32.set(c0, co);
+		arena.f32.fill(7, guard, guard + 4);
+		arena.gates(zo, co, ho, n);
+		const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+		let worst = 0;
+		for (let j = 0; j < n; j++) {
+			const c = sigmoid(z[n + j]) * c0[j] + sigmoid(z[j]) * Math.tanh(z[2 * n + j]);
+			const h = sigmoid(z[3 * n + j]) * Math.tanh(c);
+			worst = Math.max(worst, Math.abs(arena.f32[co + j] - c), Math.abs(arena.f32[ho + j] - h));
+		}
+		expect(worst).toBeLessThan(2e-6);
+		expect([...arena.f32.subarray(guard, guard + 4)]).toEqual([7, 7, 7, 7]);
+	});
 });
