@@ -2,9 +2,9 @@
  * A stacked LSTM run one symbol at a time. For a single sequence this beats every TensorFlow.js backend
  * (per-op overhead dominates there), so generation and scoring use it. The maths is Keras's LSTM: gates
  * i, f, c, o; sigmoid gates, tanh cell and output.
- * The products run in WebAssembly SIMD (model/matvec.ts) with the weights copied in once, in Keras's own
- * layout: 500 symbols of the default model take milliseconds. Where WebAssembly SIMD is missing, plain JS
- * does them with the weights transposed so each gate is a dot product over contiguous memory.
+ * The products and the gates run in WebAssembly SIMD (model/matvec.ts), the weights copied in once in
+ * Keras's own layout: 500 symbols of the default model take milliseconds. Where WebAssembly SIMD is
+ * missing, plain JS does them, the weights transposed so each gate is a dot product over contiguous memory.
  */
 import type { LstmLayerWeights, LstmModelWeights, StepModel } from './types';
 import {
@@ -159,7 +159,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const vocabCols = paddedColumns(v);
 		const widest = Math.max(...weights.layers.map((l) => Math.max(l.units, l.inputSize)));
 		// Per layer: a dense input kernel (above the first layer) and the recurrent kernel; then the
-		// output kernel, the input vector, the gate sums and the logits.
+		// output kernel, the input vector, the gate sums, the logits, the gates' cell state and output, and
+		// a merged layer's recurrent blocks.
 		const blocks = weights.layers.map(usableBlocks);
 		const made = MatvecArena.create([
 			...weights.layers.flatMap((l, i) => [
