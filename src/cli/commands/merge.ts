@@ -32,13 +32,12 @@ const command: Command = {
 		const weights = mergeModels(opened.map((m) => m.weights));
 		const metadata = mergedMetadata(opened, weights, basename(values.out));
 		writeModelDir(values.out, toModelFiles(weights, metadata));
-		const layers = weights.layers.map((l) => l.units).join(', ');
-		if (ctx.json)
-			ctx.print(
-				JSON.stringify({ out: values.out, members: dirs, units: weights.layers.map((l) => l.units) })
-			);
+		const units = weights.layers.map((l) => l.units);
+		if (ctx.json) ctx.print(JSON.stringify({ out: values.out, members: dirs, units }));
 		else
-			ctx.print(`wrote ${printable(values.out)}: ${dirs.length} models as one, an LSTM of ${layers} units`);
+			ctx.print(
+				`wrote ${printable(values.out)}: ${dirs.length} models as one, an LSTM of ${units.join(', ')} units`
+			);
 	}
 };
 export default command;

@@ -158,6 +158,7 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const cols = weights.layers.map((l) => paddedColumns(4 * l.units));
 		const vocabCols = paddedColumns(v);
 		const widest = Math.max(...weights.layers.map((l) => Math.max(l.units, l.inputSize)));
+		const widestUnits = Math.max(...weights.layers.map((l) => l.units));
 		// Per layer: a dense input kernel (above the first layer) and the recurrent kernel; then the
 		// output kernel, the input vector, the gate sums, the logits, the gates' cell state and output, and
 		// a merged layer's recurrent blocks.
@@ -171,7 +172,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 			widest,
 			Math.max(...cols),
 			vocabCols,
-			...[0, 1].map(() => Math.max(...weights.layers.map((l) => l.units))),
+			widestUnits,
+			widestUnits,
 			// A merged layer's recurrent kernel: one matrix per block and gate.
 			...blocks.flatMap((b) => (b ?? []).flatMap((k) => Array<number>(4).fill(k.size * k.size)))
 		]);

@@ -8,6 +8,7 @@ import { deleteModel, exportModel, listModels, renameModel, type ModelListItem }
 import { requestId, studio } from '$ui/worker-client';
 import { download } from '$ui/download';
 import type { ModelMetadata } from '$lib/model/format';
+import type { ModelsRequest } from '$lib/worker/messages/models';
 
 /** Known at build time: probing the server would log a 404 where no default model is bundled. */
 export const HAS_DEFAULT_MODEL =
@@ -130,21 +131,41 @@ class Library {
 	 * Merges stored models into a new one that predicts as their ensemble (the worker refuses models that
 	 * read different inputs, with a sentence) and chooses it for generation. True when it was made.
 	 */
-	async merge(models: ModelListItem[]): Promise<boolean> {
+	merge(models: ModelListItem[]): Promise<boolean> {
+		const name = `${models.map((m) => m.name).join(' + ')} (merged)`;
+		return this.store(
+			{ type: 'models/merge', id: requestId('model-merge'), ids: models.map((m) => m.id), name },
+			(m) => `Merged ${models.length} models into “${m.name}”.`
+		);
+	}
+
+	/** Stores an exported model file and chooses it for generation. */
+	async import(file: File) {
+		// Unpacked in the worker, within the zip limits: a hostile file never costs the page its memory.
+		await this.store(
+			{ type: 'models/import-file', id: requestId('model-file'), file, name: file.name },
+			(m) => `Imported the model “${m.name}”.`
+		);
+	}
+
+	/**
+	 * Sends a request the worker answers with a newly stored model, then chooses that model and says so;
+	 * a refusal becomes the error shown. True when the model was stored.
+	 */
+	private async store(
+		request: Extract<ModelsRequest, { type: 'models/merge' | 'models/import-file' }>,
+		said: (m: { id: string; name: string }) => string
+	): Promise<boolean> {
 		this.error = null;
 		this.message = null;
-		const name = `${models.map((m) => m.name).join(' + ')} (merged)`;
 		try {
 			let saved: { id: string; name: string } | null = null;
-			await studio().send(
-				{ type: 'models/merge', id: requestId('model-merge'), ids: models.map((m) => m.id), name },
-				(r) => {
-					if (r.type === 'models/imported') saved = r.model;
-				}
-			);
+			await studio().send(request, (r) => {
+				if (r.type === 'models/imported') saved = r.model;
+			});
 			if (!saved) throw new Error('the worker did not answer');
 			const m: { id: string; name: string } = saved;
-			this.message = `Merged ${models.length} models into “${m.name}”.`;
+			this.message = said(m);
 			chooseModel(m.id);
 			await this.refresh();
 			await this.refreshStorage();
@@ -152,30 +173,6 @@ class Library {
 		} catch (e) {
 			this.error = (e as Error).message;
 			return false;
-		}
-	}
-
-	/** Stores an exported model file and chooses it for generation. */
-	async import(file: File) {
-		this.error = null;
-		this.message = null;
-		try {
-			// Unpacked in the worker, within the zip limits: a hostile file never costs the page its memory.
-			let saved: { id: string; name: string } | null = null;
-			await studio().send(
-				{ type: 'models/import-file', id: requestId('model-file'), file, name: file.name },
-				(r) => {
-					if (r.type === 'models/imported') saved = r.model;
-				}
-			);
-			if (!saved) throw new Error('the worker did not answer');
-			const m: { id: string; name: string } = saved;
-			this.message = `Imported the model “${m.name}”.`;
-			chooseModel(m.id);
-			await this.refresh();
-			await this.refreshStorage();
-		} catch (e) {
-			this.error = (e as Error).message;
 		}
 	}
 }
