@@ -30,6 +30,8 @@ const remembered = recall('generate', {
 	length: GENERATE_DEFAULTS.bars as number,
 	meterText: GENERATE_DEFAULTS.meter as string,
 	variations: GENERATE_DEFAULTS.variations as number,
+	lockSeed: false,
+	randomSeed: freshSeed(),
 	last: null as null | { melody: Melody; name: string; barPhase: number }
 });
 
@@ -69,7 +71,12 @@ class Generation {
 	meterText = $state(remembered.meterText);
 	stopAtEnd = $state(true);
 	variations = $state(remembered.variations);
-	randomSeed = $state(freshSeed());
+	/**
+	 * The random seed of the next run. Each run draws a new one — a new tune on every click — unless the
+	 * musician keeps it ("Keep this seed"), so that the same settings write the same tune again.
+	 */
+	randomSeed = $state(remembered.randomSeed);
+	lockSeed = $state(remembered.lockSeed);
 
 	/** Id of the request generating now, or null. */
 	running = $state<string | null>(null);
@@ -114,6 +121,8 @@ class Generation {
 			length: this.length,
 			meterText: this.meterText,
 			variations: this.variations,
+			lockSeed: this.lockSeed,
+			randomSeed: this.randomSeed,
 			last: melody ? { melody, name: this.shownName, barPhase: this.barPhase } : null
 		});
 	}
@@ -203,6 +212,7 @@ class Generation {
 		const id = requestId('gen');
 		this.running = id;
 		this.status = 'Generating…';
+		if (!this.lockSeed) this.randomSeed = freshSeed();
 		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, barPhase, style } =
 			this;
 		const length = shape ? { bars: shape.bars } : this.wholeTune ? { bars } : { steps, stopAtEnd };
@@ -236,7 +246,7 @@ class Generation {
 				}
 			);
 			const n = this.melodies.length;
-			this.status = `Generated ${n} ${n === 1 ? 'melody' : 'melodies'} in ${Math.round(this.lastMs ?? 0)} ms.`;
+			this.status = `Generated ${n} ${n === 1 ? 'melody' : 'melodies'} in ${Math.round(this.lastMs ?? 0)} ms with random seed ${randomSeed}${this.lockSeed ? ' (kept)' : ''}.`;
 			this.save();
 			if (sound.autoplay && n > 0) void this.play();
 		} catch (e) {
