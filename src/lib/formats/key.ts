@@ -5,87 +5,36 @@
  * the project's kern reader lands on exactly the symbols that were written.
  */
 import { isPitchSymbol } from '../music/pitch';
+import { keyOf, modeFamily, parseKey, type Key, type Mode } from '../music/key';
 
-export type Mode = 'major' | 'minor';
+// The descriptor lives in music/ so that every level (generation included) can name a key.
+export { keyOf, modeFamily, parseKey, MODES, type ExportKey, type Key, type Mode } from '../music/key';
 
-/** A key to export in. */
-export interface ExportKey {
-	/** `G major`, `E minor`. */
-	name: string;
-	mode: Mode;
-	/** Pitch class of the tonic, 0 = C. */
-	tonic: number;
-	/** Sharps (> 0) or flats (< 0) in the signature. */
-	fifths: number;
-	/** Semitones added to the melody (C major / A minor → this key). */
-	shift: number;
-	/** Kern key designation without `*` and `:` (`G`, `e`, `B-`, `f#`). */
-	kern: string;
-}
-
-const MAJOR: [number, string, number][] = [
-	[0, 'C', 0],
-	[1, 'D♭', -5],
-	[2, 'D', 2],
-	[3, 'E♭', -3],
-	[4, 'E', 4],
-	[5, 'F', -1],
-	[6, 'F♯', 6],
-	[7, 'G', 1],
-	[8, 'A♭', -4],
-	[9, 'A', 3],
-	[10, 'B♭', -2],
-	[11, 'B', 5]
-];
-const MINOR: [number, string, number][] = [
-	[9, 'A', 0],
-	[10, 'B♭', -5],
-	[11, 'B', 2],
-	[0, 'C', -3],
-	[1, 'C♯', 4],
-	[2, 'D', -1],
-	[3, 'E♭', -6],
-	[4, 'E', 1],
-	[5, 'F', -4],
-	[6, 'F♯', 3],
-	[7, 'G', -2],
-	[8, 'G♯', 5]
-];
-
-function kernName(name: string, mode: Mode): string {
-	const k = name.replace('♭', '-').replace('♯', '#');
-	return mode === 'major' ? k : k.toLowerCase();
-}
+/** The model's two keys' tonics: C for major-like tunes, A for minor-like ones. */
+const MAJOR_TONICS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const MINOR_TONICS = [9, 10, 11, 0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 /** Every major key (shift 0..11 from C) and every minor key (shift −9..2 from A). */
-export const EXPORT_KEYS: readonly ExportKey[] = [
-	...MAJOR.map(([tonic, n, fifths]) => ({
-		name: `${n} major`,
-		mode: 'major' as const,
-		tonic,
-		fifths,
-		shift: tonic,
-		kern: kernName(n, 'major')
-	})),
-	...MINOR.map(([tonic, n, fifths]) => ({
-		name: `${n} minor`,
-		mode: 'minor' as const,
-		tonic,
-		fifths,
-		shift: tonic - 9,
-		kern: kernName(n, 'minor')
-	}))
+export const EXPORT_KEYS: readonly Key[] = [
+	...MAJOR_TONICS.map((t) => keyOf(t, 'major')),
+	...MINOR_TONICS.map((t) => keyOf(t, 'minor'))
 ];
 
-/** The key the model writes in, for a melody of the given mode. */
-export function homeKey(mode: Mode): ExportKey {
-	return EXPORT_KEYS.find((k) => k.shift === 0 && k.mode === mode)!;
+/** The key the model writes in, for a melody of the given mode (C for major-like, A for minor-like). */
+export function homeKey(mode: Mode): Key {
+	return keyOf(modeFamily(mode) === 'major' ? 0 : 9, mode);
 }
 
-/** Finds a key by its name (`G major`) or kern designation (`G`, `e`). */
-export function findKey(text: string): ExportKey | undefined {
+/**
+ * Finds a key by its name (`G major`, `D Dorian`, `Bb`) or kern designation (`G`, `e`, `B-`). Major and
+ * minor keys come from `EXPORT_KEYS`; any other mode is made on demand.
+ */
+export function findKey(text: string): Key | undefined {
 	const t = text.trim().replace('b', '♭').replace('#', '♯');
-	return EXPORT_KEYS.find((k) => k.name.toLowerCase() === t.toLowerCase() || k.kern === text.trim());
+	return (
+		EXPORT_KEYS.find((k) => k.name.toLowerCase() === t.toLowerCase() || k.kern === text.trim()) ??
+		parseKey(text)
+	);
 }
 
 // Whether a melody in the model's keys reads as C major or A minor (the key an export defaults to).
