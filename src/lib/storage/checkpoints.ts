@@ -54,10 +54,13 @@ export function runItem(
 	};
 }
 
-/** Writes a run's checkpoint and list record in one transaction; QuotaError leaves the previous one intact. */
+/**
+ * Writes a run's checkpoint and list record in one transaction; QuotaError leaves the previous one intact
+ * (if there is one: the caller knows, and says so).
+ */
 export async function saveCheckpoint(item: RunListItem, checkpoint: Checkpoint): Promise<void> {
 	const d = await db();
-	await guardQuota(`the checkpoint of “${item.name}” (the previous one is kept)`, async () => {
+	await guardQuota(`the checkpoint of “${item.name}” after epoch ${checkpoint.epoch}`, async () => {
 		const tx = d.transaction('checkpoints', 'readwrite');
 		await Promise.all([
 			tx.store.put({ ...item, checkpoint }),

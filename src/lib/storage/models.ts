@@ -101,14 +101,22 @@ function fileNameFor(name: string): string {
 	return `${name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'model'}.model.zip`;
 }
 
-/** The model as one file (a zip of model.json, weights.bin, metadata.json). */
+/**
+ * A model as one file (a zip of model.json, weights.bin, metadata.json), stored or not: a model the
+ * storage refused is downloaded in the same format as a stored one.
+ */
+export function modelFile(
+	weights: LstmModelWeights,
+	metadata: ModelMetadata
+): { fileName: string; bytes: Uint8Array } {
+	return { fileName: fileNameFor(metadata.name), bytes: packModel(toModelFiles(weights, metadata)) };
+}
+
+/** A stored model as one file (`modelFile`). */
 export async function exportModel(id: string): Promise<{ fileName: string; bytes: Uint8Array }> {
 	const m = await getModel(id);
 	if (!m) throw new Error('That model is no longer stored (it may have been deleted).');
-	return {
-		fileName: fileNameFor(m.name),
-		bytes: packModel(toModelFiles(m.weights, { ...m.metadata, name: m.name }))
-	};
+	return modelFile(m.weights, { ...m.metadata, name: m.name });
 }
 
 /** Reads an exported file and stores it as a new model; throws ModelFormatError with a sentence if it is not one. */

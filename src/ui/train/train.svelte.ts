@@ -11,7 +11,9 @@ import type { TrainConfig } from '$lib/model/config';
 import type { BackendName } from '$lib/train/backend';
 import type { BatchProgress, EpochRecord, RunStatus } from '$lib/model/checkpoint';
 import type { Request, Response } from '$lib/worker/protocol';
-import type { TrainResponse } from '$lib/worker/messages/train';
+import type { RunStored, TrainResponse } from '$lib/worker/messages/train';
+import { download } from '$ui/download';
+import { addWarning, statusSentence, type TrainWarning } from './outcome';
 import { bitsOf } from '$ui/units';
 import { TRAIN_PRESETS, presetOf, type Preset } from './presets';
 import { estimates } from './estimate.svelte';
@@ -28,16 +30,6 @@ export interface EpochSample {
 
 /** Samples are 4 bars of 4/4 from the same random seed every epoch, so they compare. */
 const SAMPLE = { steps: 64, temperature: 0.5, stopAtEnd: false, variations: 1, randomSeed: 1, meter: '4/4' };
-
-const STATUS_TEXT: Record<RunStatus, string> = {
-	running: 'running',
-	paused: 'paused — resume it from the list below',
-	stopped: 'stopped; the model so far is saved and the run can be resumed',
-	finished: 'finished; the model is saved and chosen for generation',
-	'early-stopped':
-		'stopped early (the validation loss stopped improving); the best model is saved and chosen',
-	failed: 'failed'
-};
 
 /** The bundled model's folder, for the worker to score the run's validation songs with. */
 const bundledUrl = () => new URL('models/default/', document.baseURI).href;
@@ -74,10 +66,13 @@ class Training {
 	controlSent = $state<'pause' | 'stop' | null>(null);
 	message = $state<string | null>(null);
 	error = $state<string | null>(null);
-	warning = $state<string | null>(null);
-	/** The run whose finished model hit a full quota and waits in the worker to be saved again. */
+	/** Every warning of the run (one per topic, each saying what is stored now), oldest first. */
+	warnings = $state<TrainWarning[]>([]);
+	/** The run whose finished model hit a full quota and waits in the worker to be saved again or downloaded. */
 	unsavedRunId = $state<string | null>(null);
 	savingAgain = $state(false);
+	/** How the run that ended did, for the status sentence after "Try saving again". */
+	private ended: { name: string; status: RunStatus; stored: RunStored } | null = null;
 
 	samples = $state<EpochSample[]>([]);
 	runs = $state<RunListItem[]>([]);
@@ -192,20 +187,47 @@ class Training {
 		this.savingAgain = true;
 		this.error = null;
 		try {
-			let modelId: string | null = null;
+			let saved: Extract<Response, { type: 'train/model-saved' }> | null = null;
 			await this.client.send({ type: 'train/save-model', id: requestId('save'), runId }, (r) => {
-				if (r.type === 'train/model-saved') modelId = r.modelId;
+				if (r.type === 'train/model-saved') saved = r;
 			});
+			const answer = saved as Extract<Response, { type: 'train/model-saved' }> | null;
+			if (!answer) return;
 			this.unsavedRunId = null;
-			this.warning = null;
-			this.message = 'The model was saved.';
-			if (modelId) app.modelId = modelId;
-			await library.refresh();
+			// The model warning is no longer true; a checkpoint warning is, unless the checkpoint fit now too.
+			this.warnings = this.warnings.filter(
+				(w) => w.topic !== 'model' && !(answer.checkpoint && w.topic === 'checkpoint')
+			);
+			chooseModel(answer.modelId);
+			if (this.ended) {
+				const stored: RunStored = {
+					...this.ended.stored,
+					model: 'saved',
+					checkpoint: this.ended.stored.checkpoint || answer.checkpoint
+				};
+				this.ended = { ...this.ended, stored };
+				this.message = statusSentence(this.ended.name, this.ended.status, stored);
+			} else this.message = 'The model is saved and chosen for generation.';
+			await this.refresh();
 			await library.refreshStorage();
 		} catch (e) {
 			this.error = (e as Error).message;
 		} finally {
 			this.savingAgain = false;
+		}
+	}
+
+	/** Downloads the model the storage refused, as the app's model file (a zip), from the worker that holds it. */
+	async downloadUnsaved() {
+		const runId = this.unsavedRunId;
+		if (!runId || !this.client) return;
+		this.error = null;
+		try {
+			await this.client.send({ type: 'train/export-model', id: requestId('export'), runId }, (r) => {
+				if (r.type === 'train/model-file') download(r.bytes, r.fileName, 'application/zip');
+			});
+		} catch (e) {
+			this.error = (e as Error).message;
 		}
 	}
 
@@ -217,8 +239,9 @@ class Training {
 
 	private async launch(request: Request) {
 		this.error = null;
-		this.warning = null;
+		this.warnings = [];
 		this.message = null;
+		this.ended = null;
 		this.starting = true;
 		this.controlSent = null;
 		this.samples = [];
@@ -286,13 +309,15 @@ class Training {
 				void this.refresh();
 				void library.refreshStorage();
 				break;
-			case 'train/warning':
-				this.warning = r.message;
+			case 'train/warning': {
+				const { type: _type, id: _id, ...warning } = r;
+				this.warnings = addWarning(this.warnings, warning);
 				if (r.unsavedRunId) this.unsavedRunId = r.unsavedRunId;
 				break;
+			}
 			case 'train/finished':
 				this.flush();
-				this.finish(r.status, r.modelId, r.message);
+				this.finish(r);
 				break;
 		}
 	}
@@ -317,11 +342,13 @@ class Training {
 		}
 	}
 
-	private finish(status: RunStatus, modelId: string | undefined, text: string | undefined) {
-		if (modelId && (status === 'finished' || status === 'early-stopped' || status === 'stopped'))
-			chooseModel(modelId);
-		this.message = `“${this.current?.name ?? 'The run'}” ${STATUS_TEXT[status]}.`;
-		if (status === 'failed' && text) this.error = text;
+	private finish(r: Extract<TrainResponse, { type: 'train/finished' }>) {
+		const { status, modelId, stored } = r;
+		if (modelId && stored.model === 'saved') chooseModel(modelId);
+		const name = this.current?.name ?? 'The run';
+		this.ended = { name, status, stored };
+		this.message = statusSentence(name, status, stored);
+		if (status === 'failed' && r.message) this.error = r.message;
 	}
 }
 

@@ -16,6 +16,8 @@ import { getModel, listModels } from '../../../src/lib/storage/models';
 import { getRun, listRuns, runCorpusId } from '../../../src/lib/storage/checkpoints';
 import * as dbModule from '../../../src/lib/storage/db';
 import { repoRoot } from '../../shared';
+import { unpackModel } from '../../../src/lib/model/format';
+import { addWarning, statusSentence, type TrainWarning } from '../../../src/ui/train/outcome';
 
 async function run(request: Request): Promise<Response[]> {
 	const out: Response[] = [];
@@ -74,7 +76,8 @@ describe('a model that does not fit', () => {
 		spy.mockRestore();
 		const warning = out.find((x) => x.type === 'train/warning');
 		expect(warning).toMatchObject({
-			message: expect.stringMatching(/no room left .* kept in this tab until it is saved/)
+			topic: 'model',
+			message: expect.stringMatching(/no room left .* NOT saved: it is kept in this tab only/)
 		});
 		const runId = warning?.type === 'train/warning' ? warning.unsavedRunId : undefined;
 		expect(runId).toBeTruthy();
@@ -100,6 +103,133 @@ describe('a model that does not fit', () => {
 		await expect(run({ type: 'train/save-model', id: 's2', runId: runId! })).rejects.toThrow(
 			/no longer held/
 		);
+	});
+});
+
+/** Makes every checkpoint write after the first `allowed` find the disk full (models go through `put`). */
+function checkpointsFail(allowed: number) {
+	const real = dbModule.guardQuota;
+	let calls = 0;
+	return vi
+		.spyOn(dbModule, 'guardQuota')
+		.mockImplementation((what, write) =>
+			calls++ < allowed ? real(what, write) : Promise.reject(new dbModule.QuotaError(what))
+		);
+}
+
+describe('what a run says it stored', () => {
+	it('a full disk from the start: every warning kept and true, the model held, downloadable, then saved with its checkpoint', async () => {
+		const corpusId = await storeCorpus('kinder', ['kindr001.krn', 'kindr006.krn'], 'kinder full');
+		const checkpoints = checkpointsFail(0);
+		const models = vi.spyOn(dbModule, 'put').mockRejectedValue(new dbModule.QuotaError('the model'));
+		const out = await run({
+			type: 'train/start',
+			id: 'q1',
+			corpusId,
+			config: { ...tiny, meterInput: false },
+			backend: 'cpu'
+		});
+		models.mockRestore();
+		checkpoints.mockRestore();
+		const warnings = out.filter((x) => x.type === 'train/warning');
+		// The model's warning is not overwritten by the checkpoint written after it: the page keeps both.
+		const kept = warnings.reduce<TrainWarning[]>(
+			(list, { type: _t, id: _i, ...w }) => addWarning(list, w),
+			[]
+		);
+		expect(kept.map((w) => w.topic).sort()).toEqual(['checkpoint', 'model']);
+		// No checkpoint was ever stored, and the warnings say so (not "the previous one is kept").
+		for (const w of warnings.filter((x) => x.topic === 'checkpoint'))
+			expect(w.message).toMatch(/No checkpoint of this run is stored/);
+		expect(kept.find((w) => w.topic === 'model')?.message).toMatch(/NOT saved/);
+		const finished = out.find((x) => x.type === 'train/finished');
+		if (finished?.type !== 'train/finished') throw new Error('no train/finished');
+		expect(finished.stored).toEqual({ model: 'held', checkpoint: false, checkpointEpoch: null });
+		expect(finished.modelId).toBeUndefined();
+		expect(statusSentence('kinder full', finished.status, finished.stored)).toMatch(
+			/^“kinder full” finished; the model is NOT saved: the browser's storage is full\./
+		);
+		expect(await listRuns()).toEqual(
+			expect.not.arrayContaining([expect.objectContaining({ id: finished.runId })])
+		);
+
+		// Downloaded as the app's model file: it opens as the model that was trained.
+		const file = (await run({ type: 'train/export-model', id: 'x1', runId: finished.runId })).find(
+			(x) => x.type === 'train/model-file'
+		);
+		if (file?.type !== 'train/model-file') throw new Error('no train/model-file');
+		expect(file.fileName).toMatch(/^kinder-full\b.*\.model\.zip$/);
+		const opened = await unpackModel(file.bytes, file.fileName);
+		expect(opened.metadata.name).toBe('kinder full · 1×4');
+		expect(opened.weights.denseBias.length).toBe(opened.weights.vocabulary.length);
+
+		// Room again: the model and the run's last checkpoint are stored, the record names the model.
+		const saved = (await run({ type: 'train/save-model', id: 'q2', runId: finished.runId })).find(
+			(x) => x.type === 'train/model-saved'
+		);
+		expect(saved).toMatchObject({ checkpoint: true });
+		const modelId = saved?.type === 'train/model-saved' ? saved.modelId : '';
+		expect((await getModel(modelId))?.weights.denseBias).toEqual(opened.weights.denseBias);
+		expect((await listRuns()).find((r) => r.id === finished.runId)).toMatchObject({
+			modelId,
+			status: 'finished'
+		});
+	});
+
+	it('a disk that fills after the first checkpoint: the warning names the epoch still stored', async () => {
+		const corpusId = await storeCorpus('kinder', ['kindr001.krn', 'kindr006.krn'], 'kinder late');
+		const checkpoints = checkpointsFail(1);
+		const out = await run({
+			type: 'train/start',
+			id: 'q3',
+			corpusId,
+			config: { ...tiny, meterInput: false },
+			backend: 'cpu'
+		});
+		checkpoints.mockRestore();
+		const warnings = out.filter((x) => x.type === 'train/warning');
+		expect(warnings.length).toBeGreaterThan(0);
+		for (const w of warnings) {
+			expect(w).toMatchObject({ topic: 'checkpoint' });
+			expect(w.message).toMatch(/The checkpoint after epoch 0 is the newest one stored/);
+		}
+		const finished = out.find((x) => x.type === 'train/finished');
+		if (finished?.type !== 'train/finished') throw new Error('no train/finished');
+		expect(finished.stored).toEqual({ model: 'saved', checkpoint: false, checkpointEpoch: 0 });
+		expect(await getModel(finished.modelId!)).toBeTruthy();
+		expect(statusSentence('r', 'finished', finished.stored)).toBe(
+			'“r” finished; the model is saved and chosen for generation.'
+		);
+		expect((await getRun(finished.runId))?.checkpoint.epoch).toBe(0);
+	});
+});
+
+describe('the status sentence and the warnings list', () => {
+	it('says what was stored, for every ending', () => {
+		const all = { model: 'saved', checkpoint: true, checkpointEpoch: 3 } as const;
+		expect(statusSentence('a', 'stopped', all)).toBe(
+			'“a” stopped; the model so far is saved and chosen for generation; the run can be resumed from the list below.'
+		);
+		expect(statusSentence('a', 'stopped', { model: 'held', checkpoint: false, checkpointEpoch: 2 })).toMatch(
+			/the model so far is NOT saved.*it resumes from epoch 2\.$/
+		);
+		expect(statusSentence('a', 'paused', { model: 'none', checkpoint: false, checkpointEpoch: null })).toBe(
+			'“a” paused; no checkpoint of it could be stored, so it cannot be resumed once the tab is closed.'
+		);
+		expect(statusSentence('a', 'early-stopped', { ...all, model: 'held' })).toMatch(
+			/the best model is NOT saved/
+		);
+	});
+
+	it('keeps a warning per topic, the newest of each', () => {
+		let list: TrainWarning[] = [];
+		list = addWarning(list, { topic: 'checkpoint', message: 'c1' });
+		list = addWarning(list, { topic: 'model', message: 'm', unsavedRunId: 'r' });
+		list = addWarning(list, { topic: 'checkpoint', message: 'c2' });
+		expect(list).toEqual([
+			{ topic: 'model', message: 'm', unsavedRunId: 'r' },
+			{ topic: 'checkpoint', message: 'c2' }
+		]);
 	});
 });
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { HandlerTable, Post } from '../protocol';
+import type { RunStored } from '../messages/train';
 import { selectBackend, type BackendName, type BackendSelection } from '../../train/backend';
 import { Trainer, type TrainingSong } from '../../train/trainer';
 import type { Checkpoint, RunStatus } from '../../model/checkpoint';
@@ -15,9 +16,10 @@ import {
 	runCorpusId,
 	runCorpusIds,
 	runItem,
-	saveCheckpoint
+	saveCheckpoint,
+	type RunListItem
 } from '../../storage/checkpoints';
-import { saveModel } from '../../storage/models';
+import { modelFile, saveModel } from '../../storage/models';
 import { QuotaError } from '../../storage/db';
 import { newModelMetadata, type ModelMetadata } from '../../model/format';
 import type { LstmModelWeights } from '../../model/types';
@@ -26,8 +28,14 @@ import { scoreBarSongs } from '../../eval/score';
 import { loadModel } from './generate';
 
 let active: { request: 'pause' | 'stop' | null } | null = null;
-/** Finished models whose save hit a full quota, by run: saved again on request, lost when the tab closes. */
-const unsaved = new Map<string, { weights: LstmModelWeights; metadata: ModelMetadata }>();
+/**
+ * Finished models whose save hit a full quota, by run, with the run's last checkpoint when that did not fit
+ * either: saved again or downloaded on request, lost when the tab closes.
+ */
+const unsaved = new Map<
+	string,
+	{ weights: LstmModelWeights; metadata: ModelMetadata; checkpoint?: { item: RunListItem; cp: Checkpoint } }
+>();
 let selected: { force: BackendName | null; selection: Promise<BackendSelection> } | null = null;
 
 /**
@@ -85,13 +93,32 @@ interface RunContext {
 	songs: readonly TrainingSong[];
 	/** The bundled model's folder URL, to score it on the run's validation songs. */
 	bundled?: string;
+	/** The epoch of the newest checkpoint of this run in storage (null: none is), so warnings tell the truth. */
+	storedEpoch: number | null;
 }
 
-/** Saves a checkpoint; a full quota becomes a warning (the previous checkpoint is kept). */
-async function store(run: RunContext, cp: Checkpoint, modelId?: string): Promise<boolean> {
+/** What a warning about a refused checkpoint says is still stored. */
+function checkpointTruth(storedEpoch: number | null): string {
+	return storedEpoch === null
+		? 'No checkpoint of this run is stored, so it cannot be resumed once the tab is closed.'
+		: `The checkpoint after epoch ${storedEpoch} is the newest one stored; the run resumes from there.`;
+}
+
+/**
+ * Saves a checkpoint; a full quota becomes a warning that says which checkpoint is still stored. Returns
+ * whether it was saved; `failed` receives the refused record (to hold it with a refused model).
+ */
+async function store(
+	run: RunContext,
+	cp: Checkpoint,
+	modelId?: string,
+	failed?: (item: RunListItem) => void
+): Promise<boolean> {
 	const { runId, name, createdAt, post, requestId } = run;
+	const item = runItem(runId, name, createdAt, cp, { modelId });
 	try {
-		await saveCheckpoint(runItem(runId, name, createdAt, cp, { modelId }), cp);
+		await saveCheckpoint(item, cp);
+		run.storedEpoch = cp.epoch;
 		post({
 			type: 'train/checkpoint',
 			id: requestId,
@@ -102,14 +129,23 @@ async function store(run: RunContext, cp: Checkpoint, modelId?: string): Promise
 		return true;
 	} catch (e) {
 		if (e instanceof QuotaError) {
-			post({ type: 'train/warning', id: requestId, message: e.message });
+			failed?.(item);
+			post({
+				type: 'train/warning',
+				id: requestId,
+				topic: 'checkpoint',
+				message: `${e.message} ${checkpointTruth(run.storedEpoch)}`
+			});
 			return false;
 		}
 		throw e;
 	}
 }
 
-/** Saves the model a run ends with; a full quota becomes a warning. Returns its id when saved. */
+/**
+ * Saves the model a run ends with; a full quota becomes a warning, and the model is held in this worker.
+ * Returns its id when saved.
+ */
 async function keepModel(run: RunContext, status: RunStatus): Promise<string | undefined> {
 	const { trainer } = run;
 	const metadata = newModelMetadata({
@@ -132,7 +168,10 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		run.post({
 			type: 'train/warning',
 			id: run.requestId,
-			message: `${e.message} The trained model is kept in this tab until it is saved.`,
+			topic: 'model',
+			message:
+				`${e.message} The trained model is NOT saved: it is kept in this tab only, until it is saved ` +
+				'again or the tab is closed. Download it now to keep it for sure.',
 			unsavedRunId: run.runId
 		});
 		return undefined;
@@ -215,18 +254,29 @@ async function run(ctx: RunContext): Promise<void> {
 		});
 		let modelId: string | undefined;
 		let message = trainer.message;
+		let model: RunStored['model'] = 'none';
+		let checkpoint = false;
 		if (status === 'failed') {
 			// Keep the last good checkpoint; only its list record learns what happened.
 			const previous = await getRun(runId);
 			if (previous) {
 				message = `${message} The last good checkpoint (epoch ${previous.checkpoint.epoch}) is kept.`;
-				await store(ctx, { ...previous.checkpoint, status, message });
+				checkpoint = await store(ctx, { ...previous.checkpoint, status, message });
 			}
 		} else {
-			if (status !== 'paused' && trainer.history.length > 0) modelId = await keepModel(ctx, status);
-			await store(ctx, await trainer.checkpoint(), modelId);
+			if (status !== 'paused' && trainer.history.length > 0) {
+				modelId = await keepModel(ctx, status);
+				model = modelId ? 'saved' : 'held';
+			}
+			const cp = await trainer.checkpoint();
+			checkpoint = await store(ctx, cp, modelId, (item) => {
+				// Saved with the held model, so the run's record says it has one.
+				const held = unsaved.get(runId);
+				if (held) held.checkpoint = { item, cp };
+			});
 		}
-		post({ type: 'train/finished', id: requestId, runId, status, modelId, message });
+		const stored: RunStored = { model, checkpoint, checkpointEpoch: ctx.storedEpoch };
+		post({ type: 'train/finished', id: requestId, runId, status, modelId, message, stored });
 	} finally {
 		trainer.dispose();
 		if (active === control) active = null;
@@ -246,7 +296,27 @@ export const handlers: HandlerTable = {
 			runId: req.runId
 		});
 		unsaved.delete(req.runId);
-		post({ type: 'train/model-saved', id: req.id, runId: req.runId, modelId: saved.id });
+		let checkpoint = true;
+		if (held.checkpoint) {
+			// The model is what matters; a checkpoint that still does not fit only costs the resume.
+			const { item, cp } = held.checkpoint;
+			try {
+				await saveCheckpoint({ ...item, modelId: saved.id, updatedAt: Date.now() }, cp);
+			} catch (e) {
+				if (!(e instanceof QuotaError)) throw e;
+				checkpoint = false;
+			}
+		}
+		post({ type: 'train/model-saved', id: req.id, runId: req.runId, modelId: saved.id, checkpoint });
+	},
+	'train/export-model': async (req, post) => {
+		const held = unsaved.get(req.runId);
+		if (!held)
+			throw new Error(
+				'That model is no longer held (the tab was reloaded or it was saved already); download it from the model list.'
+			);
+		const { fileName, bytes } = modelFile(held.weights, held.metadata);
+		post({ type: 'train/model-file', id: req.id, runId: req.runId, fileName, bytes });
 	},
 	'train/start': async (req, post, signal) => {
 		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
@@ -266,7 +336,8 @@ export const handlers: HandlerTable = {
 			requestId: req.id,
 			signal,
 			songs,
-			bundled: req.bundled
+			bundled: req.bundled,
+			storedEpoch: null
 		});
 	},
 	'train/resume': async (req, post, signal) => {
@@ -286,7 +357,8 @@ export const handlers: HandlerTable = {
 			requestId: req.id,
 			signal,
 			songs,
-			bundled: req.bundled
+			bundled: req.bundled,
+			storedEpoch: stored.checkpoint.epoch
 		});
 	},
 	'train/estimate': async (req, post, signal) => {

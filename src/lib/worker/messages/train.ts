@@ -32,6 +32,11 @@ export type TrainRequest =
 	 */
 	| { type: 'train/save-model'; id: string; runId: string }
 	/**
+	 * The held model of `train/save-model` as the app's model file (a zip), for the user to download when the
+	 * storage refuses it. Answers `train/model-file`, then `done`; the model stays held.
+	 */
+	| { type: 'train/export-model'; id: string; runId: string }
+	/**
 	 * Times a few training batches of each config on a stored corpus, on the backend a run would use, so
 	 * the page can say how long a run takes on this device. Answers `train/estimate` per config.
 	 */
@@ -46,6 +51,20 @@ export type TrainRequest =
 	  }
 	/** Pauses or stops the active run (answered by `done` at once): its `train/start` request then finishes. */
 	| { type: 'train/control'; id: string; action: 'pause' | 'stop' };
+
+/** What a run left in storage when it ended: the status the page shows says this, not what was hoped. */
+export interface RunStored {
+	/**
+	 * 'saved': `modelId` is stored; 'held': the storage refused the model and this worker holds it
+	 * (`train/save-model`, `train/export-model`) until the tab closes; 'none': the run made no model
+	 * (paused, failed, or stopped before its first epoch).
+	 */
+	model: 'saved' | 'held' | 'none';
+	/** Whether the checkpoint the run ended with is stored. */
+	checkpoint: boolean;
+	/** The epoch of the newest checkpoint of this run that is stored (null: none is). */
+	checkpointEpoch: number | null;
+}
 
 export type TrainResponse =
 	| {
@@ -91,15 +110,22 @@ export type TrainResponse =
 			bundledValLoss?: number;
 	  }
 	| { type: 'train/checkpoint'; id: string; runId: string; epoch: number; batch: number }
-	/** Something the user should know that did not stop training (e.g. a checkpoint that did not fit). */
+	/**
+	 * Something the user should know that did not stop training (e.g. a checkpoint that did not fit). Each
+	 * says what is stored at that moment; a later one of the same `topic` replaces the earlier (it says the
+	 * newer truth), warnings of different topics are all kept.
+	 */
 	| {
 			type: 'train/warning';
 			id: string;
+			topic: 'checkpoint' | 'model';
 			message: string;
 			/** Set when the finished model could not be saved: `train/save-model` with this run saves it. */
 			unsavedRunId?: string;
 	  }
-	| { type: 'train/model-saved'; id: string; runId: string; modelId: string }
+	/** The held model is stored now; `checkpoint` says whether the run's last checkpoint is stored too. */
+	| { type: 'train/model-saved'; id: string; runId: string; modelId: string; checkpoint: boolean }
+	| { type: 'train/model-file'; id: string; runId: string; fileName: string; bytes: Uint8Array }
 	| {
 			type: 'train/finished';
 			id: string;
@@ -108,4 +134,5 @@ export type TrainResponse =
 			/** The model saved from this run (finished, early-stopped or stopped after at least one epoch). */
 			modelId?: string;
 			message?: string;
+			stored: RunStored;
 	  };
