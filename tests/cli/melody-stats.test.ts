@@ -78,8 +78,15 @@ describe.skipIf(!hasShared())('cli melody-stats', () => {
 		});
 		// A random model writes nothing like folk songs: far above the training level on pitch.
 		expect(out.features.scaleDegree.jsd).toBeGreaterThan(3 * out.features.scaleDegree.trainingLevel);
+		// Songs as wholes: a random model's tunes are told from real ones far better than real from real.
+		const c = out.songs.classifier;
+		expect(c.generatedVsHeld.tunes).toBe(12);
+		expect(c.generatedVsHeld.accuracy).toBeGreaterThan(c.referenceVsHeld.accuracy);
+		expect(out.songs.all.held.tunes).toBe(12);
+		expect(out.songs.all.generated.notesPerBar).toBeGreaterThan(0);
 		const again = JSON.parse(cli(...args, '--samples', '12', '--json').stdout);
 		expect(again.features).toEqual(out.features);
+		expect(again.songs).toEqual(out.songs);
 	});
 
 	it('refuses a missing model, corpus or a bad sampler in one line', () => {

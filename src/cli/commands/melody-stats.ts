@@ -14,6 +14,7 @@ import {
 	barPhases,
 	compareWithRealSongs,
 	FEATURES,
+	realSong,
 	type MelodyStatsReport,
 	type MelodyWriter
 } from '../../lib/eval/melody-stats';
@@ -21,6 +22,9 @@ import { generate } from '../../lib/generate/generate';
 import { deriveSeed, mulberry32 } from '../../lib/generate/random';
 import { barContext } from '../../lib/model/features';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
+import { compareSongs, type SongComparison } from '../../lib/eval/song-compare';
+import { DEGREES, type TuneSetSummary } from '../../lib/eval/song-measures';
+import type { RealSong, MeasuredMelody } from '../../lib/eval/melody-stats';
 
 /** The reference's own procedure (REFERENCE.md): T = 0.3, until `/` or 500 steps, no meter, no top-p. */
 const REFERENCE_PROCEDURE = { temperature: 0.3, steps: 500 };
@@ -35,8 +39,93 @@ const options = {
 	...SAMPLING_OPTIONS,
 	sampler: { type: 'string' },
 	upbeat: { type: 'string' },
+	set: { type: 'string', multiple: true },
 	'random-seed': { type: 'string' }
 } as const;
+
+/**
+ * `--set key=value`: further generation settings passed to the sampler as they are (a number or JSON
+ * where the value reads as one, else the text), so a new setting can be measured before it has a flag.
+ */
+export function extraSettings(pairs: readonly string[] = []): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const pair of pairs) {
+		const eq = pair.indexOf('=');
+		if (eq <= 0) throw new UsageError(`--set takes key=value, not “${pair}”`);
+		const text = pair.slice(eq + 1);
+		let value: unknown = text;
+		try {
+			value = JSON.parse(text);
+		} catch {
+			// Plain text, e.g. --set form=AABA.
+		}
+		out[pair.slice(0, eq)] = value;
+	}
+	return out;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+/** A relative difference, signed, in per cent. */
+const rel = (x: number, of: number) =>
+	of ? `${x >= of ? '+' : ''}${((100 * (x - of)) / of).toFixed(1)} %` : '—';
+
+/** The songs-as-wholes table: every figure beside the held-out songs' and the reference songs'. */
+function printSongs(ctx: CliContext, s: SongComparison): void {
+	const c = s.classifier;
+	ctx.print('');
+	ctx.print(
+		`classifier (logistic regression, ${c.folds}-fold cross-validation, mean of ${c.repeats} deals; chance 50 %)`
+	);
+	ctx.print(
+		`  generated vs held-out  ${pct(c.generatedVsHeld.accuracy).padStart(7)}   (${c.generatedVsHeld.tunes} + ${c.generatedVsHeld.tunes} tunes)`
+	);
+	ctx.print(
+		`  reference vs held-out  ${pct(c.referenceVsHeld.accuracy).padStart(7)}   (${c.referenceVsHeld.tunes} + ${c.referenceVsHeld.tunes} tunes: the real-vs-real level)`
+	);
+	ctx.print(
+		`  most telling (standardised weight, + = more in generated): ${c.telling
+			.map((t) => `${t.feature} ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(2)}`)
+			.join(', ')}`
+	);
+	const rows: [string, (t: TuneSetSummary) => number, boolean][] = [
+		['notes per bar', (t) => t.notesPerBar, false],
+		['mean note (16ths)', (t) => t.meanNoteLength, false],
+		['bar repeats', (t) => t.barRepeats, true],
+		['2-bar repeats', (t) => t.phrase2Repeats, true],
+		['4-bar repeats', (t) => t.phrase4Repeats, true],
+		['bars back', (t) => t.repeatDistance, false],
+		['ends on tonic', (t) => t.endsOnTonic, true],
+		['2-bar end tonic', (t) => t.phrase2EndsOnTonic, true],
+		['4-bar end tonic', (t) => t.phrase4EndsOnTonic, true],
+		['upbeat', (t) => t.upbeat, true]
+	];
+	const show = (x: number, share: boolean) => (share ? pct(x) : x.toFixed(2));
+	for (const scope of [{ meter: 'all meters', ...s.all }, ...s.meters]) {
+		ctx.print('');
+		ctx.print(
+			`${scope.meter.padEnd(18)} ${'generated'.padStart(9)} ${'held-out'.padStart(9)} ${'reference'.padStart(9)}   gen vs held   ref vs held   (${scope.held.tunes} tunes)`
+		);
+		for (const [name, f, share] of rows) {
+			const g = f(scope.generated);
+			const h = f(scope.held);
+			const r = f(scope.reference);
+			ctx.print(
+				`${name.padEnd(18)} ${show(g, share).padStart(9)} ${show(h, share).padStart(9)} ${show(r, share).padStart(9)}   ${rel(g, h).padStart(11)}   ${rel(r, h).padStart(11)}`
+			);
+		}
+		const dist = (counts: number[]) => {
+			const n = counts.reduce((a, b) => a + b, 0);
+			return counts.map((k) => (n ? Math.round((100 * k) / n) : 0)).join(' ');
+		};
+		for (const [name, key] of [
+			['last note', 'lastDegrees'],
+			['2-bar phrase end', 'phrase2Ends']
+		] as const)
+			ctx.print(
+				`${name} % on degrees ${DEGREES.join(' ')}: generated ${dist(scope.generated[key])} | held-out ${dist(scope.held[key])} | reference ${dist(scope.reference[key])}`
+			);
+	}
+}
 
 function print(ctx: CliContext, r: MelodyStatsReport, describe: string[]): void {
 	for (const line of describe) ctx.print(line);
@@ -64,7 +153,7 @@ const command: Command = {
 	usage: [
 		'npm run --silent cli -- melody-stats (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
 		'    --train <paths…> --corpus <paths…> [--samples 200] [--temperature T] [--top-p P] [--endings K]',
-		'    [--sampler tune|open] [--upbeat downbeat|corpus] [--random-seed 1] [--json]',
+		'    [--sampler tune|open] [--upbeat downbeat|corpus] [--set key=value …] [--random-seed 1] [--json]',
 		'',
 		'Draws --samples held-out songs (--corpus; songs identical to a --train song are removed, songs',
 		'without a numeric meter are left out) and writes one melody for each in its meter and number of',
@@ -78,8 +167,15 @@ const command: Command = {
 		'tune then ends where its pickup’s bar is completed); the default, as the app, starts on the downbeat.',
 		'A Keras model runs the reference’s own procedure: T = 0.3 unless',
 		'given, until "/" or 500 steps, no meter (one LSTM step a symbol, as the app runs it).',
+		'Songs as wholes (src/lib/eval/song-compare.ts): a logistic regression on per-tune features, its',
+		'10-fold cross-validated accuracy at telling the melodies from the drawn held-out songs, beside its',
+		'accuracy at telling --train songs (matched to the drawn songs by meter and length) from them: give',
+		'--train and --corpus from ONE collection split by whole songs. Per meter (>= 20 drawn songs): notes',
+		'per bar, mean note length, bar and 2-/4-bar phrase repeats, the degrees phrases and tunes end on.',
+		'--set key=value passes a further generation setting as it is (e.g. --set form=AABA).',
 		'JSON: {samples, real, features: {<name>: {jsd, floor, trainingLevel}}, endsOnTonic: {generated, real,',
-		'training}, notesPerMelody: {generated, real, training}, levels, settings, seconds}.',
+		'training}, notesPerMelody: {generated, real, training}, songs: {classifier, all, meters}, levels,',
+		'settings, seconds}.',
 		...SAMPLING_USAGE
 	].join('\n'),
 	options,
@@ -132,7 +228,8 @@ const command: Command = {
 			};
 		} else {
 			const loaded = loadStepModel(values);
-			const sampling = samplingFlags(values);
+			const flags = samplingFlags(values);
+			const sampling = { ...flags, ...extraSettings(values.set as string[] | undefined) } as typeof flags;
 			name = loaded.name;
 			settings = { sampler, upbeat, ...sampling };
 			const phases = upbeat === 'corpus' ? barPhases(training) : null;
@@ -154,6 +251,7 @@ const command: Command = {
 		}
 		let done = 0;
 		let lastLog = Date.now();
+		let written: { drawn: readonly RealSong[]; melodies: readonly MeasuredMelody[] } | null = null;
 		const report = await compareWithRealSongs(
 			held,
 			training,
@@ -166,12 +264,22 @@ const command: Command = {
 				}
 				return m;
 			},
-			{ samples, randomSeed }
+			{ samples, randomSeed, onWritten: (drawn, melodies) => (written = { drawn, melodies }) }
+		);
+		const { drawn, melodies } = written!;
+		const reference = training.map(realSong).filter((x): x is RealSong => x !== null);
+		const songs = compareSongs(
+			drawn,
+			melodies.map((m, i) => ({ symbols: m.symbols, bar: m.bar ?? drawn[i].bar })),
+			reference,
+			{ seed: randomSeed }
 		);
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
 		if (ctx.json)
-			ctx.print(JSON.stringify({ ...report, model: name, settings: { ...settings, randomSeed }, seconds }));
-		else
+			ctx.print(
+				JSON.stringify({ ...report, songs, model: name, settings: { ...settings, randomSeed }, seconds })
+			);
+		else {
 			print(ctx, report, [
 				`model     ${name}`,
 				`settings  ${Object.entries({ ...settings, randomSeed })
@@ -179,6 +287,8 @@ const command: Command = {
 					.join(', ')}`,
 				`songs     ${report.samples} melodies written; ${report.real} held-out songs with a meter; floor from 2 × ${report.levels.floorSamples}, training level from ${report.levels.trainingSamples} training songs (mean of ${report.levels.repeats} draws)`
 			]);
+			printSongs(ctx, songs);
+		}
 		ctx.log(`took ${seconds} s`);
 	}
 };

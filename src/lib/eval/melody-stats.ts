@@ -255,7 +255,13 @@ export async function compareWithRealSongs(
 	heldOut: readonly EncodedSong[],
 	training: readonly EncodedSong[],
 	write: MelodyWriter,
-	options: { samples: number; randomSeed: number; repeats?: number }
+	options: {
+		samples: number;
+		randomSeed: number;
+		repeats?: number;
+		/** Given the drawn held-out songs and the melody written for each (for further measures). */
+		onWritten?: (drawn: readonly RealSong[], melodies: readonly MeasuredMelody[]) => void;
+	}
 ): Promise<MelodyStatsReport> {
 	const held = heldOut.map(realSong).filter((s): s is RealSong => s !== null);
 	const train = training.map(realSong).filter((s): s is RealSong => s !== null);
@@ -267,6 +273,7 @@ export async function compareWithRealSongs(
 	const generated: MeasuredMelody[] = [];
 	for (let i = 0; i < drawn.length; i++)
 		generated.push(await write({ meter: drawn[i].meter, bars: drawn[i].bars }, i));
+	options.onWritten?.(drawn, generated);
 
 	const all = measureMelodies(held);
 	const gen = measureMelodies(generated);
