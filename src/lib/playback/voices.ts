@@ -68,6 +68,8 @@ export interface VoiceDef {
 	volume: number;
 	/** Part of each written length that sounds (1 = legato; less separates repeated notes). */
 	legato: number;
+	/** The General MIDI program (0-based) a MIDI export plays it with, so the file sounds like the page. */
+	program: number;
 }
 
 /** The voices, in menu order; the first is the default. */
@@ -75,6 +77,7 @@ export const VOICES: readonly VoiceDef[] = [
 	{
 		id: 'piano',
 		name: 'Soft piano',
+		program: 0, // GM 1: Acoustic Grand Piano
 		// Struck and left to ring: a quick attack, no sustain, a long exponential decay, the top filtered off.
 		source: {
 			kind: 'fm',
@@ -92,6 +95,7 @@ export const VOICES: readonly VoiceDef[] = [
 	{
 		id: 'flute',
 		name: 'Flute',
+		program: 73, // GM 74: Flute
 		// Nearly a sine with a breath of second harmonic; a gentle attack and a singer's vibrato.
 		source: {
 			kind: 'synth',
@@ -105,6 +109,7 @@ export const VOICES: readonly VoiceDef[] = [
 	{
 		id: 'plucked',
 		name: 'Plucked string',
+		program: 24, // GM 25: Acoustic Guitar (nylon)
 		// A bright sawtooth whose filter closes fast after the pluck, and a decay with no sustain.
 		source: {
 			kind: 'mono',
@@ -127,6 +132,7 @@ export const VOICES: readonly VoiceDef[] = [
 	{
 		id: 'reed',
 		name: 'Accordion',
+		program: 21, // GM 22: Accordion
 		// Two reeds a few cents apart (the musette beat), a steady tone while the bellows push, a darker top.
 		source: {
 			kind: 'mono',
