@@ -1,6 +1,7 @@
 /**
  * Shared parts of the fuzz suite: seeded fast-check settings, byte and line mutations, and the checks every
- * call must pass (no exception escapes, a time bound, a memory bound, a sentence for every refusal).
+ * call must pass (no exception escapes, a memory bound, a time bound in long runs, a sentence for every
+ * refusal).
  *
  * In `npm test` each target runs a fixed number of cases from a fixed seed, so a failure replays. `npm run
  * fuzz` runs each target for a while with a fresh seed (FUZZ_SECONDS per target, FUZZ_SEED to replay): a
@@ -234,8 +235,8 @@ export function memoryMb(): number {
 }
 
 /**
- * Runs `fn`, failing when it throws something other than an accepted refusal, takes longer than `ms`, or
- * leaves more than `mb` MB more memory held than before. Returns its result or the refusal.
+ * Runs `fn`, failing when it throws something other than an accepted refusal, takes longer than `ms` (in
+ * long runs only), or leaves more than `mb` MB more memory held than before. Returns its result or the refusal.
  */
 export async function bounded<T>(
 	fn: () => T | Promise<T>,
@@ -250,7 +251,10 @@ export async function bounded<T>(
 		out = { error };
 	}
 	const elapsed = performance.now() - start;
-	expect(elapsed, `${context}: took ${Math.round(elapsed)} ms`).toBeLessThan(ms);
+	// A wall-clock bound depends on how busy the machine is, so only the long runs (`npm run fuzz`, started
+	// by hand) hold each call to it; in `npm test` the fixed cases are held to their outcome and memory, and a
+	// hang still fails at the target's vitest timeout.
+	if (seconds > 0) expect(elapsed, `${context}: took ${Math.round(elapsed)} ms`).toBeLessThan(ms);
 	expect(memoryMb() - before, `${context}: memory held`).toBeLessThan(mb);
 	return out;
 }

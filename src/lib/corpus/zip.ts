@@ -287,7 +287,9 @@ export async function inflateEntry(
 		if (budget) budget.unpacked += chunk.length;
 	};
 	let last = Date.now();
+	// The signal is read after every piece (cheap), not only after a yield: an abort is heard at once.
 	const pause = async () => {
+		if (signal?.aborted) throw abortError(signal);
 		if (Date.now() - last < SLICE_MS) return;
 		await new Promise((r) => setTimeout(r, 0));
 		last = Date.now();

@@ -135,10 +135,31 @@ describe('stateful generation', () => {
 		);
 		expect(progress.at(-1)).toBe(2 * base.steps);
 		expect(progress).toEqual([...progress].sort((a, b) => a - b));
+		// Cancel from inside the run (at its first progress report), so the outcome never depends on
+		// whether the machine finishes 5,000 steps before the first yield.
 		const controller = new AbortController();
-		const run = generateAsync(model, seed, { ...base, steps: 5000 }, { signal: controller.signal, chunk: 8 });
-		controller.abort();
+		const heard: number[] = [];
+		const run = generateAsync(
+			model,
+			seed,
+			{ ...base, steps: 5000 },
+			{
+				signal: controller.signal,
+				chunk: 8,
+				onProgress: (done) => {
+					heard.push(done);
+					controller.abort();
+				}
+			}
+		);
 		await expect(run).rejects.toBeInstanceOf(CancelledError);
+		expect(heard).toEqual([8]);
+		// A signal aborted before the run starts cancels it too.
+		const before = new AbortController();
+		before.abort();
+		await expect(
+			generateAsync(model, seed, { ...base, steps: 5000 }, { signal: before.signal, chunk: 8 })
+		).rejects.toBeInstanceOf(CancelledError);
 	});
 });
 

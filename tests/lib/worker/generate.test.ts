@@ -20,13 +20,21 @@ import { hasShared, shared } from '../../shared';
 const weights = tinyModel(referenceVocabulary(), 12, 4);
 const source = { kind: 'weights' as const, key: 'tiny', name: 'Tiny', weights };
 
-/** Sends one request through the worker's dispatcher; `cancelAfter` ms later, a `cancel` for it. */
-async function run(request: Request, cancelAfter?: number): Promise<WorkerResponse[]> {
+/**
+ * Sends one request through the worker's dispatcher; with `cancelAtProgress`, a `cancel` for it as soon as
+ * its first progress answer is posted (from inside the run, so the outcome never depends on machine speed).
+ */
+async function run(request: Request, cancelAtProgress = false): Promise<WorkerResponse[]> {
 	const out: WorkerResponse[] = [];
-	const dispatch = dispatcher([handlers], (r) => out.push(r));
-	const pending = dispatch(request);
-	if (cancelAfter !== undefined) setTimeout(() => dispatch({ type: 'cancel', id: request.id }), cancelAfter);
-	await pending;
+	let cancelled = false;
+	const dispatch = dispatcher([handlers], (r) => {
+		out.push(r);
+		if (cancelAtProgress && !cancelled && r.type === 'generate/progress') {
+			cancelled = true;
+			void dispatch({ type: 'cancel', id: request.id });
+		}
+	});
+	await dispatch(request);
 	return out;
 }
 
@@ -148,7 +156,8 @@ describe('generation in the worker', () => {
 			seed: [],
 			settings: { ...settings, steps: 100000 }
 		};
-		const out = await run(request, 5);
+		const out = await run(request, true);
+		expect(out.filter((r) => r.type === 'generate/progress')).toHaveLength(1);
 		expect(out.at(-1)).toEqual({ type: 'error', id: 'g2', message: 'Generation was cancelled.' });
 	});
 
