@@ -11,6 +11,7 @@ import { test, expect, axe } from './fixtures';
 import { hasShared, shared } from '../shared';
 import { seedCorpora, storedCorpus } from './stored';
 import type { FileReport } from '../../src/lib/corpus/types';
+import { unpackModel } from '../../src/lib/model/format';
 
 /** A StoredCorpus of the first `count` erk songs of the reference encoding. */
 function corpus(count: number, id: string) {
@@ -44,6 +45,24 @@ async function readAll(page: Page, store: string): Promise<Record<string, unknow
 		db.close();
 		return rows;
 	}, store);
+}
+
+/** Writes 4 kB to a scratch database of the site; answers 'ok' or the error's name (in the page). */
+async function probeWrite(): Promise<string> {
+	const db: IDBDatabase = await new Promise((resolve, reject) => {
+		const r = indexedDB.open('quota-probe', 1);
+		r.onupgradeneeded = () => r.result.createObjectStore('s');
+		r.onsuccess = () => resolve(r.result);
+		r.onerror = () => reject(r.error);
+	});
+	const answer = await new Promise<string>((resolve) => {
+		const tx = db.transaction('s', 'readwrite');
+		tx.objectStore('s').put(new Uint8Array(4096), Math.random());
+		tx.oncomplete = () => resolve('ok');
+		tx.onabort = () => resolve(tx.error?.name ?? 'aborted');
+	});
+	db.close();
+	return answer;
 }
 
 async function fill(page: Page, settings: Record<string, string>) {
@@ -150,6 +169,73 @@ test.describe('training in the worker', () => {
 		expect(models).toHaveLength(2);
 		await expect(page.getByTestId('models')).toContainText('resume test');
 		expect(watch.consoleErrors).toEqual([]);
+	});
+
+	test('a full disk before the model is saved: the status says so, the model downloads, and saves once there is room', async ({
+		page
+	}) => {
+		await seedCorpora(page, [corpus(12, 'c-quota')]);
+		// The browser's quota set just above what the site uses now (from a page of the site that is not the
+		// app, so no connection of the app holds the database): nothing the run writes fits.
+		await page.goto('/manifest.webmanifest');
+		const cdp = await page.context().newCDPSession(page);
+		const origin = new URL(page.url()).origin;
+		const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+		await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 1024 });
+		// Chromium grants writes from space it counted before the override for a while: wait until a 4 kB write
+		// is refused, so the app's first write meets the quota as it is now.
+		await expect
+			.poll(() => page.evaluate(probeWrite), { timeout: 120_000, intervals: [2000] })
+			.toBe('QuotaExceededError');
+		await page.goto('/');
+		const train = page.locator('#train');
+		// The presets' timing (in the training worker) ends before the run asks for its own backend.
+		await train.scrollIntoViewIfNeeded();
+		await expect(train.getByTestId('estimate-best')).toHaveText(/^about \d+ (s|min|h)/, { timeout: 120_000 });
+		await fill(page, {
+			Name: 'full disk',
+			Units: '32',
+			Epochs: '1',
+			'Sequence length': '16',
+			'Batch size': '8',
+			Backend: 'cpu'
+		});
+		await train.getByRole('button', { name: 'Start training' }).click();
+		const status = train.getByRole('status').filter({ hasText: /“full disk” finished/ });
+		await expect(status).toBeVisible({ timeout: 150_000 });
+		await expect(status).toContainText('the model is NOT saved');
+		await expect(status).not.toContainText('is saved and chosen');
+		// Both warnings, each true: no checkpoint was stored, and the model is kept in this tab only.
+		const warnings = train.getByRole('alert', { name: 'Warnings of the run' });
+		await expect(warnings).toContainText('No checkpoint of this run is stored');
+		await expect(warnings).toContainText('The trained model is NOT saved');
+		await expect(warnings).not.toContainText('previous one is kept');
+		expect((await readAll(page, 'models')).length).toBe(0);
+
+		// Downloaded at once: the app's model zip, which opens as the trained model.
+		const [file] = await Promise.all([
+			page.waitForEvent('download'),
+			train.getByRole('button', { name: 'Download the model' }).click()
+		]);
+		expect(file.suggestedFilename()).toMatch(/^full-disk.*\.model\.zip$/);
+		const bytes = new Uint8Array(readFileSync(await file.path()));
+		const opened = await unpackModel(bytes, file.suggestedFilename());
+		expect(opened.metadata.name).toBe('full disk');
+		expect(opened.metadata.history).toHaveLength(1);
+
+		// Room again: "Try saving again" stores it, it is chosen and listed among the models.
+		await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+		await train.getByRole('button', { name: 'Try saving again' }).click();
+		await expect(train.getByRole('status').filter({ hasText: /“full disk” finished/ })).toContainText(
+			'the model is saved and chosen for generation'
+		);
+		await expect(train.getByRole('button', { name: 'Try saving again' })).toHaveCount(0);
+		await expect(page.getByTestId('models')).toContainText('full disk');
+		const models = (await readAll(page, 'models')).filter((m) => !String(m.id).startsWith('meta:'));
+		expect(models.map((m) => m.name)).toEqual(['full disk']);
+		const runs = (await readAll(page, 'checkpoints')).filter((r) => r.name === 'full disk' && r.checkpoint);
+		expect(runs).toHaveLength(1);
+		expect(runs[0].modelId).toBe(models[0].id);
 	});
 
 	test('webgpu (software adapter) in the worker gives the cpu loss on a tiny model', async ({ page }) => {
