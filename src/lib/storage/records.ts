@@ -3,6 +3,8 @@
  * each keep a full record under their id and a light list row under `meta:` + id, so that listing never
  * loads songs, weights or checkpoints.
  */
+import type { MelodyForm } from '../generate/form';
+import type { Mode } from '../music/key';
 import type { CorpusListItem } from '../corpus/types';
 import type { Checkpoint, RunStatus } from '../model/checkpoint';
 import type { ModelMetadata } from '../model/format';
@@ -90,4 +92,9 @@ export interface StoredMelody {
 	meter: string;
 	/** Playback tempo in quarter notes per minute. */
 	bpm: number;
+	/** The key's tonic it was kept in (pitch class, 0 = C) and the mode it was written in; absent in older records. */
+	tonic?: number;
+	mode?: Mode;
+	/** The form it was written in, phrase by phrase (generate/form.ts); absent: through-composed. */
+	form?: MelodyForm;
 }

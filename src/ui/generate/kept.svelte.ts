@@ -41,7 +41,10 @@ class Kept {
 				randomSeed: current.randomSeed,
 				symbols: $state.snapshot(current.symbols),
 				meter: g.meterText,
-				bpm: sound.bpm
+				bpm: sound.bpm,
+				tonic: g.tonic,
+				...(current.mode ? { mode: current.mode } : {}),
+				...(current.form ? { form: $state.snapshot(current.form) } : {})
 			});
 			g.status = `Kept “${g.shownName}”.`;
 			await this.refresh();
