@@ -1,13 +1,21 @@
 /**
  * A MIDI file as a seed: the highest line of one track, on the 16th grid, moved to C major / A minor as
  * the model expects (the encoding's own rule), with a sentence saying what changed on the way.
+ *
+ * The file is read once (`readMidiNotes`, formats/midi-read.ts); a seed is then cut to the bars asked for
+ * (and to `MAX_MIDI_SEED_STEPS`) before anything is built, and the line is found by a sweep over the notes
+ * that start in that window: its work grows with those notes, never with the file's length in steps.
  */
-import { Midi } from './midi';
-import { fromEvents } from './notes';
+import { fileLabel, MidiSeedError, readMidiNotes, type MidiFileNotes, type MidiNote } from './midi-read';
 import { EXPORT_KEYS } from './key';
 import { estimateKey } from '../encoding/key';
 import { isPitchSymbol } from '../music/pitch';
-import { formatMeter, parseMeter } from '../music/meter';
+import { formatMeter, parseMeter, DEFAULT_METER } from '../music/meter';
+
+export { MidiSeedError, readMidiNotes, type MidiFileNotes } from './midi-read';
+
+/** The most steps a MIDI seed holds: the generator's `MAX_SEED` (generate/settings.ts; a test holds them equal). */
+export const MAX_MIDI_SEED_STEPS = 100_000;
 
 /** A track a user can choose from. */
 export interface MidiTrackChoice {
@@ -43,151 +51,262 @@ export interface MidiSeed {
 	hidden: number;
 	/** Notes moved by octaves (or to the nearest known pitch) into the model's vocabulary. */
 	refitted: number;
+	/** The line went on past the most a seed holds and was cut there. */
+	cut: boolean;
 	/** What changed, as a sentence. */
 	summary: string;
 }
 
-/** Thrown for a file that is not MIDI or has no notes to take. */
-export class MidiSeedError extends Error {}
-
-function read(bytes: ArrayLike<number> | ArrayBuffer): InstanceType<typeof Midi> {
-	try {
-		return new Midi(bytes instanceof ArrayBuffer ? bytes : new Uint8Array(Array.from(bytes)));
-	} catch {
-		throw new MidiSeedError('This file could not be read as MIDI (a .mid or .midi file is needed).');
-	}
+/** Options of `midiToSeed`. */
+export interface MidiSeedOptions {
+	/** The index of a track (default: the one with the most notes that is not drums). */
+	track?: number;
+	/** The model's symbols: pitches it does not know are moved by octaves, else to the nearest it knows. */
+	vocabulary?: readonly string[];
+	/** Keep only the first bars (of the file's meter, 4/4 when it has none), after any upbeat. */
+	bars?: number;
+	/** The file's name, for sentences. */
+	name?: string;
 }
 
-/** The tracks of a MIDI file that have notes. */
-export function midiTracks(bytes: ArrayLike<number> | ArrayBuffer): MidiTrackChoice[] {
-	return read(bytes).tracks.flatMap((t, index) => {
-		if (t.notes.length === 0) return [];
-		const pitches = t.notes.map((n) => n.midi);
-		return [
-			{
-				index,
-				name: t.name || t.instrument.name || `Track ${index + 1}`,
-				notes: t.notes.length,
-				drums: t.channel === 9 || t.instrument.percussion,
-				range: [Math.min(...pitches), Math.max(...pitches)] as [number, number]
-			}
-		];
+type Source = MidiFileNotes | ArrayLike<number> | ArrayBuffer;
+
+function open(source: Source, name?: string): MidiFileNotes {
+	return 'tracks' in source && 'ticksPerQuarter' in source ? source : readMidiNotes(source, name);
+}
+
+function trackTitle(file: MidiFileNotes, index: number): string {
+	return file.tracks[index].name || `Track ${index + 1}`;
+}
+
+/** The tracks of a MIDI file that have notes (all of them: the reader keeps only those). */
+export function midiTracks(source: Source, name?: string): MidiTrackChoice[] {
+	const file = open(source, name);
+	return file.tracks.map((t, index) => {
+		let low = 127;
+		let high = 0;
+		for (const n of t.notes) {
+			if (n.pitch < low) low = n.pitch;
+			if (n.pitch > high) high = n.pitch;
+		}
+		return {
+			index,
+			name: trackTitle(file, index),
+			notes: t.notes.length,
+			drums: t.channel === 9,
+			range: [low, high] as [number, number]
+		};
 	});
-}
-
-const LETTERS: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
-
-/** `Bb` → 10, `F#` → 6. */
-function pitchClassOf(name: string): number | null {
-	const m = /^([A-Ga-g])([#b]*)$/.exec(name.trim());
-	if (!m) return null;
-	let pc = LETTERS[m[1].toUpperCase()];
-	for (const a of m[2]) pc += a === '#' ? 1 : -1;
-	return ((pc % 12) + 12) % 12;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-	return `${n} ${n === 1 ? one : many}`;
+	return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
+/** Pitch classes of the major keys by sharps (negative: flats). */
+function majorTonic(sharps: number): number {
+	return (((sharps * 7) % 12) + 12) % 12;
+}
+
+/** A sounding note on the grid: pitch, start and end in 16ths from the file's beginning. */
+interface GridNote {
+	pitch: number;
+	start: number;
+	end: number;
+	/** Its place among the notes of the window: the first of equal pitches wins the top. */
+	order: number;
+}
+
+/** A max-heap of notes by pitch (then the earlier note), for the top of what sounds. */
+class TopHeap {
+	private items: GridNote[] = [];
+	private above(a: GridNote, b: GridNote): boolean {
+		return a.pitch > b.pitch || (a.pitch === b.pitch && a.order < b.order);
+	}
+	push(n: GridNote): void {
+		const h = this.items;
+		h.push(n);
+		let i = h.length - 1;
+		while (i > 0) {
+			const parent = (i - 1) >> 1;
+			if (!this.above(h[i], h[parent])) break;
+			[h[i], h[parent]] = [h[parent], h[i]];
+			i = parent;
+		}
+	}
+	/** The top note sounding at `t`: notes ended by then are dropped on the way. */
+	topAt(t: number): GridNote | null {
+		const h = this.items;
+		while (h.length && h[0].end <= t) {
+			const last = h.pop()!;
+			if (!h.length) break;
+			h[0] = last;
+			let i = 0;
+			for (;;) {
+				const l = 2 * i + 1;
+				const r = l + 1;
+				let best = i;
+				if (l < h.length && this.above(h[l], h[best])) best = l;
+				if (r < h.length && this.above(h[r], h[best])) best = r;
+				if (best === i) break;
+				[h[i], h[best]] = [h[best], h[i]];
+				i = best;
+			}
+		}
+		return h[0] ?? null;
+	}
 }
 
 /**
- * The seed a MIDI file gives. `track`: the index of a track (default: the one with the most notes that
- * is not drums). `vocabulary`: the model's symbols; pitches it does not know are moved by octaves into
- * its range, else to the nearest pitch it knows. `bars`: keep only the first bars (of the file's meter,
- * 4/4 when it has none).
+ * The seed a MIDI file gives (its bytes, or the file `readMidiNotes` read, kept to ask again cheaply).
+ * Throws `MidiSeedError` with a sentence for a file that cannot be read, has no notes, or when the bars
+ * asked for are more steps than a seed holds.
  */
-export function midiToSeed(
-	bytes: ArrayLike<number> | ArrayBuffer,
-	options: { track?: number; vocabulary?: readonly string[]; bars?: number } = {}
-): MidiSeed {
-	const midi = read(bytes);
-	const tracks = midiTracks(bytes);
-	if (tracks.length === 0) throw new MidiSeedError('This MIDI file has no notes.');
-	const choice =
-		options.track !== undefined
-			? tracks.find((t) => t.index === options.track)
-			: [...tracks].sort((a, b) => Number(a.drums) - Number(b.drums) || b.notes - a.notes)[0];
-	if (!choice) throw new MidiSeedError(`Track ${options.track! + 1} of this MIDI file has no notes.`);
-	const track = midi.tracks[choice.index];
-
-	// Onto the grid.
-	const sixteenth = midi.header.ppq / 4;
-	let quantized = 0;
-	const notes = track.notes.map((n) => {
-		const start = Math.round(n.ticks / sixteenth);
-		const end = Math.max(start + 1, Math.round((n.ticks + n.durationTicks) / sixteenth));
-		if (start * sixteenth !== n.ticks || end * sixteenth !== n.ticks + n.durationTicks) quantized++;
-		return { pitch: n.midi, start, end };
-	});
-	// The highest line: at each step the top sounding note; a note is heard from where it is the top.
-	const first = Math.min(...notes.map((n) => n.start));
-	const last = Math.max(...notes.map((n) => n.end));
-	const startsAt = new Map<number, number>();
-	for (const n of notes) startsAt.set(n.start, (startsAt.get(n.start) ?? 0) + 1);
-	const chords = [...startsAt.values()].filter((c) => c > 1).length;
-	const line: { pitch: number; start: number; length: number }[] = [];
-	const heard = new Set<(typeof notes)[number]>();
-	for (let t = first; t < last; t++) {
-		let top: (typeof notes)[number] | null = null;
-		for (const n of notes) if (n.start <= t && t < n.end && (!top || n.pitch > top.pitch)) top = n;
-		const prev = line.at(-1);
-		if (!top) continue;
-		heard.add(top);
-		if (prev && prev.pitch === top.pitch && prev.start + prev.length === t - first && top.start !== t)
-			prev.length++;
-		else line.push({ pitch: top.pitch, start: t - first, length: 1 });
+export function midiToSeed(source: Source, options: MidiSeedOptions = {}): MidiSeed {
+	const file = open(source, options.name);
+	const label = file.label === 'This file' && options.name ? fileLabel(options.name) : file.label;
+	if (file.tracks.length === 0) throw new MidiSeedError(`${label} has no notes.`);
+	let index: number;
+	if (options.track !== undefined) {
+		index = options.track;
+		if (!Number.isInteger(index) || index < 0 || index >= file.tracks.length)
+			throw new MidiSeedError(`${label} has no track ${index + 1} with notes.`);
+	} else {
+		// The fullest track that is not drums (the first of equals).
+		index = 0;
+		const rank = (i: number) => (file.tracks[i].channel === 9 ? -1 : file.tracks[i].notes.length);
+		for (let i = 1; i < file.tracks.length; i++) if (rank(i) > rank(index)) index = i;
 	}
-	// Notes never heard, beyond the lower notes of chords.
-	const hidden = notes.filter(
-		(n) => !heard.has(n) && !notes.some((m) => m.start === n.start && m.pitch > n.pitch)
-	).length;
+	const notes: readonly MidiNote[] = file.tracks[index].notes;
+	const ppq = file.ticksPerQuarter;
+	// Ticks to 16ths: 4 × ticks / ppq, exact in doubles (ticks stay below 2^48).
+	const grid = (tick: number) => Math.round((4 * tick) / ppq);
+	const onGrid = (tick: number) => (4 * tick) % ppq === 0;
 
-	// Meter and where the first note falls in its bar.
-	const ts = midi.header.timeSignatures[0]?.timeSignature;
-	const meter = ts ? parseMeter(`${ts[0]}/${ts[1]}`) : null;
-	const barPhase = meter ? first % meter.stepsPerBar : 0;
+	// The meter, and where the first note falls in its bar (bars counted from the file's beginning).
+	const ts = file.timeSignature;
+	const meter = ts ? parseMeter(`${ts.numerator}/${ts.denominator}`) : null;
+	const stepsPerBar = (meter ?? DEFAULT_METER).stepsPerBar;
+	const first = grid(notes[0].start);
+	const barPhase = meter ? first % stepsPerBar : 0;
+
+	// The window, fixed before anything is built: the upbeat and the bars asked, never over a seed's most.
+	let windowSteps = MAX_MIDI_SEED_STEPS;
+	if (options.bars !== undefined) {
+		const bars = options.bars;
+		if (!Number.isInteger(bars) || bars < 1)
+			throw new MidiSeedError(`A seed takes a whole number of bars, at least 1 (not ${bars}).`);
+		const pickup = (stepsPerBar - barPhase) % stepsPerBar;
+		windowSteps = pickup + bars * stepsPerBar;
+		if (windowSteps > MAX_MIDI_SEED_STEPS)
+			throw new MidiSeedError(
+				`${plural(bars, 'bar')} of ${meter ? formatMeter(meter) : '4/4'} are ${plural(windowSteps, 'step')}; ` +
+					`a seed holds at most ${plural(MAX_MIDI_SEED_STEPS, 'step')}, so ask for at most ` +
+					`${plural(Math.floor((MAX_MIDI_SEED_STEPS - pickup) / stepsPerBar), 'bar')}.`
+			);
+	}
+	const windowEnd = first + windowSteps;
+
+	// The notes that start in the window, on the grid, cut at its end (notes are in the order they start).
+	const taken: GridNote[] = [];
+	let quantized = 0;
+	let cut = false;
+	for (const n of notes) {
+		const start = grid(n.start);
+		if (start >= windowEnd) {
+			cut = true;
+			break;
+		}
+		const end = Math.max(start + 1, grid(n.end));
+		if (!onGrid(n.start) || !onGrid(n.end) || end !== grid(n.end)) quantized++;
+		if (end > windowEnd) cut = true;
+		taken.push({ pitch: n.pitch, start, end: Math.min(end, windowEnd), order: taken.length });
+	}
+
+	// Chords (onsets shared by several notes) and the highest pitch at each onset.
+	let chords = 0;
+	const topAtOnset = new Map<number, number>();
+	for (let i = 0; i < taken.length;) {
+		let j = i;
+		let top = 0;
+		while (j < taken.length && taken[j].start === taken[i].start) top = Math.max(top, taken[j++].pitch);
+		if (j - i > 1) chords++;
+		topAtOnset.set(taken[i].start, top);
+		i = j;
+	}
+
+	// The highest line: between two consecutive onsets or ends the notes sounding do not change, so the
+	// top one is found once per such span. A note is heard from where it is the top; a new onset of the
+	// same pitch starts a new note.
+	const ends = taken.map((n) => n.end).sort((a, b) => a - b);
+	const heap = new TopHeap();
+	const heard = new Uint8Array(taken.length);
+	const line: { pitch: number; start: number; end: number }[] = [];
+	let s = 0;
+	let e = 0;
+	let t = first;
+	while (s < taken.length || e < ends.length) {
+		while (s < taken.length && taken[s].start === t) heap.push(taken[s++]);
+		while (e < ends.length && ends[e] <= t) e++;
+		const next = Math.min(s < taken.length ? taken[s].start : Infinity, e < ends.length ? ends[e] : Infinity);
+		if (next === Infinity) break;
+		const top = heap.topAt(t);
+		if (top) {
+			heard[top.order] = 1;
+			const prev = line.at(-1);
+			if (prev && prev.pitch === top.pitch && prev.end === t && top.start !== t) prev.end = next;
+			else line.push({ pitch: top.pitch, start: t, end: next });
+		}
+		t = next;
+	}
+	let hidden = 0;
+	for (const n of taken) if (!heard[n.order] && n.pitch >= topAtOnset.get(n.start)!) hidden++;
 
 	// The key: the file's key signature, else the Aarden-Essen estimate the corpus uses.
-	const signature = midi.header.keySignatures[0];
-	const fromFile = signature?.key ? pitchClassOf(signature.key) : null;
 	let tonic: number;
 	let mode: 'major' | 'minor';
 	let keyFrom: 'file' | 'notes';
-	if (signature && fromFile !== null && fromFile !== undefined) {
-		// The file stores the signature (sharps or flats) and the mode; the reader names the signature by
-		// its major key, so a minor key's tonic is that key's relative minor.
-		mode = signature.scale === 'minor' ? 'minor' : 'major';
-		tonic = mode === 'minor' ? (fromFile + 9) % 12 : fromFile;
+	if (file.keySignature) {
+		mode = file.keySignature.minor ? 'minor' : 'major';
+		const major = majorTonic(file.keySignature.sharps);
+		// A minor key's signature is that of its relative major, a minor third above.
+		tonic = mode === 'minor' ? (major + 9) % 12 : major;
 		keyFrom = 'file';
 	} else {
 		const histogram = new Array<number>(12).fill(0);
-		for (const n of line) histogram[n.pitch % 12] += n.length;
-		const est = estimateKey(histogram) ?? { tonic: 0, mode: 'major' as const };
-		({ tonic, mode } = est);
+		for (const n of line) histogram[n.pitch % 12] += n.end - n.start;
+		({ tonic, mode } = estimateKey(histogram) ?? { tonic: 0, mode: 'major' as const });
 		keyFrom = 'notes';
 	}
 	const transposition = mode === 'major' ? -tonic : 9 - tonic;
 	const keyName = EXPORT_KEYS.find((k) => k.mode === mode && k.tonic === tonic)!.name;
 
-	// Into the model's vocabulary.
+	// Into the model's vocabulary (or, without one, into MIDI's range).
 	let refitted = 0;
 	const known = (options.vocabulary ?? []).filter(isPitchSymbol).map(Number);
+	const knownSet = new Set(known);
 	const fit = (p: number) => {
-		if (known.length === 0 || known.includes(p)) return p;
+		if (known.length === 0) return p > 127 ? p - 12 : p < 0 ? p + 12 : p;
+		if (knownSet.has(p)) return p;
 		refitted++;
-		for (let o = 12; o <= 48; o += 12) for (const q of [p + o, p - o]) if (known.includes(q)) return q;
+		for (let o = 12; o <= 48; o += 12) for (const q of [p + o, p - o]) if (knownSet.has(q)) return q;
 		return known.reduce((best, q) => (Math.abs(q - p) < Math.abs(best - p) ? q : best));
 	};
-	const moved = line.map((n) => ({ ...n, pitch: fit(n.pitch + transposition) }));
-	let symbols = fromEvents(moved);
-	if (options.bars !== undefined) {
-		const spb = (meter ?? parseMeter('4/4')!).stepsPerBar;
-		const pickup = (spb - barPhase) % spb;
-		symbols = symbols.slice(0, pickup + options.bars * spb);
+	// The symbols, built from the line's notes: gaps become rests.
+	const symbols: string[] = [];
+	let at = first;
+	for (const n of line) {
+		if (n.start > at) {
+			symbols.push('r');
+			for (let k = at + 1; k < n.start; k++) symbols.push('_');
+		}
+		symbols.push(String(fit(n.pitch + transposition)));
+		for (let k = n.start + 1; k < n.end; k++) symbols.push('_');
+		at = n.end;
 	}
 
 	const parts = [
-		`Took the highest line of track ${choice.index + 1} (“${choice.name}”): ${plural(line.length, 'note')}`,
+		`Took the highest line of track ${index + 1} (“${trackTitle(file, index)}”): ${plural(line.length, 'note')}`,
 		quantized ? `${plural(quantized, 'note')} moved to the 16th grid` : 'every note already on the 16th grid',
 		chords ? `${plural(chords, 'chord')} reduced to the top note` : '',
 		hidden ? `${plural(hidden, 'note')} under a higher one left out` : '',
@@ -196,11 +315,18 @@ export function midiToSeed(
 				? `, moved ${transposition > 0 ? 'up' : 'down'} ${plural(Math.abs(transposition), 'semitone')} to ${mode === 'major' ? 'C major' : 'A minor'}`
 				: ''),
 		refitted ? `${plural(refitted, 'note')} moved into the model’s range` : '',
-		meter ? `meter ${formatMeter(meter)}` : 'no meter in the file (4/4 assumed)'
+		meter
+			? `meter ${formatMeter(meter)}`
+			: ts
+				? `the file’s meter ${ts.numerator}/${ts.denominator} has no bar of whole 16ths (4/4 assumed)`
+				: 'no meter in the file (4/4 assumed)',
+		cut && options.bars === undefined
+			? `cut at ${plural(MAX_MIDI_SEED_STEPS, 'step')}, the most a seed holds`
+			: ''
 	];
 	return {
 		symbols,
-		track: choice.index,
+		track: index,
 		meter: meter ? formatMeter(meter) : undefined,
 		barPhase,
 		key: keyName,
@@ -210,6 +336,7 @@ export function midiToSeed(
 		chords,
 		hidden,
 		refitted,
+		cut,
 		summary: parts.filter(Boolean).join('; ') + '.'
 	};
 }

@@ -8,6 +8,7 @@ import type { CorpusRequest, CorpusResponse } from './messages/corpus';
 import type { TrainRequest, TrainResponse } from './messages/train';
 import type { GenerateRequest, GenerateResponse } from './messages/generate';
 import type { ModelsRequest, ModelsResponse } from './messages/models';
+import type { SeedRequest, SeedResponse } from './messages/seed';
 import type { DiagnosticsRequest, DiagnosticsResponse } from './messages/diagnostics';
 
 /** Sent by the page. */
@@ -17,7 +18,8 @@ export type Request =
 	| CorpusRequest
 	| TrainRequest
 	| GenerateRequest
-	| ModelsRequest;
+	| ModelsRequest
+	| SeedRequest;
 
 /** Sent by the worker. */
 export type Response =
@@ -28,7 +30,8 @@ export type Response =
 	| CorpusResponse
 	| TrainResponse
 	| GenerateResponse
-	| ModelsResponse;
+	| ModelsResponse
+	| SeedResponse;
 
 /**
  * Everything the worker answers: the page's protocol plus diagnostics (kernel checks and timings for
