@@ -5,8 +5,9 @@
  * and written values are measures.ts's, so kern, MusicXML and ABC always show the same bars.
  */
 import { DEFAULT_METER, formatMeter, type Meter } from '../music/meter';
-import { estimateMode, homeKey, transposeSymbols, type ExportKey } from './key';
-import { toBars, writtenLengths } from './measures';
+import { estimateMode, homeKey, transposeSymbols, type Key } from './key';
+import { spellIn, toBars, writtenLengths, type Spelled } from './measures';
+import { cleanName } from './name';
 import { readKern } from '../kern/reader';
 import { encodeSong } from '../encoding/encode';
 import { HOLD } from '../music/symbols';
@@ -16,7 +17,9 @@ export interface KernOptions {
 	/** Default 4/4. */
 	meter?: Meter;
 	/** Key to write in (the melody is moved there); default C major or A minor as the melody reads. */
-	key?: ExportKey;
+	key?: Key;
+	/** Semitones to move the melody by; default the key's shift from the model's keys. */
+	transpose?: number;
 	/** `!!!OTL` title. */
 	title?: string;
 	/** 16ths before the first full bar (an upbeat); default 0. */
@@ -49,12 +52,33 @@ const FLATS = ['c', 'd-', 'd', 'e-', 'e', 'f', 'g-', 'g', 'a-', 'a', 'b-', 'b'];
 /** MIDI number → kern pitch (`60` → `c`, `72` → `cc`, `48` → `C`), flats or sharps by the key. */
 export function kernPitch(midi: number, flats: boolean): string {
 	const name = (flats ? FLATS : SHARPS)[midi % 12];
-	const octave = Math.floor(midi / 12) - 1;
-	const letter = name[0];
 	const acc = name.slice(1);
-	const letters = octave >= 4 ? letter.repeat(octave - 3) : letter.toUpperCase().repeat(4 - octave);
-	return letters + acc;
+	return kernSpelled({
+		step: name[0].toUpperCase(),
+		alter: acc ? (acc === '#' ? 1 : -1) : 0,
+		octave: Math.floor(midi / 12) - 1
+	});
 }
+
+/** A spelled pitch in kern: letters for the octave (`c` C4, `cc` C5, `C` C3), then `#` or `-`. */
+export function kernSpelled({ step, alter, octave }: Spelled): string {
+	const letter = step.toLowerCase();
+	const letters = octave >= 4 ? letter.repeat(octave - 3) : letter.toUpperCase().repeat(4 - octave);
+	return letters + (alter > 0 ? '#'.repeat(alter) : '-'.repeat(-alter));
+}
+
+/** Humdrum's mode after the key's colon (`*d:dor`); none for major and minor, which the letter's case says. */
+const KERN_MODE: Record<Key['mode'], string> = {
+	major: '',
+	minor: '',
+	ionian: 'ion',
+	dorian: 'dor',
+	phrygian: 'phr',
+	lydian: 'lyd',
+	mixolydian: 'mix',
+	aeolian: 'aeo',
+	locrian: 'loc'
+};
 
 /** `*k[f#c#]` for 2 sharps, `*k[b-e-]` for 2 flats. */
 export function keySignature(fifths: number): string {
@@ -67,14 +91,14 @@ export function keySignature(fifths: number): string {
 export function toKern(symbols: readonly string[], options: KernOptions = {}): string {
 	const meter = options.meter ?? DEFAULT_METER;
 	const key = options.key ?? homeKey(estimateMode(symbols));
-	const flats = key.fifths < 0;
-	const bars = toBars(transposeSymbols(symbols, key.shift), meter, options.pickup ?? 0);
+	const bars = toBars(transposeSymbols(symbols, options.transpose ?? key.shift), meter, options.pickup ?? 0);
 	// A pickup is bar 0, so the barline after it is `=1`; otherwise the first barline opens bar 2.
 	const firstNumber =
 		(((options.pickup ?? 0) % meter.stepsPerBar) + meter.stepsPerBar) % meter.stepsPerBar > 0 ? 1 : 2;
 
 	const lines: string[] = [];
-	if (options.title) lines.push(`!!!OTL: ${options.title.replace(/[\r\n\t]+/g, ' ')}`);
+	const title = cleanName(options.title ?? '');
+	if (title) lines.push(`!!!OTL: ${title}`);
 	lines.push('!!!ENC: Folk Melody Studio');
 	lines.push(
 		'**kern',
@@ -82,7 +106,7 @@ export function toKern(symbols: readonly string[], options: KernOptions = {}): s
 		'*Ivox',
 		`*M${formatMeter(meter)}`,
 		keySignature(key.fifths),
-		`*${key.kern}:`
+		`*${key.kern}:${KERN_MODE[key.mode]}`
 	);
 	bars.forEach((bar, k) => {
 		if (k > 0) lines.push(`=${firstNumber + k - 1}`);
@@ -94,7 +118,7 @@ export function toKern(symbols: readonly string[], options: KernOptions = {}): s
 				lines.push(`${v}r`);
 				continue;
 			}
-			const p = kernPitch(n.pitch, flats);
+			const p = kernSpelled(spellIn(n.pitch, key));
 			if (n.tieToNext && !n.tieFromPrevious) lines.push(`[${v}${p}`);
 			else if (n.tieFromPrevious && !n.tieToNext) lines.push(`${v}${p}]`);
 			else lines.push(`${v}${p}${n.tieToNext ? '_' : ''}`);

@@ -5,6 +5,7 @@
  * signature has them.
  */
 import type { Meter } from '../music/meter';
+import { modeFamily, type Key } from '../music/key';
 import { toEvents } from './notes';
 
 /** 16th counts with one written value each, longest first: [steps, MusicXML type, dots]. */
@@ -87,35 +88,6 @@ export function toBars(symbols: readonly string[], meter: Meter, pickup = 0): Ba
 	return bars;
 }
 
-const SHARP_SPELLING: readonly [string, number][] = [
-	['C', 0],
-	['C', 1],
-	['D', 0],
-	['D', 1],
-	['E', 0],
-	['F', 0],
-	['F', 1],
-	['G', 0],
-	['G', 1],
-	['A', 0],
-	['A', 1],
-	['B', 0]
-];
-const FLAT_SPELLING: readonly [string, number][] = [
-	['C', 0],
-	['D', -1],
-	['D', 0],
-	['E', -1],
-	['E', 0],
-	['F', 0],
-	['G', -1],
-	['G', 0],
-	['A', -1],
-	['A', 0],
-	['B', -1],
-	['B', 0]
-];
-
 /** A pitch spelled: letter, alteration (−1, 0, +1) and octave (C4 = 60). */
 export interface Spelled {
 	step: string;
@@ -123,10 +95,36 @@ export interface Spelled {
 	octave: number;
 }
 
-/** MIDI number spelled with sharps (`fifths` ≥ 0) or flats, as a key's signature writes them. */
-export function spell(midi: number, fifths: number): Spelled {
-	const [step, alter] = (fifths < 0 ? FLAT_SPELLING : SHARP_SPELLING)[midi % 12];
-	return { step, alter, octave: Math.floor(midi / 12) - 1 };
+/** Letters along the line of fifths, F first: position p (C = 0, G = 1, F = −1) is `FCGDAEB`[(p + 1) mod 7]. */
+const FIFTHS_LETTERS = 'FCGDAEB';
+const LETTER_PC: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+
+/**
+ * MIDI number spelled for a key of `fifths` sharps (> 0) or flats: the spelling nearest, on the line of
+ * fifths, to the middle of the key's seven notes. A note of the key gets its own letter (E♯ in F♯ major,
+ * C♭ in E♭ minor); a note outside it the nearer of its sharp and flat names (B♭ and F♯ in C major). The
+ * two names tie on one note of each key: in a minor-like key it is the leading tone, a sharp (G♯ in A
+ * minor, C♯ in D minor: `tie` 'sharp'); in a major-like key the lowered sixth, a flat (A♭ in C major).
+ */
+export function spell(midi: number, fifths: number, tie: 'sharp' | 'flat' = 'sharp'): Spelled {
+	const pc = ((midi % 12) + 12) % 12;
+	const middle = fifths + 2;
+	let best = NaN;
+	// Positions −8 (F♭) … 12 (B♯): every single-sharp or single-flat name.
+	for (let p = -8; p <= 12; p++) {
+		if ((((p * 7) % 12) + 12) % 12 !== pc) continue;
+		const d = Math.abs(p - middle) - Math.abs(best - middle);
+		if (Number.isNaN(best) || d < 0 || (d === 0 && tie === 'sharp')) best = p;
+	}
+	const step = FIFTHS_LETTERS[(((best + 1) % 7) + 7) % 7];
+	const alter = Math.floor((best + 1) / 7);
+	// B♯4 sounds as C5 and C♭5 as B4: the octave is the letter's.
+	return { step, alter, octave: Math.floor((midi - alter - LETTER_PC[step]) / 12) - 1 };
+}
+
+/** MIDI number spelled for a key, ties broken by its mode (see `spell`). */
+export function spellIn(midi: number, key: Pick<Key, 'fifths' | 'mode'>): Spelled {
+	return spell(midi, key.fifths, modeFamily(key.mode) === 'minor' ? 'sharp' : 'flat');
 }
 
 /** The alteration a key signature gives each letter. */

@@ -1,12 +1,19 @@
 /**
  * MIDI files through @tonejs/midi. One note per symbol run; rests are gaps. Markers record where each
  * rest begins and where the melody ends, so `r _ r _` and a trailing rest survive a round trip (plain
- * gaps alone cannot say that); files without them (from elsewhere) read with one rest per gap.
+ * gaps alone cannot say that); files without them (from elsewhere) read with one rest per gap. The
+ * conductor track holds tempo, time signature and key signature (the signature's sharps or flats, and
+ * minor for minor-like modes: MIDI knows no other mode); the melody's track names the General MIDI program
+ * of the voice the page plays.
+ *
+ * Names are written as UTF-8: @tonejs/midi (through midi-file) writes each UTF-16 code unit of a text as
+ * one byte, so the text handed to it is the UTF-8 bytes as code units 0–255, and reading turns them back.
  */
 import * as tonejsMidi from '@tonejs/midi';
 import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import { fromEvents, toEvents } from './notes';
-import { transposeSymbols } from './key';
+import { modeFamily, transposeSymbols, type Key } from './key';
+import { cleanName } from './name';
 
 // The package's ESM build has named exports; Node's ESM loader sees only its CommonJS default (the other
 // MIDI readers, formats/midi-in.ts, take the class from here).
@@ -24,10 +31,33 @@ export interface MidiOptions {
 	meter?: Meter;
 	/** Track (and file) name. */
 	name?: string;
-	/** Semitones to move the melody by. */
+	/** Semitones to move the melody by; default the key's shift (0 without a key). */
 	transpose?: number;
-	/** General MIDI program, 0-based (default 73, flute). */
+	/** The key it is in: written as the key signature (none without one). */
+	key?: Key;
+	/** General MIDI program, 0-based (default 0, piano: the page's first voice). */
 	program?: number;
+}
+
+/** Key signature names by fifths, −7 … 7, as @tonejs/midi writes them. */
+const SIGNATURE_KEYS = ['Cb', 'Gb', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#'];
+
+/** Text as the byte string @tonejs/midi writes byte for byte: its UTF-8. */
+export function utf8Text(text: string): string {
+	let out = '';
+	for (const b of new TextEncoder().encode(text)) out += String.fromCharCode(b);
+	return out;
+}
+
+/** A text @tonejs/midi read (one code unit per byte) as UTF-8; as Latin-1 where it is not UTF-8. */
+export function readText(bytes: string): string {
+	if ([...bytes].some((c) => c.charCodeAt(0) > 255)) return bytes;
+	const raw = Uint8Array.from(bytes, (c) => c.charCodeAt(0));
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+	} catch {
+		return bytes;
+	}
 }
 
 /** What a MIDI file reads back as. */
@@ -43,13 +73,21 @@ export function toMidi(symbols: readonly string[], options: MidiOptions = {}): U
 	const meter = options.meter ?? DEFAULT_METER;
 	const midi = new Midi();
 	const step = midi.header.ppq / 4;
-	midi.header.name = options.name ?? 'Melody';
+	const name = utf8Text(cleanName(options.name ?? '') || 'Melody');
+	midi.header.name = name;
 	midi.header.setTempo(options.bpm ?? DEFAULT_BPM);
 	midi.header.timeSignatures.push({ ticks: 0, timeSignature: [meter.numerator, meter.denominator] });
+	const key = options.key;
+	if (key)
+		midi.header.keySignatures.push({
+			ticks: 0,
+			key: SIGNATURE_KEYS[key.fifths + 7],
+			scale: modeFamily(key.mode)
+		});
 	const track = midi.addTrack();
-	track.name = options.name ?? 'Melody';
-	track.instrument.number = options.program ?? 73;
-	const events = toEvents(transposeSymbols(symbols, options.transpose ?? 0));
+	track.name = name;
+	track.instrument.number = options.program ?? 0;
+	const events = toEvents(transposeSymbols(symbols, options.transpose ?? key?.shift ?? 0));
 	let end = 0;
 	for (const e of events) {
 		end = e.start + e.length;
@@ -59,7 +97,23 @@ export function toMidi(symbols: readonly string[], options: MidiOptions = {}): U
 	}
 	midi.header.meta.push({ type: 'marker', text: END_MARKER, ticks: end * step });
 	midi.header.update();
-	return midi.toArray();
+	const bytes = midi.toArray();
+	if (key) setSignatureByte(bytes, key.fifths);
+	return bytes;
+}
+
+/**
+ * Sets the sharps-or-flats byte of the key signature at tick 0. @tonejs/midi 2.0.28 writes it as the
+ * name's place in its table plus 7 (B♭ major comes out as 12, which no reader takes); its reader is
+ * right. The event is the one `00 FF 59 02 sf mi` of the conductor track (no UTF-8 text holds 0xFF).
+ */
+function setSignatureByte(bytes: Uint8Array, fifths: number): void {
+	for (let i = 0; i + 5 < bytes.length; i++)
+		if (bytes[i] === 0x00 && bytes[i + 1] === 0xff && bytes[i + 2] === 0x59 && bytes[i + 3] === 0x02) {
+			bytes[i + 4] = fifths & 0xff;
+			return;
+		}
+	throw new Error('The MIDI writer left out the key signature.');
 }
 
 /**
@@ -88,6 +142,6 @@ export function fromMidi(bytes: ArrayLike<number> | ArrayBuffer): MidiMelody {
 		symbols: fromEvents(notes, total, rests).slice(0, total ?? Infinity),
 		bpm: Math.round(midi.header.tempos[0]?.bpm ?? 120),
 		meter: (ts && parseMeter(`${ts[0]}/${ts[1]}`)) || DEFAULT_METER,
-		name: track?.name || midi.header.name || ''
+		name: readText(track?.name || midi.header.name || '')
 	};
 }

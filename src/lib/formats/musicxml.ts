@@ -3,18 +3,23 @@
  * a bar per `<measure>` (an upbeat is an implicit measure 0), the key signature, time signature, treble
  * clef and tempo in the first, ties where a note crosses a barline or needs two written values, and a
  * final barline. Pitches carry their true alteration; `<accidental>` marks are shown where the key
- * signature or an earlier accidental in the bar would say otherwise.
+ * signature or an earlier accidental in the bar would say otherwise. The key's mode is written as
+ * MusicXML names it (`major`, `minor`, `dorian`, `mixolydian` …); pitches are spelled for the key (B♭, not
+ * A♯, in F major). Text is cleaned (name.ts) and escaped, so the file is well-formed whatever the title.
  */
 import { DEFAULT_METER, type Meter } from '../music/meter';
-import { estimateMode, homeKey, transposeSymbols, type ExportKey } from './key';
-import { signatureAlterations, spell, toBars, WRITTEN_VALUES } from './measures';
+import { estimateMode, homeKey, transposeSymbols, type Key } from './key';
+import { signatureAlterations, spellIn, toBars, WRITTEN_VALUES } from './measures';
+import { cleanName } from './name';
 
 /** How to write the score. */
 export interface MusicXmlOptions {
 	/** Default 4/4. */
 	meter?: Meter;
 	/** Key to write in (the melody is moved there); default C major or A minor as the melody reads. */
-	key?: ExportKey;
+	key?: Key;
+	/** Semitones to move the melody by; default the key's shift from the model's keys. */
+	transpose?: number;
 	title?: string;
 	/** 16ths before the first full bar (an upbeat); default 0. */
 	pickup?: number;
@@ -26,8 +31,12 @@ export interface MusicXmlOptions {
 const DIVISIONS = 4;
 const ACCIDENTAL: Record<number, string> = { [-1]: 'flat', 0: 'natural', 1: 'sharp' };
 
-function escapeXml(text: string): string {
-	return text.replace(
+/**
+ * Text as XML character data: cleaned (no control character, noncharacter or lone surrogate, which XML
+ * 1.0 forbids even as references) and the five markup characters as entities.
+ */
+export function escapeXml(text: string): string {
+	return cleanName(text, Infinity).replace(
 		/[<>&"']/g,
 		(c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`
 	);
@@ -39,9 +48,9 @@ export function toMusicXml(symbols: readonly string[], options: MusicXmlOptions 
 	const key = options.key ?? homeKey(estimateMode(symbols));
 	const signature = signatureAlterations(key.fifths);
 	const pickup = options.pickup ?? 0;
-	const bars = toBars(transposeSymbols(symbols, key.shift), meter, pickup);
+	const bars = toBars(transposeSymbols(symbols, options.transpose ?? key.shift), meter, pickup);
 	const upbeat = pickup % meter.stepsPerBar > 0;
-	const title = escapeXml(options.title ?? 'Melody');
+	const title = escapeXml(options.title ?? '') || 'Melody';
 	const out = [
 		'<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
 		'<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd">',
@@ -79,7 +88,7 @@ export function toMusicXml(symbols: readonly string[], options: MusicXmlOptions 
 				out.push(`      <note><rest/><duration>${n.length}</duration><voice>1</voice>${value}</note>`);
 				continue;
 			}
-			const { step, alter, octave } = spell(n.pitch, key.fifths);
+			const { step, alter, octave } = spellIn(n.pitch, key);
 			const where = `${step}${octave}`;
 			const heard = inBar.get(where) ?? signature[step];
 			const shown = alter !== signature[step] || heard !== alter;

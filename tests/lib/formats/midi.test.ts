@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import { fromMidi, toMidi } from '../../../src/lib/formats/midi';
 import { parseMeter } from '../../../src/lib/music/meter';
+import { keyOf } from '../../../src/lib/music/key';
 import { toNotes } from '../../../src/lib/formats/notes';
 import { hasShared } from '../../shared';
 import { erkSongs } from './fixtures';
@@ -51,5 +52,71 @@ describe('MIDI export and import', () => {
 		const songs = erkSongs(4);
 		expect(songs.length).toBeGreaterThan(400);
 		for (const song of songs) expect(fromMidi(toMidi(song)).symbols).toEqual(song);
+	});
+});
+
+describe('MIDI export: what a player and a notation program read', () => {
+	const melody = '69 _ 72 _ 76 _ 74 _ 72 _ 71 _ 69 _ _ _'.split(' ');
+
+	it('writes the key signature of the chosen key, minor for minor-like modes, and moves the notes there', () => {
+		for (const [tonic, mode] of [
+			[10, 'major'],
+			[2, 'dorian'],
+			[4, 'minor'],
+			[7, 'mixolydian'],
+			[6, 'major'],
+			[3, 'minor']
+		] as const) {
+			const key = keyOf(tonic, mode);
+			const midi = new Midi(toMidi(melody, { key, bpm: 84, meter: parseMeter('6/8')!, program: 21 }));
+			const [signature] = midi.header.keySignatures;
+			const fifths = [
+				'Cb',
+				'Gb',
+				'Db',
+				'Ab',
+				'Eb',
+				'Bb',
+				'F',
+				'C',
+				'G',
+				'D',
+				'A',
+				'E',
+				'B',
+				'F#',
+				'C#'
+			].indexOf(signature.key);
+			expect(fifths - 7, key.name).toBe(key.fifths);
+			expect(signature.scale, key.name).toBe(mode === 'major' || mode === 'mixolydian' ? 'major' : 'minor');
+			expect(midi.header.tempos[0].bpm).toBeCloseTo(84, 3);
+			expect(midi.header.timeSignatures[0].timeSignature).toEqual([6, 8]);
+			expect(midi.tracks[0].instrument.number).toBe(21);
+			expect(midi.tracks[0].channel).not.toBe(9);
+			expect(midi.tracks[0].notes.map((n) => n.midi)).toEqual(
+				toNotes(melody).map((n) => n.pitch! + key.shift)
+			);
+		}
+		// No key chosen: no signature, the notes as written, the piano (the page's first voice).
+		const plain = new Midi(toMidi(melody));
+		expect(plain.header.keySignatures).toEqual([]);
+		expect(plain.tracks[0].instrument.number).toBe(0);
+	});
+
+	it('writes names as UTF-8 that read back equal, with control characters gone', () => {
+		const name = '茉莉花 – “Jasmine” 🎵 Ça';
+		const bytes = toMidi(melody, { name });
+		expect(fromMidi(bytes).name).toBe(name);
+		// The track name's bytes are the UTF-8 of the name (what any MIDI reader sees).
+		const utf8 = new TextEncoder().encode(name);
+		const at = Buffer.from(bytes).indexOf(Buffer.from(utf8));
+		expect(at).toBeGreaterThan(0);
+		expect(bytes[at - 1]).toBe(utf8.length);
+		expect(fromMidi(toMidi(melody, { name: 'a\u0000b\u000bc\u2028d\ufeff' })).name).toBe('a b c d');
+		// A file from elsewhere with a Latin-1 name still reads.
+		const other = new Midi();
+		other.addTrack().name = 'Caf\u00e9';
+		other.tracks[0].addNote({ midi: 60, ticks: 0, durationTicks: 480 });
+		expect(fromMidi(other.toArray()).name).toBe('Café');
 	});
 });
