@@ -51,13 +51,23 @@ export function summarize(songs: EncodedSong[], report: FileReport[]): CorpusSum
 }
 
 /**
- * SHA-256 (hex) of the options and the songs' paths and symbols: a model records it to name the exact
- * data it learned from. Uses Web Crypto, present in browsers, workers and Node ≥ 20.
+ * SHA-256 (hex) of the options and the songs' music (symbols, meter and barlines), not their file paths
+ * or order: the same songs dropped as a folder, as files or in a zip are one corpus. A model records it to
+ * name the exact data it learned from. Uses Web Crypto, present in browsers, workers and Node ≥ 20.
  */
 export async function contentHash(songs: EncodedSong[], options: object): Promise<string> {
-	const parts: string[] = [JSON.stringify(options)];
-	for (const s of songs) parts.push(s.path + '\t' + s.symbols.join(' '));
-	const data = new TextEncoder().encode(parts.join('\n'));
+	const music = songs
+		.map((s) =>
+			JSON.stringify([
+				s.symbols.join(' '),
+				s.meter ?? null,
+				s.barPhase ?? null,
+				s.bars ?? null,
+				s.meterChanges ?? null
+			])
+		)
+		.sort();
+	const data = new TextEncoder().encode([JSON.stringify(options), ...music].join('\n'));
 	const digest = await crypto.subtle.digest('SHA-256', data);
 	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

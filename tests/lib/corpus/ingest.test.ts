@@ -116,6 +116,19 @@ describe('ingest', () => {
 		expect(await contentHash(songs, { ...DEFAULT_ENCODE_OPTIONS, keepKey: true })).not.toBe(a);
 	});
 
+	it('hashes the same songs alike however they arrive (a folder, single files, another order)', async () => {
+		const other = SONG.replace('4c\n4e', '4e\n4c');
+		expect(other).not.toBe(SONG);
+		const drop = (paths: string[], texts: string[]) =>
+			paths.map((path, i) => ({ path, size: texts[i].length, read: () => strToU8(texts[i]) }));
+		const byFolder = await ingest(drop(['songs/a.krn', 'songs/b.krn'], [SONG, other]));
+		const byFiles = await ingest(drop(['b.krn', 'a.krn'], [other, SONG]));
+		const a = await contentHash(byFolder.songs, DEFAULT_ENCODE_OPTIONS);
+		expect(await contentHash(byFiles.songs, DEFAULT_ENCODE_OPTIONS)).toBe(a);
+		const oneOnly = await ingest(drop(['a.krn'], [SONG]));
+		expect(await contentHash(oneOnly.songs, DEFAULT_ENCODE_OPTIONS)).not.toBe(a);
+	});
+
 	it('processFile reads a non-kern name as kern when it is one, and skips macOS metadata', () => {
 		expect(processFile('song.txt', strToU8(SONG)).report.status).toBe('kept');
 		const meta = processFile('a.zip/__MACOSX/dir/._song.krn', new Uint8Array([0, 5, 22, 7, 0, 2]));
