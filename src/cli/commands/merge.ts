@@ -2,7 +2,8 @@
  * `merge`: several models trained on the same inputs as one wider model that predicts their ensemble
  * (model/merge.ts). The bundled model is made this way (docs/model-card.md, section F).
  */
-import { basename } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { printable, UsageError, type Command } from '../command';
 import { mergedMetadata, mergeModels, mergeProblem } from '../../lib/model/merge';
 import { toModelFiles } from '../../lib/model/format';
@@ -24,8 +25,21 @@ const command: Command = {
 		if (dirs.length < 2) throw new UsageError('give at least two models: --model <dir> --model <dir>');
 		if (typeof values.out !== 'string' || values.out === '')
 			throw new UsageError('give --out <dir> for the merged model');
+		// Writing over a member would replace the model being read (and lose it if the write fails).
+		const same = (a: string) => (existsSync(a) ? realpathSync(a) : resolve(a));
+		const out = same(values.out);
+		const member = dirs.find((d) => same(d) === out);
+		if (member !== undefined)
+			throw new UsageError(
+				`--out ${printable(values.out)} is one of the models to merge (--model ${printable(member)}); give a new folder for the merged model`
+			);
 		const opened = dirs.map((d) => readModelDir(d));
-		const problem = mergeProblem(opened.map((m) => m.weights));
+		// Checked before the work and before --out is made: designs, inputs, and the size of the result.
+		const problem = mergeProblem(
+			opened.map((m) => m.weights),
+			dirs.map((d) => basename(resolve(d))),
+			opened.map((m) => m.metadata.design)
+		);
 		if (problem)
 			throw new UsageError(`these models cannot be merged: ${problem} (${dirs.map(printable).join(', ')})`);
 		checkOutDir(values.out);

@@ -6,7 +6,13 @@
  */
 import { File as H5File, type Dataset, type Group } from 'jsfive';
 import type { LstmLayerWeights, LstmModelWeights } from '../model/types';
-import { MAX_UNITS, weightsProblem } from '../model/validate';
+import {
+	MAX_MODEL_BYTES,
+	MAX_MODEL_FILE_BYTES,
+	MAX_UNITS,
+	megabytes,
+	weightsProblem
+} from '../model/validate';
 import { SONG_END } from '../music/symbols';
 import { mappingWarning } from './sanity';
 import { DEFAULT_NAMES, KerasImportError, parseMapping, parseStyles, type KerasFileNames } from './mapping';
@@ -74,18 +80,20 @@ function layerConfigs(modelConfig: unknown, name: string): LayerConfig[] {
 }
 
 /**
- * The largest `.h5` read: the reference model is 3.7 MB; HDF5 is parsed whole in memory, so a larger file is
- * refused before parsing starts.
+ * The largest `.h5` read: the largest model any part of the app writes (MAX_MODEL_BYTES of weights, the
+ * Keras export of a 15-way merge of the bundled model's size included) and its HDF5 tables. HDF5 is parsed
+ * whole in memory, so a larger file is refused before parsing starts.
  */
-export const MAX_H5_BYTES = 256 * 1024 * 1024;
+export const MAX_H5_BYTES = MAX_MODEL_FILE_BYTES;
 
 /** Refuses a model file over MAX_H5_BYTES, by its size alone (call it before reading the file). */
 export function checkH5Size(bytes: number, name = DEFAULT_NAMES.model): void {
 	if (bytes > MAX_H5_BYTES)
 		throw new KerasImportError(
 			name,
-			`${name} is ${Math.round(bytes / 2 ** 20)} MB, more than the ${MAX_H5_BYTES / 2 ** 20} MB a model file may be; ` +
-				"give the model.h5 of an LSTM like the reference project's."
+			`${name} is ${megabytes(bytes)}, larger than any model this app reads or writes ` +
+				`(${megabytes(MAX_MODEL_BYTES)} of weights, ${megabytes(MAX_H5_BYTES)} with its description); ` +
+				"give the model.h5 of an LSTM like the reference project's (3.7 MB) or of a smaller model."
 		);
 }
 

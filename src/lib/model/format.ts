@@ -10,7 +10,14 @@ import type { LstmModelWeights } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';
 import { firstInputSize } from './features';
-import { MAX_LAYERS, MAX_UNITS, styleListProblem, vocabularyProblem, weightsProblem } from './validate';
+import {
+	MAX_LAYERS,
+	MAX_MODEL_FILE_BYTES,
+	MAX_UNITS,
+	styleListProblem,
+	vocabularyProblem,
+	weightsProblem
+} from './validate';
 import { SONG_END } from '../music/symbols';
 import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
 
@@ -335,13 +342,14 @@ export function packModel(files: ModelFiles): Uint8Array {
 }
 
 /**
- * Limits for a model file: the largest model the app trains is a few MB of weights, so 256 MB leaves room
- * while keeping a hostile archive from exhausting memory.
+ * Limits for a model file: the largest model any part of the app writes (MAX_MODEL_BYTES of weights, a
+ * merge included) with its descriptions, so every model written reads back, while a hostile archive cannot
+ * exhaust memory.
  */
 export const MODEL_ZIP_LIMITS: ZipLimits = {
-	maxUnpackedBytes: 256 * 1024 * 1024,
+	maxUnpackedBytes: MAX_MODEL_FILE_BYTES,
 	maxEntries: 64,
-	maxArchiveBytes: 256 * 1024 * 1024
+	maxArchiveBytes: MAX_MODEL_FILE_BYTES
 };
 
 /**

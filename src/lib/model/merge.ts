@@ -7,6 +7,41 @@
  */
 import type { LstmLayerWeights, LstmModelWeights } from './types';
 import { newModelMetadata, type ModelMetadata, type OpenedModel } from './format';
+import { MAX_MODEL_BYTES, MAX_UNITS, megabytes, modelBytes } from './validate';
+
+/** What a design is called in a sentence. */
+const DESIGN_WORDS: Record<ModelMetadata['design'], string> = {
+	sequence: 'the sequence design (whole songs, every position)',
+	window: "the window design (the reference's 64-step windows)"
+};
+
+/**
+ * Why the members, merged, would be larger than a model may be (MAX_UNITS per layer, MAX_MODEL_BYTES of
+ * weights), or null: counted from their shapes, before any work. Says how many of them fit.
+ */
+export function mergeSizeProblem(members: readonly LstmModelWeights[]): string | null {
+	const size = (k: number) => {
+		const units = members[0].layers.map((_, i) =>
+			members.slice(0, k).reduce((s, m) => s + (m.layers[i]?.units ?? 0), 0)
+		);
+		return { units, bytes: modelBytes(members[0].layers[0].inputSize, units, members[0].vocabulary.length) };
+	};
+	const fits = (k: number) => {
+		const { units, bytes } = size(k);
+		return units.every((u) => u <= MAX_UNITS) && bytes <= MAX_MODEL_BYTES;
+	};
+	if (fits(members.length)) return null;
+	let k = members.length - 1;
+	while (k > 1 && !fits(k)) k--;
+	const { units, bytes } = size(members.length);
+	const widest = Math.max(...units);
+	const what =
+		widest > MAX_UNITS
+			? `${widest} units in an LSTM layer, more than the ${MAX_UNITS} a model may have`
+			: `${megabytes(bytes)} of weights, more than the ${megabytes(MAX_MODEL_BYTES)} a model may have`;
+	const fix = k > 1 ? `merge at most ${k} of them` : 'even two of them are too large to merge';
+	return `merged, these ${members.length} models would have ${what} (so no app or command could read it back); ${fix}`;
+}
 
 /**
  * Why these models cannot be merged (they must read the same inputs), or null. `names` (the models' names,
@@ -14,7 +49,8 @@ import { newModelMetadata, type ModelMetadata, type OpenedModel } from './format
  */
 export function mergeProblem(
 	members: readonly LstmModelWeights[],
-	names: readonly string[] = []
+	names: readonly string[] = [],
+	designs: readonly (ModelMetadata['design'] | undefined)[] = []
 ): string | null {
 	if (members.length < 2) return 'merging needs at least two models';
 	const [first, ...rest] = members;
@@ -31,8 +67,11 @@ export function mergeProblem(
 			return `${which} ${m.lookback ? 'looks' : 'does not look'} back bars, ${named(0)} ${first.lookback ? 'does' : 'does not'}`;
 		if (m.layers.length !== first.layers.length)
 			return `${which} has ${m.layers.length} LSTM layers, ${named(0)} ${first.layers.length}`;
+		// The two designs read a song differently (a running state against a fresh 64-step window).
+		const [a, b] = [designs[0] ?? 'sequence', designs[i + 1] ?? 'sequence'];
+		if (a !== b) return `${which} is of ${DESIGN_WORDS[b]}, ${named(0)} of ${DESIGN_WORDS[a]}`;
 	}
-	return null;
+	return mergeSizeProblem(members);
 }
 
 /**
@@ -120,6 +159,7 @@ export function mergedMetadata(
 		name,
 		vocabulary: merged.vocabulary,
 		config: first.config ? { ...first.config, units: merged.layers[0].units } : null,
+		design: first.design,
 		corpus: first.corpus,
 		...(merged.styles ? { styles: [...merged.styles] } : {}),
 		members: members.map(({ metadata: m }) => ({

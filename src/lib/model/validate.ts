@@ -13,6 +13,37 @@ import type { LstmModelWeights } from './types';
 export const MAX_LAYERS = 8;
 export const MAX_UNITS = 4096;
 
+/**
+ * The one size limit for a model: 256 MB (MiB) of float32 weights. Whatever writes a model (training, a
+ * merge, an import) refuses a larger one before the work — a merge sums its members' units first — and
+ * whatever reads a model file (the app's zip, a `.h5`, a model folder) takes up to this plus
+ * MODEL_FILE_SLACK for its descriptions and container, so every model written can be read back.
+ */
+export const MAX_MODEL_BYTES = 256 * 2 ** 20;
+/** Room in a model file beside its weights: model.json, metadata.json (members, history), HDF5's tables. */
+export const MODEL_FILE_SLACK = 16 * 2 ** 20;
+/** The largest model file read (zip, `.h5`): the largest model's weights and its descriptions. */
+export const MAX_MODEL_FILE_BYTES = MAX_MODEL_BYTES + MODEL_FILE_SLACK;
+
+/** Bytes in words: "274 MB" (MiB, as the limits are counted). */
+export function megabytes(bytes: number): string {
+	return `${Math.round(bytes / 2 ** 20)} MB`;
+}
+
+/**
+ * The bytes of float32 weights of an LSTM model: `inputSize` inputs, LSTM layers of `units`, a
+ * `vocabulary`-wide output layer. Counted from shapes, so a merge can be refused before it allocates.
+ */
+export function modelBytes(inputSize: number, units: readonly number[], vocabulary: number): number {
+	let n = 0;
+	let input = inputSize;
+	for (const u of units) {
+		n += (input + u + 1) * 4 * u;
+		input = u;
+	}
+	return 4 * (n + (input + 1) * vocabulary);
+}
+
 /** What is wrong with a vocabulary, or null. */
 export function vocabularyProblem(vocabulary: unknown): string | null {
 	if (!Array.isArray(vocabulary) || vocabulary.length < 2)
@@ -86,6 +117,13 @@ export function weightsProblem(w: LstmModelWeights): string | null {
 	const last = w.layers[w.layers.length - 1].units;
 	if (w.denseKernel?.length !== last * v || w.denseBias?.length !== v)
 		return `the output layer does not match the ${v}-symbol vocabulary`;
+	const bytes = modelBytes(
+		w.layers[0].inputSize,
+		w.layers.map((l) => l.units),
+		v
+	);
+	if (bytes > MAX_MODEL_BYTES)
+		return `its weights take ${megabytes(bytes)}, more than the ${megabytes(MAX_MODEL_BYTES)} a model may have`;
 	arrays.push(['the output layer’s kernel', w.denseKernel], ['the output layer’s bias', w.denseBias]);
 	for (const [name, a] of arrays) {
 		const n = nonFinite(a);

@@ -8,8 +8,9 @@ import { checkH5Size } from '../../keras/import';
 import { KerasImportError } from '../../keras/mapping';
 import { QuotaError } from '../../storage/db';
 import { getModel, importModel, saveModel } from '../../storage/models';
-import { mergedMetadata, mergeModels, mergeProblem } from '../../model/merge';
-import { MODEL_ZIP_LIMITS, ModelFormatError } from '../../model/format';
+import { mergedMetadata, mergeModels, mergeProblem, mergeSizeProblem } from '../../model/merge';
+import { ModelFormatError } from '../../model/format';
+import { MAX_MODEL_BYTES, MAX_MODEL_FILE_BYTES, megabytes } from '../../model/validate';
 
 export const handlers: HandlerTable = {
 	'models/import-keras': async (request, post) => {
@@ -29,10 +30,11 @@ export const handlers: HandlerTable = {
 		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name }, warnings });
 	},
 	'models/import-file': async (request, post, signal) => {
-		if (request.file.size > MODEL_ZIP_LIMITS.maxArchiveBytes)
+		if (request.file.size > MAX_MODEL_FILE_BYTES)
 			throw new ModelFormatError(
-				`${request.name} is ${Math.round(request.file.size / 2 ** 20)} MB, more than a model file may be ` +
-					`(${MODEL_ZIP_LIMITS.maxArchiveBytes / 2 ** 20} MB). Choose a model exported by this app.`
+				`${request.name} is ${megabytes(request.file.size)}, larger than any model this app writes ` +
+					`(${megabytes(MAX_MODEL_BYTES)} of weights and their description, ${megabytes(MAX_MODEL_FILE_BYTES)} in all), ` +
+					'so it is not one of its model files. Choose a .model.zip exported by this app or the command line.'
 			);
 		const bytes = new Uint8Array(await request.file.arrayBuffer());
 		const saved = await importModel(bytes, request.name, signal);
@@ -43,16 +45,22 @@ export const handlers: HandlerTable = {
 		if (stored.some((m) => !m))
 			throw new Error('One of those models is no longer stored (it may have been deleted). Choose again.');
 		const members = stored.map((m) => ({ weights: m!.weights, metadata: { ...m!.metadata, name: m!.name } }));
+		const weights = members.map((m) => m.weights);
+		// Checked before the work: inputs, designs, and the size of the result (summed units).
 		const problem = mergeProblem(
-			members.map((m) => m.weights),
-			members.map((m) => m.metadata.name)
+			weights,
+			members.map((m) => m.metadata.name),
+			members.map((m) => m.metadata.design)
 		);
 		if (problem)
 			throw new Error(
-				`These models cannot be merged: ${problem}. Merge models trained on the same corpora with the same settings.`
+				`These models cannot be merged: ${problem}.` +
+					(problem === mergeSizeProblem(weights)
+						? ''
+						: ' Merge models trained on the same corpora with the same settings.')
 			);
-		const weights = mergeModels(members.map((m) => m.weights));
-		const saved = await saveModel(weights, mergedMetadata(members, weights, request.name));
+		const merged = mergeModels(weights);
+		const saved = await saveModel(merged, mergedMetadata(members, merged, request.name));
 		post({ type: 'models/imported', id: request.id, model: { id: saved.id, name: saved.name } });
 	}
 };
