@@ -11,6 +11,17 @@ import { generate } from '../../src/lib/generate/generate';
 import { GENERATE_DEFAULTS } from '../../src/lib/generate/defaults';
 import { LstmStepModel } from '../../src/lib/model/lstm-step';
 import { referenceVocabulary, tinyModel } from '../lib/generate/tiny-model';
+import { midiToSeed } from '../../src/lib/formats/midi-in';
+import {
+	longNote,
+	manyNotes,
+	meta,
+	noteEvents,
+	overflowingDelta,
+	smf,
+	twelveNotes
+} from '../lib/formats/midi-files';
+import { runCli } from './run';
 
 function cli(...args: string[]) {
 	const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'generate', ...args], {
@@ -120,5 +131,119 @@ describe('cli generate with a model directory in the app format', () => {
 		const bad = cli('--model', join(dir, 'nope'));
 		expect(bad.code).toBe(1);
 		expect(bad.stderr).toMatch(/has no model\.json/);
+	});
+});
+
+describe('cli generate --seed-midi', () => {
+	const weights = tinyModel(referenceVocabulary(), 12, 3);
+	const dir = mkdtempSync(join(tmpdir(), 'seed-midi-'));
+	const files = toModelFiles(weights, {
+		format: 'folk-studio-model',
+		version: 1,
+		name: 'Tiny',
+		createdAt: 1,
+		vocabulary: weights.vocabulary,
+		songStart: '/',
+		design: 'sequence',
+		config: null,
+		history: [],
+		corpus: null
+	});
+	writeFileSync(join(dir, MODEL_FILES.model), JSON.stringify(files.modelJson));
+	writeFileSync(join(dir, MODEL_FILES.weights), files.weights);
+	writeFileSync(join(dir, MODEL_FILES.metadata), JSON.stringify(files.metadata));
+	const write = (name: string, bytes: Uint8Array) => {
+		writeFileSync(join(dir, name), bytes);
+		return join(dir, name);
+	};
+
+	it('continues the first bars of the MIDI file, as the core takes them, in the file’s meter', async () => {
+		const tune = write('tune.mid', twelveNotes());
+		const r = await runCli('generate', '--model', dir, '--seed-midi', tune, '--random-seed', '5', '--json');
+		expect(r.code, r.stderr).toBe(0);
+		const seed = midiToSeed(twelveNotes(), { bars: 2, vocabulary: weights.vocabulary });
+		expect(seed.symbols).toHaveLength(24);
+		const json = JSON.parse(r.stdout);
+		expect(json.seed).toEqual(seed.symbols);
+		expect(json.meter).toBe('3/4');
+		expect(json.melodies[0].symbols.startsWith(seed.symbols.join(' '))).toBe(true);
+		expect(json.seedSummary).toBe(seed.summary);
+		const plain = await runCli('generate', '--model', dir, '--seed-midi', tune, '--random-seed', '5');
+		expect(plain.stderr).toContain(seed.summary);
+		expect(plain.stdout.trim()).toBe(json.melodies[0].symbols);
+		const three = await runCli('generate', '--model', dir, '--seed-midi', tune, '--seed-bars', '3', '--json');
+		expect(JSON.parse(three.stdout).seed).toHaveLength(36);
+	});
+
+	it('the hostile files give a seed of the bars asked for or one line naming the file', async () => {
+		// The 100,000 notes and the one note of 2^28 ticks: their first bars, at once.
+		const many = await runCli(
+			'generate',
+			'--model',
+			dir,
+			'--seed-midi',
+			write('many.mid', manyNotes(100_000)),
+			'--json'
+		);
+		expect(many.code, many.stderr).toBe(0);
+		expect(JSON.parse(many.stdout).seed).toHaveLength(32);
+		const long = await runCli(
+			'generate',
+			'--model',
+			dir,
+			'--seed-midi',
+			write('long.mid', longNote()),
+			'--json'
+		);
+		expect(long.code, long.stderr).toBe(0);
+		expect(JSON.parse(long.stdout).seed).toHaveLength(32);
+		const cases: [string, Uint8Array, string][] = [
+			[
+				'cut.mid',
+				twelveNotes().subarray(0, 64),
+				'“cut.mid” ends in the middle of a track: it seems cut short.'
+			],
+			['odd.mid', overflowingDelta(), '“odd.mid” holds a time or length longer than MIDI allows'],
+			[
+				'film.mid',
+				smf([noteEvents([[60, 0, 40]])], { division: 0xe728 }),
+				'“film.mid” counts time in SMPTE frames'
+			],
+			[
+				'zero.mid',
+				smf([noteEvents([[60, 0, 40]])], { division: 0 }),
+				'“zero.mid” says a quarter note lasts 0 ticks'
+			],
+			[
+				'm.mid',
+				smf([[...meta.timeSignature(255, 255), ...noteEvents([[60, 0, 480]])]]),
+				'“m.mid” has a time signature of 255/2^255'
+			]
+		];
+		for (const [name, bytes, message] of cases) {
+			const r = await runCli('generate', '--model', dir, '--seed-midi', write(name, bytes));
+			expect(r.code, name).toBe(1);
+			expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+			expect(r.stderr, name).toContain(`error: ${message}`);
+		}
+	});
+
+	it('refuses flags that do not go together, a missing file, and more bars than a seed holds', async () => {
+		const tune = write('tune.mid', twelveNotes());
+		const cases: [string[], string][] = [
+			[['--seed-midi', tune, '--seed', '60 _'], 'give --seed or --seed-midi, not both'],
+			[['--seed-bars', '2'], '--seed-bars goes with --seed-midi'],
+			[['--seed-midi', join(dir, 'nope.mid')], 'there is no file'],
+			[['--seed-midi', tune, '--seed-bars', '0'], '--seed-bars must be a whole number'],
+			[
+				['--seed-midi', tune, '--seed-bars', '9000'],
+				'a seed holds at most 100,000 steps, so ask for at most 8,333 bars'
+			]
+		];
+		for (const [args, message] of cases) {
+			const r = await runCli('generate', '--model', dir, ...args);
+			expect(r.code, args.join(' ')).toBe(1);
+			expect(r.stderr, args.join(' ')).toContain(message);
+		}
 	});
 });

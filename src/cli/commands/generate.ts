@@ -3,11 +3,11 @@
  * The same random seed gives the same melody.
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { loadStepModel } from '../models';
 import { generate } from '../../lib/generate/generate';
-import { MAX_STEPS, MAX_VARIATIONS, type GenerateSettings } from '../../lib/generate/settings';
+import { MAX_SEED, MAX_STEPS, MAX_VARIATIONS, type GenerateSettings } from '../../lib/generate/settings';
 import { checkOutFile } from '../files';
 import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
 import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
@@ -18,17 +18,52 @@ import { toMidi, DEFAULT_BPM } from '../../lib/formats/midi';
 import { toKern } from '../../lib/formats/kern';
 import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/formats/key';
 import { chooseStyle } from '../style';
+import { readFileSync, statSync } from 'node:fs';
+import { midiToSeed, readMidiNotes, type MidiFileNotes, type MidiSeed } from '../../lib/formats/midi-in';
+import { midiSizeProblem } from '../../lib/formats/midi-read';
 
 /** The file of variation `i` of `n`: `melody.mid`, or `melody-2.mid` when there are several. */
 function numbered(path: string, i: number, n: number): string {
 	return n === 1 ? path : path.replace(/(\.[^./]+)?$/, `-${i + 1}$1`);
 }
 
+/**
+ * The MIDI file of --seed-midi, read (within the limits of formats/midi-read.ts) before any model is
+ * loaded, so its meter can be the tune's and a bad file is named at once; null without the flag.
+ */
+function readSeedMidi(values: Record<string, unknown>): { file: MidiFileNotes; bars: number } | null {
+	if (values['seed-midi'] === undefined) {
+		if (values['seed-bars'] !== undefined) throw new UsageError('--seed-bars goes with --seed-midi');
+		return null;
+	}
+	if (values.seed !== undefined) throw new UsageError('give --seed or --seed-midi, not both');
+	const path = String(values['seed-midi']);
+	const name = basename(path);
+	let size: number;
+	try {
+		const st = statSync(path);
+		if (!st.isFile()) throw new UsageError(`--seed-midi ${path} is not a file`);
+		size = st.size;
+	} catch (e) {
+		if (e instanceof UsageError) throw e;
+		throw new UsageError(`--seed-midi: there is no file ${path}`);
+	}
+	const tooLarge = midiSizeProblem(name, size);
+	if (tooLarge) throw new UsageError(tooLarge);
+	// The limits of a seed in steps are the core's (midiToSeed): here only a whole number of bars.
+	const bars = numberFlag(values['seed-bars'], 'seed-bars', 1, MAX_SEED, true) ?? MIDI_SEED_BARS;
+	return { file: readMidiNotes(readFileSync(path), name), bars };
+}
+
+/** Bars a MIDI seed keeps unless --seed-bars says: as the Generate stage starts. */
+const MIDI_SEED_BARS = 2;
+
 const command: Command = {
 	summary: 'continue a seed with a model; print the symbols, write MIDI or **kern',
 	usage: [
 		'npm run --silent cli -- generate (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
-		'    [--seed "67 _ 67 _"] [--bars 8 | --steps 500 [--no-stop]] [--meter 4/4] [--temperature T] [--top-p P]',
+		'    [--seed "67 _ 67 _" | --seed-midi tune.mid [--seed-bars 2]] [--bars 8 | --steps 500 [--no-stop]]',
+		'    [--meter 4/4] [--temperature T] [--top-p P]',
 		'    [--endings K] [--random-seed 42] [--variations 1] [--out melody.mid] [--kern melody.krn]',
 		'    [--key "G major"] [--bpm 100] [--style <id>] [--json]',
 		'',
@@ -37,13 +72,19 @@ const command: Command = {
 		'itself on the last barline, as the app writes it. --steps N instead adds at most N symbols and stops',
 		'where the model ends the song; --no-stop keeps going (the model never ends it). With several',
 		'variations, --out and --kern write one file each (melody-2.mid, …).',
-		...SAMPLING_USAGE
+		...SAMPLING_USAGE,
+		'',
+		`--seed-midi takes the seed from a MIDI file as the Generate stage does: the highest line of its fullest`,
+		`track that is not drums, on the 16th grid, moved to C major or A minor, its first --seed-bars bars`,
+		`(default ${MIDI_SEED_BARS}); the file's meter is the tune's unless --meter is given.`
 	].join('\n'),
 	options: {
 		model: { type: 'string' },
 		keras: { type: 'string' },
 		mapping: { type: 'string' },
 		seed: { type: 'string' },
+		'seed-midi': { type: 'string' },
+		'seed-bars': { type: 'string' },
 		steps: { type: 'string' },
 		bars: { type: 'string' },
 		meter: { type: 'string' },
@@ -60,7 +101,12 @@ const command: Command = {
 	optionalValues: ['style'],
 	async run(values, positionals, ctx) {
 		if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-		const meter = parseMeter(String(values.meter ?? GENERATE_DEFAULTS.meter));
+		const midi = readSeedMidi(values);
+		const ts = midi?.file.timeSignature;
+		const midiMeter = ts && parseMeter(`${ts.numerator}/${ts.denominator}`);
+		const meter = parseMeter(
+			String(values.meter ?? (midiMeter ? formatMeter(midiMeter) : GENERATE_DEFAULTS.meter))
+		);
 		if (!meter) throw new UsageError(`--meter must be like 3/4 or 6/8, not "${values.meter}"`);
 		if (values.bars !== undefined && values.steps !== undefined)
 			throw new UsageError('give --steps or --bars, not both');
@@ -112,22 +158,36 @@ const command: Command = {
 		const { name } = loaded;
 		// --style writes in one of the model's styles (without it: no style).
 		const { model, style } = chooseStyle(loaded.model, values.style);
-		const parsed = parseSeed(String(values.seed ?? ''), model.vocabulary);
-		if (parsed.problems.length) throw new UsageError(`--seed: ${parsed.problems[0].message}`);
+		let seed: string[];
+		let seedSummary: string | undefined;
+		let barPhase = 0;
+		if (midi) {
+			const taken: MidiSeed = midiToSeed(midi.file, { bars: midi.bars, vocabulary: model.vocabulary });
+			seedSummary = taken.summary;
+			ctx.log(seedSummary);
+			if (!taken.symbols.length) throw new Error(`${midi.file.label} gives no notes in its first bars.`);
+			seed = taken.symbols;
+			// The seed's upbeat counts where the tune is in the file's meter.
+			if (taken.meter === formatMeter(meter)) barPhase = taken.barPhase;
+		} else {
+			const parsed = parseSeed(String(values.seed ?? ''), model.vocabulary);
+			if (parsed.problems.length) throw new UsageError(`--seed: ${parsed.problems[0].message}`);
+			seed = parsed.symbols;
+		}
 		if (given === undefined)
 			ctx.log(`random seed ${randomSeed} (give --random-seed ${randomSeed} to get this again)`);
 
 		const t0 = performance.now();
-		// The seed starts on the downbeat of the chosen meter.
+		// A seed of its own starts on the downbeat of the chosen meter; a MIDI seed where its file puts it.
 		const settings: GenerateSettings = {
 			...(bars === undefined ? { steps, stopAtEnd: !values['no-stop'] } : { bars }),
 			...sampling,
 			variations,
 			randomSeed,
 			meter: formatMeter(meter),
-			barPhase: 0
+			barPhase
 		};
-		const melodies = generate(model, parsed.symbols, settings);
+		const melodies = generate(model, seed, settings);
 		const ms = performance.now() - t0;
 		const length = bars === undefined ? `up to ${steps} steps` : `${bars} bars of ${formatMeter(meter)}`;
 		ctx.log(
@@ -159,7 +219,8 @@ const command: Command = {
 				JSON.stringify({
 					model: name,
 					style,
-					seed: parsed.symbols,
+					seed,
+					...(seedSummary ? { seedSummary } : {}),
 					...(bars === undefined ? { steps } : { bars }),
 					meter: formatMeter(meter),
 					...sampling,
