@@ -3,11 +3,21 @@
  * that the app's Keras import reads back to the same weights; bad flags refused before any work.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as cli } from './run';
-import { readModelDir } from '../../src/cli/files';
+import { readModelDir, writeModelDir } from '../../src/cli/files';
+import { initialWeights } from '../../src/lib/model/init';
+import { newModelMetadata, toModelFiles } from '../../src/lib/model/format';
 import { importKeras } from '../../src/lib/keras/import';
 import { repoRoot } from '../shared';
 
@@ -71,6 +81,56 @@ describe('cli keras-export', () => {
 				await cli('keras-export', '--model', DEFAULT, '--out', dir, 'stray'),
 				/unexpected argument "stray"/
 			);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+	it('replaces an earlier export whole (no stale styles.json), refuses other files and a folder named model.h5 before the work', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'keras-export-'));
+		try {
+			const out = join(dir, 'keras');
+			expect((await cli('keras-export', '--model', DEFAULT, '--out', out)).code).toBe(0);
+			expect(existsSync(join(out, 'styles.json'))).toBe(true);
+			// A model without styles exported over it: its styles.json would pair the new model with old slots.
+			const { metadata } = readModelDir(DEFAULT);
+			const plain = join(dir, 'plain');
+			const w = initialWeights(metadata.vocabulary, 1, 8, 1, true, undefined, false);
+			writeModelDir(
+				plain,
+				toModelFiles(
+					w,
+					newModelMetadata({
+						name: 'plain',
+						vocabulary: w.vocabulary,
+						config: { ...metadata.config!, units: 8, lookback: false }
+					})
+				)
+			);
+			expect((await cli('keras-export', '--model', plain, '--out', out)).code).toBe(0);
+			expect(readdirSync(out).sort()).toEqual(['mapping.json', 'model.h5']);
+			const back = importKeras(
+				readFileSync(join(out, 'model.h5')),
+				readFileSync(join(out, 'mapping.json'), 'utf8')
+			);
+			expect(back.weights.layers[0].units).toBe(8);
+			expect(back.weights.styles).toBeUndefined();
+
+			// Something else in --out: refused, nothing written.
+			const busy = join(dir, 'busy');
+			mkdirSync(busy);
+			writeFileSync(join(busy, 'notes.txt'), 'mine');
+			refused(
+				await cli('keras-export', '--model', DEFAULT, '--out', busy),
+				/--out .*busy already holds "notes\.txt", which an export does not write; give a new or empty folder/
+			);
+			expect(readdirSync(busy)).toEqual(['notes.txt']);
+			// A folder where model.h5 goes: a sentence before the work, not the system's EISDIR.
+			const clash = join(dir, 'clash');
+			mkdirSync(join(clash, 'model.h5'), { recursive: true });
+			const r = await cli('keras-export', '--model', DEFAULT, '--out', clash);
+			refused(r, /--out .*clash holds a folder named model\.h5, where the export writes its model\.h5 file/);
+			expect(r.stderr).not.toMatch(/EISDIR/);
+			expect(readdirSync(clash)).toEqual(['model.h5']);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
