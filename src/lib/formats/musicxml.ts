@@ -50,7 +50,7 @@ export function toMusicXml(symbols: readonly string[], options: MusicXmlOptions 
 	const pickup = options.pickup ?? 0;
 	const bars = toBars(transposeSymbols(symbols, options.transpose ?? key.shift), meter, pickup);
 	const upbeat = pickup % meter.stepsPerBar > 0;
-	const title = escapeXml(options.title ?? '') || 'Melody';
+	const title = escapeXml(cleanName(options.title ?? '')) || 'Melody';
 	const out = [
 		'<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
 		'<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd">',

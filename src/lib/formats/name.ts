@@ -34,19 +34,26 @@ export function cleanName(text: string, max = MAX_NAME): string {
 
 /**
  * A file name from a melody name: letters, digits and dashes, at most `MAX_FILE_NAME` characters with the
- * extension; `melody` when nothing is left.
+ * extension and at most 255 bytes of UTF-8 (what Linux, macOS and Windows file systems take); `melody`
+ * when nothing is left.
  */
 export function fileName(name: string, ext: string): string {
 	const room = MAX_FILE_NAME - ext.length - 1;
-	const base = [
-		...cleanName(name)
-			.replace(/[^\p{L}\p{N}]+/gu, '-')
-			.replace(/^-|-$/g, '')
-	]
-		.slice(0, room)
-		.join('')
-		.replace(/-$/, '');
-	return `${base || 'melody'}.${ext}`;
+	const roomBytes = 255 - ext.length - 1;
+	const encoder = new TextEncoder();
+	let base = '';
+	let count = 0;
+	let bytes = 0;
+	for (const c of cleanName(name)
+		.replace(/[^\p{L}\p{N}]+/gu, '-')
+		.replace(/^-|-$/g, '')) {
+		const size = encoder.encode(c).length;
+		if (count + 1 > room || bytes + size > roomBytes) break;
+		base += c;
+		count++;
+		bytes += size;
+	}
+	return `${base.replace(/-$/, '') || 'melody'}.${ext}`;
 }
 
 /** Words that name a collection, not a style: a corpus called `songs.zip` writes Folk tunes. */
