@@ -16,15 +16,32 @@ import { parseSeed, formatSymbols } from '../../lib/generate/seed';
 import { formatMeter, parseMeter } from '../../lib/music/meter';
 import { toMidi, DEFAULT_BPM } from '../../lib/formats/midi';
 import { toKern } from '../../lib/formats/kern';
-import { EXPORT_KEYS, estimateMode, findKey, homeKey } from '../../lib/formats/key';
+import {
+	EXPORT_KEYS,
+	estimateMode,
+	findKey,
+	homeKey,
+	keyOf,
+	type Key,
+	type Mode
+} from '../../lib/formats/key';
+import { GENERATE_MODES } from '../../lib/generate/mode';
+import { VOICE_RANGES, octavesInto, type Range } from '../../lib/music/register';
+import { VOICES } from '../../lib/playback/voices';
 import { chooseStyle } from '../style';
 import { readFileSync, statSync } from 'node:fs';
 import { midiToSeed, readMidiNotes, type MidiFileNotes, type MidiSeed } from '../../lib/formats/midi-in';
 import { midiSizeProblem } from '../../lib/formats/midi-read';
+import { formBars, parseForm, THROUGH } from '../../lib/generate/form';
 
 /** The file of variation `i` of `n`: `melody.mid`, or `melody-2.mid` when there are several. */
 function numbered(path: string, i: number, n: number): string {
 	return n === 1 ? path : path.replace(/(\.[^./]+)?$/, `-${i + 1}$1`);
+}
+
+/** The key moved by whole octaves so the melody lies in the voice's range, as the app places it. */
+function placed(key: Key, symbols: readonly string[], range: Range): Key {
+	return { ...key, shift: key.shift + octavesInto(symbols, key.shift, range) };
 }
 
 /**
@@ -65,13 +82,18 @@ const command: Command = {
 		'    [--seed "67 _ 67 _" | --seed-midi tune.mid [--seed-bars 2]] [--bars 8 | --steps 500 [--no-stop]]',
 		'    [--meter 4/4] [--temperature T] [--top-p P]',
 		'    [--endings K] [--random-seed 42] [--variations 1] [--out melody.mid] [--kern melody.krn]',
-		'    [--key "G major"] [--bpm 100] [--style <id>] [--json]',
+		'    [--mode dorian] [--key "G major"] [--voice flute] [--bpm 100] [--style <id>] [--form AABA [--phrase-bars 2]] [--json]',
 		'',
 		'Prints one line of symbols per variation. Without --random-seed a fresh one is chosen and shown on',
 		`stderr. By default a whole tune of --bars bars (default ${GENERATE_DEFAULTS.bars}, the seed included) that the model ends`,
 		'itself on the last barline, as the app writes it. --steps N instead adds at most N symbols and stops',
 		'where the model ends the song; --no-stop keeps going (the model never ends it). With several',
-		'variations, --out and --kern write one file each (melody-2.mid, …).',
+		'variations, --out and --kern write one file each (melody-2.mid, …). --form builds the tune of phrases',
+		'(AABB, ABAB, AABA, ABAC, "AA\'BA\'", through): without --bars it is as long as the form; the JSON',
+		"gives each melody's phrases (label, start and end step). --mode writes the tune in a mode",
+		`(${GENERATE_MODES.join(', ')}); --key moves the files there (its tonic, in the tune's mode when`,
+		"--mode is given); --voice moves them by whole octaves into that voice's range, as the app does",
+		`(${VOICES.map((v) => v.id).join(', ')}).`,
 		...SAMPLING_USAGE,
 		'',
 		`--seed-midi takes the seed from a MIDI file as the Generate stage does: the highest line of its fullest`,
@@ -95,6 +117,8 @@ const command: Command = {
 		out: { type: 'string' },
 		kern: { type: 'string' },
 		key: { type: 'string' },
+		voice: { type: 'string' },
+		mode: { type: 'string' },
 		bpm: { type: 'string' },
 		style: { type: 'string' }
 	},
@@ -115,16 +139,21 @@ const command: Command = {
 				'--no-stop goes with --steps (a whole tune of --bars always ends on its last barline)'
 			);
 		const steps = numberFlag(values.steps, 'steps', 1, MAX_STEPS, true);
+		const sampling = samplingFlags(values);
+		const inForm = sampling.form !== THROUGH;
+		if (inForm && steps !== undefined)
+			throw new UsageError('--form writes a whole tune: give its length with --bars (or none), not --steps');
+		// A form without --bars is as long as its phrases.
 		const bars =
 			steps === undefined
-				? (numberFlag(values.bars, 'bars', 1, 256, true) ?? GENERATE_DEFAULTS.bars)
+				? (numberFlag(values.bars, 'bars', 1, 256, true) ??
+					(inForm ? formBars(parseForm(sampling.form)!.length, sampling.phraseBars) : GENERATE_DEFAULTS.bars))
 				: undefined;
 		if (bars !== undefined && bars * meter.stepsPerBar > MAX_STEPS)
 			throw new UsageError(
 				`--bars ${bars} of ${formatMeter(meter)} is ${(bars * meter.stepsPerBar).toLocaleString('en')} steps; ` +
 					`the most is ${MAX_STEPS.toLocaleString('en')}, so ask for at most ${Math.floor(MAX_STEPS / meter.stepsPerBar)} bars`
 			);
-		const sampling = samplingFlags(values);
 		const variations = numberFlag(values.variations, 'variations', 1, MAX_VARIATIONS, true) ?? 1;
 		const given = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true);
 		const randomSeed = given ?? freshSeed();
@@ -139,6 +168,15 @@ const command: Command = {
 						.join(', ')}`
 				);
 		}
+
+		const voice = values.voice === undefined ? undefined : String(values.voice);
+		if (voice !== undefined && !VOICE_RANGES[voice])
+			throw new UsageError(
+				`--voice "${voice}" is not a voice; use one of ${Object.keys(VOICE_RANGES).join(', ')}`
+			);
+		const mode = values.mode === undefined ? undefined : (String(values.mode).toLowerCase() as Mode);
+		if (mode !== undefined && !GENERATE_MODES.includes(mode))
+			throw new UsageError(`--mode "${values.mode}": tunes can be written in ${GENERATE_MODES.join(', ')}`);
 
 		// Where the files go is checked before any work: writable, not a folder, not the same file twice.
 		const seen = new Map<string, string>();
@@ -185,7 +223,8 @@ const command: Command = {
 			variations,
 			randomSeed,
 			meter: formatMeter(meter),
-			barPhase
+			barPhase,
+			...(mode ? { mode } : {})
 		};
 		const melodies = generate(model, seed, settings);
 		const ms = performance.now() - t0;
@@ -197,7 +236,9 @@ const command: Command = {
 		const files: string[] = [];
 		melodies.forEach((m, i) => {
 			const suffix = (path: string) => numbered(path, i, melodies.length);
-			const exportKey = key ?? homeKey(estimateMode(m.symbols));
+			const named = key ?? homeKey(m.mode ?? estimateMode(m.symbols));
+			const inMode = m.mode ? keyOf(named.tonic, m.mode) : named;
+			const exportKey = voice ? placed(inMode, m.symbols, VOICE_RANGES[voice]) : inMode;
 			if (typeof values.out === 'string') {
 				const path = suffix(values.out);
 				writeFileSync(
@@ -230,7 +271,9 @@ const command: Command = {
 						symbols: formatSymbols(m.symbols),
 						randomSeed: m.randomSeed,
 						ended: m.ended,
-						seedLength: m.seedLength
+						seedLength: m.seedLength,
+						...(m.mode ? { mode: m.mode } : {}),
+						...(m.form ? { form: m.form } : {})
 					})),
 					files
 				})

@@ -19,7 +19,11 @@ export const GENERATE_DEFAULTS = {
 	 * tonic less often than real songs, 32 added final rests. */
 	endings: 16,
 	/** Bars before the end that each candidate ending rewrites. */
-	endingBars: 2
+	endingBars: 2,
+	/** The tune's form (generate/form.ts): `through` writes it as the model goes, without planned repeats. */
+	form: 'through',
+	/** Bars in a phrase of a form. */
+	phraseBars: 2
 } as const;
 
 /** One line per setting, for the UI and the command line's usage: what it does to the melody. */
@@ -28,5 +32,6 @@ export const SETTING_HELP = {
 		'How boldly each next note is drawn: below 1 the model plays safe (and repeats itself), above 1 it takes chances.',
 	topP: 'Only the most likely next notes that together hold this share of the probability can be drawn; lower cuts out odd notes.',
 	bars: 'The length of the tune; the model writes its own ending on the last barline.',
-	endings: 'Several endings are tried for the last bars and the one the model finds most likely is kept.'
+	endings: 'Several endings are tried for the last bars and the one the model finds most likely is kept.',
+	form: 'How the tune is built of phrases: a letter that comes again repeats its phrase, a primed one (A′) varies its ending; through-composed writes on without planned repeats.'
 } as const;

@@ -4,6 +4,8 @@
  * (kept here as `generateReference` only to measure and check against).
  */
 import { MAX_REDRAWS, melodyFaults } from './faults';
+import { MAX_MODE_DRAWS, endsOnTonic, inMode, modeMap, openingPitchClasses, soundsIn } from './mode';
+import { isPitchSymbol } from '../music/pitch';
 import type { StepModel } from '../model/types';
 import { mulberry32, type Random } from './random';
 import { sampleIndex } from './sample';
@@ -12,6 +14,7 @@ import { REFERENCE_WINDOW } from '../model/config';
 import { GENERATE_DEFAULTS } from './defaults';
 import {
 	checkSettings,
+	formOf,
 	planTune,
 	plannedSteps,
 	variationSeed,
@@ -20,6 +23,17 @@ import {
 } from './settings';
 import { LstmStepModel } from '../model/lstm-step';
 import { barContext } from '../model/features';
+import {
+	cadencePitchClasses,
+	copySources,
+	landsOn,
+	melodyForm,
+	planForm,
+	type FormLetter,
+	type MelodyForm,
+	type PlannedPhrase
+} from './form';
+import { REST } from '../music/symbols';
 
 function idsOf(model: StepModel, symbols: readonly string[]): number[] {
 	const index = new Map(model.vocabulary.map((s, i) => [s, i]));
@@ -58,6 +72,22 @@ export function primeModel<S>(
 	return { state, probabilities: probabilities! };
 }
 
+/** What is wrong with a whole tune: stuck on one pitch (faults.ts), or not heard in the asked mode. */
+function tuneFaults(symbols: readonly string[], stepsPerBar: number, settings: GenerateSettings): number {
+	const faults = melodyFaults(symbols, stepsPerBar).length;
+	return faults + (settings.mode && !soundsIn(symbols, settings.mode) ? 1 : 0);
+}
+
+/** The mode a melody records: the one asked for, if any. */
+function modeOf(settings: GenerateSettings): Pick<Melody, 'mode'> {
+	return settings.mode ? { mode: settings.mode } : {};
+}
+
+/** Whole tunes drawn at most before the least faulty is kept. */
+function drawLimit(settings: GenerateSettings): number {
+	return settings.mode ? MAX_MODE_DRAWS : MAX_REDRAWS;
+}
+
 /** Times a whole tune's body may go back a bar because the model ended it early. */
 export const MAX_RETREATS = 16;
 
@@ -73,6 +103,9 @@ class Drawer<S> {
 	private readonly random: Random;
 	private readonly noEnd: Set<number>;
 	private readonly noStart: Set<number>;
+	private readonly moveTo: Int32Array | null = null;
+	/** Before the first note of a tune in a mode: at its first step, and after a rest. */
+	private readonly noOpening: [ReadonlySet<number>, ReadonlySet<number>] | null = null;
 
 	constructor(
 		private readonly model: StepModel<S>,
@@ -84,13 +117,30 @@ class Drawer<S> {
 		// Nothing to hold before the first note, and an empty song is no melody.
 		this.noStart = new Set([this.end, model.vocabulary.indexOf(HOLD)].filter((i) => i >= 0));
 		this.noEnd = new Set([this.end]);
+		// In an asked mode (generate/mode.ts) the model's notes become the mode's, and a seedless tune opens
+		// on its tonic or fifth.
+		if (settings.mode) {
+			this.moveTo = modeMap(model.vocabulary, settings.mode);
+			const opening = new Set(openingPitchClasses(settings.mode));
+			const others = model.vocabulary.flatMap((s, i) =>
+				isPitchSymbol(s) && !opening.has(Number(s) % 12) ? [i] : []
+			);
+			this.noOpening = [new Set([...this.noStart, ...others]), new Set([...this.noEnd, ...others])];
+		}
 	}
 
 	/** Draws the next symbol id after `symbols`; `/` only when `mayEnd`. */
 	draw(at: Cursor<S>, symbols: readonly string[], mayEnd: boolean): number {
-		const banned = symbols.length === 0 ? this.noStart : mayEnd ? NONE : this.noEnd;
+		const banned =
+			this.noOpening && !symbols.some(isPitchSymbol)
+				? this.noOpening[symbols.length === 0 ? 0 : 1]
+				: symbols.length === 0
+					? this.noStart
+					: mayEnd
+						? NONE
+						: this.noEnd;
 		return sampleIndex(
-			at.probabilities,
+			this.moveTo ? inMode(at.probabilities, this.moveTo) : at.probabilities,
 			this.settings.temperature,
 			this.random,
 			banned,
@@ -100,6 +150,29 @@ class Drawer<S> {
 
 	step(at: Cursor<S>, id: number): Cursor<S> {
 		return this.model.step(at.state, id);
+	}
+
+	/** Draws the next symbol with `banned` ids left out (and `/` always). */
+	drawWithout(at: Cursor<S>, banned: ReadonlySet<number>): number {
+		return sampleIndex(
+			this.moveTo ? inMode(at.probabilities, this.moveTo) : at.probabilities,
+			this.settings.temperature,
+			this.random,
+			new Set([...banned, this.end]),
+			this.settings.topP ?? 1
+		);
+	}
+
+	/** Ids of the pitches outside `pitchClasses`, and (for a note that must start now) hold and rest. */
+	bannedOutside(pitchClasses: readonly number[], mustStrike: boolean): Set<number> {
+		const out = new Set<number>();
+		this.model.vocabulary.forEach((s, i) => {
+			if (
+				isPitchSymbol(s) ? !pitchClasses.includes(Number(s) % 12) : mustStrike && (s === HOLD || s === REST)
+			)
+				out.add(i);
+		});
+		return out;
 	}
 }
 
@@ -126,7 +199,9 @@ export function* writeMelody<S>(
 	primed: Cursor<S>,
 	settings: GenerateSettings,
 	randomSeed: number
-): Generator<void, { symbols: string[]; ended: boolean }> {
+): Generator<void, { symbols: string[]; ended: boolean; form?: MelodyForm }> {
+	const letters = formOf(settings);
+	if (letters) return yield* writeFormTune(model, seed, primed, settings, randomSeed, letters);
 	const drawer = new Drawer(model, settings, randomSeed);
 	if (settings.bars === undefined) {
 		const symbols = [...seed];
@@ -162,11 +237,13 @@ export function* writeMelody<S>(
 		if (symbols.length === plan.total) {
 			// A candidate ending, as likely to end the song as the model finds it.
 			const end = at.probabilities[drawer.end];
-			if (!best || end > best.end) best = { symbols, end };
+			// In an asked mode an ending on its tonic comes first (generate/mode.ts).
+			const score = end + (settings.mode && endsOnTonic(symbols, settings.mode) ? 1 : 0);
+			if (!best || score > best.end) best = { symbols, end: score };
 			if (++candidates >= plan.endings) {
-				const faults = melodyFaults(best.symbols, plan.stepsPerBar).length;
+				const faults = tuneFaults(best.symbols, plan.stepsPerBar, settings);
 				if (!kept || faults < kept.faults) kept = { symbols: best.symbols, faults };
-				if (faults === 0 || ++draws >= MAX_REDRAWS) return { symbols: kept.symbols, ended: true };
+				if (faults === 0 || ++draws >= drawLimit(settings)) return { symbols: kept.symbols, ended: true };
 				// A tune stuck on one pitch: drawn again from the seed, the random stream going on.
 				marks.length = 1;
 				symbols = [...seed];
@@ -194,6 +271,185 @@ export function* writeMelody<S>(
 		at = drawer.step(at, id);
 		if (onBarline(symbols.length)) marks.push({ length: symbols.length, at });
 		yield;
+	}
+}
+
+/** Cadences drawn for a phrase before its last bar is written with only the cadence's pitches. */
+export const CADENCE_TRIES = 16;
+
+/**
+ * Writes a tune in a form (form.ts): the seed is phrase A or its beginning; a letter's first phrase is
+ * drawn, its repeats are copied symbol by symbol and fed through the model (so its state follows the
+ * tune), a primed phrase is copied up to its varied ending, which is drawn. A phrase's cadence (its last
+ * bar, from the barline) is drawn until its last note lands where the cadence asks — conditioning the
+ * model on the cadence by rejection, so the rhythm stays the model's — and a tonic cadence is chosen, as
+ * a whole tune's ending is, among `endings` candidates that land, as the one after which the model finds
+ * the end of the song likeliest. Where no candidate lands in CADENCE_TRIES (or `endings`) draws, the bar
+ * is drawn with only the cadence's pitches, a note struck on its downbeat. Elsewhere `/` drawn early
+ * goes back to the last barline, as in a through-composed tune; a tune stuck on one pitch is drawn again.
+ */
+function* writeFormTune<S>(
+	model: StepModel<S>,
+	seed: readonly string[],
+	primed: Cursor<S>,
+	settings: GenerateSettings,
+	randomSeed: number,
+	letters: FormLetter[]
+): Generator<void, { symbols: string[]; ended: boolean; form: MelodyForm }> {
+	const drawer = new Drawer(model, settings, randomSeed);
+	const { stepsPerBar, phase, total } = planTune(seed.length, settings);
+	const plan = planForm(
+		letters,
+		settings.phraseBars ?? GENERATE_DEFAULTS.phraseBars,
+		stepsPerBar,
+		phase,
+		total / stepsPerBar
+	);
+	if (plan.total !== total) throw new Error('The form’s plan and the tune’s length disagree.');
+	const copy = copySources(plan);
+	// Steps kept as given: the seed, and in a rewrite every step outside the rewritten letter's phrases.
+	const keep: (string | undefined)[] = [...seed];
+	const rewrite = settings.rewrite;
+	if (rewrite)
+		for (const ph of plan.phrases)
+			if (ph.letter !== rewrite.letter)
+				for (let t = Math.max(ph.start, seed.length); t < ph.end; t++) keep[t] = rewrite.symbols[t];
+	const length = plan.phraseBars * stepsPerBar;
+	const phraseAt = (t: number) => plan.phrases[Math.floor(t / length)];
+	const onBarline = (length: number) => (phase + length) % stepsPerBar === 0;
+	const endings = Math.max(1, settings.endings ?? GENERATE_DEFAULTS.endings);
+
+	/** Draws steps `from`…`to` after `symbols`; null where the model draws `/` (it would end the song). */
+	function* drawRegion(
+		at: Cursor<S>,
+		symbols: string[],
+		to: number,
+		forced: readonly number[] | null
+	): Generator<void, { symbols: string[]; at: Cursor<S> } | null> {
+		const out = [...symbols];
+		const from = out.length;
+		while (out.length < to) {
+			const id = forced
+				? drawer.drawWithout(at, drawer.bannedOutside(forced, out.length === from || out.length === 0))
+				: drawer.draw(at, out, true);
+			if (id === drawer.end) return null;
+			out.push(model.vocabulary[id]);
+			at = drawer.step(at, id);
+			yield;
+		}
+		return { symbols: out, at };
+	}
+
+	/**
+	 * True when phrase `ph` of `symbols` is too like what it must not be: a new letter's phrase that
+	 * repeats more than half the bars of an earlier phrase of another letter (a model that heard AA may
+	 * well go on with A, and that is no B), or a varied ending note for note the ending it varies.
+	 */
+	const tooLike = (symbols: readonly string[], ph: PlannedPhrase) => {
+		const same = (a: number, b: number, n: number) => {
+			for (let i = 0; i < n; i++) if (symbols[a + i] !== symbols[b + i]) return false;
+			return true;
+		};
+		if (ph.role === 'variant') {
+			const from = plan.phrases[ph.source].start + (ph.drawFrom - ph.start);
+			return same(from, ph.drawFrom, ph.end - ph.drawFrom);
+		}
+		return plan.phrases.some((o) => {
+			if (o.end > ph.start || o.letter === ph.letter || o.end - o.start !== ph.end - ph.start) return false;
+			let bars = 0;
+			for (let b = 0; b < ph.end - ph.start; b += stepsPerBar)
+				if (same(o.start + b, ph.start + b, Math.min(stepsPerBar, ph.end - ph.start - b))) bars++;
+			return bars > (ph.end - ph.start) / stepsPerBar / 2;
+		});
+	};
+
+	/** The cadence of phrase `ph`, from step `symbols.length` to its end. */
+	function* cadence(
+		at: Cursor<S>,
+		symbols: string[],
+		ph: PlannedPhrase
+	): Generator<void, { symbols: string[]; at: Cursor<S> }> {
+		const { end } = ph;
+		const target = ph.cadence!;
+		const tonic = target === 'tonic';
+		let best: { symbols: string[]; at: Cursor<S>; end: number } | null = null;
+		for (let k = 0; k < (tonic ? endings : CADENCE_TRIES); k++) {
+			const c = yield* drawRegion(at, symbols, end, null);
+			// A new letter that came out as an earlier phrase (a model fed AA may well go on with A) is no B.
+			if (
+				!c ||
+				!landsOn(target, c.symbols, end, settings.mode) ||
+				(ph.role === 'variant' && tooLike(c.symbols, ph))
+			)
+				continue;
+			if (!tonic) return c;
+			const p = c.at.probabilities[drawer.end];
+			if (!best || p > best.end) best = { ...c, end: p };
+		}
+		if (best) return best;
+		const pitches = cadencePitchClasses(target, symbols, settings.mode);
+		return (yield* drawRegion(at, symbols, end, pitches))!;
+	}
+
+	let kept: { symbols: string[]; faults: number } | null = null;
+	for (let draws = 0; ;) {
+		let symbols = [...seed];
+		let at = primed;
+		let retreats = 0;
+		// Barlines reached in the stretch being drawn now: where `/` drawn early goes back to.
+		let marks: { length: number; at: Cursor<S> }[] = [];
+		// Where the new letter's phrase being drawn began, to draw it again from there.
+		let again = null as { phrase: PlannedPhrase; length: number; at: Cursor<S>; tries: number } | null;
+		while (symbols.length < plan.total) {
+			const t = symbols.length;
+			const given = keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
+			if (given !== undefined) {
+				symbols.push(given);
+				at = drawer.step(at, model.vocabulary.indexOf(given));
+				marks = [];
+				yield;
+				continue;
+			}
+			const ph = phraseAt(t);
+			let free = ph.cadence !== null && t >= ph.cadenceFrom;
+			for (let u = t; free && u < ph.end; u++) if (keep[u] !== undefined) free = false;
+			if (free) {
+				({ symbols, at } = yield* cadence(at, symbols, ph));
+				marks = [];
+				// A new letter's phrase that came out as an earlier one is drawn again from its start.
+				if (
+					ph.role === 'source' &&
+					again &&
+					again.phrase === ph &&
+					tooLike(symbols, ph) &&
+					++again.tries < CADENCE_TRIES
+				) {
+					symbols = symbols.slice(0, again.length);
+					at = again.at;
+				}
+				continue;
+			}
+			if (t === ph.start && ph.role === 'source' && again?.phrase !== ph)
+				again = { phrase: ph, length: t, at, tries: 0 };
+			if (marks.length === 0) marks.push({ length: t, at });
+			const id = drawer.draw(at, symbols, retreats < MAX_RETREATS);
+			if (id === drawer.end) {
+				// The model would end the song here: the bar that sounded final is drawn again.
+				retreats++;
+				while (marks.length > 1 && marks[marks.length - 1].length > t - 1) marks.pop();
+				symbols = symbols.slice(0, marks[marks.length - 1].length);
+				at = marks[marks.length - 1].at;
+				continue;
+			}
+			symbols.push(model.vocabulary[id]);
+			at = drawer.step(at, id);
+			if (onBarline(symbols.length)) marks.push({ length: symbols.length, at });
+			yield;
+		}
+		const faults = tuneFaults(symbols, stepsPerBar, settings);
+		if (!kept || faults < kept.faults) kept = { symbols, faults };
+		if (faults === 0 || ++draws >= drawLimit(settings))
+			return { symbols: kept.symbols, ended: true, form: melodyForm(plan) };
 	}
 }
 
@@ -236,7 +492,7 @@ export function generate<S>(
 		const writer = writeMelody(model, seed, primed, settings, randomSeed);
 		let r = writer.next();
 		while (!r.done) r = writer.next();
-		out.push({ ...r.value, seedLength: seed.length, variation: k, randomSeed });
+		out.push({ ...r.value, seedLength: seed.length, variation: k, randomSeed, ...modeOf(settings) });
 	}
 	return out;
 }
@@ -276,7 +532,7 @@ export async function generateAsync<S>(
 		}
 		done = (k + 1) * each;
 		control.onProgress?.(done, total);
-		out.push({ ...r.value, seedLength: seed.length, variation: k, randomSeed });
+		out.push({ ...r.value, seedLength: seed.length, variation: k, randomSeed, ...modeOf(settings) });
 	}
 	return out;
 }

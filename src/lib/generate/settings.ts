@@ -7,6 +7,9 @@ import { deriveSeed } from './random';
 import { HOLD, SONG_END } from '../music/symbols';
 import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import { GENERATE_DEFAULTS } from './defaults';
+import type { Mode } from '../music/key';
+import { GENERATE_MODES } from './mode';
+import { formBars, MAX_PHRASES, parseForm, THROUGH, type FormLetter, type MelodyForm } from './form';
 
 export const MAX_VARIATIONS = 8;
 /**
@@ -54,6 +57,26 @@ export interface GenerateSettings {
 	endings?: number;
 	/** For models with styles: the style to write in (a style id; absent or null: no style). */
 	style?: string | null;
+	/**
+	 * The mode to write in, in the model's home (C for major-like modes, A for minor-like ones; the key
+	 * chosen moves the finished tune): notes outside it are never drawn and a tune not heard in it is drawn
+	 * again (generate/mode.ts). Absent or null: major or minor, as the model goes.
+	 */
+	mode?: Mode | null;
+	/**
+	 * The tune's form (`AABA`, `AA′BA′`, form.ts); absent or `through`: through-composed. Without `bars` the
+	 * tune is as long as the form (its phrases × `phraseBars`); a longer tune goes on through-composed after
+	 * it, a shorter one stops inside it. The seed is phrase A, or its beginning.
+	 */
+	form?: string;
+	/** Bars in a phrase of the form (default GENERATE_DEFAULTS.phraseBars). */
+	phraseBars?: number;
+	/**
+	 * Writes one letter's phrases again in a melody written in `form`: every step of `symbols` outside the
+	 * phrases of `letter` (any prime; and the seed) is kept, the letter's first phrase is drawn anew and
+	 * its repeats follow it.
+	 */
+	rewrite?: { symbols: string[]; letter: string };
 }
 
 /** One generated melody. */
@@ -67,6 +90,10 @@ export interface Melody {
 	variation: number;
 	/** The seed this variation drew with: generating one variation with it gives this melody again. */
 	randomSeed: number;
+	/** The mode it was written in, when one was asked for (in the model's home: C or A). */
+	mode?: Mode;
+	/** The form it was written in, phrase by phrase (absent: through-composed). */
+	form?: MelodyForm;
 }
 
 /** The random seed of variation `k`: variation 0 keeps the given seed, so one variation is reproducible. */
@@ -80,8 +107,8 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 	if (seed[0] === HOLD) throw new Error('A seed cannot begin with “_”: begin it with a pitch or a rest.');
 	if (seed.includes(SONG_END)) throw new Error('A seed cannot contain “/”.');
 	let steps: number;
-	if (s.bars !== undefined) {
-		if (!(Number.isInteger(s.bars) && s.bars >= 1))
+	if (s.bars !== undefined || (s.steps === undefined && formOf(s))) {
+		if (s.bars !== undefined && !(Number.isInteger(s.bars) && s.bars >= 1))
 			throw new Error('The length must be a whole number of bars ≥ 1.');
 		if (!meterOf(s)) throw new Error(`“${s.meter}” is not a meter this app can write in (like 3/4 or 6/8).`);
 		steps = planTune(seed.length, s).total - seed.length;
@@ -109,6 +136,52 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 		throw new Error('Top-p must be above 0 and at most 1.');
 	if (s.endings !== undefined && !(Number.isInteger(s.endings) && s.endings >= 1 && s.endings <= 256))
 		throw new Error('Candidate endings must be a whole number from 1 to 256.');
+	if (s.mode != null && !GENERATE_MODES.includes(s.mode))
+		throw new Error(`Tunes cannot be written in “${s.mode}”: choose one of ${GENERATE_MODES.join(', ')}.`);
+	checkForm(seed, s);
+}
+
+/** The form's phrases, or null for a through-composed tune; throws a sentence for a form that cannot be. */
+export function formOf(s: GenerateSettings): FormLetter[] | null {
+	if (s.form === undefined || s.form === THROUGH) return null;
+	const letters = parseForm(s.form);
+	if (!letters)
+		throw new Error(
+			`“${s.form}” is not a form: write up to ${MAX_PHRASES} phrase letters A–H, with ′ for a phrase whose ending is varied (like AABA or AA′BA′), or “through”.`
+		);
+	return letters.length ? letters : null;
+}
+
+export const MAX_PHRASE_BARS = 16;
+
+function checkForm(seed: readonly string[], s: GenerateSettings): void {
+	if (
+		s.phraseBars !== undefined &&
+		!(Number.isInteger(s.phraseBars) && s.phraseBars >= 1 && s.phraseBars <= MAX_PHRASE_BARS)
+	)
+		throw new Error(`A phrase must be a whole number of bars from 1 to ${MAX_PHRASE_BARS}.`);
+	const letters = formOf(s);
+	if (!letters) {
+		if (s.rewrite) throw new Error('Only a tune written in a form has phrases to write again.');
+		return;
+	}
+	const phraseBars = s.phraseBars ?? GENERATE_DEFAULTS.phraseBars;
+	const bars = formBars(letters.length, phraseBars);
+	if (s.bars === undefined && s.steps !== undefined)
+		throw new Error('A form needs a whole tune: give its length in bars (or none), not in steps.');
+	const total = planTune(0, s).total;
+	if (seed.length >= total)
+		throw new Error(
+			`The seed is as long as the whole tune (${s.bars ?? bars} bars) or longer: make the tune longer, the seed shorter, or choose no form.`
+		);
+	if (s.rewrite) {
+		if (!letters.some((l) => l.letter === s.rewrite!.letter))
+			throw new Error(`The form ${s.form} has no phrase ${s.rewrite.letter} to write again.`);
+		if (s.rewrite.symbols.length !== total)
+			throw new Error(
+				`The melody to rewrite has ${s.rewrite.symbols.length} steps, but its form is ${total} steps long.`
+			);
+	}
 }
 
 export function meterOf(s: GenerateSettings): Meter | null {
@@ -141,8 +214,15 @@ export interface TunePlan {
 export function planTune(seedLength: number, settings: GenerateSettings): TunePlan {
 	const stepsPerBar = (meterOf(settings) ?? DEFAULT_METER).stepsPerBar;
 	const phase = (settings.barPhase ?? 0) % stepsPerBar;
+	const letters = formOf(settings);
+	// A form without a length is as long as its phrases.
+	const bars =
+		settings.bars ??
+		(letters
+			? formBars(letters.length, settings.phraseBars ?? GENERATE_DEFAULTS.phraseBars)
+			: GENERATE_DEFAULTS.bars);
 	// A pickup and the short last bar that completes it are one bar, as in songs with an upbeat.
-	let total = (settings.bars ?? GENERATE_DEFAULTS.bars) * stepsPerBar;
+	let total = bars * stepsPerBar;
 	while (total <= seedLength) total += stepsPerBar;
 	const endingFrom = Math.max(seedLength, total - GENERATE_DEFAULTS.endingBars * stepsPerBar);
 	const endings = Math.max(1, settings.endings ?? GENERATE_DEFAULTS.endings);
@@ -151,6 +231,7 @@ export function planTune(seedLength: number, settings: GenerateSettings): TunePl
 
 /** Model steps a melody is expected to cost (for progress; going back a bar costs more). */
 export function plannedSteps(seedLength: number, settings: GenerateSettings): number {
+	if (formOf(settings)) return planTune(seedLength, settings).total - seedLength;
 	if (settings.bars === undefined) return settings.steps ?? 0;
 	const plan = planTune(seedLength, settings);
 	return plan.endingFrom - seedLength + plan.endings * (plan.total - plan.endingFrom);

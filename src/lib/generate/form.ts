@@ -1,0 +1,227 @@
+/**
+ * The form of a tune: phrases named by letters (`AABA`, `AA′BA′`), each `phraseBars` bars long. A letter
+ * that comes again repeats its phrase exactly; a primed one (`A′`) repeats it with its ending written
+ * anew. Phrase ends fall on stable degrees (cadences). This file plans the steps (which are drawn, which
+ * copied, where each cadence is and what it must land on); `writeMelody` (generate.ts) walks the plan.
+ *
+ * Phrases are counted from the tune's first step, so with an upbeat every phrase starts on the same beat
+ * as the tune does (its own upbeat) and the last one ends where the pickup's bar is completed.
+ */
+import { estimateMode } from '../encoding/key';
+import { isPitchSymbol } from '../music/pitch';
+import { modeFamily, type Mode } from '../music/key';
+
+/** Through-composed: no planned repeats, the tune as the model writes it (the sampler before forms). */
+export const THROUGH = 'through';
+/** The forms offered in the app and by `cli generate --form` (any letters A–H with primes are read too). */
+export const FORMS = [THROUGH, 'AABB', 'ABAB', 'AABA', 'ABAC', 'AA′BA′'] as const;
+/** Phrase lengths offered, in bars. */
+export const PHRASE_BARS = [2, 4] as const;
+/** The most phrases a form may have. */
+export const MAX_PHRASES = 16;
+
+/** What a phrase's last note must be, as scale degrees of the tune's key (C major or A minor). */
+export type Cadence = 'tonic' | 'stable' | 'half';
+
+/** Pitch classes of each cadence in C major and in A minor (degrees 1; 1, 3, 5; 2, 5). */
+const CADENCE_PCS: Record<Cadence, Record<'major' | 'minor', readonly number[]>> = {
+	tonic: { major: [0], minor: [9] },
+	stable: { major: [0, 4, 7], minor: [9, 0, 4] },
+	half: { major: [2, 7], minor: [11, 4] }
+};
+
+/** One phrase as a letter and its primes (`A′` → A, 1). */
+export interface FormLetter {
+	letter: string;
+	prime: number;
+}
+
+/**
+ * Reads a form (`AABA`, `AA'BA'`, `aa′ba′`); null when it is not one. `through` (or an empty text) is the
+ * through-composed tune: an empty list.
+ */
+export function parseForm(text: string): FormLetter[] | null {
+	const t = text.trim();
+	if (t === '' || t.toLowerCase() === THROUGH) return [];
+	const out: FormLetter[] = [];
+	for (const m of t.toUpperCase().matchAll(/([A-H])(['′’″]*)|(\s+)|(.)/gu)) {
+		if (m[3]) continue;
+		if (m[4] !== undefined) return null;
+		const primes = [...m[2]].reduce((n, c) => n + (c === '″' ? 2 : 1), 0);
+		out.push({ letter: m[1], prime: primes });
+	}
+	return out.length > 0 && out.length <= MAX_PHRASES ? out : null;
+}
+
+/** A phrase's label as a musician writes it: `A`, `A′`, `A″`. */
+export function phraseLabel(p: FormLetter): string {
+	return p.letter + (p.prime === 2 ? '″' : '′'.repeat(p.prime));
+}
+
+/** A form in its usual spelling (`AA′BA′`; `through` for through-composed). */
+export function formName(letters: readonly FormLetter[]): string {
+	return letters.length === 0 ? THROUGH : letters.map(phraseLabel).join('');
+}
+
+/** A phrase of a melody, as the piano roll, the score and a kept melody show it. */
+export interface MelodyPhrase {
+	/** `A`, `A′`, `B`. */
+	label: string;
+	/** Its steps in the melody: [start, end). */
+	start: number;
+	end: number;
+}
+
+/** The form a melody was written in, carried with it. */
+export interface MelodyForm {
+	/** `AABA`, `AA′BA′`. */
+	name: string;
+	phraseBars: number;
+	phrases: MelodyPhrase[];
+}
+
+/** A planned phrase: where it is, what it copies, where it is drawn and what its last note must be. */
+export interface PlannedPhrase extends MelodyPhrase, FormLetter {
+	/** `source`: the letter's first phrase, drawn; `repeat`: copied whole; `variant`: copied, ending drawn. */
+	role: 'source' | 'repeat' | 'variant';
+	/** Index of the phrase it copies (its own for a source). */
+	source: number;
+	/** First step drawn (start for a source, the varied ending's first step for a variant, end for a repeat). */
+	drawFrom: number;
+	/** First step of the cadence: the last barline before the phrase ends (a bar more if that is short). */
+	cadenceFrom: number;
+	/** What the last note must be; null for an exact repeat (it is what its source is). */
+	cadence: Cadence | null;
+}
+
+export interface FormPlan {
+	name: string;
+	phraseBars: number;
+	stepsPerBar: number;
+	phase: number;
+	/** Steps in the whole tune. */
+	total: number;
+	phrases: PlannedPhrase[];
+}
+
+/** Bars a form of `phrases` phrases of `phraseBars` bars spans (an upbeat and the short last bar as one). */
+export function formBars(phrases: number, phraseBars: number): number {
+	return phrases * phraseBars;
+}
+
+/**
+ * The plan of a tune in `letters`, `phraseBars` bars a phrase, starting `phase` steps into a bar, `bars`
+ * bars long (default: the form's own length). A longer tune goes on after the form in phrases of new
+ * letters (drawn, as through-composed); a shorter one stops inside it.
+ *
+ * Cadences: the last phrase ends on the tonic. A letter's first phrase ends on the tonic when an exact
+ * repeat of it ends the tune, otherwise on a stable degree (1, 3, 5). A primed phrase's first varied
+ * ending is a half cadence (degree 2 or 5), any later one the tonic. A variant redraws its last bar (two
+ * bars of a phrase of four or more); a repeat cut short by the tune's end is a variant ending on the tonic.
+ */
+export function planForm(
+	letters: readonly FormLetter[],
+	phraseBars: number,
+	stepsPerBar: number,
+	phase = 0,
+	bars = formBars(letters.length, phraseBars)
+): FormPlan {
+	const length = phraseBars * stepsPerBar;
+	const p = ((phase % stepsPerBar) + stepsPerBar) % stepsPerBar;
+	const total = bars * stepsPerBar;
+	const varyBars = phraseBars >= 4 ? 2 : 1;
+	// Phrases after the form take letters after the last one it uses.
+	let next = Math.max(64, ...letters.map((l) => l.letter.charCodeAt(0))) + 1;
+	const all: FormLetter[] = [];
+	for (let start = 0; start < total; start += length)
+		all.push(letters[all.length] ?? { letter: String.fromCharCode(next++), prime: 0 });
+	const firstOf = new Map<string, number>();
+	const variantsSeen = new Map<string, number>();
+	const phrases: PlannedPhrase[] = all.map((l, i) => {
+		const start = i * length;
+		const end = Math.min(total, start + length);
+		// The last barline before the end: the end itself is one only without an upbeat.
+		let cadenceFrom = end - (p > 0 ? p : stepsPerBar);
+		// An eighth's worth of cadence is too short to land anywhere: take the bar before too.
+		if (end - cadenceFrom < stepsPerBar / 2) cadenceFrom -= stepsPerBar;
+		cadenceFrom = Math.max(start, cadenceFrom);
+		const first = firstOf.get(l.letter);
+		const last = i === all.length - 1;
+		const base = { label: phraseLabel(l), start, end, letter: l.letter, prime: l.prime, cadenceFrom };
+		if (first === undefined) {
+			firstOf.set(l.letter, i);
+			return { ...base, role: 'source', source: i, drawFrom: start, cadence: last ? 'tonic' : 'stable' };
+		}
+		const cut = end - start < length;
+		if (l.prime === all[first].prime && !cut)
+			return { ...base, role: 'repeat', source: first, drawFrom: end, cadence: null };
+		const key = phraseLabel(l);
+		const seen = variantsSeen.get(key) ?? 0;
+		variantsSeen.set(key, seen + 1);
+		const drawFrom = cut ? cadenceFrom : Math.max(start + 1, cadenceFrom - (varyBars - 1) * stepsPerBar);
+		return {
+			...base,
+			role: 'variant',
+			source: first,
+			drawFrom,
+			cadence: last || seen > 0 ? 'tonic' : 'half'
+		};
+	});
+	// A source whose exact repeat ends the tune ends on the tonic, so that the tune does.
+	const final = phrases[phrases.length - 1];
+	if (final && final.role === 'repeat') phrases[final.source].cadence = 'tonic';
+	return { name: formName(letters), phraseBars, stepsPerBar, phase: p, total, phrases };
+}
+
+/** The melody's form as it is carried with the melody. */
+export function melodyForm(plan: FormPlan): MelodyForm {
+	return {
+		name: plan.name,
+		phraseBars: plan.phraseBars,
+		phrases: plan.phrases.map(({ label, start, end }) => ({ label, start, end }))
+	};
+}
+
+/**
+ * Where each step of a tune comes from: a copied step names the step it copies (always earlier), a
+ * drawn step -1. Steps below `fixed` (the seed) are neither; they are read as given.
+ */
+export function copySources(plan: FormPlan): Int32Array {
+	const out = new Int32Array(plan.total).fill(-1);
+	for (const ph of plan.phrases) {
+		if (ph.role === 'source') continue;
+		const from = plan.phrases[ph.source].start;
+		for (let t = ph.start; t < ph.drawFrom; t++) out[t] = from + (t - ph.start);
+	}
+	return out;
+}
+
+/** The last pitch struck in `symbols` before step `end`, or null. */
+export function lastPitch(symbols: readonly string[], end = symbols.length): number | null {
+	for (let t = Math.min(end, symbols.length) - 1; t >= 0; t--)
+		if (isPitchSymbol(symbols[t])) return Number(symbols[t]);
+	return null;
+}
+
+/**
+ * The pitch classes a cadence may land on: in the tune's mode when one was asked for (its family's home,
+ * C major or A minor), else in the key the melody so far reads in.
+ */
+export function cadencePitchClasses(
+	cadence: Cadence,
+	symbols: readonly string[],
+	mode?: Mode | null
+): readonly number[] {
+	return CADENCE_PCS[cadence][mode ? modeFamily(mode) : estimateMode(symbols)];
+}
+
+/** True when the last pitch before `end` is one the cadence may land on. */
+export function landsOn(
+	cadence: Cadence,
+	symbols: readonly string[],
+	end = symbols.length,
+	mode?: Mode | null
+): boolean {
+	const pitch = lastPitch(symbols, end);
+	return pitch !== null && cadencePitchClasses(cadence, symbols.slice(0, end), mode).includes(pitch % 12);
+}
