@@ -51,3 +51,17 @@ export function transposeSymbols(symbols: readonly string[], semitones: number):
 		return String(p);
 	});
 }
+
+/**
+ * A kern key designation as a musician writes it, keeping its spelling: `B-` → `B♭ major`, `e` →
+ * `E minor`, `a-` → `A♭ minor`, `d:dor` → `D Dorian`. Anything else comes back as it is.
+ */
+export function kernKeyName(designation: string): string {
+	const m = /^\*?([A-Ga-g])([#-]?)(?::([a-z]*))?$/.exec(designation.trim());
+	if (!m) return designation;
+	const [, letter, accidental, mode] = m;
+	const root = letter.toUpperCase() + (accidental === '#' ? '♯' : accidental === '-' ? '♭' : '');
+	const named = mode ? parseKey(`C${mode}`) : undefined;
+	if (named) return `${root} ${named.name.split(' ')[1]}`;
+	return `${root} ${letter === letter.toUpperCase() ? 'major' : 'minor'}`;
+}

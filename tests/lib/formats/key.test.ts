@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyOf, MODES, modeFamily, parseKey, signatureFifths } from '../../../src/lib/music/key';
-import { EXPORT_KEYS, findKey, homeKey } from '../../../src/lib/formats/key';
+import { EXPORT_KEYS, findKey, homeKey, kernKeyName } from '../../../src/lib/formats/key';
 import { signatureAlterations, spell } from '../../../src/lib/formats/measures';
 
 describe('the key descriptor', () => {
@@ -55,5 +55,22 @@ describe('the key descriptor', () => {
 		expect(homeKey('minor').name).toBe('A minor');
 		expect(homeKey('dorian').name).toBe('A Dorian');
 		expect(homeKey('mixolydian').name).toBe('C Mixolydian');
+	});
+});
+
+describe('kern key names for people', () => {
+	it('keeps the spelling the file has, with ♭ and ♯', () => {
+		expect(['G', 'e', 'B-', 'f#', 'a-', 'C#', 'd:dor', 'G:mix', '?', 'X'].map(kernKeyName)).toEqual([
+			'G major',
+			'E minor',
+			'B♭ major',
+			'F♯ minor',
+			'A♭ minor',
+			'C♯ major',
+			'D Dorian',
+			'G Mixolydian',
+			'?',
+			'X'
+		]);
 	});
 });
