@@ -6,7 +6,7 @@
  */
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimits } from '../corpus/zip';
-import type { LstmModelWeights } from './types';
+import type { LstmModelWeights, MemberOutput } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';
 import { firstInputSize } from './features';
@@ -53,7 +53,12 @@ export interface ModelMetadata {
 	 * For a model merged from several (model/merge.ts, `cli merge`): what each member was, in the order its
 	 * units sit in the merged layers. The merged model's own history is empty: it was never trained as one.
 	 */
-	members?: Pick<ModelMetadata, 'name' | 'config' | 'history' | 'corpus' | 'scores'>[];
+	members?: (Pick<ModelMetadata, 'name' | 'config' | 'history' | 'corpus' | 'scores'> & {
+		/** The member's units in the merged model's top layer, and its own output bias (one a symbol):
+		 * what sampling from the members' mixture needs (model/merge.ts, `memberOutputs`). */
+		outputUnits?: number;
+		outputBias?: number[];
+	})[];
 }
 
 /**
@@ -326,7 +331,32 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 	result.denseKernel = take(d.name, 'kernel', [inputSize, v]);
 	result.denseBias = take(d.name, 'bias', [v]);
 	checkWeights(result, metadata.vocabulary, where);
+	const members = memberOutputs(result, metadata.members);
+	if (members) result.members = members;
 	return { weights: result, metadata };
+}
+
+/**
+ * Where a merged model's members sit at its output, from its metadata (`members[].outputUnits` and
+ * `outputBias`), or null when the metadata does not say (models merged before they were kept) or does not
+ * fit the weights.
+ */
+export function memberOutputs(
+	weights: Pick<LstmModelWeights, 'layers' | 'vocabulary'>,
+	members: readonly { outputUnits?: unknown; outputBias?: unknown }[] | undefined
+): MemberOutput[] | null {
+	if (!members || members.length < 2) return null;
+	const v = weights.vocabulary.length;
+	const out: MemberOutput[] = [];
+	for (const m of members) {
+		const units = m.outputUnits;
+		const bias = m.outputBias;
+		if (!Number.isInteger(units) || (units as number) < 1) return null;
+		if (!Array.isArray(bias) || bias.length !== v || !bias.every((b) => Number.isFinite(b))) return null;
+		out.push({ units: units as number, denseBias: Float32Array.from(bias as number[]) });
+	}
+	const top = weights.layers[weights.layers.length - 1]?.units;
+	return out.reduce((s, m) => s + m.units, 0) === top ? out : null;
 }
 
 /** The three files as one zip (the app's export). */

@@ -6,7 +6,7 @@
  * Keras's own layout: 500 symbols of the default model take milliseconds. Where WebAssembly SIMD is
  * missing, plain JS does them, the weights transposed so each gate is a dot product over contiguous memory.
  */
-import type { LstmLayerWeights, LstmModelWeights, StepModel } from './types';
+import type { LstmLayerWeights, LstmModelWeights, MemberOutput, StepModel } from './types';
 import {
 	extraInputSize,
 	featureIndices,
@@ -137,6 +137,15 @@ export class LstmStepModel implements StepModel<LstmState> {
 	private styleRow = -1;
 	/** Row of the first layer's kernel where the lookback block starts, or −1 without lookback. */
 	private readonly lookbackRow: number;
+	/** A merged model's members at the output ([] for any other model), and the output kernel they share. */
+	private readonly members: readonly MemberOutput[];
+	private readonly denseKernel: Float32Array;
+	/**
+	 * Whether `step` gives the mixture of a merged model's members (the mean of their probabilities)
+	 * rather than the normalized geometric mean its averaged logits give; undefined: not chosen (the
+	 * geometric mean, what the model scores with), so generation may choose.
+	 */
+	mixture: boolean | undefined = undefined;
 
 	/**
 	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
@@ -218,6 +227,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 		this.scratch?.arena.setMatrix(this.scratch.dense, weights.denseKernel, top, v, vocabCols);
 		this.denseT = made ? null : transpose(weights.denseKernel, top, v);
 		this.denseBias = weights.denseBias;
+		this.denseKernel = weights.denseKernel;
+		this.members = weights.members && weights.members.length > 1 ? weights.members : [];
 		this.z = new Float64Array(4 * Math.max(...weights.layers.map((l) => l.units)));
 		let state: LstmState = {
 			h: this.layers.map((l) => new Float32Array(l.units)),
@@ -260,6 +271,25 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const m = Object.create(LstmStepModel.prototype) as LstmStepModel;
 		Object.assign(m, this);
 		m.styleRow = row;
+		return m;
+	}
+
+	/** Whether the model was merged from several and knows their outputs, so it can give their mixture. */
+	get merged(): boolean {
+		return this.members.length > 1;
+	}
+
+	/**
+	 * The same model giving, at each step, the mixture of its members' distributions (`on`) or their
+	 * normalized geometric mean (`off`; what its averaged logits give, and what it is scored with). The
+	 * geometric mean is sharper where the members agree (both lean to holding a note: the product leans
+	 * further), better in bits but not what either member would write. A model that is not merged is
+	 * the same either way.
+	 */
+	withMixture(on: boolean): LstmStepModel {
+		const m = Object.create(LstmStepModel.prototype) as LstmStepModel;
+		Object.assign(m, this);
+		m.mixture = on;
 		return m;
 	}
 
@@ -370,9 +400,39 @@ export class LstmStepModel implements StepModel<LstmState> {
 		return next;
 	}
 
+	/**
+	 * The mean of the members' own distributions: member m's logits are its units' share of the output
+	 * kernel (stored × 1/M in the merged layer) times M, plus its own bias.
+	 */
+	private mixtureOutput(h: Float32Array): Float32Array {
+		const v = this.vocabulary.length;
+		const k = this.denseKernel;
+		const scale = this.members.length;
+		const p = new Float32Array(v);
+		const logits = new Float64Array(v);
+		let off = 0;
+		for (const m of this.members) {
+			for (let j = 0; j < v; j++) logits[j] = 0;
+			for (let r = off; r < off + m.units; r++) {
+				const x = h[r];
+				if (x === 0) continue;
+				const row = r * v;
+				for (let j = 0; j < v; j++) logits[j] += x * k[row + j];
+			}
+			let max = -Infinity;
+			for (let j = 0; j < v; j++) max = Math.max(max, (logits[j] = logits[j] * scale + m.denseBias[j]));
+			let sum = 0;
+			for (let j = 0; j < v; j++) sum += logits[j] = Math.exp(logits[j] - max);
+			for (let j = 0; j < v; j++) p[j] += logits[j] / sum / scale;
+			off += m.units;
+		}
+		return p;
+	}
+
 	/** Next-symbol distribution from the top layer's output. */
 	output(state: LstmState): Float32Array {
 		const h = state.h[state.h.length - 1];
+		if (this.mixture && this.members.length > 1) return this.mixtureOutput(h);
 		const v = this.vocabulary.length;
 		const logits = new Float64Array(v);
 		const sc = this.scratch;

@@ -140,7 +140,12 @@ export function mergeModels(members: readonly LstmModelWeights[]): LstmModelWeig
 		denseBias,
 		...(first.meterInput ? { meterInput: true } : {}),
 		...(first.styles?.length ? { styles: [...first.styles] } : {}),
-		...(first.lookback ? { lookback: true } : {})
+		...(first.lookback ? { lookback: true } : {}),
+		// Each member's own output bias, for sampling from the mixture (the merged bias is their mean).
+		members: members.map((m) => ({
+			units: m.layers[m.layers.length - 1].units,
+			denseBias: Float32Array.from(m.denseBias)
+		}))
 	};
 }
 
@@ -162,12 +167,18 @@ export function mergedMetadata(
 		design: first.design,
 		corpus: first.corpus,
 		...(merged.styles ? { styles: [...merged.styles] } : {}),
-		members: members.map(({ metadata: m }) => ({
+		members: members.map(({ metadata: m }, i) => ({
 			name: m.name,
 			config: m.config,
 			history: m.history,
 			corpus: m.corpus,
-			...(m.scores ? { scores: m.scores } : {})
+			...(m.scores ? { scores: m.scores } : {}),
+			...(merged.members?.[i]
+				? {
+						outputUnits: merged.members[i].units,
+						outputBias: Array.from(merged.members[i].denseBias)
+					}
+				: {})
 		}))
 	});
 }
@@ -209,4 +220,83 @@ export function recurrentBlocks(recurrentKernel: Float32Array, units: number): U
 		}
 	}
 	return blocks;
+}
+
+/**
+ * The output bias that best fits logits without bias (`logits`: steps × v, row-major) to the symbols that
+ * followed (`targets`): the maximum of the log-likelihood, pulled towards `prior` by `l2`/2·|b − prior|²
+ * (so a symbol the songs never have keeps the prior). At a trained model's optimum its own bias satisfies
+ * this (the predicted count of each symbol equals its count in the training songs), which is how a merged
+ * model's members' biases are recovered when only their mean was kept (`scripts/member-bias.ts`).
+ * Newton's method on the concave objective; deterministic.
+ */
+export function fitOutputBias(
+	logits: Float32Array,
+	v: number,
+	targets: Int32Array,
+	prior: Float32Array,
+	l2 = 1,
+	iterations = 20
+): Float32Array {
+	const b = Float64Array.from(prior);
+	const p = new Float64Array(v);
+	for (let it = 0; it < iterations; it++) {
+		const grad = new Float64Array(v);
+		const hess = new Float64Array(v * v);
+		for (let t = 0; t < targets.length; t++) {
+			let max = -Infinity;
+			for (let j = 0; j < v; j++) max = Math.max(max, (p[j] = logits[t * v + j] + b[j]));
+			let sum = 0;
+			for (let j = 0; j < v; j++) sum += p[j] = Math.exp(p[j] - max);
+			for (let j = 0; j < v; j++) p[j] /= sum;
+			grad[targets[t]] += 1;
+			for (let j = 0; j < v; j++) {
+				grad[j] -= p[j];
+				if (p[j] < 1e-12) continue;
+				hess[j * v + j] += p[j];
+				for (let k = 0; k < v; k++) hess[j * v + k] -= p[j] * p[k];
+			}
+		}
+		for (let j = 0; j < v; j++) {
+			grad[j] -= l2 * (b[j] - prior[j]);
+			hess[j * v + j] += l2;
+		}
+		// Newton step: b += H⁻¹ g, H (the negative Hessian) positive definite thanks to l2.
+		const step = choleskySolve(hess, grad, v);
+		let change = 0;
+		for (let j = 0; j < v; j++) {
+			b[j] += step[j];
+			change = Math.max(change, Math.abs(step[j]));
+		}
+		if (change < 1e-7) break;
+	}
+	return Float32Array.from(b);
+}
+
+/** Solves A x = y for symmetric positive definite A (n×n, row-major; overwritten). */
+function choleskySolve(a: Float64Array, y: Float64Array, n: number): Float64Array {
+	for (let j = 0; j < n; j++) {
+		let d = a[j * n + j];
+		for (let k = 0; k < j; k++) d -= a[j * n + k] ** 2;
+		d = Math.sqrt(Math.max(d, 1e-300));
+		a[j * n + j] = d;
+		for (let i = j + 1; i < n; i++) {
+			let s = a[i * n + j];
+			for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+			a[i * n + j] = s / d;
+		}
+	}
+	const z = new Float64Array(n);
+	for (let i = 0; i < n; i++) {
+		let s = y[i];
+		for (let k = 0; k < i; k++) s -= a[i * n + k] * z[k];
+		z[i] = s / a[i * n + i];
+	}
+	const x = new Float64Array(n);
+	for (let i = n - 1; i >= 0; i--) {
+		let s = z[i];
+		for (let k = i + 1; k < n; k++) s -= a[k * n + i] * x[k];
+		x[i] = s / a[i * n + i];
+	}
+	return x;
 }

@@ -46,4 +46,17 @@ export interface LstmModelWeights {
 	 * eight bars before each target, and whether the last symbol repeats them). Only with `meterInput`.
 	 */
 	lookback?: boolean;
+	/**
+	 * For a model merged from several (model/merge.ts): each member's units in the top layer, in order, and
+	 * its own output bias (the merged layer holds only their mean), so a step can also give the mixture of
+	 * the members' distributions (LstmStepModel.withMixture) besides their geometric mean.
+	 */
+	members?: MemberOutput[];
+}
+
+/** One member of a merged model at its output: its top-layer units and its own output bias. */
+export interface MemberOutput {
+	units: number;
+	/** [vocabulary.length]. */
+	denseBias: Float32Array;
 }

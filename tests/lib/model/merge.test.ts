@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { mergeModels, mergeProblem, recurrentBlocks } from '../../../src/lib/model/merge';
+import { mergedMetadata, mergeModels, mergeProblem, recurrentBlocks } from '../../../src/lib/model/merge';
 import { useWasmMatvec } from '../../../src/lib/model/matvec';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { initialWeights } from '../../../src/lib/model/init';
@@ -42,10 +42,11 @@ function member(units: number, seed: number, layers = 1, scale = 3): LstmModelWe
 }
 
 /** Each step's probabilities for TUNE in 3/4 with a one-quarter upbeat, in the given style. */
-function run(weights: LstmModelWeights, style: string | null): Float32Array[] {
-	const model = new LstmStepModel(weights)
+function run(weights: LstmModelWeights, style: string | null, mixture?: boolean): Float32Array[] {
+	let model = new LstmStepModel(weights)
 		.withBar(songBarContext({ meter: '3/4', barPhase: 8 }))
 		.withStyle(style);
+	if (mixture !== undefined) model = model.withMixture(mixture);
 	const ids = TUNE.map((s) => model.vocabulary.indexOf(s));
 	expect(ids).not.toContain(-1);
 	let state = model.initialState();
@@ -67,6 +68,13 @@ function geometricMean(runs: Float32Array[][]): Float64Array[] {
 		const z = g.reduce((a, b) => a + b, 0);
 		return g.map((x) => x / z);
 	});
+}
+
+/** The mixture (mean) of the members' distributions, step by step. */
+function mixtureOf(runs: Float32Array[][]): Float64Array[] {
+	return runs[0].map((_, t) =>
+		new Float64Array(runs[0][t].length).map((_, k) => runs.reduce((s, r) => s + r[t][k], 0) / runs.length)
+	);
 }
 
 function expectClose(got: Float32Array[], want: ArrayLike<number>[]) {
@@ -121,6 +129,39 @@ describe('mergeModels', () => {
 		const back = fromModelFiles(toModelFiles(twice, metadata)).weights;
 		expect(back.layers[0].units).toBe(2 * bundled.layers[0].units);
 		expectClose(run(back, 'germany'), run(bundled, 'germany'));
+	});
+
+	it('gives the mixture of its members run alone when asked, also after the model files and in plain JS', () => {
+		const members = [member(32, 11), member(48, 7)];
+		const merged = mergeModels(members);
+		expect(new LstmStepModel(merged).merged).toBe(true);
+		const alone = members.map((m) => run(m, 'germany'));
+		const mixture = run(merged, 'germany', true);
+		expectClose(mixture, mixtureOf(alone));
+		// Not the geometric mean: the two differ by more than the tolerance (else the test could not fail).
+		const geometric = run(merged, 'germany', false);
+		expectClose(geometric, geometricMean(alone));
+		expect(
+			Math.max(...mixture.map((p, t) => Math.max(...p.map((x, k) => Math.abs(x - geometric[t][k])))))
+		).toBeGreaterThan(0.01);
+		// Unset, a merged model scores with the geometric mean, as before.
+		expectClose(run(merged, 'germany'), geometricMean(alone));
+		const opened = { weights: members[0], metadata: { ...bundledMetadata, members: undefined } };
+		const metadata = mergedMetadata([opened, { ...opened, weights: members[1] }], merged, 'two');
+		const back = fromModelFiles(toModelFiles(merged, metadata)).weights;
+		expect(back.members?.map((m) => m.units)).toEqual([32, 48]);
+		expectClose(run(back, 'germany', true), mixtureOf(alone));
+		useWasmMatvec(false);
+		try {
+			expectClose(run(merged, 'germany', true), mixtureOf(alone));
+		} finally {
+			useWasmMatvec(true);
+		}
+	});
+
+	it('three members in two layers: the mixture of the three', () => {
+		const members = [member(9, 1, 2), member(13, 3, 2), member(6, 5, 2)];
+		expectClose(run(mergeModels(members), 'romania', true), mixtureOf(members.map((m) => run(m, 'romania'))));
 	});
 
 	it('refuses models that read different inputs, saying which', () => {

@@ -1,0 +1,164 @@
+/**
+ * Recovers a merged model's members' own output biases when only their mean was kept (the bundled model
+ * was merged before `cli merge` stored them), so it can sample from its members' mixture.
+ *
+ * Each member's units are its own network (the merged recurrence is block-diagonal), so its logits
+ * without bias are known at every step. At its training optimum a member's bias makes its predicted count
+ * of each symbol equal the symbol's count in the training songs (`fitOutputBias`). Fitting that on the
+ * training songs for each member, then keeping only the members' DIFFERENCES around the stored mean, leaves
+ * the merged model's own predictions (the geometric mean) exactly as they were; what the songs used here
+ * lack against the members' real training data shifts both members alike and cancels in the difference.
+ * Checks printed: each member alone scores held-out songs about as its model card row says.
+ *
+ *   npx tsx scripts/member-bias.ts --model static/models/default --style germany \
+ *     --train <training songs…> --held <held-out songs…> [--write]
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readModelDir } from '../src/cli/files';
+import { readSongs } from '../src/cli/paths';
+import { removeDuplicates } from '../src/lib/eval/dedupe';
+import { LstmStepModel } from '../src/lib/model/lstm-step';
+import { songBarContext } from '../src/lib/model/features';
+import { fitOutputBias } from '../src/lib/model/merge';
+import type { EncodedSong } from '../src/lib/encoding/song';
+
+const { values } = parseArgs({
+	options: {
+		model: { type: 'string' },
+		style: { type: 'string' },
+		units: { type: 'string' },
+		train: { type: 'string', multiple: true },
+		held: { type: 'string', multiple: true },
+		write: { type: 'boolean' }
+	},
+	allowPositionals: true,
+	strict: false
+});
+// Shell globs give several words after one flag: take every word up to the next flag.
+function group(flag: string): string[] {
+	const argv = process.argv.slice(2);
+	const out: string[] = [];
+	let on = false;
+	for (const a of argv) {
+		if (a.startsWith('--')) on = a === `--${flag}`;
+		else if (on) out.push(a);
+	}
+	return out;
+}
+
+const dir = String(values.model);
+const { weights, metadata } = readModelDir(dir);
+const v = weights.vocabulary.length;
+const top = weights.layers[weights.layers.length - 1].units;
+const units = (
+	metadata.members?.map((m) => m.config?.units ?? 0) ??
+	String(values.units ?? '')
+		.split(',')
+		.map(Number)
+).filter((u) => u > 0);
+if (units.length < 2 || units.reduce((a, b) => a + b, 0) !== top)
+	throw new Error(`${dir}: its members' units (${units.join(', ')}) do not fill its ${top} units.`);
+const M = units.length;
+const style = values.style === undefined ? null : String(values.style);
+const model = new LstmStepModel(weights).withStyle(style);
+const index = new Map(weights.vocabulary.map((s, i) => [s, i]));
+const slash = index.get('/')!;
+
+/** Each member's logits without bias at every step of the songs, and the symbol that followed. */
+function collect(songs: readonly EncodedSong[]): { logits: Float32Array[]; targets: Int32Array } {
+	const ids = songs
+		.map((s) => ({ song: s, ids: s.symbols.map((x) => index.get(x) ?? -1) }))
+		.filter((s) => !s.ids.includes(-1));
+	const steps = ids.reduce((n, s) => n + s.ids.length + 1, 0);
+	const logits = units.map(() => new Float32Array(steps * v));
+	const targets = new Int32Array(steps);
+	let t = 0;
+	for (const { song, ids: seq } of ids) {
+		const m = model.withBar(songBarContext(song));
+		let state = m.initialState();
+		const inputs = [slash, ...seq];
+		const next = [...seq, slash];
+		for (let i = 0; i < inputs.length; i++) {
+			state = m.advance(state, inputs[i]);
+			const h = state.h[state.h.length - 1];
+			let off = 0;
+			units.forEach((u, k) => {
+				const out = logits[k];
+				for (let r = off; r < off + u; r++) {
+					const x = h[r];
+					for (let j = 0; j < v; j++) out[t * v + j] += M * x * weights.denseKernel[r * v + j];
+				}
+				off += u;
+			});
+			targets[t++] = next[i];
+		}
+	}
+	return { logits, targets };
+}
+
+function bits(dists: (t: number) => Float64Array, targets: Int32Array): number {
+	let sum = 0;
+	for (let t = 0; t < targets.length; t++) sum -= Math.log2(dists(t)[targets[t]]);
+	return sum / targets.length;
+}
+
+function softmax(logits: Float32Array, t: number, bias: Float32Array): Float64Array {
+	const p = new Float64Array(v);
+	let max = -Infinity;
+	for (let j = 0; j < v; j++) max = Math.max(max, (p[j] = logits[t * v + j] + bias[j]));
+	let s = 0;
+	for (let j = 0; j < v; j++) s += p[j] = Math.exp(p[j] - max);
+	return p.map((x) => x / s);
+}
+
+const started = Date.now();
+const training = await readSongs(group('train'), 'training songs');
+const { kept: held } = removeDuplicates(
+	await readSongs(group('held'), 'held-out songs'),
+	training.map((s) => s.symbols),
+	(s) => s.symbols
+);
+const train = collect(training);
+console.log(
+	`${training.length} training songs, ${train.targets.length} steps (${(Date.now() - started) / 1000} s)`
+);
+const fitted = train.logits.map((l) => fitOutputBias(l, v, train.targets, weights.denseBias));
+const mean = new Float32Array(v).map((_, j) => fitted.reduce((s, b) => s + b[j], 0) / M);
+// Keep the members' differences around the stored mean: the merged model's own predictions stay as they are.
+const biases = fitted.map((b) => b.map((x, j) => x - mean[j] + weights.denseBias[j]));
+const drift = Math.max(...mean.map((x, j) => Math.abs(x - weights.denseBias[j])));
+const spread = Math.max(...biases[0].map((x, j) => Math.abs(x - biases[1][j])));
+console.log(
+	`fitted mean against the stored mean: at most ${drift.toFixed(3)} apart (members' biases differ by up to ${spread.toFixed(3)})`
+);
+
+const h = collect(held);
+const member = (k: number) => (t: number) => softmax(h.logits[k], t, biases[k]);
+const geometric = (t: number) => {
+	const sum = new Float32Array(v);
+	for (let k = 0; k < M; k++)
+		for (let j = 0; j < v; j++) sum[j] += (h.logits[k][t * v + j] + biases[k][j]) / M;
+	return softmax(sum, 0, new Float32Array(v));
+};
+const mixture = (t: number) => {
+	const p = new Float64Array(v);
+	for (let k = 0; k < M; k++) member(k)(t).forEach((x, j) => (p[j] += x / M));
+	return p;
+};
+console.log(`${held.length} held-out songs, ${h.targets.length} steps; bits per step:`);
+for (let k = 0; k < M; k++)
+	console.log(`  member ${k + 1} alone (recovered bias): ${bits(member(k), h.targets).toFixed(4)}`);
+console.log(`  merged, geometric mean (as scored): ${bits(geometric, h.targets).toFixed(4)}`);
+console.log(`  merged, mixture: ${bits(mixture, h.targets).toFixed(4)}`);
+if (values.write) {
+	metadata.members = metadata.members!.map((m, k) => ({
+		...m,
+		outputUnits: units[k],
+		outputBias: Array.from(biases[k], (x) => Number(x.toPrecision(8)))
+	}));
+	writeFileSync(join(dir, 'metadata.json'), JSON.stringify(metadata, null, 1));
+	console.log(`wrote the members' biases into ${join(dir, 'metadata.json')}`);
+}
+console.log(`took ${(Date.now() - started) / 1000} s`);
