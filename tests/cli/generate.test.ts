@@ -247,3 +247,56 @@ describe('cli generate --seed-midi', () => {
 		}
 	});
 });
+
+describe('cli generate --form', () => {
+	it('writes a tune in the form, as long as the form, as the core writes it; refuses a form it cannot read', () => {
+		const weights = tinyModel(referenceVocabulary(), 12, 5);
+		const files = toModelFiles(weights, {
+			format: 'folk-studio-model',
+			version: 1,
+			name: 'Tiny',
+			createdAt: 1,
+			vocabulary: weights.vocabulary,
+			songStart: '/',
+			design: 'sequence',
+			config: null,
+			history: [],
+			corpus: null
+		});
+		const dir = mkdtempSync(join(tmpdir(), 'model-'));
+		writeFileSync(join(dir, MODEL_FILES.model), JSON.stringify(files.modelJson));
+		writeFileSync(join(dir, MODEL_FILES.weights), files.weights);
+		writeFileSync(join(dir, MODEL_FILES.metadata), JSON.stringify(files.metadata));
+		const r = cli('--model', dir, '--form', 'AABA', '--phrase-bars', '4', '--random-seed', '9', '--json');
+		expect(r.code, r.stderr).toBe(0);
+		const json = JSON.parse(r.stdout);
+		expect(json).toMatchObject({ bars: 16, form: 'AABA', phraseBars: 4 });
+		const melody = json.melodies[0];
+		const symbols: string[] = melody.symbols.split(' ');
+		expect(symbols).toHaveLength(16 * 16);
+		const phrases = melody.form.phrases as { label: string; start: number; end: number }[];
+		expect(phrases.map((p) => p.label)).toEqual(['A', 'A', 'B', 'A']);
+		const of = (i: number) => symbols.slice(phrases[i].start, phrases[i].end);
+		expect(of(1)).toEqual(of(0));
+		expect(of(3)).toEqual(of(0));
+		const [core] = generate(new LstmStepModel(weights), [], {
+			bars: 16,
+			temperature: GENERATE_DEFAULTS.temperature,
+			topP: GENERATE_DEFAULTS.topP,
+			endings: GENERATE_DEFAULTS.endings,
+			variations: 1,
+			randomSeed: 9,
+			meter: '4/4',
+			barPhase: 0,
+			form: 'AABA',
+			phraseBars: 4
+		});
+		expect(melody.symbols).toBe(core.symbols.join(' '));
+		const bad = cli('--model', dir, '--form', 'A?B');
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toMatch(/--form must be phrase letters/);
+		const steps = cli('--model', dir, '--form', 'ABAC', '--steps', '40');
+		expect(steps.code).toBe(1);
+		expect(steps.stderr).toMatch(/--form writes a whole tune/);
+	});
+});
