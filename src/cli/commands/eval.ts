@@ -1,6 +1,6 @@
 import '../tf';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { printable, UsageError, type CliContext, type Command } from '../command';
 import { readModelDir } from '../files';
 import { groupPaths, readSongs } from '../paths';
@@ -11,7 +11,8 @@ import { scoreLstm, scorerFor } from '../../lib/eval/lstm';
 import type { TrainDesign } from '../../lib/model/config';
 import { REFERENCE_WINDOW } from '../../lib/model/config';
 import { KneserNeyModel } from '../../lib/ngram/kneser-ney';
-import { importKeras } from '../../lib/keras/import';
+import { importKeras, type KerasImport } from '../../lib/keras/import';
+import { kerasMetadata } from '../../lib/keras/app-model';
 import { KerasImportError } from '../../lib/keras/mapping';
 import type { LstmModelWeights } from '../../lib/model/types';
 import { LstmStepModel } from '../../lib/model/lstm-step';
@@ -21,6 +22,7 @@ const options = {
 	model: { type: 'string' },
 	keras: { type: 'string' },
 	mapping: { type: 'string' },
+	styles: { type: 'string' },
 	ngram: { type: 'string' },
 	train: { type: 'string', multiple: true },
 	corpus: { type: 'string', multiple: true },
@@ -50,20 +52,61 @@ function report(ctx: CliContext, result: EvalResult & Record<string, unknown>, d
 	ctx.print(`OOV targets      ${result.oovTargets}`);
 }
 
+/**
+ * Reads `--keras` with its mapping and styles: the reference's model.h5 (64-symbol windows) or one this app
+ * exported (`keras-export`: its LSTMs return sequences, scored in the app's design like `--model`). The
+ * styles come from --styles, or from the styles.json the export writes beside model.h5.
+ */
+function readKeras(values: Record<string, unknown>): {
+	imported: KerasImport;
+	h5: string;
+	design: TrainDesign;
+	stylesFile: string | null;
+} {
+	if (typeof values.mapping !== 'string')
+		throw new UsageError('--keras needs --mapping <mapping.json> (the symbol -> index file)');
+	const h5 = String(values.keras);
+	const beside = join(dirname(h5), 'styles.json');
+	const stylesFile = typeof values.styles === 'string' ? values.styles : existsSync(beside) ? beside : null;
+	let imported: KerasImport;
+	try {
+		imported = importKeras(
+			readFileSync(h5),
+			readFileSync(values.mapping, 'utf8'),
+			{
+				model: basename(h5),
+				mapping: basename(values.mapping),
+				...(stylesFile ? { styles: basename(stylesFile) } : {})
+			},
+			stylesFile ? readFileSync(stylesFile, 'utf8') : undefined
+		);
+	} catch (e) {
+		if (e instanceof KerasImportError) throw new UsageError(e.message);
+		if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+			throw new UsageError(`${(e as NodeJS.ErrnoException).path} does not exist`);
+		throw e;
+	}
+	// The same decision the app's Keras import makes (keras/app-model.ts).
+	const design = kerasMetadata(imported, basename(h5)).design;
+	return { imported, h5, design, stylesFile: imported.weights.styles?.length ? stylesFile : null };
+}
+
 const command: Command = {
 	summary: 'score a model on held-out songs: bits per step, bits per note, accuracy',
 	usage: [
 		'npm run --silent cli -- eval --model <dir> --corpus <paths…> [--exclude <paths…>] [--style <id>] [--json]',
-		'npm run --silent cli -- eval --keras <model.h5> --mapping <mapping.json> --corpus <paths…> [--exclude <paths…>]',
-		'       [--backend wasm|cpu] [--batch N] [--json]',
+		'npm run --silent cli -- eval --keras <model.h5> --mapping <mapping.json> [--styles <styles.json>] --corpus <paths…>',
+		'       [--exclude <paths…>] [--style <id>] [--backend wasm|cpu] [--batch N] [--json]',
 		'npm run --silent cli -- eval --ngram <order> --train <paths…> --corpus <paths…> [--exclude <paths…>] [--json]',
 		'',
 		'Each kept song is scored symbol by symbol, its symbols followed by one "/", each prediction seeing only',
 		'the song\'s earlier symbols (models are fed "/" first; the Keras reference sees the previous 64 symbols',
-		'padded with "/"). --exclude drops held-out songs identical to a song in those paths (--ngram always drops',
+		'padded with "/"). A model.h5 this app exported (keras-export) is scored in its own design, as --model scores',
+		'it, with its styles.json (--styles, or the one beside the model.h5). --exclude drops held-out songs identical',
+		'to a song in those paths (--ngram always drops',
 		'songs identical to its --train songs). JSON keys: songs, steps, bitsPerStep, natsPerStep, accuracy,',
 		'onsetAccuracy, bitsPerNote, oovTargets, plus style, removedDuplicates, model and seconds.',
-		'--style scores a model with styles in one of them (without it: no style).'
+		'--style scores a model with styles (--model, or --keras of an export) in one of them (without it: no style).'
 	].join('\n'),
 	options,
 	optionalValues: ['style'],
@@ -77,14 +120,22 @@ const command: Command = {
 		}
 		const kinds = ['model', 'keras', 'ngram'].filter((k) => values[k] !== undefined);
 		if (kinds.length !== 1) throw new UsageError('give exactly one of --model, --keras or --ngram');
-		if (values.style !== undefined && values.model === undefined)
+		if (values.style !== undefined && values.ngram !== undefined)
 			throw new UsageError(
-				`--style "${values.style}": only a model from "cli train" has styles (give --model <dir>)`
+				`--style "${values.style}": an n-gram has no styles (give --model <dir> or --keras of an export with styles)`
 			);
+		if (values.styles !== undefined && values.keras === undefined)
+			throw new UsageError('--styles <styles.json> goes with --keras (the styles of an exported model.h5)');
+		// The Keras model is read first: its design and styles decide how it is scored, and --style is
+		// checked against them before any song is read.
+		const keras = values.keras !== undefined ? readKeras(values) : null;
 		// Checked before reading any song: `--style` alone asks which styles the model has, a style it lacks
 		// names them.
 		if (values.style !== undefined)
-			chooseStyle(new LstmStepModel(readModelDir(String(values.model)).weights), values.style);
+			chooseStyle(
+				new LstmStepModel(keras ? keras.imported.weights : readModelDir(String(values.model)).weights),
+				values.style
+			);
 		if (paths.corpus.length === 0) throw new UsageError('give the held-out songs with --corpus <paths…>');
 		const started = Date.now();
 
@@ -131,32 +182,23 @@ const command: Command = {
 			});
 			return { result, backend };
 		};
-		if (values.keras !== undefined) {
-			if (typeof values.mapping !== 'string')
-				throw new UsageError('--keras needs --mapping <mapping.json> (the symbol -> index file)');
-			const h5 = String(values.keras);
-			let imported;
-			try {
-				imported = importKeras(readFileSync(h5), readFileSync(values.mapping, 'utf8'), {
-					model: basename(h5),
-					mapping: basename(values.mapping)
-				});
-			} catch (e) {
-				if (e instanceof KerasImportError) throw new UsageError(e.message);
-				if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-					throw new UsageError(`${(e as NodeJS.ErrnoException).path} does not exist`);
-				throw e;
-			}
+		if (keras) {
+			const { imported, h5, design, stylesFile } = keras;
 			for (const w of imported.warnings) ctx.log(`warning: ${w}`);
+			if (values.style !== undefined)
+				style = chooseStyle(new LstmStepModel(imported.weights), values.style).style;
 			let backend;
-			({ result, backend } = await lstm(imported.weights, 'window'));
+			({ result, backend } = await lstm(imported.weights, design));
 			model = {
 				kind: 'keras',
 				file: h5,
+				design,
 				units: imported.info.units,
 				vocabulary: imported.weights.vocabulary.length,
-				window: REFERENCE_WINDOW,
-				backend
+				...(design === 'window' ? { window: REFERENCE_WINDOW } : {}),
+				...(imported.weights.styles?.length ? { styles: imported.weights.styles } : {}),
+				...(stylesFile ? { stylesFile } : {}),
+				...(backend ? { backend } : {})
 			};
 		} else if (values.ngram !== undefined) {
 			const order = Number(values.ngram);
