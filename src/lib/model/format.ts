@@ -12,8 +12,10 @@ import { glorot, lstmLayer } from './layers-json';
 import { firstInputSize } from './features';
 import {
 	MAX_LAYERS,
+	MAX_MODEL_BYTES,
 	MAX_MODEL_FILE_BYTES,
 	MAX_UNITS,
+	megabytes,
 	styleListProblem,
 	vocabularyProblem,
 	weightsProblem
@@ -391,8 +393,16 @@ export async function unpackModel(
 	fileName = 'the file',
 	signal?: AbortSignal
 ): Promise<OpenedModel> {
-	// The zip reader's sentences name the file and the fix already.
-	const refused = (e: Error) => new ModelFormatError(e.message);
+	// The zip reader's sentences name the file and the fix already; its limits speak of corpora, so a model
+	// over them gets the model's own sentence.
+	const tooLarge = () =>
+		new ModelFormatError(
+			`${fileName} would unpack to more than ${megabytes(MAX_MODEL_FILE_BYTES)}: larger than any model this ` +
+				`app writes (${megabytes(MAX_MODEL_BYTES)} of weights and their description), so it is not one of its model files.`
+		);
+	const refused = (e: Error) =>
+		e instanceof ZipEntryError && e.status === 'skipped' ? tooLarge() : new ModelFormatError(e.message);
+	if (bytes.length > MAX_MODEL_FILE_BYTES) throw tooLarge();
 	let files: ZipFile[];
 	try {
 		files = openZip(bytes, fileName, { budget: zipBudget(MODEL_ZIP_LIMITS), signal });
