@@ -5,18 +5,57 @@
  */
 import type { Handler, HandlerTable, Post, WorkerRequest } from './protocol';
 
+/**
+ * Handler tables loaded on a domain's first request, by domain (the part of a request type before `/`):
+ * code only some callers need (diagnostics, with the lab's checks and tf.layers) stays out of the worker
+ * every visitor loads.
+ */
+export type OnDemand = Record<string, () => Promise<{ handlers: HandlerTable }>>;
+
 /** A function that handles one incoming message with the handlers of `tables`. */
 export function dispatcher(
 	tables: readonly HandlerTable[],
-	post: Post
+	post: Post,
+	onDemand: OnDemand = {}
 ): (request: WorkerRequest) => Promise<void> {
 	const table = Object.assign({}, ...tables) as Record<string, Handler>;
+	const loading = new Map<string, Promise<void>>();
 	const running = new Map<string, AbortController>();
+	/** Merges the on-demand table of `type`'s domain, once; a failed load is tried again next time. */
+	const load = (type: string): Promise<void> | undefined => {
+		const domain = type.split('/')[0];
+		const importer = Object.hasOwn(onDemand, domain) ? onDemand[domain] : undefined;
+		if (!importer) return undefined;
+		let pending = loading.get(domain);
+		if (!pending) {
+			pending = importer().then(
+				(m) => void Object.assign(table, m.handlers),
+				(e: unknown) => {
+					loading.delete(domain);
+					throw e;
+				}
+			);
+			loading.set(domain, pending);
+		}
+		return pending;
+	};
 	return async (request) => {
 		if (request.type === 'ping') return post({ type: 'pong', id: request.id });
 		if (request.type === 'cancel') {
 			running.get(request.id)?.abort();
 			return;
+		}
+		if (!table[request.type]) {
+			try {
+				await load(request.type);
+			} catch (e) {
+				const why = e instanceof Error ? e.message : String(e);
+				return post({
+					type: 'error',
+					id: request.id,
+					message: `The worker could not load "${request.type}": ${why}.`
+				});
+			}
 		}
 		const handler = table[request.type];
 		if (!handler)

@@ -2,15 +2,21 @@
 /**
  * The studio worker: parsing, training and generation run here, never on the page's thread.
  * Handlers are collected from `handlers/*.ts`, one file per domain; `dispatch.ts` routes to them.
+ * Diagnostics (the lab's checks and timings, with tf.layers) load on their first request only, so every
+ * visitor's worker carries none of that code (`tests/lib/worker/bundle.test.ts` holds this).
  */
 import type { HandlerTable, WorkerRequest, WorkerResponse } from './protocol';
 import { dispatcher } from './dispatch';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const modules = import.meta.glob<{ handlers: HandlerTable }>('./handlers/*.ts', { eager: true });
+const modules = import.meta.glob<{ handlers: HandlerTable }>(
+	['./handlers/*.ts', '!./handlers/diagnostics.ts'],
+	{ eager: true }
+);
 const dispatch = dispatcher(
 	Object.values(modules).map((m) => m.handlers),
-	(response: WorkerResponse, transfer: Transferable[] = []) => scope.postMessage(response, transfer)
+	(response: WorkerResponse, transfer: Transferable[] = []) => scope.postMessage(response, transfer),
+	{ diagnostics: () => import('./handlers/diagnostics') }
 );
 
 scope.onmessage = (event: MessageEvent<WorkerRequest>) => dispatch(event.data);
