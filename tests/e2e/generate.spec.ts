@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { test, expect, axe } from './fixtures';
 import { hasShared, repoRoot, shared } from '../shared';
 import { importKeras } from '../../src/lib/keras/import';
-import { fromMidi, toMidi } from '../../src/lib/formats/midi';
+import { fromMidi, Midi, toMidi } from '../../src/lib/formats/midi';
+import { SaxesParser } from 'saxes';
 import { fromKern } from '../../src/lib/formats/kern';
 import { toNotes, type NoteEvent } from '../../src/lib/formats/notes';
 import { parseMeter } from '../../src/lib/music/meter';
+import abcjs from 'abcjs';
 
 /** Stores the reference Keras model in the app's IndexedDB, as a trained or imported model would be. */
 async function storeReferenceModel(page: import('@playwright/test').Page) {
@@ -304,15 +306,8 @@ test('no seed, an upbeat: the tune starts a quarter before the first barline and
 		stage.getByRole('button', { name: 'Download ABC' }).click()
 	]);
 	const abc = readFileSync((await abcFile.path())!, 'utf8');
-	expect(abc).toMatch(/\nM:3\/4\nL:1\/16\n/);
-	const bars = abc
-		.split('\n')
-		.filter((l) => l && !/^[A-Z]:/.test(l))
-		.join(' ')
-		.split(/\|\]?/)
-		.map((bar) => bar.trim().split(/\s+/).filter(Boolean))
-		.filter((bar) => bar.length)
-		.map((bar) => bar.reduce((n, token) => n + Number(/(\d+)-?$/.exec(token)![1]), 0));
+	expect(abc).toMatch(/\nM:3\/4\nL:1\/8\n/);
+	const bars = abcBarLengths(abc);
 	expect(bars[0]).toBe(4);
 	expect(bars.at(-1)).toBe(8);
 	expect(bars.slice(1, -1).every((n) => n === 12)).toBe(true);
@@ -331,38 +326,33 @@ test('no seed, an upbeat: the tune starts a quarter before the first barline and
 
 type Note = Pick<NoteEvent, 'pitch' | 'start' | 'length'>;
 
-/** The notes of an ABC tune as this app writes it (L:1/16, one token per note, `-` ties), key C / Am. */
+/** The notes abcjs hears in an ABC tune: MIDI pitch, start and length in 16ths (ties joined). */
 function abcNotes(abc: string): Note[] {
+	const [tune] = abcjs.parseOnly(abc);
+	const audio = tune.setUpAudio({}) as unknown as {
+		tracks: { cmd: string; pitch: number; start: number; duration: number }[][];
+	};
+	return audio.tracks
+		.flat()
+		.filter((e) => e.cmd === 'note')
+		.map((e) => ({ pitch: e.pitch, start: Math.round(e.start * 16), length: Math.round(e.duration * 16) }));
+}
+
+/** Each bar's length in 16ths as written in an ABC tune with `L:1/8` (`C2` a quarter, `C/` a 16th). */
+function abcBarLengths(abc: string): number[] {
 	const body = abc
 		.split('\n')
 		.filter((l) => l && !/^[A-Z]:/.test(l))
 		.join(' ');
-	const notes: Note[] = [];
-	let at = 0;
-	let tied = false;
-	for (const bar of body.split(/\|\]?/)) {
-		const heard = new Map<string, number>(); // an accidental holds for its letter and octave to the barline
-		for (const token of bar.trim().split(/\s+/).filter(Boolean)) {
-			const rest = /^z(\d+)$/.exec(token);
-			const m = /^([_=^]?)([A-Ga-g])([,']*)(\d+)(-?)$/.exec(token);
-			expect(rest ?? m, `ABC token ${token}`).not.toBeNull();
-			const length = Number(rest ? rest[1] : m![4]);
-			if (m) {
-				const [, mark, letter, marks, , tie] = m;
-				const octave =
-					(letter === letter.toLowerCase() ? 5 : 4) +
-					[...marks].reduce((o, c) => o + (c === "'" ? 1 : -1), 0);
-				const where = `${letter.toUpperCase()}${octave}`;
-				if (mark) heard.set(where, { _: -1, '=': 0, '^': 1 }[mark]!);
-				const pitch = 12 * (octave + 1) + STEP[letter.toUpperCase()] + (heard.get(where) ?? 0);
-				if (tied) notes[notes.length - 1].length += length;
-				else notes.push({ pitch, start: at, length });
-				tied = tie === '-';
-			}
-			at += length;
-		}
-	}
-	return notes;
+	return body
+		.split(/\|\]?/)
+		.filter((bar) => bar.trim())
+		.map((bar) =>
+			[...bar.matchAll(/(?:z|[_=^]?[A-Ga-g][,']*)(\d*)(\/?)(\d*)/g)].reduce(
+				(n, [, num, slash, den]) => n + (2 * Number(num || 1)) / (slash ? Number(den || 2) : 1),
+				0
+			)
+		);
 }
 
 /** The notes of a MusicXML score as this app writes it (divisions = one 16th), ties joined. */
@@ -429,7 +419,7 @@ test('a MIDI file as the seed; the melody exported as ABC and MusicXML reads bac
 	]);
 	expect(abcFile.suggestedFilename()).toMatch(/\.abc$/);
 	const abc = readFileSync((await abcFile.path())!, 'utf8');
-	expect(abc).toMatch(/^X:1\nT:.*tune.*\nM:2\/4\nL:1\/16\n/);
+	expect(abc).toMatch(/^X:1\nT:.*tune.*\nM:2\/4\nL:1\/8\n/);
 	expect(abcNotes(abc)).toEqual(expected);
 
 	const [xmlFile] = await Promise.all([
@@ -448,7 +438,7 @@ test('a MIDI file as the seed; the melody exported as ABC and MusicXML reads bac
 		mimeType: 'audio/midi',
 		buffer: Buffer.from('not a midi file')
 	});
-	await expect(stage.getByRole('alert')).toContainText('“photo.mid”: This file could not be read as MIDI');
+	await expect(stage.getByRole('alert')).toContainText('“photo.mid” could not be read as MIDI');
 	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeDisabled();
 	expect(watch.consoleErrors).toEqual([]);
 });
@@ -494,4 +484,179 @@ test('shape a melody: play and keep each variation, keep the first bars and writ
 	expect(continued.slice(0, rewritten.length)).toEqual(rewritten);
 	expect(continued).toHaveLength(2 * rewritten.length);
 	expect(watch.foreignRequests).toEqual([]);
+});
+
+/** A file the Export bar downloads, as bytes. */
+async function exported(page: import('@playwright/test').Page, label: string): Promise<Buffer> {
+	const [file] = await Promise.all([
+		page.waitForEvent('download'),
+		page.locator('#generate').getByRole('button', { name: label }).click()
+	]);
+	return readFileSync((await file.path())!);
+}
+
+/** The errors a conformant XML parser finds (none when the document is well-formed). */
+function xmlErrors(xml: string): string[] {
+	const errors: string[] = [];
+	const parser = new SaxesParser();
+	parser.on('error', (e) => errors.push(e.message));
+	parser.write(xml).close();
+	return errors;
+}
+
+test('files open right: every export in the chosen key and mode, MIDI with the voice’s program, ABC in L:1/8', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByLabel('Key', { exact: true }).selectOption({ label: 'D' });
+	await stage.getByLabel('Mode', { exact: true }).selectOption({ label: 'Dorian' });
+	// Named after the style asked for and the key, not after the corpus ("Essen").
+	await stage.getByTestId('style-picker').selectOption({ label: 'Chinese' });
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByTestId('result')).toBeVisible();
+	await expect(stage.locator('#result-h')).toContainText(/^Chinese tune in D Dorian, /);
+	await stage.getByLabel('Voice').selectOption({ label: 'Accordion' });
+
+	for (const [key, abcKey, fifths, scale, signature] of [
+		['D Dorian', 'Ddor', 0, 'minor', 'C'],
+		['B♭ major', 'Bb', -2, 'major', 'Bb']
+	] as const) {
+		if (key === 'B♭ major') {
+			await stage.getByLabel('Key', { exact: true }).selectOption({ label: 'B♭' });
+			await stage.getByLabel('Mode', { exact: true }).selectOption({ label: 'major' });
+			await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+			await expect(stage.locator('#result-h')).toContainText('tune in B♭,');
+		}
+		const midiBytes = await exported(page, 'Download MIDI');
+		const midi = new Midi(new Uint8Array(midiBytes));
+		expect(midi.tracks[0].instrument.number, 'the accordion: General MIDI program 22').toBe(21);
+		expect(midi.header.keySignatures[0], key).toMatchObject({ key: signature, scale });
+		const bpm = Number(await stage.getByLabel('Tempo (BPM)').inputValue());
+		expect(midi.header.tempos[0].bpm).toBeCloseTo(bpm, 3);
+		const meter = await stage.getByLabel('Meter', { exact: true }).inputValue();
+		expect(midi.header.timeSignatures[0].timeSignature.join('/')).toBe(meter);
+		const heard = toNotes(fromMidi(midiBytes).symbols).map(({ pitch, start, length }) => ({
+			pitch,
+			start,
+			length
+		}));
+
+		const abc = (await exported(page, 'Download ABC')).toString('utf8');
+		expect(abc).toMatch(/\nL:1\/8\n/);
+		expect(abc).toMatch(new RegExp(`\\nK:${abcKey}\\n`));
+		expect(abc).toMatch(/\|\]\n$/);
+		expect(abcNotes(abc), key).toEqual(heard);
+
+		const xml = (await exported(page, 'Download MusicXML')).toString('utf8');
+		expect(xmlErrors(xml)).toEqual([]);
+		expect(xml).toContain(
+			`<key><fifths>${fifths}</fifths><mode>${key.split(' ')[1].toLowerCase()}</mode></key>`
+		);
+		expect(musicXmlNotes(xml), key).toEqual(heard);
+	}
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+test('Print gives the title and the engraved score only (the roll when the score is not shown)', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	const result = stage.getByTestId('result');
+	await expect(result).toBeVisible();
+	await result.getByLabel('Score').check();
+	await expect(result.getByTestId('score').locator('svg').first()).toBeVisible();
+
+	// The button asks the browser to print (the dialog itself is the browser's).
+	await page.evaluate(() => {
+		const w = window as unknown as { printed: number };
+		w.printed = 0;
+		window.print = () => void w.printed++;
+	});
+	await stage.getByRole('button', { name: 'Print' }).click();
+	expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+
+	await page.emulateMedia({ media: 'print' });
+	await expect(result.getByRole('heading', { level: 3 })).toBeVisible();
+	await expect(result.getByTestId('score').locator('svg').first()).toBeVisible();
+	await expect(stage.getByRole('group', { name: 'Export' })).toBeHidden();
+	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeHidden();
+	await expect(page.getByRole('heading', { level: 1 })).toBeHidden();
+	await expect(result.getByRole('button', { name: 'Keep', exact: true })).toBeHidden();
+	// The score takes the page's width: nothing beside it.
+	const page_ = await page.evaluate(() => document.documentElement.clientWidth);
+	const box = (await result.getByTestId('score').boundingBox())!;
+	expect(box.width).toBeGreaterThan(page_ * 0.8);
+
+	await page.emulateMedia({ media: 'screen' });
+	await result.getByLabel('Piano roll').check();
+	await page.emulateMedia({ media: 'print' });
+	await expect(result.getByTestId('piano-roll')).toBeVisible();
+	await expect(result.getByRole('heading', { level: 3 })).toBeVisible();
+	await expect(stage.getByRole('group', { name: 'Export' })).toBeHidden();
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+test('a tune in a form: AABA repeats its A bar for bar, the letters over the roll and the score, phrase B written again', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await stage.getByLabel('Form', { exact: true }).selectOption('AABA');
+	await stage.getByLabel('Phrase (bars)').selectOption('2');
+	// The form sets the length: four phrases of two bars.
+	await expect(stage.getByLabel('Length (bars)')).toHaveValue('8');
+	// A seed typed is kept, so the run (and the rewrite after it) draws the same way every time.
+	await stage.getByText('Shape it: seed, temperature, variations').click();
+	await stage.getByLabel('Random seed').fill('11');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	const shown = async () => (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+
+	// The roll shows the letters, each with the steps of its phrase.
+	const letters = stage.getByTestId('roll-phrase');
+	await expect(letters).toHaveCount(4);
+	const phrases = await letters.evaluateAll((els) =>
+		els.map((e) => ({
+			label: e.getAttribute('data-label'),
+			start: Number(e.getAttribute('data-start')),
+			end: Number(e.getAttribute('data-end'))
+		}))
+	);
+	expect(phrases.map((p) => p.label)).toEqual(['A', 'A', 'B', 'A']);
+	expect(phrases.map((p) => p.end - p.start)).toEqual([32, 32, 32, 32]);
+	const tune = await shown();
+	expect(tune).toHaveLength(128);
+	const phrase = (symbols: string[], i: number) => symbols.slice(phrases[i].start, phrases[i].end).join(' ');
+	// Every A is the first A, bar for bar; B is another phrase.
+	expect(phrase(tune, 1)).toBe(phrase(tune, 0));
+	expect(phrase(tune, 3)).toBe(phrase(tune, 0));
+	expect(phrase(tune, 2)).not.toBe(phrase(tune, 0));
+	await expect(stage.getByTestId('piano-roll')).toHaveAttribute('aria-label', /phrases A A B A/);
+
+	// The score writes the letters over the bars where the phrases begin.
+	await stage.getByRole('radio', { name: 'Score' }).check();
+	await expect(stage.getByTestId('score-phrase')).toHaveText(['A', 'A', 'B', 'A']);
+	const lefts = await stage
+		.getByTestId('score-phrase')
+		.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+	expect(new Set(lefts.map(Math.round)).size).toBeGreaterThan(1);
+
+	// "Write phrase B again": only B changes; the A phrases stay as they were.
+	await stage.getByRole('button', { name: 'Write phrase B again' }).click();
+	await expect.poll(async () => (await shown()).join(' ')).not.toBe(tune.join(' '));
+	const again = await shown();
+	expect(again).toHaveLength(tune.length);
+	for (const i of [0, 1, 3]) expect(phrase(again, i)).toBe(phrase(tune, i));
+	expect(phrase(again, 2)).not.toBe(phrase(tune, 2));
+	await expect(stage.getByTestId('score-phrase')).toHaveText(['A', 'A', 'B', 'A']);
+	expect(watch.consoleErrors).toEqual([]);
 });

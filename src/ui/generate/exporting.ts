@@ -1,14 +1,17 @@
 /**
  * Downloads of the melody on show. Each format is one entry of `EXPORTS`; the Export bar lists them, so a
- * new format is one more entry here.
+ * new format is one more entry here. Every file is written in the melody's key (its signature, and ABC's
+ * `K:` and MusicXML's `<mode>` with the mode), and the MIDI file plays with the General MIDI program of the
+ * voice the page plays.
  */
-import { download, fileName } from '$ui/download';
+import { download } from '$ui/download';
 import type { Meter } from '$lib/music/meter';
 import { toMidi } from '$lib/formats/midi';
 import { toKern } from '$lib/formats/kern';
 import { toAbc } from '$lib/formats/abc';
 import { toMusicXml } from '$lib/formats/musicxml';
-import type { ExportKey } from '$lib/formats/key';
+import { cleanName, fileName } from '$lib/formats/name';
+import type { Key } from '$lib/formats/key';
 
 /** What an export needs to know about the melody. */
 export interface ExportInput {
@@ -16,10 +19,12 @@ export interface ExportInput {
 	name: string;
 	meter: Meter;
 	bpm: number;
-	/** The key to write it in (the model writes in C major / A minor). */
-	key: ExportKey;
+	/** The key to write it in; its shift takes the model's symbols there. */
+	key: Key;
 	/** 16ths before the first full bar (an upbeat). */
 	pickup: number;
+	/** General MIDI program (0-based) of the voice the page plays. */
+	program: number;
 }
 
 export interface ExportFormat {
@@ -28,9 +33,12 @@ export interface ExportFormat {
 	save: (melody: ExportInput) => void;
 }
 
+/** The name as a title: cleaned, `Melody` when there is none. */
+const titleOf = (name: string) => cleanName(name) || 'Melody';
+
 /** The melody as a Standard MIDI File, for the download and for dragging out of the page. */
-export function midiFile({ symbols, name, meter, bpm, key }: ExportInput): Uint8Array {
-	return toMidi([...symbols], { bpm, meter, name: name || 'Melody', transpose: key.shift });
+export function midiFile({ symbols, name, meter, bpm, key, program }: ExportInput): Uint8Array {
+	return toMidi([...symbols], { bpm, meter, name: titleOf(name), key, program });
 }
 
 export const EXPORTS: readonly ExportFormat[] = [
@@ -40,9 +48,9 @@ export const EXPORTS: readonly ExportFormat[] = [
 	},
 	{
 		label: 'Download **kern',
-		save: ({ symbols, name, meter, key }) =>
+		save: ({ symbols, name, meter, key, pickup }) =>
 			download(
-				toKern([...symbols], { meter, key, title: name || 'Melody' }),
+				toKern([...symbols], { meter, key, title: titleOf(name), pickup }),
 				fileName(name, 'krn'),
 				'text/plain'
 			)
@@ -51,7 +59,7 @@ export const EXPORTS: readonly ExportFormat[] = [
 		label: 'Download ABC',
 		save: ({ symbols, name, meter, bpm, key, pickup }) =>
 			download(
-				toAbc(symbols, { meter, key, title: name || 'Melody', pickup, bpm }),
+				toAbc(symbols, { meter, key, title: titleOf(name), pickup, bpm }),
 				fileName(name, 'abc'),
 				'text/vnd.abc'
 			)
@@ -60,7 +68,7 @@ export const EXPORTS: readonly ExportFormat[] = [
 		label: 'Download MusicXML',
 		save: ({ symbols, name, meter, bpm, key, pickup }) =>
 			download(
-				toMusicXml(symbols, { meter, key, title: name || 'Melody', pickup, bpm }),
+				toMusicXml(symbols, { meter, key, title: titleOf(name), pickup, bpm }),
 				fileName(name, 'musicxml'),
 				'application/vnd.recordare.musicxml+xml'
 			)
