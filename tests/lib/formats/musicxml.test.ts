@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tonejsMidi from '@tonejs/midi';
 import { toMusicXml } from '../../../src/lib/formats/musicxml';
 import { toNotes } from '../../../src/lib/formats/notes';
-import { EXPORT_KEYS, findKey, transposeSymbols } from '../../../src/lib/formats/key';
+import { EXPORT_KEYS, findKey, keyOf, MODES, transposeSymbols } from '../../../src/lib/formats/key';
 import { parseMeter } from '../../../src/lib/music/meter';
 import { ingest } from '../../../src/lib/corpus/ingest';
 import { dropFromPaths } from '../../../src/cli/files';
@@ -106,5 +106,36 @@ describe('MusicXML export', () => {
 			const xml = toMusicXml(song.symbols, { meter, key, pickup, title: song.title, bpm: 100 });
 			expect(read(xml), song.path).toEqual(shown(song.symbols, key.shift));
 		}
+	});
+
+	it('writes the key’s fifths and mode, spells as the key does, and is read back in every mode', async () => {
+		const read = await reader();
+		for (const mode of MODES)
+			for (const tonic of [2, 7, 10]) {
+				const key = keyOf(tonic, mode);
+				const xml = toMusicXml(melody, { key, title: `${key.name} <&>` });
+				expect(xml, key.name).toContain(`<key><fifths>${key.fifths}</fifths><mode>${mode}</mode></key>`);
+				expect(xml).toContain(`<work-title>${key.name} &lt;&amp;&gt;</work-title>`);
+				expect(read(xml), key.name).toEqual(shown(melody, key.shift));
+			}
+		// F major: the fourth degree is B♭, never A♯; C major's flat seventh B♭ too; A minor's leading tone G♯.
+		const pitches = (xml: string) =>
+			[...xml.matchAll(/<step>([A-G])<\/step>(?:<alter>(-?\d)<\/alter>)?/g)].map(
+				([, step, alter]) => step + (alter === '-1' ? '♭' : alter === '1' ? '♯' : '')
+			);
+		const tune = '65 _ 67 _ 69 _ 70 _ 72 _ _ _'.split(' ');
+		expect(pitches(toMusicXml(tune, { key: keyOf(5, 'major'), transpose: 0 }))).toEqual([
+			'F',
+			'G',
+			'A',
+			'B♭',
+			'C'
+		]);
+		expect(pitches(toMusicXml(['70', '_'], { key: keyOf(0, 'major'), transpose: 0 }))).toEqual(['B♭']);
+		expect(pitches(toMusicXml(['68', '_', '69'], { key: keyOf(9, 'minor'), transpose: 0 }))).toEqual([
+			'G♯',
+			'A'
+		]);
+		expect(pitches(toMusicXml(['65', '_'], { key: keyOf(6, 'major'), transpose: 0 }))).toEqual(['E♯']);
 	});
 });
