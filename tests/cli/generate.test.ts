@@ -122,6 +122,8 @@ describe('cli generate with a model directory in the app format', () => {
 			temperature: GENERATE_DEFAULTS.temperature,
 			topP: 0.9,
 			endings: GENERATE_DEFAULTS.endings,
+			form: GENERATE_DEFAULTS.form,
+			phraseBars: GENERATE_DEFAULTS.phraseBars,
 			variations: 1,
 			randomSeed: 7
 		});

@@ -140,8 +140,9 @@ const command: Command = {
 			);
 		const steps = numberFlag(values.steps, 'steps', 1, MAX_STEPS, true);
 		const sampling = samplingFlags(values);
-		const inForm = sampling.form !== THROUGH;
-		if (inForm && steps !== undefined)
+		// A form shapes a whole tune: the default one stands aside for --steps, one asked for is refused.
+		const inForm = sampling.form !== THROUGH && steps === undefined;
+		if (values.form !== undefined && sampling.form !== THROUGH && steps !== undefined)
 			throw new UsageError('--form writes a whole tune: give its length with --bars (or none), not --steps');
 		// A form without --bars is as long as its phrases.
 		const bars =

@@ -141,9 +141,13 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 	checkForm(seed, s);
 }
 
-/** The form's phrases, or null for a through-composed tune; throws a sentence for a form that cannot be. */
+/**
+ * The form's phrases, or null for a through-composed tune; throws a sentence for a form that cannot be.
+ * A form shapes a whole tune only: a length in steps (`steps` without `bars`) writes on without one.
+ */
 export function formOf(s: GenerateSettings): FormLetter[] | null {
-	if (s.form === undefined || s.form === THROUGH) return null;
+	if (s.form === undefined || s.form === THROUGH || (s.bars === undefined && s.steps !== undefined))
+		return null;
 	const letters = parseForm(s.form);
 	if (!letters)
 		throw new Error(
@@ -167,8 +171,6 @@ function checkForm(seed: readonly string[], s: GenerateSettings): void {
 	}
 	const phraseBars = s.phraseBars ?? GENERATE_DEFAULTS.phraseBars;
 	const bars = formBars(letters.length, phraseBars);
-	if (s.bars === undefined && s.steps !== undefined)
-		throw new Error('A form needs a whole tune: give its length in bars (or none), not in steps.');
 	const total = planTune(0, s).total;
 	if (seed.length >= total)
 		throw new Error(

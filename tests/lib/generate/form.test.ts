@@ -104,9 +104,8 @@ describe('reading and planning a form', () => {
 		]);
 	});
 
-	it('refuses a form for a length in steps, an unknown form and a seed as long as the tune', () => {
+	it('refuses an unknown form and a seed as long as the tune', () => {
 		const model = { vocabulary: ['60', '_', 'r', '/'] } as unknown as LstmStepModel;
-		expect(() => checkSettings(model, [], { ...BASE, form: 'AABA', steps: 64 })).toThrow(/whole tune/);
 		expect(() => checkSettings(model, [], { ...BASE, form: 'A?B' })).toThrow(/not a form/);
 		expect(() =>
 			checkSettings(model, Array(128).fill('60'), { ...BASE, form: 'AABA', phraseBars: 2 })
@@ -177,6 +176,12 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 		expect(phrase(again, 1)).not.toEqual(phrase(m, 1));
 		expect(phrase(again, 3)).toEqual(phrase(again, 1));
 		expect(landsOn('tonic', again.symbols)).toBe(true);
+	});
+
+	it('a length in steps writes on without a form', () => {
+		const [m] = generate(load(), [], { ...BASE, variations: 1, form: 'AABA', steps: 40, stopAtEnd: false });
+		expect(m.form).toBeUndefined();
+		expect(m.symbols).toHaveLength(40);
 	});
 
 	it('a tune in a form still moves: several pitches, in the key it reads in', () => {
