@@ -13,12 +13,16 @@ import { CancelledError } from '$lib/generate/generate';
 import type { Melody } from '$lib/generate/settings';
 import { randomSeed as freshSeed } from '$lib/generate/random';
 import { GENERATE_DEFAULTS } from '$lib/generate/defaults';
+import { formBars, parseForm } from '$lib/generate/form';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
-import { EXPORT_KEYS, estimateMode, homeKey } from '$lib/formats/key';
+import { estimateMode, keyOf, transposeSymbols, type Key, type Mode } from '$lib/formats/key';
+import { DEFAULT_RANGE, VOICE_RANGES, octavesInto } from '$lib/music/register';
 import type { StoredMelody } from '$lib/storage/melodies';
 import { MelodyPlayer, startAudio } from './player';
 import { saveSound, sound } from './sound.svelte';
 import { source } from './source';
+import { styleLabel } from './styles';
+import { cleanName, styleWord, tuneName } from '$lib/formats/name';
 
 /** The longest melody asked for, in bars. */
 export const MAX_BARS = 64;
@@ -32,6 +36,10 @@ const remembered = recall('generate', {
 	variations: GENERATE_DEFAULTS.variations as number,
 	lockSeed: false,
 	randomSeed: freshSeed(),
+	tonic: 0,
+	mode: null as Mode | null,
+	form: GENERATE_DEFAULTS.form as string,
+	phraseBars: GENERATE_DEFAULTS.phraseBars as number,
 	last: null as null | { melody: Melody; name: string; barPhase: number }
 });
 
@@ -71,6 +79,9 @@ class Generation {
 	meterText = $state(remembered.meterText);
 	stopAtEnd = $state(true);
 	variations = $state(remembered.variations);
+	/** The tune's form (`AABA`; `through`: no planned repeats) and its phrases' length in bars. */
+	form = $state(remembered.form);
+	phraseBars = $state(remembered.phraseBars);
 	/**
 	 * The random seed of the next run. Each run draws a new one — a new tune on every click — unless the
 	 * musician keeps it ("Keep this seed"), so that the same settings write the same tune again.
@@ -93,7 +104,9 @@ class Generation {
 	playing = $state(false);
 	/** Where the sound is, in 16th steps, or null. */
 	playhead = $state<number | null>(null);
-	exportKey = $state('');
+	/** The key's tonic (pitch class, 0 = C) every tune is moved to, and the mode asked for (null: major or minor, as the model goes). */
+	tonic = $state(remembered.tonic);
+	mode = $state<Mode | null>(remembered.mode);
 	/** The piano roll first; the score is engraved (and Verovio loaded) only when asked for. */
 	view = $state<'roll' | 'score'>('roll');
 
@@ -105,8 +118,8 @@ class Generation {
 	readonly current = $derived(this.melodies[this.chosen] ?? null);
 	/** Where the melody's first step falls in its bar. */
 	readonly phase = $derived(this.barPhase % this.meter.stepsPerBar);
-	/** The key chosen for export and the score; undefined: as generated (C major or A minor). */
-	readonly key = $derived(EXPORT_KEYS.find((k) => k.name === this.exportKey));
+	/** The key of the melody on show, as the roll, the score, the player and every export use it. */
+	readonly key = $derived(this.current ? this.keyFor(this.current) : undefined);
 
 	/** Voice, tempo, metronome and loop controls change it while it plays. */
 	readonly player = new MelodyPlayer();
@@ -121,17 +134,42 @@ class Generation {
 			length: this.length,
 			meterText: this.meterText,
 			variations: this.variations,
+			tonic: this.tonic,
+			mode: this.mode,
+			form: this.form,
+			phraseBars: this.phraseBars,
 			lockSeed: this.lockSeed,
 			randomSeed: this.randomSeed,
 			last: melody ? { melody, name: this.shownName, barPhase: this.barPhase } : null
 		});
 	}
 
-	/** A name a musician can tell apart: "German tune in A minor, 3/4, 8 bars". */
+	/**
+	 * The key a melody sounds in: the chosen tonic in the mode it was written in (or heard in), moved by
+	 * whole octaves into the voice's range (music/register.ts). Its `shift` takes the model's symbols there.
+	 */
+	keyFor(m: Melody): Key {
+		const key = keyOf(this.tonic, m.mode ?? estimateMode(m.symbols));
+		const range = VOICE_RANGES[sound.voice] ?? DEFAULT_RANGE;
+		return { ...key, shift: key.shift + octavesInto(m.symbols, key.shift, range) };
+	}
+
+	/** The melody's notes as they sound: in its key and the voice's register. */
+	sounding(m: Melody): string[] {
+		return transposeSymbols(m.symbols, this.keyFor(m).shift);
+	}
+
+	/** A name a musician can tell apart: "German tune in D Dorian, 3/4, 8 bars". */
 	nameFor(m: Melody): string {
-		const key = homeKey(estimateMode(m.symbols)).name;
 		const bars = Math.max(1, Math.round(m.symbols.length / this.meter.stepsPerBar));
-		return `${library.style(app.modelId)} tune in ${key}, ${this.meterText}, ${bars} ${bars === 1 ? 'bar' : 'bars'}`;
+		// The style asked for, else the model's corpus without words such as "songs" or ".zip" (formats/name.ts).
+		const style = this.style ? styleLabel(this.style) : styleWord(library.style(app.modelId));
+		return tuneName(style, this.keyFor(m), this.meterText, bars);
+	}
+
+	/** Names the melody on show again after its key changed. */
+	retitle() {
+		if (this.current) this.shownName = this.nameFor(this.current);
 	}
 
 	/** Lists the models again and keeps the choice valid (the first model when none or a gone one is chosen). */
@@ -191,6 +229,25 @@ class Generation {
 		return this.generate({ seed: m.symbols.slice(0, Math.max(1, steps)), bars });
 	}
 
+	/** A form (or phrase length) chosen: the tune becomes as long as the form. */
+	chooseForm() {
+		const letters = parseForm(this.form);
+		if (letters?.length) this.length = formBars(letters.length, this.phraseBars);
+		this.save();
+	}
+
+	/** Writes the phrases of `letter` again (and their repeats), keeping the other phrases and the seed. */
+	rewritePhrase(letter: string) {
+		const m = this.current;
+		if (!m?.form) return;
+		return this.generate({
+			seed: m.symbols.slice(0, m.seedLength),
+			bars: Math.round(m.symbols.length / this.meter.stepsPerBar),
+			form: { name: m.form.name, phraseBars: m.form.phraseBars },
+			rewrite: { symbols: [...m.symbols], letter }
+		});
+	}
+
 	/** The melody on show becomes the seed: the model writes as many bars again after it. */
 	continueMelody() {
 		const m = this.current;
@@ -202,7 +259,12 @@ class Generation {
 	 * Writes melodies from the seed and settings; `shape` replaces the seed and the length in bars for one
 	 * run (keep the first bars, continue), leaving the user's own seed as it is.
 	 */
-	async generate(shape?: { seed: string[]; bars: number }) {
+	async generate(shape?: {
+		seed: string[];
+		bars: number;
+		form?: { name: string; phraseBars: number };
+		rewrite?: { symbols: string[]; letter: string };
+	}) {
 		if (!app.modelId || this.running) return;
 		this.stop();
 		// Inside the click: the browser allows sound only from a user's gesture.
@@ -213,9 +275,23 @@ class Generation {
 		this.running = id;
 		this.status = 'Generating…';
 		if (!this.lockSeed) this.randomSeed = freshSeed();
-		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, barPhase, style } =
-			this;
+		const {
+			steps,
+			bars,
+			temperature,
+			topP,
+			stopAtEnd,
+			variations,
+			randomSeed,
+			meterText,
+			barPhase,
+			style,
+			mode
+		} = this;
 		const length = shape ? { bars: shape.bars } : this.wholeTune ? { bars } : { steps, stopAtEnd };
+		// A form shapes a whole tune only.
+		const form =
+			shape?.form ?? (shape || this.wholeTune ? { name: this.form, phraseBars: this.phraseBars } : null);
 		try {
 			await studio().send(
 				{
@@ -231,7 +307,10 @@ class Generation {
 						randomSeed,
 						meter: meterText,
 						barPhase,
-						style
+						style,
+						mode,
+						...(form ? { form: form.name, phraseBars: form.phraseBars } : {}),
+						...(shape?.rewrite ? { rewrite: shape.rewrite } : {})
 					}
 				},
 				(r) => {
@@ -266,8 +345,11 @@ class Generation {
 		if (this.running) studio().cancel(this.running);
 	}
 
-	async play(symbols = this.current?.symbols) {
-		if (!symbols?.length) return;
+	/** Plays the melody on show as it sounds in its key. */
+	async play() {
+		const m = this.current;
+		if (!m) return;
+		const symbols = this.sounding(m);
 		await this.player.play(symbols, {
 			bpm: sound.bpm,
 			loop: sound.loop,
@@ -302,10 +384,23 @@ class Generation {
 	show(m: StoredMelody) {
 		this.stop();
 		this.melodies = [
-			{ symbols: m.symbols, seedLength: m.seed.length, ended: false, variation: 0, randomSeed: m.randomSeed }
+			{
+				symbols: m.symbols,
+				seedLength: m.seed.length,
+				ended: false,
+				variation: 0,
+				randomSeed: m.randomSeed,
+				...(m.mode ? { mode: m.mode } : {}),
+				...(m.form ? { form: m.form } : {})
+			}
 		];
+		if (m.form) {
+			this.form = m.form.name;
+			this.phraseBars = m.form.phraseBars;
+		}
+		if (m.tonic !== undefined) this.tonic = m.tonic;
 		this.chosen = 0;
-		this.shownName = m.name;
+		this.shownName = cleanName(m.name);
 		this.meterText = m.meter;
 		sound.bpm = m.bpm;
 		saveSound();
