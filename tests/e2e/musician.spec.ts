@@ -1,11 +1,15 @@
 /**
  * What a musician expects of the Generate button: a new tune on every click (the random seed used is named
- * each time), and the same tune again when they keep the seed.
+ * each time), and the same tune again when they keep the seed; a key and a mode that the title, the score, the
+ * player's voice range and every export agree on.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { Midi } from '../../src/lib/formats/midi';
+import { VOICE_RANGES } from '../../src/lib/music/register';
+import { VOICES } from '../../src/lib/playback/voices';
 
 const HAS_DEFAULT_MODEL = existsSync(join(process.cwd(), 'static/models/default/model.json'));
 
@@ -59,4 +63,83 @@ test.describe('Generate, again and again', () => {
 		expect(five2.tune).toBe(five1.tune);
 		expect(watch.consoleErrors).toEqual([]);
 	});
+});
+
+/** The file a download button gives, as text or bytes. */
+async function downloaded(page: Page, stage: Locator, button: string): Promise<Buffer> {
+	const [file] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: button }).click()
+	]);
+	return readFileSync((await file.path())!);
+}
+
+test.describe('Generate in a key and mode', () => {
+	test.skip(!HAS_DEFAULT_MODEL, 'static/models/default (the bundled model) is not in this tree');
+
+	const cases = [
+		{
+			tonic: 'D',
+			mode: 'Dorian',
+			title: 'D Dorian',
+			voice: 'Flute',
+			abc: /^K:\s*D\s*dor/im,
+			fifths: 0,
+			xmlMode: 'dorian',
+			midi: { key: 'C', scale: 'minor' },
+			scale: [2, 4, 5, 7, 9, 11, 0]
+		},
+		{
+			tonic: 'B♭',
+			mode: 'major',
+			// A major key is named by its tonic alone, as musicians say "a tune in B♭".
+			title: 'B♭',
+			voice: 'Soft piano',
+			abc: /^K:\s*Bb\s*(maj)?\s*$/im,
+			fifths: -2,
+			xmlMode: 'major',
+			midi: { key: 'Bb', scale: 'major' },
+			scale: [10, 0, 2, 3, 5, 7, 9]
+		}
+	];
+	for (const c of cases)
+		test(`${c.tonic} ${c.mode} on the ${c.voice}: the title, the score and every export agree, in the voice's range`, async ({
+			page,
+			watch
+		}) => {
+			await page.goto('/');
+			const stage = page.locator('#generate');
+			await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+			await stage.getByLabel('Key', { exact: true }).selectOption({ label: c.tonic });
+			await stage.getByLabel('Mode', { exact: true }).selectOption({ label: c.mode });
+			await generateOnce(stage);
+			// The voice chosen after the tune moves it into its range at once.
+			await stage.getByRole('combobox', { name: 'Voice' }).selectOption({ label: c.voice });
+			const name = c.title;
+			await expect(
+				stage.getByRole('heading', { level: 3, name: new RegExp(`tune in ${name},`) })
+			).toBeVisible();
+
+			const abc = (await downloaded(page, stage, 'Download ABC')).toString('utf8');
+			expect(abc).toMatch(c.abc);
+			const xml = (await downloaded(page, stage, 'Download MusicXML')).toString('utf8');
+			expect(xml).toContain(`<fifths>${c.fifths}</fifths>`);
+			expect(xml).toContain(`<mode>${c.xmlMode}</mode>`);
+			const midi = new Midi(await downloaded(page, stage, 'Download MIDI'));
+			expect(midi.header.keySignatures[0]).toMatchObject(c.midi);
+			const pitches = midi.tracks.flatMap((t) => t.notes.map((n) => n.midi));
+			expect(pitches.length).toBeGreaterThan(8);
+			const range = VOICE_RANGES[VOICES.find((v) => v.name === c.voice)!.id];
+			for (const p of pitches) {
+				expect(p).toBeGreaterThanOrEqual(range.low);
+				expect(p).toBeLessThanOrEqual(range.high);
+				expect(c.scale).toContain(p % 12);
+			}
+			// The roll shows the same notes as the file: its lowest and highest rows.
+			const roll = stage.getByTestId('piano-roll');
+			await expect(roll).toBeVisible();
+			await stage.getByLabel('Score', { exact: true }).check();
+			await expect(stage.getByRole('img', { name: new RegExp(`, ${c.tonic} ${c.mode}[,.]`) })).toBeVisible();
+			expect(watch.consoleErrors).toEqual([]);
+		});
 });
