@@ -31,7 +31,9 @@ const { values } = parseArgs({
 		units: { type: 'string' },
 		train: { type: 'string', multiple: true },
 		held: { type: 'string', multiple: true },
-		write: { type: 'boolean' }
+		write: { type: 'boolean' },
+		calibrate: { type: 'boolean' },
+		out: { type: 'string' }
 	},
 	allowPositionals: true,
 	strict: false
@@ -127,7 +129,11 @@ console.log(
 const fitted = train.logits.map((l) => fitOutputBias(l, v, train.targets, weights.denseBias));
 const mean = new Float32Array(v).map((_, j) => fitted.reduce((s, b) => s + b[j], 0) / M);
 // Keep the members' differences around the stored mean: the merged model's own predictions stay as they are.
-const biases = fitted.map((b) => b.map((x, j) => x - mean[j] + weights.denseBias[j]));
+// With --calibrate, keep the fitted biases themselves: each member then predicts each symbol, on these
+// songs, as often as it occurs (a trained network run without its dropout does not quite).
+const biases = values.calibrate
+	? fitted
+	: fitted.map((b) => b.map((x, j) => x - mean[j] + weights.denseBias[j]));
 const drift = Math.max(...mean.map((x, j) => Math.abs(x - weights.denseBias[j])));
 const spread = Math.max(...biases[0].map((x, j) => Math.abs(x - biases[1][j])));
 console.log(
@@ -158,7 +164,8 @@ if (values.write) {
 		outputUnits: units[k],
 		outputBias: Array.from(biases[k], (x) => Number(x.toPrecision(8)))
 	}));
-	writeFileSync(join(dir, 'metadata.json'), JSON.stringify(metadata, null, 1));
-	console.log(`wrote the members' biases into ${join(dir, 'metadata.json')}`);
+	const out = join(String(values.out ?? dir), 'metadata.json');
+	writeFileSync(out, JSON.stringify(metadata, null, 1));
+	console.log(`wrote the members' biases into ${out}`);
 }
 console.log(`took ${(Date.now() - started) / 1000} s`);

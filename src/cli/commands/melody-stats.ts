@@ -22,6 +22,7 @@ import { generate } from '../../lib/generate/generate';
 import { deriveSeed, mulberry32 } from '../../lib/generate/random';
 import { barContext } from '../../lib/model/features';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
+import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
 import { compareSongs, type SongComparison } from '../../lib/eval/song-compare';
 import { DEGREES, type TuneSetSummary } from '../../lib/eval/song-measures';
 import type { RealSong, MeasuredMelody } from '../../lib/eval/melody-stats';
@@ -40,6 +41,7 @@ const options = {
 	sampler: { type: 'string' },
 	upbeat: { type: 'string' },
 	set: { type: 'string', multiple: true },
+	mixture: { type: 'string' },
 	'random-seed': { type: 'string' }
 } as const;
 
@@ -153,7 +155,8 @@ const command: Command = {
 	usage: [
 		'npm run --silent cli -- melody-stats (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
 		'    --train <paths…> --corpus <paths…> [--samples 200] [--temperature T] [--top-p P] [--endings K]',
-		'    [--sampler tune|open] [--upbeat downbeat|corpus] [--set key=value …] [--random-seed 1] [--json]',
+		'    [--sampler tune|open] [--upbeat downbeat|corpus] [--mixture on|off] [--set key=value …]',
+		'    [--random-seed 1] [--json]',
 		'',
 		'Draws --samples held-out songs (--corpus; songs identical to a --train song are removed, songs',
 		'without a numeric meter are left out) and writes one melody for each in its meter and number of',
@@ -173,6 +176,8 @@ const command: Command = {
 		'--train and --corpus from ONE collection split by whole songs. Per meter (>= 20 drawn songs): notes',
 		'per bar, mean note length, bar and 2-/4-bar phrase repeats, the degrees phrases and tunes end on.',
 		'--set key=value passes a further generation setting as it is (e.g. --set form=AABA).',
+		'--mixture on|off: a merged model draws from its members’ mixture or from the geometric mean its',
+		'averaged logits give (default: the app’s).',
 		'JSON: {samples, real, features: {<name>: {jsd, floor, trainingLevel}}, endsOnTonic: {generated, real,',
 		'training}, notesPerMelody: {generated, real, training}, songs: {classifier, all, meters}, levels,',
 		'settings, seconds}.',
@@ -228,10 +233,20 @@ const command: Command = {
 			};
 		} else {
 			const loaded = loadStepModel(values);
+			if (values.mixture !== undefined) {
+				if (values.mixture !== 'on' && values.mixture !== 'off')
+					throw new UsageError('--mixture must be on or off');
+				loaded.model = loaded.model.withMixture(values.mixture === 'on');
+			}
 			const flags = samplingFlags(values);
 			const sampling = { ...flags, ...extraSettings(values.set as string[] | undefined) } as typeof flags;
 			name = loaded.name;
-			settings = { sampler, upbeat, ...sampling };
+			settings = {
+				sampler,
+				upbeat,
+				...sampling,
+				...(loaded.model.merged ? { mixture: loaded.model.mixture ?? GENERATE_DEFAULTS.mixture } : {})
+			};
 			const phases = upbeat === 'corpus' ? barPhases(training) : null;
 			write = (request, i) => {
 				const choices = phases?.get(request.meter) ?? [0];
