@@ -15,7 +15,7 @@ function ask(key: string, bytes: Uint8Array, bars = 2, track?: number): Request 
 	return {
 		type: 'seed/midi',
 		id: `${key}-${bars}`,
-		file: { key, name: `${key}.mid`, blob: new Blob([bytes]) },
+		file: { key, name: `${key}.mid`, blob: new Blob([new Uint8Array(bytes)]) },
 		track,
 		bars,
 		vocabulary: []
