@@ -4,7 +4,7 @@
  * side through TensorFlow.js, so a held-out set takes seconds instead of the minutes one song at a time
  * takes in plain JavaScript. Songs are sorted by length so that padding wastes little.
  */
-import * as tf from '../train/tf';
+import * as tf from '#tf';
 import type { LstmModelWeights } from '../model/types';
 import { ScoreAccumulator, inputId, type EvalResult } from './score';
 import { SONG_END } from '../music/symbols';

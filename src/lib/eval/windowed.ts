@@ -5,7 +5,7 @@
  * padding share its state: targets are sorted by how many song symbols their window holds, and a batch
  * whose windows hold at most S starts from the state after 64 - S slashes and runs only S steps.
  */
-import * as tf from '../train/tf';
+import * as tf from '#tf';
 import { LstmStepModel } from '../model/lstm-step';
 import type { LstmModelWeights } from '../model/types';
 import { REFERENCE_WINDOW } from '../model/config';

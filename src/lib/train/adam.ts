@@ -2,7 +2,7 @@
  * Adam in Keras's form (bias-corrected step size, epsilon 1e-7), over a fixed list of variables. Its
  * moments go into a checkpoint and come back exactly.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 
 const B1 = 0.9;
 const B2 = 0.999;

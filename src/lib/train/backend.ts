@@ -4,7 +4,7 @@
  * fallback WebGPU adapter, a SwiftShader WebGL renderer) emulate the GPU on the CPU and are slower than
  * wasm, so they rank below it unless forced.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import { registerLstmKernels } from './lstm-kernels';
 
 /** Backends in order of preference on real hardware. */

@@ -6,7 +6,7 @@
  * Maths and layout are Keras's: z = x·W + h·U + b, gates i, f, c, o along the last axis, sigmoid for
  * i, f, o, tanh for the candidate and the output. Tensors are time-major: [T, B, …].
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import {
 	cellMode,
 	cellRestStep,

@@ -3,7 +3,7 @@
  * backward, in one kernel that reads and writes the backend's own memory in plain JS, replacing about ten
  * small ops per step; and row kernels (gather, gradient, column sums) that skip wasm's input copies.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import {
 	CELL,
 	CELL_GRAD,

@@ -7,7 +7,7 @@
  * Nothing here imports the webgpu backend: the kernels are registered by name and only run once that
  * backend is active.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import { CELL, CELL_GRAD } from './lstm-kernel-names';
 
 type Info = tf.TensorInfo;

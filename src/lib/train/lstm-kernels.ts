@@ -2,7 +2,7 @@
  * The fused LSTM kernels as ops: registered for `cpu` and `wasm` (lstm-kernels-cpu.ts) and, the cell
  * only, for `webgpu` (lstm-kernels-webgpu.ts); which forward step runs where is `cellMode()`.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import { registerCpuLstmKernels } from './lstm-kernels-cpu';
 import {
 	CELL,

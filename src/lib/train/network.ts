@@ -3,7 +3,7 @@
  * plain weights; one batch forward and, when training, backward with hand-written gradients (dropout,
  * clipping, label smoothing); and the weights read back. The loop around it is trainer.ts.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import {
 	lstmBackward,
 	lstmForward,

@@ -2,7 +2,7 @@
  * The training loop: the network (network.ts) trained with Adam (adam.ts), epoch by epoch, with validation, early stopping, clipping, non-finite detection and checkpoints
  * that resume exactly. Runs the same in the worker and in Node.
  */
-import * as tf from './tf';
+import * as tf from '#tf';
 import { resolveConfig, type TrainConfig } from '../model/config';
 import { encodeSong, LaneBatches, splitSongs, WindowBatches } from './data';
 import { SONG_END } from '../music/symbols';

@@ -2,7 +2,7 @@
  * Training in the worker: picks the backend, runs the trainer on a stored corpus, saves a checkpoint after
  * every epoch and on pause/stop, and the model when the run ends. One run at a time per worker.
  */
-import * as tf from '../../train/tf';
+import * as tf from '#tf';
 import type { HandlerTable, Post } from '../protocol';
 import type { RunStored } from '../messages/train';
 import { selectBackend, type BackendName, type BackendSelection } from '../../train/backend';
