@@ -12,6 +12,11 @@ export interface CliContext {
 	print(line: string): void;
 	/** Writes one progress line to stderr (silent with --json). */
 	log(line: string): void;
+	/**
+	 * Writes `warning: <sentence>` to stderr, with --json too: a warning is never lost. A command with JSON
+	 * output also carries its warnings there (`warnings`).
+	 */
+	warn(sentence: string): void;
 }
 
 /**

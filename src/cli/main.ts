@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
 		print: (line) => process.stdout.write(line + '\n'),
 		log: (line) => {
 			if (!json) process.stderr.write(line + '\n');
-		}
+		},
+		warn: (sentence) => process.stderr.write(`warning: ${printable(sentence)}\n`)
 	};
 	try {
 		const [first, ...rest] = argv;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runCli } from './run';
-import { repoRoot } from '../shared';
+import { hasShared, repoRoot, shared } from '../shared';
 
 const cli = runCli;
 
@@ -137,6 +137,46 @@ describe('cli eval', () => {
 				await cli('eval', '--model', DEFAULT, '--corpus', SONG, `--batch=${b}`),
 				/--batch must be a whole number from 1 to 4096/
 			);
+	});
+
+	it('a Keras mapping in the wrong order: the warning is on stderr and in the JSON, with --json too', async (t) => {
+		if (!hasShared()) return t.skip('../shared (the Keras fixture) is not available');
+		const d = shared('fixtures', 'seed-keras');
+		const mapping = JSON.parse(readFileSync(join(d, 'mapping.json'), 'utf8')) as Record<string, number>;
+		const n = Object.keys(mapping).length;
+		const shuffled = join(tmp(), 'mapping.json');
+		writeFileSync(
+			shuffled,
+			JSON.stringify(Object.fromEntries(Object.entries(mapping).map(([s, i]) => [s, n - 1 - i])))
+		);
+		const run = (file: string, ...more: string[]) =>
+			cli(
+				'eval',
+				'--keras',
+				join(d, 'model.h5'),
+				'--mapping',
+				file,
+				'--corpus',
+				SONG,
+				'--backend',
+				'cpu',
+				...more
+			);
+		const warning = /not in the order the model was trained with/;
+		// --json silences progress lines, never a warning (text output wrote it to stderr all along).
+		const r = await run(shuffled, '--json');
+		expect(r.code).toBe(0);
+		const lines = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatch(warning);
+		expect(lines[0]).toContain('mapping.json');
+		const out = JSON.parse(r.stdout) as { warnings: string[] };
+		expect(out.warnings).toEqual([lines[0].slice('warning: '.length)]);
+		// The mapping written with the model: no warning anywhere.
+		const right = await run(join(d, 'mapping.json'), '--json');
+		expect(right.code).toBe(0);
+		expect(right.stderr).not.toMatch(/warning/);
+		expect((JSON.parse(right.stdout) as { warnings: string[] }).warnings).toEqual([]);
 	});
 });
 

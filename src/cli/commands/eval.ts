@@ -105,7 +105,8 @@ const command: Command = {
 		'it, with its styles.json (--styles, or the one beside the model.h5). --exclude drops held-out songs identical',
 		'to a song in those paths (--ngram always drops',
 		'songs identical to its --train songs). JSON keys: songs, steps, bitsPerStep, natsPerStep, accuracy,',
-		'onsetAccuracy, bitsPerNote, oovTargets, plus style, removedDuplicates, model and seconds.',
+		'onsetAccuracy, bitsPerNote, oovTargets, plus style, removedDuplicates, model, seconds and warnings (also',
+		'written to stderr, as with text output).',
 		'--style scores a model with styles (--model, or --keras of an export) in one of them (without it: no style).'
 	].join('\n'),
 	options,
@@ -158,6 +159,7 @@ const command: Command = {
 		let result: EvalResult;
 		let model: Record<string, unknown>;
 		let style: string | null = null;
+		const warnings: string[] = [];
 		/** Scores an LSTM as its design asks; the TensorFlow.js scorers on wasm (or --backend cpu). */
 		const lstm = async (weights: LstmModelWeights, design: TrainDesign) => {
 			let backend: string | undefined;
@@ -184,7 +186,8 @@ const command: Command = {
 		};
 		if (keras) {
 			const { imported, h5, design, stylesFile } = keras;
-			for (const w of imported.warnings) ctx.log(`warning: ${w}`);
+			for (const w of imported.warnings) ctx.warn(w);
+			warnings.push(...imported.warnings);
 			if (values.style !== undefined)
 				style = chooseStyle(new LstmStepModel(imported.weights), values.style).style;
 			let backend;
@@ -242,7 +245,7 @@ const command: Command = {
 		if (!Number.isFinite(result.bitsPerStep))
 			throw new Error(`the score came out as ${result.bitsPerStep}; nothing was printed`);
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
-		report(ctx, { ...result, style, removedDuplicates: removed, model, seconds }, [
+		report(ctx, { ...result, style, removedDuplicates: removed, model, seconds, warnings }, [
 			`model            ${Object.entries(model)
 				.map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('x') : v}`)
 				.join(', ')}`,
