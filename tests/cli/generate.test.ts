@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasShared, repoRoot, shared } from '../shared';
-import { fromMidi } from '../../src/lib/formats/midi';
+import { fromMidi, Midi } from '../../src/lib/formats/midi';
 import { fromKern } from '../../src/lib/formats/kern';
 import { MODEL_FILES, toModelFiles } from '../../src/lib/model/format';
 import { generate } from '../../src/lib/generate/generate';
@@ -70,6 +70,10 @@ describe.skipIf(!hasShared())('cli generate with the reference Keras model', () 
 		const midi = fromMidi(readFileSync(join(dir, 'a.mid'))).symbols;
 		expect(midi.map((s) => (/^\d+$/.test(s) ? String(Number(s) + 5) : s))).toEqual(symbols.split(' '));
 		expect(fromKern(readFileSync(join(dir, 'a.krn'), 'utf8')).symbols).toEqual(symbols.split(' '));
+		// The MIDI file says its key (E minor: one sharp, minor) and plays with the piano, as the page's default.
+		const file = new Midi(new Uint8Array(readFileSync(join(dir, 'a.mid'))));
+		expect(file.header.keySignatures[0]).toMatchObject({ key: 'G', scale: 'minor' });
+		expect(file.tracks[0].instrument.number).toBe(0);
 	});
 
 	it('fails with one line naming the nearest known pitches for a seed the model cannot read', () => {

@@ -244,7 +244,14 @@ const command: Command = {
 				const path = suffix(values.out);
 				writeFileSync(
 					path,
-					toMidi(m.symbols, { bpm, meter, name: `Melody ${m.randomSeed}`, transpose: exportKey.shift })
+					toMidi(m.symbols, {
+						bpm,
+						meter,
+						name: `Melody ${m.randomSeed}`,
+						key: exportKey,
+						// The voice's General MIDI program, as the page writes it (piano without --voice).
+						program: VOICES.find((v) => v.id === voice)?.program ?? 0
+					})
 				);
 				files.push(path);
 			}
