@@ -143,3 +143,51 @@ test.describe('Generate in a key and mode', () => {
 			expect(watch.consoleErrors).toEqual([]);
 		});
 });
+
+test.describe('Share a link', () => {
+	test.skip(!HAS_DEFAULT_MODEL, 'static/models/default (the bundled model) is not in this tree');
+
+	test('a shared link opened in a fresh browser shows and exports the same tune, in its key', async ({
+		page,
+		browser,
+		watch
+	}) => {
+		await page.goto('/');
+		const stage = page.locator('#generate');
+		await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+		await stage.getByLabel('Key', { exact: true }).selectOption({ label: 'G' });
+		await stage.getByLabel('Mode', { exact: true }).selectOption({ label: 'Mixolydian' });
+		await stage.getByLabel('Meter', { exact: true }).selectOption('6/8');
+		const { tune } = await generateOnce(stage);
+		const title = (await stage.getByRole('heading', { level: 3, name: /tune in/ }).textContent())!.trim();
+		expect(title).toMatch(/G Mixolydian, 6\/8/);
+		const abc = (await downloaded(page, stage, 'Download ABC')).toString('utf8');
+		await stage.getByRole('button', { name: 'Share a link' }).click();
+		const link = await stage.getByLabel('Link to this tune').inputValue();
+		expect(link).toMatch(/#tune=v1\./);
+
+		// A fresh profile: nothing stored, nothing remembered.
+		const other = await browser.newContext();
+		const fresh = await other.newPage();
+		await fresh.goto(link);
+		const there = fresh.locator('#generate');
+		await expect(there.getByTestId('melody-symbols')).toHaveText(tune);
+		await expect(there.getByRole('heading', { level: 3, name: title })).toBeVisible();
+		await expect(there.getByRole('status').filter({ hasText: /from a link/ })).toBeVisible();
+		expect((await downloaded(fresh, there, 'Download ABC')).toString('utf8')).toBe(abc);
+		// The fragment is cleared once read: a reload shows the tune remembered, not the link again.
+		expect(new URL(fresh.url()).hash).toBe('');
+		await other.close();
+
+		// A link that holds no tune says why, and the page works on (a new page: a hash change alone does
+		// not load the page again).
+		const garbled = await page.context().newPage();
+		await garbled.goto('/#tune=v1.garbled');
+		const stage2 = garbled.locator('#generate');
+		await expect(stage2.getByRole('alert')).toHaveText(
+			/This link does not hold a tune: it is cut or garbled/
+		);
+		await expect(stage2.getByRole('button', { name: 'Generate', exact: true })).toBeEnabled();
+		expect(watch.consoleErrors).toEqual([]);
+	});
+});

@@ -17,6 +17,7 @@ import { formBars, parseForm } from '$lib/generate/form';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
 import { estimateMode, keyOf, transposeSymbols, type Key, type Mode } from '$lib/formats/key';
 import { DEFAULT_RANGE, VOICE_RANGES, octavesInto } from '$lib/music/register';
+import { SHARE_PARAM, decodeShare, encodeShare } from '$lib/formats/share';
 import type { StoredMelody } from '$lib/storage/melodies';
 import { MelodyPlayer, startAudio } from './player';
 import { saveSound, sound } from './sound.svelte';
@@ -379,6 +380,58 @@ class Generation {
 		this.playing = this.player.playing;
 		if (this.player.playing) this.frame = requestAnimationFrame(this.tick);
 	};
+
+	/** A link that opens the melody on show in any browser with the studio, offline too (formats/share.ts). */
+	shareLink(): string | null {
+		const m = this.current;
+		if (!m) return null;
+		const text = encodeShare({
+			symbols: m.symbols,
+			meter: this.meterText,
+			barPhase: this.phase,
+			tonic: this.tonic,
+			mode: m.mode ?? null,
+			bpm: sound.bpm,
+			name: this.shownName
+		});
+		return `${location.origin}${location.pathname}#${SHARE_PARAM}=${text}`;
+	}
+
+	/**
+	 * Opens the tune a link carries (`#tune=…`), if the page was opened with one, as the melody on show; a
+	 * link that holds no tune says why. The fragment is then cleared, so a reload shows what is on show.
+	 */
+	openShared(hash: string) {
+		const prefix = `#${SHARE_PARAM}=`;
+		if (!hash.startsWith(prefix)) return;
+		history.replaceState(null, '', location.pathname + location.search);
+		try {
+			const t = decodeShare(hash.slice(prefix.length));
+			this.stop();
+			this.meterText = t.meter;
+			this.barPhase = t.barPhase;
+			this.tonic = t.tonic;
+			sound.bpm = t.bpm;
+			saveSound();
+			this.melodies = [
+				{
+					symbols: t.symbols,
+					seedLength: 0,
+					ended: true,
+					variation: 0,
+					randomSeed: 0,
+					...(t.mode ? { mode: t.mode } : {})
+				}
+			];
+			this.chosen = 0;
+			this.shownName = t.name || this.nameFor(this.melodies[0]);
+			this.delivered++;
+			this.status = `Opened “${this.shownName}” from a link.`;
+			this.save();
+		} catch (e) {
+			this.runError = (e as Error).message;
+		}
+	}
 
 	/** Shows a kept melody as the result, with the settings it was made with. */
 	show(m: StoredMelody) {
