@@ -5,7 +5,7 @@ import { strToU8, zipSync } from 'fflate';
 import { openModel, packModel, toModelFiles } from '../../src/lib/model/format';
 import { initialWeights } from '../../src/lib/model/init';
 import { repoRoot } from '../shared';
-import { buildZip, entry, zeroBomb } from '../lib/corpus/zip-build';
+import { buildZip, entry, zeroBomb } from '../lib/zip/zip-build';
 
 const dir = join(repoRoot, 'static/models/default');
 const files = {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest, processFile } from '../../src/lib/corpus/ingest';
-import { openZip, zipBudget, ZipEntryError, type ZipLimits } from '../../src/lib/corpus/zip';
+import { openZip, zipBudget, ZipEntryError, type ZipLimits } from '../../src/lib/zip/reader';
 import {
 	MODEL_FILES,
 	ModelFormatError,
@@ -19,7 +19,7 @@ import {
 	unpackModel
 } from '../../src/lib/model/format';
 import { repoRoot } from '../shared';
-import { buildZip, entry, zeroBomb, type RawEntry } from '../lib/corpus/zip-build';
+import { buildZip, entry, zeroBomb, type RawEntry } from '../lib/zip/zip-build';
 import {
 	bounded,
 	describe as show,

@@ -11,7 +11,7 @@ import { repoRoot } from '../shared';
 export const LEVELS: readonly (readonly string[])[] = [
 	['music', 'version.ts'],
 	['kern'],
-	['encoding'],
+	['encoding', 'zip'],
 	['corpus'],
 	['model'],
 	['ngram', 'train'],
@@ -61,6 +61,27 @@ function importsOf(file: string): string[] {
 	return out;
 }
 
+/** Imports that load code when the file loads: static, not type-only, not `import()`. */
+function valueImportsOf(file: string): string[] {
+	const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+	const out: string[] = [];
+	for (const m of text.matchAll(
+		/^\s*(?:import|export)\s+([^;]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm
+	)) {
+		const what = m[1] ?? '';
+		if (/^type\s/.test(what)) continue;
+		const names = /^\{([\s\S]*)\}$/
+			.exec(what)?.[1]
+			.split(',')
+			.map((n) => n.trim())
+			.filter(Boolean);
+		if (names && names.length && names.every((n) => n.startsWith('type '))) continue;
+		const target = resolveImport(file, m[2] ?? m[3]);
+		if (target) out.push(target);
+	}
+	return out;
+}
+
 const levelOf = new Map(LEVELS.flatMap((names, level) => names.map((n) => [n, level] as const)));
 const sources = [...files(join(src, 'lib')), ...files(join(src, 'cli'))];
 const graph = new Map(sources.map((f) => [f, importsOf(f)]));
@@ -84,6 +105,28 @@ describe('the layering of src/lib and src/cli', () => {
 			}
 		}
 		expect(bad).toEqual([]);
+	});
+
+	it('lets worker/ load lab/ code only through the diagnostics handler, which the worker loads on demand', () => {
+		// Types may be named anywhere (they vanish from the bundle); code is loaded by handlers/diagnostics.ts
+		// alone, and the worker's entry imports that handler with import() only (tests/lib/worker/bundle.test.ts
+		// walks the whole graph from the entry).
+		const bad: string[] = [];
+		for (const file of sources.filter((f) => domainOf(f) === 'worker'))
+			for (const t of valueImportsOf(file))
+				if (domainOf(t) === 'lab' && relative(src, file) !== 'lib/worker/handlers/diagnostics.ts')
+					bad.push(`${relative(src, file)} imports ${relative(src, t)}`);
+		expect(bad).toEqual([]);
+		// The check sees lab imports where they are (the handler's), and not where only types are named.
+		const handler = valueImportsOf(join(src, 'lib/worker/handlers/diagnostics.ts'));
+		expect(handler.some((t) => domainOf(t) === 'lab')).toBe(true);
+		const messages = valueImportsOf(join(src, 'lib/worker/messages/diagnostics.ts'));
+		expect(messages.some((t) => domainOf(t) === 'lab')).toBe(false);
+		const entry = join(src, 'lib/worker/studio.worker.ts');
+		expect(valueImportsOf(entry).map((t) => relative(src, t))).not.toContain(
+			'lib/worker/handlers/diagnostics.ts'
+		);
+		expect(readFileSync(entry, 'utf8')).toMatch(/!\.\/handlers\/diagnostics\.ts/);
 	});
 
 	it('has no import cycle between files', () => {

@@ -15,7 +15,7 @@ import {
 	ZIP_LIMITS,
 	type ZipBudget,
 	type ZipLimits
-} from './zip';
+} from '../zip/reader';
 import { summarize } from './summary';
 
 /** The largest single file read: Essen files are a few kB, whole chorale books a few hundred. */

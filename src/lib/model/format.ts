@@ -5,7 +5,7 @@
  * in IndexedDB and exports them as one zip file with the same three names.
  */
 import { strFromU8, strToU8, zipSync } from 'fflate';
-import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimits } from '../corpus/zip';
+import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimits } from '../zip/reader';
 import type { LstmModelWeights, MemberOutput } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';

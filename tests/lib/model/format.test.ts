@@ -16,7 +16,7 @@ import {
 	type ModelMetadata
 } from '../../../src/lib/model/format';
 import { Rng } from '../../../src/lib/model/rng';
-import { buildZip, entry, zeroBomb } from '../corpus/zip-build';
+import { buildZip, entry, zeroBomb } from '../zip/zip-build';
 
 const vocabulary = ['/', '_', 'r', '60', '62', '64', '65', '67'];
 

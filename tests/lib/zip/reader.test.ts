@@ -9,7 +9,7 @@ import {
 	ZipEntryError,
 	ZipError,
 	type ZipLimits
-} from '../../../src/lib/corpus/zip';
+} from '../../../src/lib/zip/reader';
 import { ingest, type DroppedFile } from '../../../src/lib/corpus/ingest';
 import { buildZip, entry, zeroBomb, zeroBombSize } from './zip-build';
 

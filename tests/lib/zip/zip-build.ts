@@ -4,7 +4,7 @@
  * ever holding the inflated bytes.
  */
 import { deflateSync, strToU8 } from 'fflate';
-import { crc32 } from '../../../src/lib/corpus/zip';
+import { crc32 } from '../../../src/lib/zip/reader';
 
 /** One file as it will be written: its stored data and what the directory claims about it. */
 export interface RawEntry {
