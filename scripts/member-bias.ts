@@ -19,8 +19,7 @@ import { parseArgs } from 'node:util';
 import { readModelDir } from '../src/cli/files';
 import { readSongs } from '../src/cli/paths';
 import { removeDuplicates } from '../src/lib/eval/dedupe';
-import { LstmStepModel } from '../src/lib/model/lstm-step';
-import { songBarContext } from '../src/lib/model/features';
+import { outputLogits } from '../src/lib/eval/calibrate';
 import { fitOutputBias } from '../src/lib/model/merge';
 import type { EncodedSong } from '../src/lib/encoding/song';
 
@@ -64,40 +63,12 @@ if (units.length < 2 || units.reduce((a, b) => a + b, 0) !== top)
 	throw new Error(`${dir}: its members' units (${units.join(', ')}) do not fill its ${top} units.`);
 const M = units.length;
 const style = values.style === undefined ? null : String(values.style);
-const model = new LstmStepModel(weights).withStyle(style);
-const index = new Map(weights.vocabulary.map((s, i) => [s, i]));
-const slash = index.get('/')!;
 
 /** Each member's logits without bias at every step of the songs, and the symbol that followed. */
 function collect(songs: readonly EncodedSong[]): { logits: Float32Array[]; targets: Int32Array } {
-	const ids = songs
-		.map((s) => ({ song: s, ids: s.symbols.map((x) => index.get(x) ?? -1) }))
-		.filter((s) => !s.ids.includes(-1));
-	const steps = ids.reduce((n, s) => n + s.ids.length + 1, 0);
-	const logits = units.map(() => new Float32Array(steps * v));
-	const targets = new Int32Array(steps);
-	let t = 0;
-	for (const { song, ids: seq } of ids) {
-		const m = model.withBar(songBarContext(song));
-		let state = m.initialState();
-		const inputs = [slash, ...seq];
-		const next = [...seq, slash];
-		for (let i = 0; i < inputs.length; i++) {
-			state = m.advance(state, inputs[i]);
-			const h = state.h[state.h.length - 1];
-			let off = 0;
-			units.forEach((u, k) => {
-				const out = logits[k];
-				for (let r = off; r < off + u; r++) {
-					const x = h[r];
-					for (let j = 0; j < v; j++) out[t * v + j] += M * x * weights.denseKernel[r * v + j];
-				}
-				off += u;
-			});
-			targets[t++] = next[i];
-		}
-	}
-	return { logits, targets };
+	// The merged output kernel holds each member's rows × 1/M.
+	const parts = units.map((size, k) => ({ start: units.slice(0, k).reduce((a, b) => a + b, 0), size }));
+	return outputLogits(weights, songs, { style, parts, scale: M });
 }
 
 function bits(dists: (t: number) => Float64Array, targets: Int32Array): number {

@@ -236,7 +236,7 @@ export function fitOutputBias(
 	targets: Int32Array,
 	prior: Float32Array,
 	l2 = 1,
-	iterations = 20
+	iterations = 50
 ): Float32Array {
 	const b = Float64Array.from(prior);
 	const p = new Float64Array(v);
@@ -263,10 +263,13 @@ export function fitOutputBias(
 		}
 		// Newton step: b += H⁻¹ g, H (the negative Hessian) positive definite thanks to l2.
 		const step = choleskySolve(hess, grad, v);
+		// Far from the optimum a full Newton step can overshoot: at most 1 (nats) per symbol at a time.
+		const longest = step.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+		const damp = longest > 1 ? 1 / longest : 1;
 		let change = 0;
 		for (let j = 0; j < v; j++) {
-			b[j] += step[j];
-			change = Math.max(change, Math.abs(step[j]));
+			b[j] += damp * step[j];
+			change = Math.max(change, Math.abs(damp * step[j]));
 		}
 		if (change < 1e-7) break;
 	}
