@@ -11,7 +11,7 @@ import { repoRoot } from '../shared';
 export const LEVELS: readonly (readonly string[])[] = [
 	['music', 'version.ts'],
 	['kern'],
-	['encoding', 'zip'],
+	['encoding', 'notation', 'zip'],
 	['corpus'],
 	['model'],
 	['ngram', 'train'],

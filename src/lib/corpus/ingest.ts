@@ -17,6 +17,7 @@ import {
 	type ZipLimits
 } from '../zip/reader';
 import { summarize } from './summary';
+import { ABC_NAME, processAbc } from './abc';
 
 /** The largest single file read: Essen files are a few kB, whole chorale books a few hundred. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -178,7 +179,7 @@ export async function ingest(
 ): Promise<IngestResult> {
 	if (files.length === 0)
 		throw new IngestError(
-			'Nothing to import: the drop held no files. Drop .krn files, a folder or a .zip archive.'
+			'Nothing to import: the drop held no files. Drop .krn or .abc files, a folder or a .zip archive.'
 		);
 	const report: FileReport[] = [];
 	const all = await expand(files, report, zipBudget(limits), signal);
@@ -217,12 +218,20 @@ export async function ingest(
 			);
 			continue;
 		}
+		if (ABC_NAME.test(f.path)) {
+			const abc = processAbc(f.path, bytes, options);
+			if (f.note) for (const row of abc.reports) row.reason = row.reason ? `${f.note} ${row.reason}` : f.note;
+			report.push(...abc.reports);
+			songs.push(...abc.songs);
+			continue;
+		}
 		const r = processFile(f.path, bytes, options);
 		if (f.note) r.report.reason = r.report.reason ? `${f.note} ${r.report.reason}` : f.note;
 		report.push(r.report);
 		if (r.song) songs.push(r.song);
 	}
 	onProgress({ done: all.length, total: all.length, path: '' });
-	report.sort((a, b) => comparePaths(a.path, b.path));
+	// By file; the tunes of one file keep their order in it (the sort is stable).
+	report.sort((a, b) => comparePaths(a.file ?? a.path, b.file ?? b.path));
 	return { songs, report, summary: summarize(songs, report), options };
 }

@@ -5,7 +5,15 @@ import type { EncodedSong, EncodeOptions } from '../encoding/song';
 
 /** What happened to one file the user dropped. kept + skipped + unreadable = files dropped. */
 export interface FileReport {
+	/** The file as dropped; for one tune of a file of many (ABC), `file#n` with n its place in the file. */
 	path: string;
+	/** The file a tune came from, when `path` names one tune of it. */
+	file?: string;
+	/** What the file was read as, when not `**kern`. */
+	format?: 'abc';
+	/** The tune's `X:` number and title (ABC). */
+	tune?: number;
+	title?: string;
 	status: 'kept' | 'skipped' | 'unreadable';
 	/** Why it was skipped or unreadable (a sentence), or notes on what was taken (e.g. "top voice of 4"). */
 	reason?: string;

@@ -7,6 +7,11 @@
 export interface EncodedSong {
 	/** Path of the file as dropped (inside a zip: `archive.zip/dir/file.krn`). */
 	path: string;
+	/** For one tune of a file of many (ABC): the file, and the tune's `X:` number. */
+	file?: string;
+	tune?: number;
+	/** Chord symbols written over the melody (ABC `"Am"`), at the step they fall on; not in `symbols`. */
+	chords?: { at: number; name: string }[];
 	/** `!!!OTL` title, `!!!ARE` region and `!!!SCT` id, when present. */
 	title?: string;
 	region?: string;

@@ -1,0 +1,127 @@
+/**
+ * An independent reader for the ABC tests: `abc2midi` (Debian's `abcmidi`), which expands repeats and
+ * endings, asked to leave out grace notes, chord symbols and fermatas. Its MIDI file is read with
+ * @tonejs/midi; both sides are put on the 16th grid by the same rule (each start and end to the nearest
+ * 16th), chords give their highest note and tied notes are merged, so the notes compare one for one.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ToneMidi from '@tonejs/midi';
+import type { KernEvent } from '../../../src/lib/kern/reader';
+
+/** A note on the 16th grid: MIDI pitch, start and length in 16ths. */
+export interface GridNote {
+	pitch: number;
+	start: number;
+	length: number;
+}
+
+/** True when `abc2midi` can be run here. */
+export function hasAbc2midi(): boolean {
+	try {
+		execFileSync('abc2midi', ['-ver'], { stdio: 'pipe' });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The first voice of tune `x` of an ABC file as abc2midi plays it, or null when it writes no notes. */
+export function abc2midiNotes(file: string, x: number): GridNote[] | null {
+	const dir = mkdtempSync(join(tmpdir(), 'abc2midi-'));
+	try {
+		const out = join(dir, 'tune.mid');
+		// Decorations are read past here, never played: abc2midi would play a roll `~` as several notes
+		// and a staccato `.` shorter, so they are taken out of its copy of the music lines.
+		const input = join(dir, 'tune.abc');
+		const music = readFileSync(file, 'latin1')
+			.split('\n')
+			.map((l) =>
+				/^R:/.test(l)
+					? '%' // abc2midi swings a tune whose rhythm is "hornpipe": a way to play, not what is written
+					: /^[A-Za-z]:|^%/.test(l)
+						? l
+						: l.replace(/~|!(roll|trill|turn|mordent|staccato)!|\.(?=[_^=]*[A-Ga-g])/g, '')
+			)
+			.join('\n');
+		writeFileSync(input, music, 'latin1');
+		try {
+			execFileSync('abc2midi', [input, String(x), '-o', out, '-NGRA', '-NGUI', '-NFER', '-silent'], {
+				stdio: 'pipe',
+				timeout: 20_000
+			});
+		} catch {
+			// abc2midi exits non-zero on warnings; the file, when written, is still its reading.
+		}
+		let bytes: Buffer;
+		try {
+			bytes = readFileSync(out);
+		} catch {
+			return null;
+		}
+		const midi = new ToneMidi.Midi(bytes);
+		const track = midi.tracks.find((t) => t.notes.length > 0);
+		if (!track) return null;
+		const ppq = midi.header.ppq;
+		const notes = track.notes.map((n) => ({
+			pitch: n.midi,
+			start: Math.round((n.ticks / ppq) * 4 + 1e-9),
+			end: Math.round(((n.ticks + n.durationTicks) / ppq) * 4 + 1e-9)
+		}));
+		return highest(notes);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** The highest note at each start; notes rounded to nothing dropped. */
+function highest(notes: { pitch: number; start: number; end: number }[]): GridNote[] {
+	const byStart = new Map<number, { pitch: number; end: number }>();
+	for (const n of notes) {
+		if (n.end <= n.start) continue;
+		const b = byStart.get(n.start);
+		if (!b || n.pitch > b.pitch) byStart.set(n.start, { pitch: n.pitch, end: n.end });
+	}
+	return [...byStart.entries()]
+		.sort((a, b) => a[0] - b[0])
+		.map(([start, n]) => ({ pitch: n.pitch, start, length: n.end - start }));
+}
+
+/** The reader's events as grid notes, tied notes merged (abc2midi plays a tie as one note). */
+export function readerNotes(events: KernEvent[]): GridNote[] {
+	const out: GridNote[] = [];
+	let at = 0;
+	let tiedFrom: GridNote | null = null;
+	for (const e of events) {
+		const start = Math.round(at * 4 + 1e-9);
+		at += e.quarterLength;
+		const end = Math.round(at * 4 + 1e-9);
+		if (e.kind !== 'note' || end <= start) {
+			tiedFrom = null;
+			continue;
+		}
+		if (tiedFrom && (e.tie === 'stop' || e.tie === 'continue') && tiedFrom.pitch === e.midi) {
+			tiedFrom.length = end - tiedFrom.start;
+		} else {
+			const n = { pitch: e.midi as number, start, length: end - start };
+			out.push(n);
+			tiedFrom = n;
+		}
+		if (e.tie !== 'start' && e.tie !== 'continue') tiedFrom = null;
+	}
+	return out;
+}
+
+/** The first difference between two readings, as a sentence, or null when they agree note for note. */
+export function firstDifference(ours: GridNote[], theirs: GridNote[]): string | null {
+	for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
+		const a = ours[i];
+		const b = theirs[i];
+		if (!a || !b) return `note ${i + 1}: ${a ? 'only here' : 'only in abc2midi'} (${JSON.stringify(a ?? b)})`;
+		if (a.pitch !== b.pitch || a.start !== b.start || a.length !== b.length)
+			return `note ${i + 1}: ${JSON.stringify(a)} here, ${JSON.stringify(b)} in abc2midi`;
+	}
+	return null;
+}
