@@ -2,11 +2,12 @@ import { printable, UsageError, type Command } from '../command';
 import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
-	summary: 'read **kern files, folders or zips and print the report and corpus summary',
+	summary: 'read **kern or ABC files, folders or zips and print the report and corpus summary',
 	usage:
 		'npm run --silent cli -- ingest <paths…> [--keep-key] [--quantize-tuplets] [--json]\n' +
-		'  one line per file: status, path, steps or reason; then the summary.\n' +
-		'  --json: {files: [{path, status, reason?, line?, steps?}], totals, summary}',
+		'  one line per file (per tune of an ABC file): status, path, steps or reason; then the summary.\n' +
+		'  --json: {files: [{path, status, reason?, line?, steps?, format?, tune?, title?}], totals, summary}\n' +
+		'  (an ABC tune: path is its file, tune its X: number, title its T:)',
 	options: { 'keep-key': { type: 'boolean' }, 'quantize-tuplets': { type: 'boolean' } },
 	async run(values, positionals, ctx) {
 		if (positionals.length === 0) throw new UsageError('give at least one file, folder or .zip to ingest');
@@ -21,13 +22,17 @@ const command: Command = {
 			steps: summary.steps
 		};
 		if (ctx.json) {
-			ctx.print(JSON.stringify({ files: report, totals, summary }));
+			const files = report.map(({ file, ...r }) => (file ? { ...r, path: file } : r));
+			ctx.print(JSON.stringify({ files, totals, summary }));
 			return;
 		}
 		for (const r of report) {
 			const detail =
 				r.status === 'kept' ? `${r.steps} steps${r.reason ? ` — ${r.reason}` : ''}` : (r.reason ?? '');
-			ctx.print(`${r.status}\t${printable(r.path)}\t${printable(detail)}`);
+			const name = r.file
+				? `${r.file} ${r.tune !== undefined ? `X:${r.tune}` : r.path.slice(r.file.length)}`
+				: r.path;
+			ctx.print(`${r.status}\t${printable(name)}\t${printable(detail)}`);
 		}
 		const top = (m: Record<string, number>) =>
 			Object.entries(m)
