@@ -5,8 +5,10 @@
  * reference's `model.h5`): root attributes `backend`, `keras_version`, `model_config`, `training_config`;
  * `model_weights/<layer>/…/kernel:0` with `layer_names` and `weight_names` attributes. The model is a
  * Functional one with named inputs: `symbols` (one-hot), `bar` (the bar features, model/features.ts) and
- * `style` (one slot per style) and `lookback` (the symbols one and two bars back, and two repeat flags),
- * joined by a Concatenate layer in that order, which is the row order of the app's first LSTM kernel. Written with h5wasm (HDF5 compiled to WebAssembly) in its in-memory file system.
+ * `style` (one slot per style) and `lookback` (the symbols one, two, four and eight bars back, and a repeat
+ * flag for each: features.ts `LOOKBACK_BARS`), joined by a Concatenate layer in that order, which is the row
+ * order of the app's first LSTM kernel. Written with h5wasm (HDF5 compiled to WebAssembly) in its in-memory
+ * file system.
  */
 import * as h5 from 'h5wasm';
 import type { LstmModelWeights } from '../model/types';

@@ -2,8 +2,9 @@
  * A WebAssembly SIMD matrix-vector product for one sequence at a time (generation, scoring): four f32
  * lanes per instruction, about 0.2 ns per multiply-add against 1.2–2.5 in the best plain-JS loop on the
  * same machine, so a step of the default model (128 units) costs microseconds. `matvec.wat` is the
- * source of `BINARY`; the unit test compiles it and checks that the two agree. Where WebAssembly SIMD is
- * missing (`createArena` answers null) callers keep their plain-JS loop.
+ * source of `BINARY`, rebuilt by `npx tsx scripts/matvec-binary.ts`; the unit test compiles it and checks
+ * that the two agree. Where WebAssembly SIMD is missing (`createArena` answers null) callers keep their
+ * plain-JS loop.
  */
 
 /** matvec.wat (the product and the LSTM gates), compiled (wabt 1.0.39, `--enable-simd`). */

@@ -56,8 +56,8 @@ export class LaneBatches {
 	/**
 	 * With `bars` (one per song, null where unknown) batches carry each target's bar features; with
 	 * `styles` (one per song: the index of its style's slot in the features, or −1 for none) its style; with
-	 * `lookback` (where the lookback block starts in the features, and the vocabulary size) the symbols a bar
-	 * and two bars back (features.ts `lookbackIndices`) of songs with bars.
+	 * `lookback` (where the lookback block starts in the features, and the vocabulary size) the symbols one,
+	 * two, four and eight bars back (features.ts `LOOKBACK_BARS`, `lookbackIndices`) of songs with bars.
 	 */
 	constructor(
 		private readonly songs: readonly Int32Array[],

@@ -9,8 +9,12 @@ import { requestId, studio } from '$ui/worker-client';
 import { download } from '$ui/download';
 import type { ModelMetadata } from '$lib/model/format';
 import type { ModelsRequest } from '$lib/worker/messages/models';
+import { bundledModelUrl } from '$ui/bundled-model';
 
-/** Known at build time: probing the server would log a 404 where no default model is bundled. */
+/**
+ * Known at build time: probing the server would log a 404 where no default model is bundled. The glob
+ * takes a literal, so the folder is spelled here as well as in BUNDLED_MODEL_DIR (a test holds the two).
+ */
 export const HAS_DEFAULT_MODEL =
 	Object.keys(import.meta.glob('/static/models/default/model.json')).length > 0;
 
@@ -76,7 +80,7 @@ class Library {
 	async loadBundled() {
 		if (!HAS_DEFAULT_MODEL || this.bundled) return;
 		try {
-			const r = await fetch(new URL('models/default/metadata.json', document.baseURI));
+			const r = await fetch(bundledModelUrl('metadata.json'));
 			const m = (await r.json()) as ModelMetadata;
 			this.bundled = {
 				name: m.name,

@@ -18,6 +18,7 @@ import { bitsOf } from '$ui/units';
 import { TRAIN_PRESETS, presetOf, type Preset } from './presets';
 import { estimates } from './estimate.svelte';
 import { deleteRun, isUnfinished, listRuns, type RunListItem } from '$lib/storage/checkpoints';
+import { bundledModelUrl } from '$ui/bundled-model';
 
 type Started = Extract<TrainResponse, { type: 'train/started' }>;
 /** The running run as the worker announced it (`train/started`), with the request that runs it. */
@@ -32,7 +33,7 @@ export interface EpochSample {
 const SAMPLE = { steps: 64, temperature: 0.5, stopAtEnd: false, variations: 1, randomSeed: 1, meter: '4/4' };
 
 /** The bundled model's folder, for the worker to score the run's validation songs with. */
-const bundledUrl = () => new URL('models/default/', document.baseURI).href;
+const bundledUrl = () => bundledModelUrl();
 
 /** How often the live panel redraws while batches arrive (a tiny model reports dozens a second). */
 const PROGRESS_EVERY_MS = 250;
