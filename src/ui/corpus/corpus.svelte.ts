@@ -87,7 +87,8 @@ class Corpora {
 		this.message = null;
 		this.duplicate = null;
 		if (files.length === 0) {
-			this.error = 'Nothing to import: the drop held no files. Drop .krn files, a folder or a .zip archive.';
+			this.error =
+				'Nothing to import: the drop held no files. Drop .krn or .abc files, a folder or a .zip archive.';
 			return;
 		}
 		const id = requestId('corpus');
