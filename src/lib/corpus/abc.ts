@@ -8,8 +8,6 @@ import { encodeSong } from '../encoding/encode';
 import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../encoding/song';
 import type { FileReport } from './types';
 
-export const ABC_NAME = /\.abc$/i;
-
 function capitalize(s: string): string {
 	return s.charAt(0).toUpperCase() + s.slice(1);
 }

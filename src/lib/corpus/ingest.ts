@@ -17,7 +17,10 @@ import {
 	type ZipLimits
 } from '../zip/reader';
 import { summarize } from './summary';
-import { ABC_NAME, processAbc } from './abc';
+// The ABC reader (abcjs's parser) loads with the first .abc file, so a kern drop never carries it.
+type AbcModule = typeof import('./abc');
+
+const ABC_NAME = /\.abc$/i;
 
 /** The largest single file read: Essen files are a few kB, whole chorale books a few hundred. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -185,6 +188,7 @@ export async function ingest(
 	const all = await expand(files, report, zipBudget(limits), signal);
 	all.sort((a, b) => comparePaths(a.path, b.path));
 	const songs: EncodedSong[] = [];
+	let abcReader: AbcModule | undefined;
 	let last = Date.now();
 	for (let i = 0; i < all.length; i++) {
 		const f = all[i];
@@ -219,7 +223,8 @@ export async function ingest(
 			continue;
 		}
 		if (ABC_NAME.test(f.path)) {
-			const abc = processAbc(f.path, bytes, options);
+			abcReader ??= await import('./abc');
+			const abc = abcReader.processAbc(f.path, bytes, options);
 			if (f.note) for (const row of abc.reports) row.reason = row.reason ? `${f.note} ${row.reason}` : f.note;
 			report.push(...abc.reports);
 			songs.push(...abc.songs);

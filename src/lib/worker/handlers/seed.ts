@@ -6,7 +6,6 @@
 import type { HandlerTable } from '../protocol';
 import { midiSizeProblem, MidiSeedError, readMidiNotes, type MidiFileNotes } from '../../formats/midi-read';
 import { midiToSeed, midiTracks } from '../../formats/midi-in';
-import { abcToSeed } from '../../generate/abc-seed';
 
 /** Files read, by the page's key; a refused file keeps its sentence. The oldest goes first. */
 const read = new Map<string, MidiFileNotes | MidiSeedError>();
@@ -41,6 +40,8 @@ export const handlers: HandlerTable = {
 		post({ type: 'seed/midi', id: request.id, tracks: midiTracks(file), seed });
 	},
 	'seed/abc': async (request, post) => {
+		// The ABC reader (abcjs's parser) loads with the first ABC seed, not with the worker.
+		const { abcToSeed } = await import('../../generate/abc-seed');
 		const seed = abcToSeed(request.text, { bars: request.bars, vocabulary: request.vocabulary });
 		post({ type: 'seed/abc', id: request.id, seed });
 	}
