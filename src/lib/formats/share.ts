@@ -38,19 +38,21 @@ export function encodeShare(tune: SharedTune): string {
 		throw new Error(
 			`This tune is ${tune.symbols.length} steps long; a link carries at most ${MAX_SHARED_STEPS}. Share it as a file instead.`
 		);
-	return [
-		VERSION,
-		tune.meter,
-		String(tune.barPhase),
-		String(tune.tonic),
-		tune.mode ?? '',
-		String(Math.round(tune.bpm)),
-		cleanName(tune.name),
-		tune.symbols.join('-')
-	]
-		// `.` separates the parts, so inside one it is escaped too.
-		.map((part) => encodeURIComponent(part).replaceAll('.', '%2E'))
-		.join('.');
+	return (
+		[
+			VERSION,
+			tune.meter,
+			String(tune.barPhase),
+			String(tune.tonic),
+			tune.mode ?? '',
+			String(Math.round(tune.bpm)),
+			cleanName(tune.name),
+			tune.symbols.join('-')
+		]
+			// `.` separates the parts, so inside one it is escaped too.
+			.map((part) => encodeURIComponent(part).replaceAll('.', '%2E'))
+			.join('.')
+	);
 }
 
 /** Reads the text after `#tune=`; throws a sentence saying what is wrong with the link. */
