@@ -34,7 +34,7 @@ test.describe('a first visit', () => {
 		// A name a musician can read, and the focus on the result.
 		const title = page.getByRole('heading', {
 			level: 3,
-			name: /^\p{Lu}\p{L}* tune in [A-G] (major|minor), 4\/4, \d+ bars?$/u
+			name: /^\p{Lu}\p{L}* tune in [A-G][♭♯]?( minor| Dorian| Mixolydian| Aeolian)?, 4\/4, \d+ bars?$/u
 		});
 		await expect(title).toBeFocused();
 		expect(watch.consoleErrors).toEqual([]);
