@@ -160,16 +160,17 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	await expect(stage.getByRole('heading', { level: 3, name: /tune in/ })).toBeFocused();
 	await stage.getByRole('button', { name: 'Stop', exact: true }).click();
 
-	// Hover names a note; playing moves the playhead.
+	// Hover names a note; playing moves the playhead. (The roll shows the tune in its key's register, whole
+	// octaves from the seed as typed, as the notes drawn after it place it.)
 	await notes.nth(0).hover();
-	await expect(stage.locator('output.hover')).toContainText('G4 (67), quarter, bar 1, seed');
+	await expect(stage.locator('output.hover')).toContainText(/G\d \((55|67|79)\), quarter, bar 1, seed/);
 	// One tab stop; arrow keys walk the notes.
 	await expect(roll.locator('rect.note[tabindex="0"]')).toHaveCount(1);
 	await notes.nth(0).focus();
 	await page.keyboard.press('ArrowRight');
 	await page.keyboard.press('ArrowRight');
 	await expect(notes.nth(2)).toBeFocused();
-	await expect(stage.locator('output.hover')).toContainText('F4 (65), eighth, bar 1, seed');
+	await expect(stage.locator('output.hover')).toContainText(/F\d \((53|65|77)\), eighth, bar 1, seed/);
 	await stage.getByRole('button', { name: 'Play', exact: true }).click();
 	const playhead = roll.getByTestId('playhead');
 	await expect(playhead).toBeAttached();
