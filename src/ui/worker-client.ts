@@ -4,6 +4,7 @@
  */
 import type { Request, Response } from '$lib/worker/protocol';
 import StudioWorker from '$lib/worker/studio.worker.ts?worker';
+import { RequestCancelled } from './cancelled';
 
 type Listener = (response: Response) => void;
 
@@ -33,21 +34,37 @@ export class StudioClient {
 
 	/**
 	 * Sends a request; `onResponse` sees every response to it. Resolves on `done`, rejects with a
-	 * user-facing message on `error`.
+	 * user-facing message on `error` and with `RequestCancelled` on `cancelled`. Aborting `signal` cancels
+	 * the request (as `cancel(id)` does).
 	 */
-	send(request: Request, onResponse: Listener = () => {}, transfer: Transferable[] = []): Promise<void> {
+	send(
+		request: Request,
+		onResponse: Listener = () => {},
+		transfer: Transferable[] = [],
+		signal?: AbortSignal
+	): Promise<void> {
 		return new Promise((resolve, reject) => {
+			const onAbort = () => this.cancel(request.id);
+			const end = () => {
+				this.listeners.delete(request.id);
+				signal?.removeEventListener('abort', onAbort);
+			};
 			this.listeners.set(request.id, (r) => {
 				onResponse(r);
 				if (r.type === 'done' || r.type === 'pong') {
-					this.listeners.delete(request.id);
+					end();
 					resolve();
 				} else if (r.type === 'error') {
-					this.listeners.delete(request.id);
+					end();
 					reject(new Error(r.message));
+				} else if (r.type === 'cancelled') {
+					end();
+					reject(new RequestCancelled(r.message));
 				}
 			});
 			this.worker.postMessage(request, transfer);
+			if (signal?.aborted) onAbort();
+			else signal?.addEventListener('abort', onAbort, { once: true });
 		});
 	}
 

@@ -1,7 +1,8 @@
 /**
  * The worker's dispatcher, free of the worker's globals so Node tests drive it: answers `ping`, aborts a
  * request on `cancel`, runs the handler for everything else and ends each request with `done` when the
- * handler returns or `error` (the handler's sentence) when it throws.
+ * handler returns or `error` (the handler's sentence) when it throws — or, once a `cancel` for it came,
+ * with `cancelled`, however the handler stopped (one kind of cancellation for every request).
  */
 import type { Handler, HandlerTable, Post, WorkerRequest } from './protocol';
 
@@ -64,9 +65,12 @@ export function dispatcher(
 		running.set(request.id, controller);
 		try {
 			await handler(request, post, controller.signal);
-			post({ type: 'done', id: request.id });
+			if (controller.signal.aborted) post({ type: 'cancelled', id: request.id });
+			else post({ type: 'done', id: request.id });
 		} catch (e) {
-			post({ type: 'error', id: request.id, message: e instanceof Error ? e.message : String(e) });
+			const message = e instanceof Error ? e.message : String(e);
+			if (controller.signal.aborted) post({ type: 'cancelled', id: request.id, message });
+			else post({ type: 'error', id: request.id, message });
 		} finally {
 			running.delete(request.id);
 		}

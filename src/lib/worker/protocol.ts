@@ -1,7 +1,8 @@
 /**
  * The one message protocol between the page and the studio worker. Every request carries an `id`;
  * every response names the request it answers, and a request ends with `done` (posted by the
- * dispatcher when its handler returns) or `error`. Each domain declares its messages in `messages/`
+ * dispatcher when its handler returns), `error`, or `cancelled` (after a `cancel` for it, whatever its
+ * handler did then). Each domain declares its messages in `messages/`
  * (types prefixed with the domain: `corpus/…`, `train/…`, `generate/…`) and its handlers in `handlers/`.
  */
 import type { CorpusRequest, CorpusResponse } from './messages/corpus';
@@ -27,6 +28,11 @@ export type Response =
 	/** A sentence for the user: what happened and what to do. Never a stack trace. */
 	| { type: 'error'; id: string; message: string }
 	| { type: 'done'; id: string }
+	/**
+	 * The request was stopped by a `cancel` for its id: every kind of request ends so when cancelled, posted
+	 * by the dispatcher. `message`, where the handler stopped with one, says what was left undone.
+	 */
+	| { type: 'cancelled'; id: string; message?: string }
 	| CorpusResponse
 	| TrainResponse
 	| GenerateResponse
@@ -45,7 +51,8 @@ export type Post = (response: WorkerResponse, transfer?: Transferable[]) => void
 
 /**
  * Handles one request: posts its responses and returns (the dispatcher then posts `done`) or throws an
- * Error whose message is a sentence for the user. `signal` aborts on a `cancel` for the same id.
+ * Error whose message is a sentence for the user. `signal` aborts on a `cancel` for the same id: the
+ * handler stops as soon as it can (returning or throwing), and the dispatcher answers `cancelled`.
  */
 export type Handler<R extends WorkerRequest = WorkerRequest> = (
 	request: R,

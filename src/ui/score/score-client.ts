@@ -5,6 +5,7 @@
 import type { ScoreInput } from '$lib/score/engrave';
 import type { ScoreRequest, ScoreResponse } from '$lib/score/messages';
 import ScoreWorker from '$lib/score/score.worker.ts?worker';
+import { RequestCancelled } from '../cancelled';
 
 /** A rendered score, as the worker sends it. */
 export type RenderedScore = Extract<ScoreResponse, { type: 'score/rendered' }>;
@@ -38,13 +39,33 @@ function start(): Worker {
 	return w;
 }
 
-/** Engraves a melody in the score worker. */
-export function renderScore(input: ScoreInput): Promise<RenderedScore> {
+/**
+ * Engraves a melody in the score worker. Aborting `signal` ends the request with `RequestCancelled` at
+ * once, as every cancelled worker request ends (Verovio cannot be stopped mid-score: its late answer is
+ * dropped).
+ */
+export function renderScore(input: ScoreInput, signal?: AbortSignal): Promise<RenderedScore> {
+	if (signal?.aborted) return Promise.reject(new RequestCancelled('The score was not drawn: cancelled.'));
 	worker ??= start();
 	const id = `score-${++counter}`;
 	const w = worker;
 	return new Promise((resolve, reject) => {
-		waiting.set(id, { resolve, reject });
+		const onAbort = () => {
+			waiting.delete(id);
+			reject(new RequestCancelled('The score was not drawn: cancelled.'));
+		};
+		signal?.addEventListener('abort', onAbort, { once: true });
+		const done = () => signal?.removeEventListener('abort', onAbort);
+		waiting.set(id, {
+			resolve: (r) => {
+				done();
+				resolve(r);
+			},
+			reject: (e) => {
+				done();
+				reject(e);
+			}
+		});
 		w.postMessage({ type: 'score/render', id, input } satisfies ScoreRequest);
 	});
 }

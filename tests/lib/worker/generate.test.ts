@@ -158,7 +158,7 @@ describe('generation in the worker', () => {
 		};
 		const out = await run(request, true);
 		expect(out.filter((r) => r.type === 'generate/progress')).toHaveLength(1);
-		expect(out.at(-1)).toEqual({ type: 'error', id: 'g2', message: 'Generation was cancelled.' });
+		expect(out.at(-1)).toEqual({ type: 'cancelled', id: 'g2', message: 'Generation was cancelled.' });
 	});
 
 	it('loads a stored model in the app format from IndexedDB and explains a missing one', async () => {
