@@ -6,7 +6,8 @@
  *   the end of the bar for the same letter in every octave (ABC 2.1's default), a tied note keeping the
  *   pitch it is tied from;
  * - repeats `|:` `:|` `::` and endings `[1` `[2` (`[1,3`, `[1-3`) expanded as played; a `:|` with no `|:`
- *   goes back to the end of the previous repeat or to the start;
+ *   goes back to the end of the previous repeat, the last double bar `||` or the start; parts in the order a
+ *   header `P:` gives (`P:AABB`, `P:(AB)2C`) when the body labels them;
  * - triplets and other tuplets kept, each note's start and end rounded to the nearest 16th (an 8th-note
  *   triplet plays 16th, 8th, 16th; a note rounded to nothing is dropped), with a remark;
  * - grace notes dropped, chords reduced to their highest note, chord symbols kept beside the melody,
@@ -56,7 +57,6 @@ interface TuneText {
 
 /** The most notes played from one tune: a guard against repeats nested without end. */
 const MAX_PLAYED = 100_000;
-
 
 /**
  * Cuts a file into tunes: each `X:` starts one, which runs to the next `X:` or the first blank line.
@@ -233,7 +233,45 @@ function meterText(m: AbcjsMeter | AbcjsElement | undefined): string | null {
 type Written =
 	| { kind: 'event'; event: KernEvent; tuplet: boolean; chords: string[] }
 	| { kind: 'bar'; type: string; startEnding?: string; endEnding?: boolean }
-	| { kind: 'meter'; meter: string | null };
+	| { kind: 'meter'; meter: string | null }
+	| { kind: 'part'; label: string };
+
+/**
+ * The parts a `P:` order in the header plays (`AABB`, `A2B2`, `(AB)2C`, `A.B.C`): letters, each or a
+ * bracketed group repeated by a number after it. Null when the order holds no part.
+ */
+export function partOrder(text: string): string[] | null {
+	let i = 0;
+	const seq = (): string[] => {
+		const out: string[] = [];
+		while (i < text.length && text[i] !== ')') {
+			const c = text[i];
+			let item: string[] | null = null;
+			if (c === '(') {
+				i++;
+				item = seq();
+				if (text[i] === ')') i++;
+			} else if (/[A-Za-z]/.test(c)) {
+				item = [c];
+				i++;
+			} else {
+				i++;
+				continue;
+			}
+			const m = /^\d+/.exec(text.slice(i));
+			const times = m ? Math.min(Number(m[0]), 16) : 1;
+			if (m) i += m[0].length;
+			for (let k = 0; k < times; k++) out.push(...item);
+		}
+		return out;
+	};
+	const out: string[] = [];
+	while (i < text.length) {
+		out.push(...seq());
+		i++;
+	}
+	return out.length ? out : null;
+}
 
 /** Numbers an ending is played on: `1`, `2`, `1,3`, `1-3`. */
 function endingPasses(label: string): Set<number> {
@@ -318,6 +356,10 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 				setKey(el);
 				continue;
 			}
+			if (el.el_type === 'part') {
+				if (el.title) written.push({ kind: 'part', label: el.title });
+				continue;
+			}
 			if (el.el_type === 'meter') {
 				setMeter(meterText(el), false);
 				continue;
@@ -378,6 +420,26 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 		}
 	}
 
+	// Parts in the order the header's P: gives, when every part it names is written.
+	let played: Written[] = written;
+	let partsOrdered = '';
+	const order = tune.metaText?.partOrder ? partOrder(tune.metaText.partOrder) : null;
+	if (order && written.some((w) => w.kind === 'part')) {
+		const segments = new Map<string, Written[]>();
+		const preamble: Written[] = [];
+		let current = preamble;
+		for (const w of written) {
+			if (w.kind === 'part') {
+				current = [w];
+				if (!segments.has(w.label)) segments.set(w.label, current);
+			} else current.push(w);
+		}
+		if (order.every((l) => segments.has(l))) {
+			played = [...preamble, ...order.flatMap((l) => segments.get(l) as Written[])];
+			partsOrdered = tune.metaText.partOrder as string;
+		}
+	}
+
 	// Play it through: repeats and endings expanded.
 	const events: KernEvent[] = [];
 	const chords: AbcChord[] = [];
@@ -393,8 +455,8 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 	let endingsSkipped = false;
 	const passesOf = (from: number, to: number) => {
 		let most = 2;
-		for (let j = from; j < written.length && j <= to + 1; j++) {
-			const w = written[j];
+		for (let j = from; j < played.length && j <= to + 1; j++) {
+			const w = played[j];
 			if (w.kind === 'event' && j > to) break;
 			if (w.kind === 'bar' && w.startEnding)
 				for (const n of endingPasses(w.startEnding)) most = Math.max(most, n);
@@ -402,7 +464,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 		return Math.min(most, 16);
 	};
 	let guard = 0;
-	for (let i = 0; i < written.length; i++) {
+	for (let i = 0; i < played.length; i++) {
 		if (++guard > MAX_PLAYED * 4 || events.length > MAX_PLAYED)
 			return {
 				ok: false,
@@ -410,7 +472,18 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 				reason: `Its repeats play more than ${MAX_PLAYED.toLocaleString('en')} notes, so it was not read.`,
 				line: t.start
 			};
-		const w = written[i];
+		const w = played[i];
+		if (w.kind === 'part') {
+			// A part played by the header's order starts afresh: its repeats go back no further than its
+			// start. A part label with no order is only a label.
+			if (!partsOrdered) continue;
+			sectionStart = i + 1;
+			pass = 1;
+			finished = false;
+			inEnding = false;
+			skipping = false;
+			continue;
+		}
 		if (w.kind === 'meter') {
 			if (!skipping && w.meter) meters.push({ at, meter: w.meter });
 			continue;
@@ -454,7 +527,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 				sectionStart = i + 1;
 				// The pass number holds only for a later ending that starts right here (`:|[2`, `:| [2`);
 				// a `[1` there starts the next section's endings.
-				const next = written[i + 1];
+				const next = played[i + 1];
 				const label = w.startEnding ?? (next?.kind === 'bar' ? next.startEnding : undefined);
 				if (label === undefined || endingPasses(label).has(1)) {
 					pass = 1;
@@ -463,7 +536,9 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 			}
 			if (w.endEnding || /thin_thin|thin_thick|thick_thin/.test(type)) {
 				inEnding = false;
-				if (w.startEnding === undefined && !closes) sectionStart = i + 1;
+				// A double bar `||` (not the closing `|]`) is where a later `:|` with no `|:` goes back to,
+				// as abc2midi plays it.
+				if (w.startEnding === undefined && !closes && type === 'bar_thin_thin') sectionStart = i + 1;
 			}
 		}
 		if (opens) {
@@ -509,6 +584,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 	const allMeters = meterFirst ? [{ at: 0, meter: meterFirst }, ...meters] : meters;
 	const remarks: string[] = [];
 	if (voices > 1) remarks.push(`first voice of ${voices}`);
+	if (partsOrdered) remarks.push(`parts played in the order P:${partsOrdered}`);
 	if (expanded || endingsSkipped) remarks.push('repeats played out');
 	if (tupletNotes > 0)
 		remarks.push(

@@ -46,6 +46,8 @@ declare module 'abcjs/src/parse/abc_parse.js' {
 		root?: string;
 		acc?: string;
 		mode?: string;
+		/** Parts (`P:A` in the body). */
+		title?: string;
 		/** Meter changes. */
 		value?: { num: string; den?: string }[];
 	}
@@ -56,7 +58,7 @@ declare module 'abcjs/src/parse/abc_parse.js' {
 	}
 	export interface AbcjsTune {
 		lines: { staff?: AbcjsStaff[] }[];
-		metaText: { title?: string };
+		metaText: { title?: string; partOrder?: string };
 	}
 	/** abcjs's parser: `parse` one tune's text, then `getTune` and `getWarnings`. */
 	export default class Parse {

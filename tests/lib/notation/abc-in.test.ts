@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAbc, splitTunes, type AbcTuneResult } from '../../../src/lib/notation/abc-in';
+import { partOrder, readAbc, splitTunes, type AbcTuneResult } from '../../../src/lib/notation/abc-in';
 import { encodeSong } from '../../../src/lib/encoding/encode';
 import type { KernSong } from '../../../src/lib/kern/reader';
 
@@ -62,6 +62,19 @@ describe('the ABC reader', () => {
 		expect(notes(one(tune('|c::d:|')).song)).toBe('72:2 72:2 74:2 74:2');
 		// Endings for passes 1 to 3, then 4.
 		expect(notes(one(tune('|:C|1-3 D:|4 E|]')).song)).toBe('60:2 62:2 60:2 62:2 60:2 62:2 60:2 64:2');
+	});
+
+	it('plays parts in the order of the header P: (AABB, (AB)2C), each part with its own repeats', () => {
+		expect(partOrder('AABB')).toEqual(['A', 'A', 'B', 'B']);
+		expect(partOrder('(AB)2C')).toEqual(['A', 'B', 'A', 'B', 'C']);
+		expect(partOrder('A2.B')).toEqual(['A', 'A', 'B']);
+		const t = one('X:1\nP:ABA\nM:2/4\nL:1/8\nK:C\nP:A\n|:C D:|\nP:B\nE F|]\n');
+		expect(notes(t.song)).toBe('60:2 62:2 60:2 62:2 64:2 65:2 60:2 62:2 60:2 62:2');
+		expect(t.song.remarks).toContain('parts played in the order P:ABA');
+		// A body label with no order in the header is only a label.
+		expect(notes(one('X:1\nM:2/4\nL:1/8\nK:C\nC D|\nP:B\n|E F:|\n').song)).toBe(
+			'60:2 62:2 64:2 65:2 60:2 62:2 64:2 65:2'
+		);
 	});
 
 	it('reads broken rhythm > and < as dotted pairs', () => {

@@ -1,0 +1,36 @@
+/**
+ * How often the ABC reader plays a tune note for note as abc2midi (Debian's abcmidi) does: every tune of
+ * the .abc files given, pitch, start and length on the 16th grid, repeats expanded (tests/lib/notation/
+ * abc2midi.ts says how both sides are compared). Usage: npx tsx scripts/abc-agreement.ts <files.abc…> [-v]
+ */
+import { readFileSync } from 'node:fs';
+import { readAbc } from '../src/lib/notation/abc-in';
+import { abc2midiNotes, firstDifference, readerNotes } from '../tests/lib/notation/abc2midi';
+
+const verbose = process.argv.includes('-v');
+const files = process.argv.slice(2).filter((a) => a !== '-v');
+let tunes = 0;
+let read = 0;
+let same = 0;
+for (const file of files) {
+	const r = readAbc(new Uint8Array(readFileSync(file)), file);
+	if (!r.ok) {
+		console.log(`${file}: ${r.reason}`);
+		continue;
+	}
+	for (const t of r.tunes) {
+		tunes++;
+		if (!t.ok || t.tune === undefined) {
+			if (verbose) console.log(`${file} X:${t.tune}: not read (${t.ok ? 'no X: number' : t.reason})`);
+			continue;
+		}
+		read++;
+		const theirs = abc2midiNotes(file, t.tune);
+		const d = theirs ? firstDifference(readerNotes(t.song.events), theirs) : 'abc2midi wrote no notes';
+		if (!d) same++;
+		else if (verbose) console.log(`${file} X:${t.tune} ${t.title ?? ''}: ${d}`);
+	}
+}
+console.log(
+	`${files.length} files, ${tunes} tunes, ${read} read; ${same} of ${read} (${((100 * same) / Math.max(1, read)).toFixed(1)} %) note for note as abc2midi plays them`
+);
