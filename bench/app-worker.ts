@@ -44,10 +44,14 @@ export async function withAppWorker<T>(
 	port = Number(process.env.BENCH_PORT ?? port);
 	const dir = join(repoRoot, 'build', '_app', 'immutable', 'workers');
 	if (!existsSync(dir)) return 'Chromium: no build/ (run `npm run build` first); skipped';
-	const workerFile = readdirSync(dir)
-		.filter((f) => f.endsWith('.js'))
-		.find((f) => readFileSync(join(dir, f), 'utf8').includes(requestType));
-	if (!workerFile) return `Chromium: the built worker has no ${requestType} (rebuild); skipped`;
+	// The studio worker loads diagnostics handlers on demand, from a chunk of its own.
+	const workerFile = readdirSync(dir).find((f) => /^studio\.worker-.*\.js$/.test(f));
+	const handled = [dir, join(dir, 'chunks')].some(
+		(d) =>
+			existsSync(d) &&
+			readdirSync(d).some((f) => f.endsWith('.js') && readFileSync(join(d, f), 'utf8').includes(requestType))
+	);
+	if (!workerFile || !handled) return `Chromium: the built worker has no ${requestType} (rebuild); skipped`;
 	const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
 		cwd: repoRoot,
 		stdio: 'ignore',

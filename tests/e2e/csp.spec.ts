@@ -17,7 +17,13 @@ test('the page carries a Content Security Policy that allows only its own origin
 	const blocked = await page.evaluate(async () => {
 		const out: string[] = [];
 		const seen: string[] = [];
-		document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
+		// Both reports are awaited (the test's timeout catches a missing one), not given a fixed time.
+		const both = new Promise<void>((resolve) =>
+			document.addEventListener('securitypolicyviolation', (e) => {
+				seen.push(e.violatedDirective);
+				if (['script-src-elem', 'connect-src'].every((d) => seen.includes(d))) resolve();
+			})
+		);
 		const s = document.createElement('script');
 		s.textContent = 'window.__injected = true';
 		document.body.append(s);
@@ -27,7 +33,7 @@ test('the page carries a Content Security Policy that allows only its own origin
 		} catch {
 			out.push('fetch');
 		}
-		await new Promise((r) => setTimeout(r, 100));
+		await both;
 		return { out, seen };
 	});
 	expect(blocked.out).toEqual(['inline', 'fetch']);

@@ -11,14 +11,19 @@ import { test, expect } from './fixtures';
 import type { CheckErrors, CheckResult } from '../../src/lib/lab/lstm-kernels-check';
 import type { CellMode } from '../../src/lib/train/lstm-kernels';
 
-/** The built worker script that handles `diagnostics/lstm-check`. */
+/** The built studio worker, when a build has the `diagnostics/lstm-check` handler (a chunk it loads on demand). */
 function workerUrl(): string | null {
 	const dir = join(process.cwd(), 'build', '_app', 'immutable', 'workers');
 	if (!existsSync(dir)) return null;
-	const file = readdirSync(dir)
-		.filter((f) => f.endsWith('.js'))
-		.find((f) => readFileSync(join(dir, f), 'utf8').includes('diagnostics/lstm-check'));
-	return file ? `/_app/immutable/workers/${file}` : null;
+	const file = readdirSync(dir).find((f) => /^studio\.worker-.*\.js$/.test(f));
+	const handled = [dir, join(dir, 'chunks')].some(
+		(d) =>
+			existsSync(d) &&
+			readdirSync(d).some(
+				(f) => f.endsWith('.js') && readFileSync(join(d, f), 'utf8').includes('diagnostics/lstm-check')
+			)
+	);
+	return file && handled ? `/_app/immutable/workers/${file}` : null;
 }
 
 /**
