@@ -357,7 +357,9 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 				continue;
 			}
 			if (el.el_type === 'part') {
-				if (el.title) written.push({ kind: 'part', label: el.title });
+				// A part is named by the first letter of its label, as abc2midi reads it (`P:D.S.` is part D).
+				const label = el.title?.trim().charAt(0) ?? '';
+				if (/^[A-Za-z]$/.test(label)) written.push({ kind: 'part', label });
 				continue;
 			}
 			if (el.el_type === 'meter') {
