@@ -40,6 +40,7 @@ test('generate with the bundled model, read it as a score that follows the sound
 	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
 	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await stage.getByLabel('Random seed').fill('7');
+	await stage.getByLabel('Mode', { exact: true }).selectOption({ label: 'major' });
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
 	const symbols = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
@@ -56,13 +57,13 @@ test('generate with the bundled model, read it as a score that follows the sound
 	await expect(
 		score.getByRole('img', { name: new RegExp(`${notes} notes in \\d+ bars of 4/4`) })
 	).toBeVisible();
-	// C major (or A minor): no key signature; in G major one sharp at the start of every line of music.
+	// C major: no key signature; moved to G major, one sharp at the start of every line of music.
 	const sharpsPerLine = () =>
 		score.evaluate((el) =>
 			[...el.querySelectorAll('.system')].map((s) => s.querySelectorAll('.keyAccid').length)
 		);
 	await expect(score.locator('.keyAccid')).toHaveCount(0);
-	await stage.getByLabel('Export key').selectOption('G major');
+	await stage.getByLabel('Key', { exact: true }).selectOption({ label: 'G' });
 	await expect
 		.poll(async () => {
 			const lines = await sharpsPerLine();
