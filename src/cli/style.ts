@@ -1,5 +1,7 @@
 /**
- * `--style` for `eval` and `generate`: the style a model writes or is scored in.
+ * `--style` for `eval` and `generate`: the style a model writes or is scored in, checked against the
+ * model's styles before any work. Generation applies it in the core (the settings' `style`), so only the
+ * id is returned, never a styled model.
  */
 import { UsageError } from './command';
 import { LstmStepModel, unknownStyleMessage } from '../lib/model/lstm-step';
@@ -13,18 +15,14 @@ function theStyles(styles: readonly string[]): string {
 }
 
 /**
- * The model in the style `--style` names; unchanged (no style) without the flag. A flag with no value,
- * a style the model lacks, or a model without styles is a usage error naming the styles it has.
+ * The style `--style` names (null without the flag). A flag with no value, a style the model lacks, or a
+ * model without styles is a usage error naming the styles it has.
  */
-export function chooseStyle<M extends StepModel>(
-	model: M,
-	value: unknown
-): { model: M | LstmStepModel; style: string | null } {
-	if (value === undefined) return { model, style: null };
+export function chooseStyle(model: StepModel, value: unknown): { style: string | null } {
+	if (value === undefined) return { style: null };
 	const styles = model instanceof LstmStepModel ? model.styles : [];
 	const id = String(value);
 	if (!id) throw new UsageError(`--style needs a style id: ${theStyles(styles)}`);
-	if (!(model instanceof LstmStepModel) || !styles.includes(id))
-		throw new UsageError(unknownStyleMessage(id, styles));
-	return { model: model.withStyle(id), style: id };
+	if (!styles.includes(id)) throw new UsageError(unknownStyleMessage(id, styles));
+	return { style: id };
 }

@@ -300,7 +300,7 @@ describe('cli generate --form', () => {
 		expect(melody.symbols).toBe(core.symbols.join(' '));
 		const bad = cli('--model', dir, '--form', 'A?B');
 		expect(bad.code).toBe(1);
-		expect(bad.stderr).toMatch(/--form must be phrase letters/);
+		expect(bad.stderr).toMatch(/--form must be up to 16 phrase letters A–H.*, not "A\?B"/);
 		const steps = cli('--model', dir, '--form', 'ABAC', '--steps', '40');
 		expect(steps.code).toBe(1);
 		expect(steps.stderr).toMatch(/--form writes a whole tune/);

@@ -41,7 +41,7 @@ describe('cli generate refuses what it cannot do well, before generating', () =>
 		);
 		refused(
 			await cli('generate', '--model', DEFAULT, '--steps', '100001'),
-			/--steps must be a whole number from 1 to 100000/
+			/--steps must be a whole number of steps from 0 to 100,000, not "100001"/
 		);
 	});
 

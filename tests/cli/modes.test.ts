@@ -51,7 +51,7 @@ describe.skipIf(!bundled)('cli generate in a mode and key', () => {
 	it('refuses a mode it cannot write in and a voice it does not know, with a sentence', async () => {
 		const a = await runCli('generate', '--model', DEFAULT, '--mode', 'locrian');
 		expect(a.code).not.toBe(0);
-		expect(a.stderr).toMatch(/--mode "locrian": tunes can be written in major, minor, dorian/);
+		expect(a.stderr).toMatch(/--mode must be major, minor, dorian, mixolydian or aeolian, not "locrian"/);
 		const b = await runCli('generate', '--model', DEFAULT, '--voice', 'banjo');
 		expect(b.code).not.toBe(0);
 		expect(b.stderr).toMatch(/--voice "banjo" is not a voice/);

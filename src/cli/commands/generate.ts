@@ -1,21 +1,35 @@
 /**
- * `generate`: continues a seed with a model and prints the symbols; optionally writes MIDI and **kern.
- * The same random seed gives the same melody.
+ * `generate`: continues a seed with a model and prints the symbols; optionally writes every file the page
+ * downloads (MIDI, **kern, ABC, MusicXML) with the same writers, key, voice placement and title. The same
+ * random seed gives the same melody. Its setting flags, their ranges and usage come from
+ * `GENERATE_SETTINGS` (cli/sampling.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { loadStepModel } from '../models';
 import { generate } from '../../lib/generate/generate';
-import { MAX_SEED, MAX_STEPS, MAX_VARIATIONS, type GenerateSettings } from '../../lib/generate/settings';
+import { MAX_SEED, MAX_STEPS, type GenerateSettings } from '../../lib/generate/settings';
 import { checkOutFile } from '../files';
 import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
-import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
+import {
+	numberFlag,
+	numberSetting,
+	SAMPLING_OPTIONS,
+	SAMPLING_USAGE,
+	samplingFlags,
+	settingFlag,
+	settingOptions,
+	settingUsage
+} from '../sampling';
 import { randomSeed as freshSeed } from '../../lib/generate/random';
 import { parseSeed, formatSymbols } from '../../lib/generate/seed';
 import { formatMeter, parseMeter } from '../../lib/music/meter';
 import { toMidi, DEFAULT_BPM } from '../../lib/formats/midi';
 import { toKern } from '../../lib/formats/kern';
+import { toAbc } from '../../lib/formats/abc';
+import { toMusicXml } from '../../lib/formats/musicxml';
+import { cleanName } from '../../lib/formats/name';
 import {
 	EXPORT_KEYS,
 	estimateMode,
@@ -25,10 +39,10 @@ import {
 	type Key,
 	type Mode
 } from '../../lib/formats/key';
-import { GENERATE_MODES } from '../../lib/generate/mode';
 import { VOICE_RANGES, octavesInto, type Range } from '../../lib/music/register';
 import { VOICES } from '../../lib/playback/voices';
 import { chooseStyle } from '../style';
+import { GENERATE_MODES } from '../../lib/generate/mode';
 import { readFileSync, statSync } from 'node:fs';
 import { midiToSeed, readMidiNotes, type MidiFileNotes, type MidiSeed } from '../../lib/formats/midi-in';
 import { midiSizeProblem } from '../../lib/formats/midi-read';
@@ -75,25 +89,44 @@ function readSeedMidi(values: Record<string, unknown>): { file: MidiFileNotes; b
 /** Bars a MIDI seed keeps unless --seed-bars says: as the Generate stage starts. */
 const MIDI_SEED_BARS = 2;
 
+/** The generation settings `generate` reads besides the sampling ones, each a row of the table. */
+const GENERATE_KEYS = [
+	'bars',
+	'steps',
+	'meter',
+	'variations',
+	'randomSeed',
+	'mode',
+	'tonic',
+	'style'
+] as const;
+
+/** The files a melody can be written to, as the page's Export bar offers them. */
+const OUTPUTS = ['out', 'kern', 'abc', 'musicxml'] as const;
+
 const command: Command = {
-	summary: 'continue a seed with a model; print the symbols, write MIDI or **kern',
+	summary: 'continue a seed with a model; print the symbols, write MIDI, **kern, ABC or MusicXML',
 	usage: [
 		'npm run --silent cli -- generate (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
 		'    [--seed "67 _ 67 _" | --seed-midi tune.mid [--seed-bars 2]] [--bars 8 | --steps 500 [--no-stop]]',
 		'    [--meter 4/4] [--temperature T] [--top-p P]',
 		'    [--endings K] [--random-seed 42] [--variations 1] [--out melody.mid] [--kern melody.krn]',
+		'    [--abc melody.abc] [--musicxml melody.musicxml] [--title "Tune name"]',
 		'    [--mode dorian] [--key "G major"] [--voice flute] [--bpm 100] [--style <id>] [--form AABA [--phrase-bars 2]] [--json]',
 		'',
 		'Prints one line of symbols per variation. Without --random-seed a fresh one is chosen and shown on',
 		`stderr. By default a whole tune of --bars bars (default ${GENERATE_DEFAULTS.bars}, the seed included) that the model ends`,
 		'itself on the last barline, as the app writes it. --steps N instead adds at most N symbols and stops',
 		'where the model ends the song; --no-stop keeps going (the model never ends it). With several',
-		'variations, --out and --kern write one file each (melody-2.mid, …). --form builds the tune of phrases',
+		'variations, --out, --kern, --abc and --musicxml write one file each (melody-2.mid, …), each as the page',
+		'downloads it; --title names the tune in every file (default "Melody <random seed>"; with several',
+		'variations "<title> (2)", …). --form builds the tune of phrases',
 		'(AABB, ABAB, AABA, ABAC, "AA\'BA\'", through): without --bars it is as long as the form; the JSON',
 		"gives each melody's phrases (label, start and end step). --mode writes the tune in a mode",
 		`(${GENERATE_MODES.join(', ')}); --key moves the files there (its tonic, in the tune's mode when`,
 		"--mode is given); --voice moves them by whole octaves into that voice's range, as the app does",
 		`(${VOICES.map((v) => v.id).join(', ')}).`,
+		...settingUsage(GENERATE_KEYS),
 		...SAMPLING_USAGE,
 		'',
 		`--seed-midi takes the seed from a MIDI file as the Generate stage does: the highest line of its fullest`,
@@ -107,20 +140,13 @@ const command: Command = {
 		seed: { type: 'string' },
 		'seed-midi': { type: 'string' },
 		'seed-bars': { type: 'string' },
-		steps: { type: 'string' },
-		bars: { type: 'string' },
-		meter: { type: 'string' },
+		...settingOptions(GENERATE_KEYS),
 		...SAMPLING_OPTIONS,
-		'random-seed': { type: 'string' },
-		variations: { type: 'string' },
 		'no-stop': { type: 'boolean' },
-		out: { type: 'string' },
-		kern: { type: 'string' },
-		key: { type: 'string' },
+		...Object.fromEntries(OUTPUTS.map((flag) => [flag, { type: 'string' as const }])),
+		title: { type: 'string' },
 		voice: { type: 'string' },
-		mode: { type: 'string' },
-		bpm: { type: 'string' },
-		style: { type: 'string' }
+		bpm: { type: 'string' }
 	},
 	optionalValues: ['style'],
 	async run(values, positionals, ctx) {
@@ -129,16 +155,15 @@ const command: Command = {
 		const ts = midi?.file.timeSignature;
 		const midiMeter = ts && parseMeter(`${ts.numerator}/${ts.denominator}`);
 		const meter = parseMeter(
-			String(values.meter ?? (midiMeter ? formatMeter(midiMeter) : GENERATE_DEFAULTS.meter))
-		);
-		if (!meter) throw new UsageError(`--meter must be like 3/4 or 6/8, not "${values.meter}"`);
+			String(settingFlag(values, 'meter') ?? (midiMeter ? formatMeter(midiMeter) : GENERATE_DEFAULTS.meter))
+		)!;
 		if (values.bars !== undefined && values.steps !== undefined)
 			throw new UsageError('give --steps or --bars, not both');
 		if (values['no-stop'] && values.steps === undefined)
 			throw new UsageError(
 				'--no-stop goes with --steps (a whole tune of --bars always ends on its last barline)'
 			);
-		const steps = numberFlag(values.steps, 'steps', 1, MAX_STEPS, true);
+		const steps = numberSetting(values, 'steps');
 		const sampling = samplingFlags(values);
 		// A form shapes a whole tune: the default one stands aside for --steps, one asked for is refused.
 		const inForm = sampling.form !== THROUGH && steps === undefined;
@@ -147,7 +172,7 @@ const command: Command = {
 		// A form without --bars is as long as its phrases.
 		const bars =
 			steps === undefined
-				? (numberFlag(values.bars, 'bars', 1, 256, true) ??
+				? (numberSetting(values, 'bars') ??
 					(inForm ? formBars(parseForm(sampling.form)!.length, sampling.phraseBars) : GENERATE_DEFAULTS.bars))
 				: undefined;
 		if (bars !== undefined && bars * meter.stepsPerBar > MAX_STEPS)
@@ -155,8 +180,8 @@ const command: Command = {
 				`--bars ${bars} of ${formatMeter(meter)} is ${(bars * meter.stepsPerBar).toLocaleString('en')} steps; ` +
 					`the most is ${MAX_STEPS.toLocaleString('en')}, so ask for at most ${Math.floor(MAX_STEPS / meter.stepsPerBar)} bars`
 			);
-		const variations = numberFlag(values.variations, 'variations', 1, MAX_VARIATIONS, true) ?? 1;
-		const given = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true);
+		const variations = numberSetting(values, 'variations') ?? GENERATE_DEFAULTS.variations;
+		const given = numberSetting(values, 'randomSeed');
 		const randomSeed = given ?? freshSeed();
 		const bpm = numberFlag(values.bpm, 'bpm', 20, 400) ?? DEFAULT_BPM;
 		let key = undefined;
@@ -175,13 +200,17 @@ const command: Command = {
 			throw new UsageError(
 				`--voice "${voice}" is not a voice; use one of ${Object.keys(VOICE_RANGES).join(', ')}`
 			);
-		const mode = values.mode === undefined ? undefined : (String(values.mode).toLowerCase() as Mode);
-		if (mode !== undefined && !GENERATE_MODES.includes(mode))
-			throw new UsageError(`--mode "${values.mode}": tunes can be written in ${GENERATE_MODES.join(', ')}`);
+		const mode = settingFlag(values, 'mode') as Mode | undefined;
+		let title: string | undefined;
+		if (values.title !== undefined) {
+			// Cleaned as the page cleans a typed name (formats/name.ts); each writer escapes it for its format.
+			title = cleanName(String(values.title));
+			if (!title) throw new UsageError('--title needs a name with a letter or digit in it');
+		}
 
 		// Where the files go is checked before any work: writable, not a folder, not the same file twice.
 		const seen = new Map<string, string>();
-		for (const flag of ['out', 'kern'] as const) {
+		for (const flag of OUTPUTS) {
 			if (typeof values[flag] !== 'string') continue;
 			for (let i = 0; i < variations; i++) {
 				const path = numbered(String(values[flag]), i, variations);
@@ -195,8 +224,9 @@ const command: Command = {
 
 		const loaded = loadStepModel(values, ctx.log);
 		const { name } = loaded;
-		// --style writes in one of the model's styles (without it: no style).
-		const { model, style } = chooseStyle(loaded.model, values.style);
+		// --style writes in one of the model's styles (without it: no style); the core applies it.
+		const { model } = loaded;
+		const { style } = chooseStyle(model, values.style);
 		let seed: string[];
 		let seedSummary: string | undefined;
 		let barPhase = 0;
@@ -225,7 +255,8 @@ const command: Command = {
 			randomSeed,
 			meter: formatMeter(meter),
 			barPhase,
-			...(mode ? { mode } : {})
+			...(mode ? { mode } : {}),
+			...(style ? { style } : {})
 		};
 		const melodies = generate(model, seed, settings);
 		const ms = performance.now() - t0;
@@ -235,29 +266,36 @@ const command: Command = {
 		);
 
 		const files: string[] = [];
+		// The upbeat as the page's exports take it: 16ths before the first full bar.
+		const pickup = barPhase > 0 ? meter.stepsPerBar - barPhase : 0;
 		melodies.forEach((m, i) => {
 			const suffix = (path: string) => numbered(path, i, melodies.length);
 			const named = key ?? homeKey(m.mode ?? estimateMode(m.symbols));
 			const inMode = m.mode ? keyOf(named.tonic, m.mode) : named;
 			const exportKey = voice ? placed(inMode, m.symbols, VOICE_RANGES[voice]) : inMode;
-			if (typeof values.out === 'string') {
-				const path = suffix(values.out);
-				writeFileSync(
-					path,
+			const tuneTitle = title
+				? melodies.length > 1
+					? `${title} (${i + 1})`
+					: title
+				: `Melody ${m.randomSeed}`;
+			const write: Record<(typeof OUTPUTS)[number], () => string | Uint8Array> = {
+				out: () =>
 					toMidi(m.symbols, {
 						bpm,
 						meter,
-						name: `Melody ${m.randomSeed}`,
+						name: tuneTitle,
 						key: exportKey,
 						// The voice's General MIDI program, as the page writes it (piano without --voice).
 						program: VOICES.find((v) => v.id === voice)?.program ?? 0
-					})
-				);
-				files.push(path);
-			}
-			if (typeof values.kern === 'string') {
-				const path = suffix(values.kern);
-				writeFileSync(path, toKern(m.symbols, { meter, key: exportKey, title: `Melody ${m.randomSeed}` }));
+					}),
+				kern: () => toKern(m.symbols, { meter, key: exportKey, title: tuneTitle, pickup }),
+				abc: () => toAbc(m.symbols, { meter, key: exportKey, title: tuneTitle, pickup, bpm }),
+				musicxml: () => toMusicXml(m.symbols, { meter, key: exportKey, title: tuneTitle, pickup, bpm })
+			};
+			for (const flag of OUTPUTS) {
+				if (typeof values[flag] !== 'string') continue;
+				const path = suffix(values[flag]);
+				writeFileSync(path, write[flag]());
 				files.push(path);
 			}
 		});

@@ -8,7 +8,14 @@ import { basename } from 'node:path';
 import { UsageError, type CliContext, type Command } from '../command';
 import { groupPaths, readSongs } from '../paths';
 import { loadStepModel } from '../models';
-import { numberFlag, SAMPLING_OPTIONS, SAMPLING_USAGE, samplingFlags } from '../sampling';
+import {
+	numberFlag,
+	numberSetting,
+	SAMPLING_OPTIONS,
+	SAMPLING_USAGE,
+	samplingFlags,
+	settingOptions
+} from '../sampling';
 import { removeDuplicates } from '../../lib/eval/dedupe';
 import {
 	barPhases,
@@ -21,7 +28,6 @@ import {
 import { generate } from '../../lib/generate/generate';
 import { deriveSeed, mulberry32 } from '../../lib/generate/random';
 import { barContext } from '../../lib/model/features';
-import { MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../lib/generate/sample';
 import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
 import { compareSongs, type SongComparison } from '../../lib/eval/song-compare';
 import { DEGREES, type TuneSetSummary } from '../../lib/eval/song-measures';
@@ -42,7 +48,7 @@ const options = {
 	upbeat: { type: 'string' },
 	set: { type: 'string', multiple: true },
 	mixture: { type: 'string' },
-	'random-seed': { type: 'string' }
+	...settingOptions(['randomSeed'])
 } as const;
 
 /**
@@ -191,7 +197,7 @@ const command: Command = {
 		if ((values.model === undefined) === (values.keras === undefined))
 			throw new UsageError('give exactly one of --model or --keras');
 		const samples = numberFlag(values.samples, 'samples', 1, 100000, true) ?? 200;
-		const randomSeed = numberFlag(values['random-seed'], 'random-seed', 0, 2 ** 32 - 1, true) ?? 1;
+		const randomSeed = numberSetting(values, 'randomSeed') ?? 1;
 		const sampler = String(values.sampler ?? 'tune');
 		if (sampler !== 'tune' && sampler !== 'open') throw new UsageError('--sampler must be tune or open');
 		const upbeat = String(values.upbeat ?? 'downbeat');
@@ -216,9 +222,7 @@ const command: Command = {
 			// The reference's procedure, run statefully (KerasStepModel, as the app generates with it): the
 			// exact 64-symbol window costs 64 LSTM steps a symbol, hours for 200 melodies of up to 500 steps.
 			const { model } = loadStepModel(values);
-			const t =
-				numberFlag(values.temperature, 'temperature', MIN_TEMPERATURE, MAX_TEMPERATURE) ??
-				REFERENCE_PROCEDURE.temperature;
+			const t = numberSetting(values, 'temperature') ?? REFERENCE_PROCEDURE.temperature;
 			settings = { procedure: 'reference', temperature: t, steps: REFERENCE_PROCEDURE.steps };
 			name = `reference Keras model (${basename(String(values.keras))})`;
 			write = (request, i) => {

@@ -2,7 +2,8 @@
  * The generation settings a new melody gets unless the user picks others: one table, shared by the app's
  * Generate stage, its worker and `cli generate` / `cli melody-stats`, so what the command line measures
  * is what a visitor hears. Chosen from measurements, not by ear: `cli melody-stats` on German songs the
- * bundled model never saw (docs/model-card.md, "Melodies against real songs").
+ * bundled model never saw (docs/model-card.md, "Melodies against real songs"). What each setting means and
+ * the range it may take are its row of `GENERATE_SETTINGS` (generate/settings.ts).
  */
 
 export const GENERATE_DEFAULTS = {
@@ -36,14 +37,4 @@ export const GENERATE_DEFAULTS = {
 	form: 'ABAC',
 	/** Bars in a phrase of a form. */
 	phraseBars: 2
-} as const;
-
-/** One line per setting, for the UI and the command line's usage: what it does to the melody. */
-export const SETTING_HELP = {
-	temperature:
-		'How boldly each next note is drawn: below 1 the model plays safe (and repeats itself), above 1 it takes chances.',
-	topP: 'Only the most likely next notes that together hold this share of the probability can be drawn; lower cuts out odd notes.',
-	bars: 'The length of the tune; the model writes its own ending on the last barline.',
-	endings: 'Several endings are tried for the last bars and the one the model finds most likely is kept.',
-	form: 'How the tune is built of phrases: a letter that comes again repeats its phrase, a primed one (A′) varies its ending; through-composed writes on without planned repeats.'
 } as const;

@@ -45,6 +45,15 @@ function idsOf(model: StepModel, symbols: readonly string[]): number[] {
 }
 
 /**
+ * The model as it writes in the settings' style: one with styles is told the style asked for (the
+ * settings were checked, so it has it); without a style the model is taken as it is given.
+ */
+export function inStyle<S>(model: StepModel<S>, settings: Pick<GenerateSettings, 'style'>): StepModel<S> {
+	if (settings.style == null || !(model instanceof LstmStepModel)) return model;
+	return model.withStyle(settings.style) as unknown as StepModel<S>;
+}
+
+/**
  * The model as it writes in the settings' meter: one that takes the bar position (model/features.ts) is
  * told the meter and where the seed starts in its bar; any other is returned as it is.
  */
@@ -500,7 +509,7 @@ export function generate<S>(
 	settings: GenerateSettings
 ): Melody[] {
 	checkSettings(model, seed, settings);
-	model = inMeter(model, settings);
+	model = inMeter(inStyle(model, settings), settings);
 	const primed = primeModel(model, seed, settings.primer);
 	const out: Melody[] = [];
 	for (let k = 0; k < settings.variations; k++) {
@@ -524,7 +533,7 @@ export async function generateAsync<S>(
 	const chunk = control.chunk ?? 64;
 	const each = plannedSteps(seed.length, settings);
 	const total = each * settings.variations;
-	model = inMeter(model, settings);
+	model = inMeter(inStyle(model, settings), settings);
 	const primed = primeModel(model, seed, settings.primer);
 	const out: Melody[] = [];
 	let done = 0;

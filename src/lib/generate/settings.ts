@@ -1,15 +1,20 @@
 /**
- * What decides a melody besides the model and the seed: the settings, their limits and checks, and the
- * plan of a whole tune (its length and where its candidate endings start), shared by every generator.
+ * What decides a melody besides the model and the seed: the settings, each described once in
+ * `GENERATE_SETTINGS` (label, help, range, CLI flag), from which the checks (`checkSettings`), the flags
+ * and usage of `cli generate` and `cli melody-stats` (cli/sampling.ts) and the Generate stage's controls
+ * derive; and the plan of a whole tune (its length and where its candidate endings start), shared by every
+ * generator. A new setting is a field of `GenerateSettings`, its row, and its use in generate.ts.
  */
 import type { StepModel } from '../model/types';
 import { deriveSeed } from './random';
 import { HOLD, SONG_END } from '../music/symbols';
-import { DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
+import { COMMON_METERS, DEFAULT_METER, parseMeter, type Meter } from '../music/meter';
 import { GENERATE_DEFAULTS } from './defaults';
-import type { Mode } from '../music/key';
+import { modeName, type Mode } from '../music/key';
 import { GENERATE_MODES } from './mode';
-import { formBars, MAX_PHRASES, parseForm, THROUGH, type FormLetter, type MelodyForm } from './form';
+import { MAX_TEMPERATURE, MIN_TEMPERATURE, MIN_TOP_P } from './sample';
+import { LstmStepModel, unknownStyleMessage } from '../model/lstm-step';
+import { FORMS, formBars, MAX_PHRASES, parseForm, THROUGH, type FormLetter, type MelodyForm } from './form';
 
 export const MAX_VARIATIONS = 8;
 /**
@@ -21,6 +26,308 @@ export const MAX_STEPS = 100_000;
 /** The longest seed read, and the most `/` read before it. */
 export const MAX_SEED = 100_000;
 export const MAX_PRIMER = 1024;
+/** The longest whole tune asked for, in bars (a "continue" adds to the tune on show, so not just 64). */
+export const MAX_BARS = 256;
+/** The most candidate endings tried (each costs the last bars once more). */
+export const MAX_ENDINGS = 64;
+export const MAX_PHRASE_BARS = 16;
+/** Random seeds are 32-bit (generate/random.ts). */
+export const MAX_RANDOM_SEED = 2 ** 32 - 1;
+
+/** The settings a row of `GENERATE_SETTINGS` describes: those of `GenerateSettings`, the key and the kept seed. */
+export type GenerateSettingKey =
+	| 'bars'
+	| 'steps'
+	| 'temperature'
+	| 'topP'
+	| 'endings'
+	| 'variations'
+	| 'randomSeed'
+	| 'lockSeed'
+	| 'meter'
+	| 'form'
+	| 'phraseBars'
+	| 'mode'
+	| 'tonic'
+	| 'style';
+
+/** How one generation setting is shown, read and checked (as `TrainSetting` is for training). */
+export interface GenerateSetting {
+	key: GenerateSettingKey;
+	/** The control's label on the page. */
+	label: string;
+	/** One line for a musician: the control's help and the flag's usage. */
+	help: string;
+	/** Its name in a sentence: “The temperature must be …”. */
+	subject: string;
+	/** Flag of `cli generate` (and `cli melody-stats`), without `--`; null where only the page has it. */
+	flag: string | null;
+	/**
+	 * A number in `min`–`max` (`step` is the control's increment; an `integer` counts `unit`), on or off,
+	 * one of `choices`, a meter or a form read from text (`choices` are those offered), or one of the
+	 * model's styles.
+	 */
+	kind: 'integer' | 'number' | 'boolean' | 'choice' | 'meter' | 'form' | 'style';
+	min?: number;
+	max?: number;
+	step?: number;
+	unit?: string;
+	choices?: readonly { value: string; label: string }[];
+	/** Held by `GenerateSettings` and checked by `checkSettings`; the others are the page's and the files'. */
+	core: boolean;
+}
+
+const offered = (values: readonly string[], label = (v: string) => v) =>
+	values.map((value) => ({ value, label: label(value) }));
+
+/** Every generation setting, in the order the page shows them. */
+export const GENERATE_SETTINGS: readonly GenerateSetting[] = [
+	{
+		key: 'bars',
+		label: 'Length (bars)',
+		help: 'The length of the tune; the model writes its own ending on the last barline.',
+		subject: 'The length',
+		flag: 'bars',
+		kind: 'integer',
+		min: 1,
+		max: MAX_BARS,
+		step: 1,
+		unit: 'bars',
+		core: true
+	},
+	{
+		key: 'steps',
+		label: 'Length (steps)',
+		help: 'Instead of bars: sixteenth-note steps to add at most, stopping where the model ends the song.',
+		subject: 'The length',
+		flag: 'steps',
+		kind: 'integer',
+		min: 0,
+		max: MAX_STEPS,
+		step: 1,
+		unit: 'steps',
+		core: true
+	},
+	{
+		key: 'temperature',
+		label: 'Temperature',
+		help: 'How boldly each next note is drawn: below 1 the model plays safe (and repeats itself), above 1 it takes chances.',
+		subject: 'The temperature',
+		flag: 'temperature',
+		kind: 'number',
+		min: MIN_TEMPERATURE,
+		max: MAX_TEMPERATURE,
+		step: 0.05,
+		core: true
+	},
+	{
+		key: 'topP',
+		label: 'Top-p',
+		help: 'Only the most likely next notes that together hold this share of the probability can be drawn; lower cuts out odd notes.',
+		subject: 'Top-p',
+		flag: 'top-p',
+		kind: 'number',
+		min: MIN_TOP_P,
+		max: 1,
+		step: 0.01,
+		core: true
+	},
+	{
+		key: 'endings',
+		label: 'Candidate endings',
+		help: 'Several endings are tried for the last bars and the one the model finds most likely is kept.',
+		subject: 'Candidate endings',
+		flag: 'endings',
+		kind: 'integer',
+		min: 1,
+		max: MAX_ENDINGS,
+		step: 1,
+		core: true
+	},
+	{
+		key: 'variations',
+		label: 'Variations',
+		help: 'Tunes written at once from the same seed, each with its own random seed.',
+		subject: 'Variations',
+		flag: 'variations',
+		kind: 'integer',
+		min: 1,
+		max: MAX_VARIATIONS,
+		step: 1,
+		core: true
+	},
+	{
+		key: 'randomSeed',
+		label: 'Random seed',
+		help: 'The number behind every random choice: the same seed and settings write the same tune again.',
+		subject: 'The random seed',
+		flag: 'random-seed',
+		kind: 'integer',
+		min: 0,
+		max: MAX_RANDOM_SEED,
+		step: 1,
+		core: true
+	},
+	{
+		key: 'lockSeed',
+		label: 'Keep this seed',
+		help: 'Kept, the next Generate writes the same tune again; otherwise each Generate draws a new seed, so every click writes a new tune.',
+		subject: '“Keep this seed”',
+		flag: null,
+		kind: 'boolean',
+		core: false
+	},
+	{
+		key: 'meter',
+		label: 'Meter',
+		help: 'Where the barlines fall (a model that learned the bar also feels the beats).',
+		subject: 'The meter',
+		flag: 'meter',
+		kind: 'meter',
+		choices: offered(COMMON_METERS),
+		core: true
+	},
+	{
+		key: 'form',
+		label: 'Form',
+		help: 'How the tune is built of phrases: a letter that comes again repeats its phrase, a primed one (A′) varies its ending; through-composed writes on without planned repeats.',
+		subject: 'The form',
+		flag: 'form',
+		kind: 'form',
+		choices: offered(FORMS, (f) => (f === THROUGH ? 'Through-composed' : f)),
+		core: true
+	},
+	{
+		key: 'phraseBars',
+		label: 'Phrase (bars)',
+		help: 'Bars in a phrase of the form.',
+		subject: 'A phrase',
+		flag: 'phrase-bars',
+		kind: 'integer',
+		min: 1,
+		max: MAX_PHRASE_BARS,
+		step: 1,
+		unit: 'bars',
+		core: true
+	},
+	{
+		key: 'mode',
+		label: 'Mode',
+		help: 'The mode the tune is written in; none: major or minor, as the model goes.',
+		subject: 'The mode',
+		flag: 'mode',
+		kind: 'choice',
+		choices: offered(GENERATE_MODES, (m) => modeName(m as Mode)),
+		core: true
+	},
+	{
+		key: 'tonic',
+		label: 'Key',
+		help: 'The key the tune sounds and is written in (its tonic; the mode is the tune’s).',
+		subject: 'The key',
+		flag: 'key',
+		kind: 'integer',
+		min: 0,
+		max: 11,
+		step: 1,
+		core: false
+	},
+	{
+		key: 'style',
+		label: 'Style',
+		help: 'For a model that learned several corpora: the one its tune should sound like; none: any style.',
+		subject: 'The style',
+		flag: 'style',
+		kind: 'style',
+		core: true
+	}
+];
+
+/** The row of each setting, by key. */
+export const GENERATE_SETTING = Object.fromEntries(GENERATE_SETTINGS.map((s) => [s.key, s])) as Record<
+	GenerateSettingKey,
+	GenerateSetting
+>;
+
+/** A number setting's range and increment, for a form control's `min`, `max` and `step`. */
+export function rangeOf(key: GenerateSettingKey): { min: number; max: number; step: number } {
+	const { min, max, step } = GENERATE_SETTING[key];
+	if (min === undefined || max === undefined) throw new Error(`The setting ${key} is not a number.`);
+	return { min, max, step: step ?? 1 };
+}
+
+const count = (n: number) => n.toLocaleString('en');
+const or = (xs: readonly string[]) =>
+	xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs.at(-1)}` : (xs[0] ?? '');
+
+/** The allowed values in words: `a whole number of bars from 1 to 256`, `a meter like 3/4 or 6/8`. */
+export function describeGenerateRange(setting: GenerateSetting): string {
+	const { kind, min = -Infinity, max = Infinity } = setting;
+	switch (kind) {
+		case 'integer':
+			return `a whole number${setting.unit ? ` of ${setting.unit}` : ''} from ${count(min)} to ${count(max)}`;
+		case 'number':
+			return `a number from ${min} to ${max}`;
+		case 'boolean':
+			return 'on or off';
+		case 'choice':
+			return or((setting.choices ?? []).map((c) => c.value));
+		case 'meter':
+			return 'a meter like 3/4 or 6/8';
+		case 'form':
+			return `up to ${MAX_PHRASES} phrase letters A–H, with ′ (or ') for a phrase whose ending is varied (like AABA or AA′BA′), or “${THROUGH}”`;
+		case 'style':
+			return 'one of the model’s styles';
+	}
+}
+
+/**
+ * Null when `value` suits the setting, else what it must be (“must be a number from 0.05 to 2”). A style
+ * is checked against the model's styles by `checkSettings`, not here.
+ */
+export function generateSettingProblem(setting: GenerateSetting, value: unknown): string | null {
+	let ok: boolean;
+	switch (setting.kind) {
+		case 'integer':
+		case 'number':
+			ok =
+				typeof value === 'number' &&
+				Number.isFinite(value) &&
+				(setting.kind === 'number' || Number.isInteger(value)) &&
+				value >= (setting.min ?? -Infinity) &&
+				value <= (setting.max ?? Infinity);
+			break;
+		case 'boolean':
+			ok = typeof value === 'boolean';
+			break;
+		case 'choice':
+			ok = (setting.choices ?? []).some((c) => c.value === value);
+			break;
+		case 'meter':
+			ok = typeof value === 'string' && parseMeter(value) !== null;
+			break;
+		case 'form':
+			ok = typeof value === 'string' && parseForm(value) !== null;
+			break;
+		case 'style':
+			ok = typeof value === 'string' && value !== '';
+			break;
+	}
+	return ok ? null : `must be ${describeGenerateRange(setting)}`;
+}
+
+/** A setting's value from text (a flag): numbers as numbers, `on`/`off` for booleans, the rest as written. */
+export function readGenerateSetting(setting: GenerateSetting, text: string): unknown {
+	if (setting.kind === 'boolean')
+		return text === 'on' || text === 'true' ? true : text === 'off' || text === 'false' ? false : text;
+	if (setting.kind === 'integer' || setting.kind === 'number') return text.trim() === '' ? NaN : Number(text);
+	if (setting.kind === 'choice') return text.trim().toLowerCase();
+	return text;
+}
+
+/** A value as a sentence quotes it: text in quotes, whole numbers with thousands separated. */
+const quoted = (value: unknown) =>
+	typeof value === 'string' ? `“${value}”` : Number.isInteger(value) ? count(value as number) : String(value);
 
 /** Everything that decides a melody, besides the model and the seed: store it to make the melody again. */
 export interface GenerateSettings {
@@ -32,7 +339,7 @@ export interface GenerateSettings {
 	bars?: number;
 	/** Without `bars`: new symbols (16th-note steps) to add at most. */
 	steps?: number;
-	/** 0.05–2; applied as softmax(log p / T). */
+	/** Applied as softmax(log p / T); its range, as every setting's, is its row of `GENERATE_SETTINGS`. */
 	temperature: number;
 	/** Nucleus sampling: draw from the most probable symbols holding this share of probability; 1 = all. */
 	topP?: number;
@@ -41,7 +348,7 @@ export interface GenerateSettings {
 	 * runs the full length. A whole tune (`bars`) always ends where its length says.
 	 */
 	stopAtEnd?: boolean;
-	/** Melodies from the same seed, 1–8; variation k uses `variationSeed(randomSeed, k)`. */
+	/** Melodies from the same seed; variation k uses `variationSeed(randomSeed, k)`. */
 	variations: number;
 	randomSeed: number;
 	/** `/` symbols read before the seed to start a song; default 1 (models start a song from one `/`). */
@@ -55,7 +362,10 @@ export interface GenerateSettings {
 	barPhase?: number;
 	/** Candidate endings of a whole tune (default GENERATE_DEFAULTS.endings); 1 keeps the first drawn. */
 	endings?: number;
-	/** For models with styles: the style to write in (a style id; absent or null: no style). */
+	/**
+	 * For models with styles: the style to write in (a style id; absent or null: the model as given). The
+	 * core applies it (generate.ts `inStyle`), as it applies the meter: callers pass the plain model.
+	 */
 	style?: string | null;
 	/**
 	 * The mode to write in, in the model's home (C for major-like modes, A for minor-like ones; the key
@@ -101,21 +411,35 @@ export function variationSeed(randomSeed: number, k: number): number {
 	return k === 0 ? randomSeed >>> 0 : deriveSeed(randomSeed, k);
 }
 
+/**
+ * Throws a sentence for settings, a seed or a model that cannot write a melody: every setting of the
+ * table outside its row's range (the same ranges the command line and the page offer), a style the model
+ * lacks, a length past `MAX_STEPS`, a seed too long or with `/`.
+ */
 export function checkSettings(model: StepModel, seed: readonly string[], s: GenerateSettings): void {
 	if (!model.vocabulary.includes(SONG_END))
 		throw new Error('This model has no end-of-song symbol “/”, so it cannot be used to generate.');
 	if (seed[0] === HOLD) throw new Error('A seed cannot begin with “_”: begin it with a pitch or a rest.');
 	if (seed.includes(SONG_END)) throw new Error('A seed cannot contain “/”.');
+	for (const setting of GENERATE_SETTINGS) {
+		if (!setting.core) continue;
+		const value = (s as unknown as Record<string, unknown>)[setting.key];
+		// Absent (or null: no mode, no style) is the default; the temperature and variations are required.
+		const required = setting.key === 'temperature' || setting.key === 'variations';
+		if (value == null && !required) continue;
+		const problem = generateSettingProblem(setting, value);
+		if (problem) throw new Error(refusal(setting, value, problem));
+	}
+	if (s.style != null) {
+		const styles = model instanceof LstmStepModel ? model.styles : [];
+		if (!styles.includes(s.style)) throw new Error(unknownStyleMessage(s.style, styles));
+	}
 	let steps: number;
 	if (s.bars !== undefined || (s.steps === undefined && formOf(s))) {
-		if (s.bars !== undefined && !(Number.isInteger(s.bars) && s.bars >= 1))
-			throw new Error('The length must be a whole number of bars ≥ 1.');
-		if (!meterOf(s)) throw new Error(`“${s.meter}” is not a meter this app can write in (like 3/4 or 6/8).`);
 		steps = planTune(seed.length, s).total - seed.length;
 	} else {
 		steps = s.steps ?? NaN;
-		if (!Number.isInteger(steps) || steps < 0)
-			throw new Error('The length must be a whole number of steps ≥ 0.');
+		if (!Number.isInteger(steps)) throw new Error(refusal(GENERATE_SETTING.steps, steps));
 	}
 	if (steps > MAX_STEPS)
 		throw new Error(
@@ -128,17 +452,22 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 		);
 	if (s.primer !== undefined && !(Number.isInteger(s.primer) && s.primer >= 0 && s.primer <= MAX_PRIMER))
 		throw new Error(`The primer must be a whole number of “/” from 0 to ${MAX_PRIMER}.`);
-	if (!Number.isFinite(s.temperature) || s.temperature <= 0)
-		throw new Error('The temperature must be a number above 0.');
-	if (!Number.isInteger(s.variations) || !(s.variations >= 1 && s.variations <= MAX_VARIATIONS))
-		throw new Error(`Variations must be a whole number between 1 and ${MAX_VARIATIONS}.`);
-	if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1))
-		throw new Error('Top-p must be above 0 and at most 1.');
-	if (s.endings !== undefined && !(Number.isInteger(s.endings) && s.endings >= 1 && s.endings <= 256))
-		throw new Error('Candidate endings must be a whole number from 1 to 256.');
-	if (s.mode != null && !GENERATE_MODES.includes(s.mode))
-		throw new Error(`Tunes cannot be written in “${s.mode}”: choose one of ${GENERATE_MODES.join(', ')}.`);
 	checkForm(seed, s);
+}
+
+/** The sentence refusing `value` for `setting`. */
+function refusal(
+	setting: GenerateSetting,
+	value: unknown,
+	problem = generateSettingProblem(setting, value) ?? ''
+): string {
+	if (setting.kind === 'meter')
+		return `${quoted(value)} is not a meter this app can write in (like 3/4 or 6/8).`;
+	if (setting.kind === 'form')
+		return `${quoted(value)} is not a form: write ${describeGenerateRange(setting)}.`;
+	if (setting.key === 'mode')
+		return `Tunes cannot be written in ${quoted(value)}: choose one of ${or(GENERATE_MODES)}.`;
+	return `${setting.subject} ${problem}, not ${quoted(value)}.`;
 }
 
 /**
@@ -149,21 +478,11 @@ export function formOf(s: GenerateSettings): FormLetter[] | null {
 	if (s.form === undefined || s.form === THROUGH || (s.bars === undefined && s.steps !== undefined))
 		return null;
 	const letters = parseForm(s.form);
-	if (!letters)
-		throw new Error(
-			`“${s.form}” is not a form: write up to ${MAX_PHRASES} phrase letters A–H, with ′ for a phrase whose ending is varied (like AABA or AA′BA′), or “through”.`
-		);
+	if (!letters) throw new Error(refusal(GENERATE_SETTING.form, s.form));
 	return letters.length ? letters : null;
 }
 
-export const MAX_PHRASE_BARS = 16;
-
 function checkForm(seed: readonly string[], s: GenerateSettings): void {
-	if (
-		s.phraseBars !== undefined &&
-		!(Number.isInteger(s.phraseBars) && s.phraseBars >= 1 && s.phraseBars <= MAX_PHRASE_BARS)
-	)
-		throw new Error(`A phrase must be a whole number of bars from 1 to ${MAX_PHRASE_BARS}.`);
 	const letters = formOf(s);
 	if (!letters) {
 		if (s.rewrite) throw new Error('Only a tune written in a form has phrases to write again.');

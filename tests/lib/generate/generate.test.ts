@@ -53,8 +53,8 @@ describe('stateful generation', () => {
 			const again = generate(model, seed, { ...base, randomSeed: m.randomSeed })[0];
 			expect(again.symbols).toEqual(m.symbols);
 		}
-		expect(() => generate(model, seed, { ...base, variations: 9 })).toThrow(/between 1 and 8/);
-		expect(() => generate(model, seed, { ...base, variations: 0 })).toThrow(/between 1 and 8/);
+		expect(() => generate(model, seed, { ...base, variations: 9 })).toThrow(/from 1 to 8, not 9/);
+		expect(() => generate(model, seed, { ...base, variations: 0 })).toThrow(/from 1 to 8, not 0/);
 	});
 
 	it('draws exactly what the reference way draws while the window still covers everything', () => {
@@ -103,10 +103,13 @@ describe('stateful generation', () => {
 
 	it('caps every length in the core, whatever asks: steps, bars × steps per bar, seed, primer', async () => {
 		// `generate --meter 1000/1 --bars 256`: 256 bars of 16,000 steps.
-		const bars = { ...base, steps: 256 * 16_000 };
-		expect(() => generate(model, seed, bars)).toThrow(/4,096,000 steps; the most is 100,000/);
-		await expect(generateAsync(model, seed, bars)).rejects.toThrow(/the most is 100,000/);
-		expect(() => generate(model, seed, { ...base, steps: MAX_STEPS + 1 })).toThrow(/the most is/);
+		const bars = { ...base, steps: undefined, bars: 256, meter: '1000/1' };
+		expect(() => generate(model, [], bars)).toThrow(/4,096,000 steps; the most is 100,000/);
+		await expect(generateAsync(model, [], bars)).rejects.toThrow(/the most is 100,000/);
+		// Asked in steps, the settings' range says it (GENERATE_SETTINGS).
+		expect(() => generate(model, seed, { ...base, steps: MAX_STEPS + 1 })).toThrow(
+			/The length must be a whole number of steps from 0 to 100,000, not 100,001\./
+		);
 		expect(() => generate(model, seed, { ...base, steps: 2.5 })).toThrow(/whole number of steps/);
 		expect(() => generate(model, seed, { ...base, steps: NaN })).toThrow(/whole number of steps/);
 		expect(() => generate(model, seed, { ...base, primer: 1e9 })).toThrow(/primer/);

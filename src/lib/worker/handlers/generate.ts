@@ -5,7 +5,7 @@
 import type { HandlerTable } from '../protocol';
 import type { ModelSource } from '../messages/generate';
 import type { LstmModelWeights, StepModel } from '../../model/types';
-import { LstmStepModel, unknownStyleMessage } from '../../model/lstm-step';
+import { LstmStepModel } from '../../model/lstm-step';
 import type { TrainDesign } from '../../model/config';
 import { stepModelFor } from '../../keras/reference';
 import { generateAsync } from '../../generate/generate';
@@ -119,12 +119,9 @@ export const handlers: HandlerTable = {
 		});
 	},
 	'generate/run': async (request, post, signal) => {
-		// generateAsync tells a bar-input model the settings' meter and the seed's bar phase.
-		const loaded = (await loadModel(request.model)).model;
-		const { style } = request.settings;
-		// A style the model lacks is refused with a sentence naming the ones it has.
-		if (style && !(loaded instanceof LstmStepModel)) throw new Error(unknownStyleMessage(style, []));
-		const model = style && loaded instanceof LstmStepModel ? loaded.withStyle(style) : loaded;
+		// The core applies the settings' style and meter (and refuses a style the model lacks, naming its
+		// styles), so the cached model is handed over as it is.
+		const { model } = await loadModel(request.model);
 		const t0 = performance.now();
 		// A cancel throws CancelledError, whose message the dispatcher posts as the request's error.
 		const melodies = await generateAsync(model, request.seed, request.settings, {
