@@ -3,7 +3,9 @@
  * `file.abc#n` (n its place in the file, so two tunes with the same `X:` stay apart) and carry the tune's
  * `X:` number and title; the encoder and its limits are the ones `**kern` songs go through.
  */
-import { readAbc } from '../notation/abc-in';
+import { readAbc, tiedSteps } from '../notation/abc-in';
+import { HOLD } from '../music/symbols';
+import { isPitchSymbol } from '../music/pitch';
 import { encodeSong } from '../encoding/encode';
 import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../encoding/song';
 import type { FileReport } from './types';
@@ -16,6 +18,11 @@ function capitalize(s: string): string {
 export function tuneLabel(t: { tune?: number; title?: string }, position: number): string {
 	const x = t.tune !== undefined ? `X:${t.tune}` : `tune ${position}`;
 	return t.title ? `${x} "${t.title}"` : x;
+}
+
+/** A tie sounds as one note: the onset of each note tied from the one before becomes a hold. */
+export function holdTies(symbols: string[], events: Parameters<typeof tiedSteps>[0]): void {
+	for (const s of tiedSteps(events)) if (isPitchSymbol(symbols[s] ?? '')) symbols[s] = HOLD;
 }
 
 /** Reads and encodes every tune of one ABC file. Never throws. */
@@ -47,6 +54,7 @@ export function processAbc(
 			return;
 		}
 		const song: EncodedSong = { ...e.song, file: path };
+		holdTies(song.symbols, t.song.events);
 		if (t.tune !== undefined) song.tune = t.tune;
 		if (t.chords.length) song.chords = t.chords.map((c) => ({ at: Math.round(c.at * 4), name: c.name }));
 		songs.push(song);

@@ -4,6 +4,7 @@
  * bars, with pitches the model does not know moved by octaves into its range. Runs in the worker.
  */
 import { readAbc } from '../notation/abc-in';
+import { holdTies } from '../corpus/abc';
 import { encodeSong } from '../encoding/encode';
 import { knownPitches, seedFromSong } from './seed';
 import { parseMeter } from '../music/meter';
@@ -56,6 +57,7 @@ export function abcToSeed(text: string, options: { bars: number; vocabulary: rea
 			continue;
 		}
 		const song = e.song;
+		holdTies(song.symbols, t.song.events);
 		const meter = parseMeter(song.meter) ? song.meter : undefined;
 		const cut = seedFromSong(song, Math.max(1, Math.min(16, Math.floor(options.bars))));
 		const known = knownPitches(options.vocabulary);

@@ -2,6 +2,7 @@
  * The ABC reader: a file of many tunes (each from `X:` to the next `X:` or a blank line, as the ABC
  * standard and abc2midi end a tune) becomes one song per tune in the shape the `**kern` reader gives, so the
  * encoder treats both alike. abcjs parses the text; this file only plays it through:
+ * - ties played as one note (`tiedSteps`: the onsets of tied notes become holds after encoding);
  * - pitches from the key signature (`K:` with its mode and extra accidentals) and accidentals that hold to
  *   the end of the bar for the same letter in every octave (ABC 2.1's default), a tied note keeping the
  *   pitch it is tied from;
@@ -625,4 +626,28 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 		song.music21Key = designation;
 	}
 	return { ok: true, song, chords };
+}
+
+/**
+ * Steps (16ths from the start) where a note tied from the one before begins: the encoder writes each
+ * written note with its own length (so the limits on note values are kern's), and these onsets then
+ * become holds, so a tie sounds as one note (as abc2midi and a musician play it).
+ */
+export function tiedSteps(events: readonly KernEvent[]): number[] {
+	const out: number[] = [];
+	let at = 0;
+	let prev: KernEvent | null = null;
+	for (const e of events) {
+		if (
+			e.kind === 'note' &&
+			(e.tie === 'stop' || e.tie === 'continue') &&
+			prev?.kind === 'note' &&
+			(prev.tie === 'start' || prev.tie === 'continue') &&
+			prev.midi === e.midi
+		)
+			out.push(Math.round(at * 4 + 1e-9));
+		at += e.quarterLength;
+		prev = e;
+	}
+	return out;
 }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { ingest, type DroppedFile } from '../../../src/lib/corpus/ingest';
 import { readAbc } from '../../../src/lib/notation/abc-in';
-import { repoRoot } from '../../shared';
+import { processAbc } from '../../../src/lib/corpus/abc';
+import { toAbc } from '../../../src/lib/formats/abc';
+import { toNotes } from '../../../src/lib/formats/notes';
+import { DEFAULT_METER, parseMeter } from '../../../src/lib/music/meter';
+import { hasShared, repoRoot, shared } from '../../shared';
 import { abc2midiNotes, firstDifference, hasAbc2midi, readerNotes } from '../notation/abc2midi';
 
 const FIXTURE = join(repoRoot, 'tests/fixtures/abc/features.abc');
@@ -64,3 +68,41 @@ describe('ABC files in a corpus import', () => {
 });
 if (!hasAbc2midi())
 	console.warn('SKIP: abc2midi (Debian abcmidi) is not installed; the ABC comparison is skipped.');
+
+const notesOf = (symbols: string[]) =>
+	toNotes(symbols)
+		.filter((n) => n.pitch !== null)
+		.map(({ pitch, start, length }) => ({ pitch, start, length }));
+
+describe('ABC read back', () => {
+	it('plays a tie as one note and a chord by its highest note, in the model’s key', async () => {
+		const r = await ingest([drop('book.abc', bytes)]);
+		// X:9 in D: [DFA]2 ^c2-|c2 =c2|d4 — down a tone to C, the tied C♯ held over the bar line.
+		const song = r.songs.find((s) => s.tune === 9);
+		expect(song?.symbols.join(' ')).toBe('67 _ _ _ 71 _ _ _ _ _ _ _ 70 _ _ _ 72 _ _ _ _ _ _ _');
+	});
+
+	it('reads the app’s own ABC export of real kern songs back note for note', async () => {
+		// 300 erk songs from ../shared, else the demo songs the app ships.
+		const dir = hasShared()
+			? shared('corpus/essen/deutschl/erk')
+			: join(repoRoot, 'static/demo/deutschl/kinder');
+		const files = readdirSync(dir)
+			.filter((f) => f.endsWith('.krn'))
+			.sort()
+			.slice(0, 300);
+		const kern = await ingest(files.map((f) => drop(f, new Uint8Array(readFileSync(join(dir, f))))));
+		expect(kern.songs.length).toBeGreaterThan(hasShared() ? 250 : 5);
+		for (const s of kern.songs) {
+			const meter = parseMeter(s.meter) ?? DEFAULT_METER;
+			const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
+			const abc = toAbc(s.symbols, { meter, pickup, title: s.title ?? s.path });
+			const back = processAbc(`${s.path}.abc`, strToU8(abc));
+			expect(back.reports[0].status, `${s.path}: ${back.reports[0].reason}`).toBe('kept');
+			// Notes (pitch, start, length); a rest over a bar line comes back as two rests, the same silence.
+			expect(notesOf(back.songs[0].symbols), s.path).toEqual(notesOf(s.symbols));
+			expect(back.songs[0].symbols.length, s.path).toBe(s.symbols.length);
+			expect(back.songs[0].barPhase ?? 0, s.path).toBe(s.barPhase ?? 0);
+		}
+	});
+});
