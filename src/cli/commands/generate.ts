@@ -118,7 +118,7 @@ const command: Command = {
 		`stderr. By default a whole tune of --bars bars (default ${GENERATE_DEFAULTS.bars}, the seed included) that the model ends`,
 		'itself on the last barline, as the app writes it. --steps N instead adds at most N symbols and stops',
 		'where the model ends the song; --no-stop keeps going (the model never ends it). With several',
-		'variations, --out, --kern, --abc and --musicxml write one file each (melody-2.mid, …), each as the page',
+		'variations, --out, --kern, --abc and --musicxml write one file each (melody-1.mid, melody-2.mid, …), as the page',
 		'downloads it; --title names the tune in every file (default "Melody <random seed>"; with several',
 		'variations "<title> (2)", …). --form builds the tune of phrases',
 		'(AABB, ABAB, AABA, ABAC, "AA\'BA\'", through): without --bars it is as long as the form; the JSON',
