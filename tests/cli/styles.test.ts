@@ -51,7 +51,7 @@ describe('cli styles', () => {
 		);
 		refused(
 			await cli('eval', '--ngram', '3', '--style', 'china', '--corpus', SONG, '--train', SONG2),
-			/only a model from "cli train" has styles/
+			/an n-gram has no styles/
 		);
 	});
 
