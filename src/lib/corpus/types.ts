@@ -10,8 +10,8 @@ export interface FileReport {
 	/** The file a tune came from, when `path` names one tune of it. */
 	file?: string;
 	/** What the file was read as, when not `**kern`. */
-	format?: 'abc';
-	/** The tune's `X:` number and title (ABC). */
+	format?: 'abc' | 'musicxml';
+	/** The tune's `X:` number (ABC) and title (ABC, MusicXML). */
 	tune?: number;
 	title?: string;
 	status: 'kept' | 'skipped' | 'unreadable';
