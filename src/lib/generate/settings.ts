@@ -424,8 +424,9 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 	for (const setting of GENERATE_SETTINGS) {
 		if (!setting.core) continue;
 		const value = (s as unknown as Record<string, unknown>)[setting.key];
-		// Absent (or null: no mode, no style) is the default; the temperature and variations are required.
-		const required = setting.key === 'temperature' || setting.key === 'variations';
+		// Absent (or null: no mode, no style) is the default; the temperature, variations and random seed
+		// have none (a cleared field on the page sends null).
+		const required = ['temperature', 'variations', 'randomSeed'].includes(setting.key);
 		if (value == null && !required) continue;
 		const problem = generateSettingProblem(setting, value);
 		if (problem) throw new Error(refusal(setting, value, problem));

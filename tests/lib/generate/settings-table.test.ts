@@ -111,6 +111,10 @@ describe('GENERATE_SETTINGS', () => {
 		expect(() => checkSettings(model, [], { ...base, endings: 65 })).toThrow(
 			'Candidate endings must be a whole number from 1 to 64, not 65.'
 		);
+		// A cleared field on the page sends null: a setting without a default says so.
+		expect(() => checkSettings(model, [], { ...base, randomSeed: null as unknown as number })).toThrow(
+			'The random seed must be a whole number from 0 to 4,294,967,295, not null.'
+		);
 	});
 
 	it('the core takes every meter, form and mode the page offers and refuses others; a style the model has', () => {
