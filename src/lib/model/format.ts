@@ -6,7 +6,7 @@
  */
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { openZip, zipBudget, ZipEntryError, ZipError, type ZipFile, type ZipLimits } from '../zip/reader';
-import type { LstmModelWeights, MemberOutput } from './types';
+import type { LstmModelWeights, MemberOutput, OutputRecord } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';
 import { firstInputSize } from './features';
@@ -60,6 +60,8 @@ export interface ModelMetadata {
 		 * what sampling from the members' mixture needs (model/merge.ts, `memberOutputs`). */
 		outputUnits?: number;
 		outputBias?: number[];
+		/** A member that was itself merged: its members' outputs, in the same shape. */
+		outputMembers?: OutputRecord[];
 	})[];
 }
 
@@ -345,20 +347,41 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
  */
 export function memberOutputs(
 	weights: Pick<LstmModelWeights, 'layers' | 'vocabulary'>,
-	members: readonly { outputUnits?: unknown; outputBias?: unknown }[] | undefined
+	members: readonly MemberRecord[] | undefined
 ): MemberOutput[] | null {
-	if (!members || members.length < 2) return null;
-	const v = weights.vocabulary.length;
+	const top = weights.layers[weights.layers.length - 1]?.units;
+	return readOutputs(weights.vocabulary.length, members, top);
+}
+
+/** A member as its metadata keeps it; `outputMembers` when it was itself merged. */
+interface MemberRecord {
+	outputUnits?: unknown;
+	outputBias?: unknown;
+	outputMembers?: unknown;
+}
+
+/** Members whose units add up to `units`, each with a bias of `v` numbers, or null. */
+function readOutputs(
+	v: number,
+	members: readonly MemberRecord[] | undefined,
+	units: number
+): MemberOutput[] | null {
+	if (!Array.isArray(members) || members.length < 2) return null;
 	const out: MemberOutput[] = [];
 	for (const m of members) {
-		const units = m.outputUnits;
+		const n = m.outputUnits;
 		const bias = m.outputBias;
-		if (!Number.isInteger(units) || (units as number) < 1) return null;
+		if (!Number.isInteger(n) || (n as number) < 1) return null;
 		if (!Array.isArray(bias) || bias.length !== v || !bias.every((b) => Number.isFinite(b))) return null;
-		out.push({ units: units as number, denseBias: Float32Array.from(bias as number[]) });
+		const output: MemberOutput = { units: n as number, denseBias: Float32Array.from(bias as number[]) };
+		if (m.outputMembers !== undefined) {
+			const inner = readOutputs(v, m.outputMembers as MemberRecord[], n as number);
+			if (!inner) return null;
+			output.members = inner;
+		}
+		out.push(output);
 	}
-	const top = weights.layers[weights.layers.length - 1]?.units;
-	return out.reduce((s, m) => s + m.units, 0) === top ? out : null;
+	return out.reduce((s, m) => s + m.units, 0) === units ? out : null;
 }
 
 /** The three files as one zip (the app's export). */

@@ -402,17 +402,37 @@ export class LstmStepModel implements StepModel<LstmState> {
 
 	/**
 	 * The mean of the members' own distributions: member m's logits are its units' share of the output
-	 * kernel (stored × 1/M in the merged layer) times M, plus its own bias.
+	 * kernel (stored × 1/M in the merged layer) times M, plus its own bias. A member that was itself merged
+	 * gives the mean of its own members' distributions (their rows stored × 1/M × 1/M′), so a model merged
+	 * with itself samples as the model alone.
 	 */
 	private mixtureOutput(h: Float32Array): Float32Array {
+		const p = new Float32Array(this.vocabulary.length);
+		this.mixInto(p, h, this.members, 0, this.members.length, 1);
+		return p;
+	}
+
+	/** Adds `weight` × the mixture of `members` (their units from `offset`, rows scaled by 1/`scale`) to `p`. */
+	private mixInto(
+		p: Float32Array,
+		h: Float32Array,
+		members: readonly MemberOutput[],
+		offset: number,
+		scale: number,
+		weight: number
+	): void {
 		const v = this.vocabulary.length;
 		const k = this.denseKernel;
-		const scale = this.members.length;
-		const p = new Float32Array(v);
 		const logits = new Float64Array(v);
-		let off = 0;
-		for (const m of this.members) {
-			for (let j = 0; j < v; j++) logits[j] = 0;
+		let off = offset;
+		for (const m of members) {
+			const share = weight / members.length;
+			if (m.members) {
+				this.mixInto(p, h, m.members, off, scale * m.members.length, share);
+				off += m.units;
+				continue;
+			}
+			logits.fill(0);
 			for (let r = off; r < off + m.units; r++) {
 				const x = h[r];
 				if (x === 0) continue;
@@ -423,10 +443,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 			for (let j = 0; j < v; j++) max = Math.max(max, (logits[j] = logits[j] * scale + m.denseBias[j]));
 			let sum = 0;
 			for (let j = 0; j < v; j++) sum += logits[j] = Math.exp(logits[j] - max);
-			for (let j = 0; j < v; j++) p[j] += logits[j] / sum / scale;
+			for (let j = 0; j < v; j++) p[j] += (share * logits[j]) / sum;
 			off += m.units;
 		}
-		return p;
 	}
 
 	/** Next-symbol distribution from the top layer's output. */

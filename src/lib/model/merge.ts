@@ -5,7 +5,7 @@
  * is never worse in bits than the members' average and usually better than the best of them (an ensemble),
  * yet it is an ordinary model: every part of the app, the Keras export and further training take it as is.
  */
-import type { LstmLayerWeights, LstmModelWeights } from './types';
+import type { LstmLayerWeights, LstmModelWeights, MemberOutput, OutputRecord } from './types';
 import { newModelMetadata, type ModelMetadata, type OpenedModel } from './format';
 import { MAX_MODEL_BYTES, MAX_UNITS, megabytes, modelBytes } from './validate';
 
@@ -144,7 +144,8 @@ export function mergeModels(members: readonly LstmModelWeights[]): LstmModelWeig
 		// Each member's own output bias, for sampling from the mixture (the merged bias is their mean).
 		members: members.map((m) => ({
 			units: m.layers[m.layers.length - 1].units,
-			denseBias: Float32Array.from(m.denseBias)
+			denseBias: Float32Array.from(m.denseBias),
+			...(m.members && m.members.length > 1 ? { members: m.members } : {})
 		}))
 	};
 }
@@ -173,14 +174,17 @@ export function mergedMetadata(
 			history: m.history,
 			corpus: m.corpus,
 			...(m.scores ? { scores: m.scores } : {}),
-			...(merged.members?.[i]
-				? {
-						outputUnits: merged.members[i].units,
-						outputBias: Array.from(merged.members[i].denseBias)
-					}
-				: {})
+			...(merged.members?.[i] ? outputRecord(merged.members[i]) : {})
 		}))
 	});
+}
+
+function outputRecord(m: MemberOutput): OutputRecord {
+	return {
+		outputUnits: m.units,
+		outputBias: Array.from(m.denseBias),
+		...(m.members ? { outputMembers: m.members.map(outputRecord) } : {})
+	};
 }
 
 /** A range of units that reads no other unit's state. */

@@ -59,4 +59,16 @@ export interface MemberOutput {
 	units: number;
 	/** [vocabulary.length]. */
 	denseBias: Float32Array;
+	/**
+	 * A member that was itself merged: its own members, side by side within its units. Its distribution is
+	 * their mixture, so a model merged with itself samples as the model alone.
+	 */
+	members?: MemberOutput[];
+}
+
+/** A member's output as a merged model's metadata keeps it (a merged member with its own inside). */
+export interface OutputRecord {
+	outputUnits: number;
+	outputBias: number[];
+	outputMembers?: OutputRecord[];
 }
