@@ -108,7 +108,7 @@ describe.skipIf(!existsSync(join(DEFAULT, 'model.json')))('cli generate --abc, -
 		const [tune] = abcjs.parseOnly(abc);
 		// `%` is escaped in T: (it starts a comment); abcjs shows the escaped one as a full-width ％.
 		expect(abc).toContain('T:Dance & <Song> for 100\\% “flute”\n');
-		expect(tune.metaText.title.replace('\u200b％', '%')).toBe(cleaned);
+		expect(tune.metaText.title?.replace('\u200b％', '%')).toBe(cleaned);
 		expect(abc).toMatch(/^K:Ddor$/m);
 		expect(abc).toMatch(/^Q:1\/4=96$/m);
 		expect(heard(abc)).toEqual(shown(symbols, key.shift));

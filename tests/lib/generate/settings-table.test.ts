@@ -46,7 +46,7 @@ function outside(s: GenerateSetting): number[] {
 function tagWith(html: string, marker: string): Record<string, string> {
 	const tags = html.match(new RegExp(`<(input|select)\\b[^>]*${marker}[^>]*>`, 'g')) ?? [];
 	expect(tags, marker).toHaveLength(1);
-	return Object.fromEntries([...tags[0].matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+	return Object.fromEntries([...tags[0]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
 }
 
 /** The values of a select's options, in order. */
