@@ -76,6 +76,90 @@ async function fill(page: Page, settings: Record<string, string>) {
 	}
 }
 
+/**
+ * What a reader sees of the Train stage and of the Generate bar's model sentence: closed disclosures
+ * ("Details for the curious") left out.
+ */
+const seen = async (page: Page) =>
+	`${await page.locator('#train').innerText()}\n${await page.locator('#gen-why').innerText()}`;
+
+test.describe('how good a model is, in words', () => {
+	test.skip(!hasShared(), 'needs ../shared (fixtures)');
+
+	test('Quick says its limits before training; the bundled model’s figure only in a disclosure, with its songs; after training the new model is compared on the same songs', async ({
+		page,
+		watch
+	}) => {
+		await seedCorpora(page, [corpus(40, 'c-words')]);
+		const train = page.locator('#train');
+		await train.scrollIntoViewIfNeeded();
+		// Before training: Quick says what to expect, and which preset makes a model close to the bundled one
+		// and how long that takes here (from the timed warm-up).
+		const quick = train.getByTestId('expect-quick');
+		await expect(quick).toHaveText(
+			/^A rough sketch: tunes will wander\. For a model nearly as good as the bundled model, choose Best, about \d+ (s|min|h)/,
+			{ timeout: 120_000 }
+		);
+		await expect(train.getByTestId('expect-best')).toHaveText(
+			'Nearly as good as the bundled model: tunes mostly keep the style.'
+		);
+		await expect(page.getByRole('radio', { name: /^Quick/ })).toHaveAccessibleDescription(
+			/tunes will wander/
+		);
+		// No figure and no network word outside a disclosure, where the page speaks of models.
+		const text = await seen(page);
+		expect(text).not.toMatch(/\bbits?\b|\d\.\d{2,3}\b|\bLSTM\b|\bepochs?\b|\bvocabulary\b/i);
+		await expect(page.locator('#gen-why')).toContainText('(its tunes keep the style)');
+		// Behind the disclosure: the bundled model's one figure, with the songs it is on.
+		const details = train.getByTestId('preset-details');
+		await details.getByText(/^Details for the curious/).click();
+		const opened = await details.innerText();
+		expect(opened.match(/0\.549 bits per 16th step/g)).toHaveLength(1);
+		expect(opened).toContain(
+			'The bundled model on the same songs: 0.549 bits per 16th step (docs/model-card.md, section F).'
+		);
+		expect(opened).toContain('Quick: LSTM 64');
+		expect(opened).toMatch(
+			/0\.\d{3} bits per 16th step on 284 German folk songs of the Essen collection it never learned from/
+		);
+		expect(await axe(page)).toEqual([]);
+
+		// After training: the status and the model list say it in the same words, on the run's own songs.
+		await fill(page, { Name: 'words', Units: '16', Epochs: '1', 'Batch size': '8', Backend: 'cpu' });
+		await train.getByRole('button', { name: 'Start training' }).click();
+		await expect(train.getByRole('status').filter({ hasText: /“words” finished/ })).toBeVisible({
+			timeout: 150_000
+		});
+		const outcome = train.getByTestId('run-quality');
+		await expect(outcome).toHaveAttribute('data-grade', 'sketch');
+		await expect(outcome).toContainText(
+			/^The new model: A rough sketch\. It predicts the next note of \d+ songs of its corpus it never learned from far less well than the bundled model, so its tunes will wander\./
+		);
+		await outcome.getByText('Details for the curious').click();
+		await expect(outcome.locator('li')).toHaveText([
+			/^This model: \d\.\d{3} bits per 16th step on \d+ songs of its corpus it never learned from\.$/,
+			/^The bundled model on the same songs: \d\.\d{3} bits per 16th step\.$/,
+			'The bundled model’s own figure, 0.549 bits per 16th step, is on other songs (284 German folk songs of the Essen collection it never learned from), so it does not compare with these.',
+			/^Bits per 16th step: /
+		]);
+		const row = page.getByTestId('models').getByRole('listitem').filter({ hasText: 'words' });
+		await expect(row.getByTestId('model-quality')).toContainText('A rough sketch: tunes will wander.');
+		// The same words after a reload: the comparison is stored with the model.
+		await page.reload();
+		await expect(
+			page
+				.getByTestId('models')
+				.getByRole('listitem')
+				.filter({ hasText: 'words' })
+				.getByTestId('model-quality')
+		).toContainText('A rough sketch: tunes will wander.');
+		await expect(page.locator('#gen-why')).toContainText('(a rough sketch: tunes will wander)');
+		expect(await seen(page)).not.toMatch(/\bbits?\b|\bLSTM\b|\bepochs?\b/i);
+		expect(await axe(page)).toEqual([]);
+		expect(watch.consoleErrors).toEqual([]);
+	});
+});
+
 test.describe('training in the worker', () => {
 	test.skip(!hasShared(), 'needs ../shared (fixtures)');
 
@@ -123,10 +207,12 @@ test.describe('training in the worker', () => {
 		const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
 		expect(long, 'main-thread long tasks while training').toEqual([]);
 		await expect(train.getByTestId('epoch')).toHaveText(/2 \/ 2/);
-		// The validation score in words, and a melody from the model after epoch 1 that plays.
-		await expect(live.getByTestId('val-words')).toContainText(
-			/bits per step \(lower is better; the bundled model/
-		);
+		// How good the model is so far in words, against the bundled model on the same songs (erk songs the
+		// bundled model learned from: far ahead of a small model after one epoch), and a melody that plays.
+		const so = live.getByTestId('val-words');
+		await expect(so).toHaveAttribute('data-grade', 'sketch');
+		await expect(so).toContainText(/So far: A rough sketch\. .*songs of its corpus it never learned from/);
+		await expect(so.locator('details')).toContainText('The bundled model on the same songs:');
 		const sample = live.getByTestId('epoch-sample');
 		await sample.getByRole('button', { name: 'Play the sample after epoch 1' }).click();
 		const playhead = sample.getByTestId('playhead');

@@ -10,6 +10,21 @@ import { download } from '$ui/download';
 import type { ModelMetadata } from '$lib/model/format';
 import type { ModelsRequest } from '$lib/worker/messages/models';
 import { bundledModelUrl } from '$ui/bundled-model';
+import {
+	BUNDLED_HELD_OUT_KIND,
+	describeBundled,
+	describeQuality,
+	keptValLoss,
+	type Figure,
+	type Quality,
+	type SongSet
+} from '$lib/eval/quality';
+import { bitsOf } from '$ui/units';
+
+/** A stored model's validation songs, as the quality sentences name them. */
+export function validationSongs(count: number | null, corpusName?: string): SongSet {
+	return { count, kind: corpusName ? `songs of “${corpusName}”` : 'songs of its corpus' };
+}
 
 /**
  * Known at build time: probing the server would log a 404 where no default model is bundled. The glob
@@ -24,10 +39,11 @@ export interface DefaultModelInfo {
 	/** What it learned from, in a word or two ("German"), for melody names. */
 	style: string;
 	/**
-	 * Its score on held-out songs, in bits per step (docs/model-card.md): one figure whether it was trained
-	 * as one network or merged from several, whose own validation scores are not the merged model's.
+	 * Its score on held-out songs, in bits per step, and which songs (docs/model-card.md): one figure
+	 * whether it was trained as one network or merged from several, whose own validation scores are not
+	 * the merged model's.
 	 */
-	heldOutBits: number | null;
+	heldOut: Figure | null;
 }
 
 /** "Default: German folk songs (LSTM 128, …)" → "German", "Default: Essen folk songs in five styles" → "Essen". */
@@ -85,11 +101,40 @@ class Library {
 			this.bundled = {
 				name: m.name,
 				style: styleOf(m.name),
-				heldOutBits: m.scores?.bitsPerStep ?? null
+				heldOut:
+					m.scores?.bitsPerStep && m.scores.songs
+						? {
+								bitsPerStep: m.scores.bitsPerStep,
+								songs: { count: m.scores.songs, kind: BUNDLED_HELD_OUT_KIND }
+							}
+						: null
 			};
 		} catch {
 			this.bundled = null;
 		}
+	}
+
+	/**
+	 * How good a stored model is, in the words every place uses: against the bundled model on its own validation songs, where its run kept both figures (metadata
+	 * `scores`, written by the training worker), else by its own figure only.
+	 */
+	quality(m: ModelListItem): Quality {
+		const scores = m.metadata.scores ?? {};
+		const songs = validationSongs(scores.valSongs ?? null, m.metadata.corpus?.name);
+		const kept = keptValLoss(m.metadata.history, m.metadata.status);
+		const own = scores.valBitsPerStep ?? (kept === null ? null : bitsOf(kept));
+		return describeQuality(
+			own === null ? null : { bitsPerStep: own, songs },
+			own !== null && scores.bundledValBitsPerStep !== undefined
+				? { bitsPerStep: scores.bundledValBitsPerStep, songs }
+				: null,
+			this.bundled?.heldOut ?? null
+		);
+	}
+
+	/** The bundled model's quality, once its metadata is read (null without a held-out figure). */
+	get bundledQuality(): Quality | null {
+		return this.bundled?.heldOut ? describeBundled(this.bundled.heldOut) : null;
 	}
 
 	/** The style of a model for melody names: the bundled one's, or the corpus a stored one learned from. */

@@ -4,7 +4,8 @@
  * its methods; only this module talks to the training worker.
  */
 import { app, chooseModel } from '$ui/app-state.svelte';
-import { library } from '$ui/models/library.svelte';
+import { library, validationSongs } from '$ui/models/library.svelte';
+import { describeQuality, keptValLoss, type Quality } from '$lib/eval/quality';
 import { StudioClient, requestId, studio } from '$ui/worker-client';
 import { source } from '$ui/generate/source';
 import type { TrainConfig } from '$lib/model/config';
@@ -53,6 +54,10 @@ class Training {
 	history = $state<EpochRecord[]>([]);
 	/** The bundled model's loss on this run's validation songs (nats), from the worker. */
 	bundledValLoss = $state<number | null>(null);
+	/** How many songs the run holds out for validation (the songs both models are scored on). */
+	valSongs = $state<number | null>(null);
+	/** How good the model a run ended with is, against the bundled model on the same songs. */
+	outcome = $state<Quality | null>(null);
 	/** The first epoch whose validation loss beat the bundled model's. */
 	readonly passedAt = $derived(
 		this.bundledValLoss === null
@@ -243,6 +248,7 @@ class Training {
 		this.warnings = [];
 		this.message = null;
 		this.ended = null;
+		this.outcome = null;
 		this.starting = true;
 		this.controlSent = null;
 		this.samples = [];
@@ -271,6 +277,7 @@ class Training {
 				this.runName = started.name;
 				this.history = [...history];
 				this.bundledValLoss = null;
+				this.valSongs = started.valSongs;
 				this.batchLoss = [];
 				this.progress = null;
 				this.secondsPerBatch = null;
@@ -349,7 +356,19 @@ class Training {
 		const name = this.current?.name ?? 'The run';
 		this.ended = { name, status, stored };
 		this.message = statusSentence(name, status, stored);
+		if (stored.model !== 'none') this.outcome = this.qualityOf(status);
 		if (status === 'failed' && r.message) this.error = r.message;
+	}
+
+	/** The model a run ended with, said as every place says how good a model is (eval/quality.ts). */
+	private qualityOf(status: RunStatus): Quality {
+		const kept = keptValLoss(this.history, status);
+		const songs = validationSongs(this.valSongs);
+		return describeQuality(
+			kept === null ? null : { bitsPerStep: bitsOf(kept), songs },
+			this.bundledValLoss === null ? null : { bitsPerStep: bitsOf(this.bundledValLoss), songs },
+			library.bundled?.heldOut ?? null
+		);
 	}
 }
 

@@ -25,6 +25,7 @@ import { newModelMetadata, type ModelMetadata } from '../../model/format';
 import type { LstmModelWeights } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
 import { scoreBarSongs } from '../../eval/score';
+import { keptValLoss } from '../../eval/quality';
 import { loadModel } from './generate';
 
 let active: { request: 'pause' | 'stop' | null } | null = null;
@@ -156,7 +157,8 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		corpus: trainer.corpus,
 		status,
 		backend: run.selection.backend,
-		...(trainer.styles.length ? { styles: [...trainer.styles] } : {})
+		...(trainer.styles.length ? { styles: [...trainer.styles] } : {}),
+		scores: validationScores(run, status)
 	});
 	const weights = await trainer.weights();
 	try {
@@ -176,6 +178,21 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		});
 		return undefined;
 	}
+}
+
+/**
+ * What the stored model keeps of its validation: how many songs, its own bits per step on them, and the
+ * bundled model's on the same songs where it was scored, so the model library can say how good it is in
+ * the words of the Train stage (eval/quality.ts).
+ */
+function validationScores(run: RunContext, status: RunStatus): Record<string, number> {
+	const own = keptValLoss(run.trainer.history, status);
+	const bundled = bundledLevels.get(run.runId);
+	return {
+		valSongs: run.trainer.split.val.length,
+		...(own === null ? {} : { valBitsPerStep: own / Math.LN2 }),
+		...(bundled == null ? {} : { bundledValBitsPerStep: bundled / Math.LN2 })
+	};
 }
 
 function isSymbols(song: TrainingSong): song is readonly string[] {
