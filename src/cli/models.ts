@@ -24,22 +24,23 @@ function readKeras(h5: string, mapping: unknown): KerasImport {
 
 /**
  * The model `--model <dir>` or `--keras <h5> --mapping <json>` names, run one symbol at a time. The Keras
- * import's warnings (a mapping in an implausible order) go to `log`.
+ * import's warnings (a mapping in an implausible order) go to `warn` (`ctx.warn`) and come back in
+ * `warnings`, for JSON output.
  */
 export function loadStepModel(
 	values: Record<string, unknown>,
-	log: (line: string) => void = () => {}
-): { model: LstmStepModel; name: string } {
+	warn: (sentence: string) => void = () => {}
+): { model: LstmStepModel; name: string; warnings: string[] } {
 	if (values.model !== undefined && values.keras !== undefined)
 		throw new UsageError('give --model or --keras, not both');
 	if (typeof values.model === 'string') {
 		const { weights, metadata } = readModelDir(values.model);
-		return { model: stepModelFor(weights, metadata.design), name: metadata.name };
+		return { model: stepModelFor(weights, metadata.design), name: metadata.name, warnings: [] };
 	}
 	if (typeof values.keras === 'string') {
 		const { weights, warnings } = readKeras(values.keras, values.mapping);
-		for (const w of warnings) log(`warning: ${w}`);
-		return { model: new KerasStepModel(weights), name: 'reference Keras model' };
+		for (const w of warnings) warn(w);
+		return { model: new KerasStepModel(weights), name: 'reference Keras model', warnings };
 	}
 	throw new UsageError(
 		'give a model: --model <dir> (from "cli train", or static/models/default) or --keras <model.h5> --mapping <mapping.json>'

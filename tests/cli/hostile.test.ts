@@ -172,6 +172,22 @@ describe('cli eval', () => {
 		expect(lines[0]).toContain('mapping.json');
 		const out = JSON.parse(r.stdout) as { warnings: string[] };
 		expect(out.warnings).toEqual([lines[0].slice('warning: '.length)]);
+		// generate --json too: on stderr and in its JSON.
+		const generated = await cli(
+			'generate',
+			'--keras',
+			join(d, 'model.h5'),
+			'--mapping',
+			shuffled,
+			'--steps',
+			'8',
+			'--json'
+		);
+		expect(generated.code).toBe(0);
+		expect(generated.stderr).toMatch(/^warning: .*not in the order the model was trained with/m);
+		const generatedWarnings = (JSON.parse(generated.stdout) as { warnings: string[] }).warnings;
+		expect(generatedWarnings).toHaveLength(1);
+		expect(generatedWarnings[0]).toMatch(warning);
 		// The mapping written with the model: no warning anywhere.
 		const right = await run(join(d, 'mapping.json'), '--json');
 		expect(right.code).toBe(0);

@@ -222,7 +222,7 @@ const command: Command = {
 			}
 		}
 
-		const loaded = loadStepModel(values, ctx.log);
+		const loaded = loadStepModel(values, ctx.warn);
 		const { name } = loaded;
 		// --style writes in one of the model's styles (without it: no style); the core applies it.
 		const { model } = loaded;
@@ -321,7 +321,8 @@ const command: Command = {
 						...(m.mode ? { mode: m.mode } : {}),
 						...(m.form ? { form: m.form } : {})
 					})),
-					files
+					files,
+					warnings: loaded.warnings
 				})
 			);
 		else for (const m of melodies) ctx.print(formatSymbols(m.symbols));

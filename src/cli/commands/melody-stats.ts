@@ -186,7 +186,7 @@ const command: Command = {
 		'averaged logits give (default: the app’s).',
 		'JSON: {samples, real, features: {<name>: {jsd, floor, trainingLevel}}, endsOnTonic: {generated, real,',
 		'training}, notesPerMelody: {generated, real, training}, songs: {classifier, all, meters}, levels,',
-		'settings, seconds}.',
+		'settings, seconds, warnings} (warnings, as a Keras mapping in the wrong order, also go to stderr).',
 		...SAMPLING_USAGE
 	].join('\n'),
 	options,
@@ -218,10 +218,12 @@ const command: Command = {
 		let write: MelodyWriter;
 		let settings: Record<string, unknown>;
 		let name: string;
+		let warnings: string[] = [];
 		if (values.keras !== undefined) {
 			// The reference's procedure, run statefully (KerasStepModel, as the app generates with it): the
 			// exact 64-symbol window costs 64 LSTM steps a symbol, hours for 200 melodies of up to 500 steps.
-			const { model } = loadStepModel(values);
+			const { model, warnings: w } = loadStepModel(values, ctx.warn);
+			warnings = w;
 			const t = numberSetting(values, 'temperature') ?? REFERENCE_PROCEDURE.temperature;
 			settings = { procedure: 'reference', temperature: t, steps: REFERENCE_PROCEDURE.steps };
 			name = `reference Keras model (${basename(String(values.keras))})`;
@@ -236,7 +238,8 @@ const command: Command = {
 				return { symbols: m.symbols, bar: barContext(request.meter, 0) };
 			};
 		} else {
-			const loaded = loadStepModel(values);
+			const loaded = loadStepModel(values, ctx.warn);
+			warnings = loaded.warnings;
 			if (values.mixture !== undefined) {
 				if (values.mixture !== 'on' && values.mixture !== 'off')
 					throw new UsageError('--mixture must be on or off');
@@ -296,7 +299,14 @@ const command: Command = {
 		const seconds = Math.round((Date.now() - started) / 100) / 10;
 		if (ctx.json)
 			ctx.print(
-				JSON.stringify({ ...report, songs, model: name, settings: { ...settings, randomSeed }, seconds })
+				JSON.stringify({
+					...report,
+					songs,
+					model: name,
+					settings: { ...settings, randomSeed },
+					seconds,
+					warnings
+				})
 			);
 		else {
 			print(ctx, report, [
