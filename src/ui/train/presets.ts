@@ -44,7 +44,10 @@ export const TRAIN_PRESETS: readonly Preset[] = [
 		label: 'Balanced',
 		blurb: 'The full model and ten passes over the songs.',
 		technical: 'LSTM 128, 16-step sequences, batch 64, 10 epochs.',
-		measured: null,
+		measured: {
+			bitsPerStep: 0.656,
+			how: '`cli train --epochs 10` on the German training songs: 17 minutes on this project’s shared machine, 6 Dec 2026'
+		},
 		config: { ...DEFAULT_CONFIG, epochs: 10 }
 	},
 	{
