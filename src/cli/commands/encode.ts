@@ -3,7 +3,7 @@ import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
 	summary:
-		'encode **kern, ABC or MusicXML files, folders or zips: one line per kept song (per ABC tune), path<TAB>symbols',
+		'encode **kern, ABC, MusicXML or MIDI files, folders or zips: one line per kept song (per ABC tune), path<TAB>symbols',
 	usage:
 		'npm run --silent cli -- encode <paths…> [--keep-key] [--quantize-tuplets] [--json]\n' +
 		'  prints path<TAB>symbols (space-separated, no delimiters) for each kept song, in sorted path order.\n' +

@@ -2,7 +2,8 @@ import { printable, UsageError, type Command } from '../command';
 import { optionsFrom, readCorpus } from '../files';
 
 const command: Command = {
-	summary: 'read **kern, ABC or MusicXML files, folders or zips and print the report and corpus summary',
+	summary:
+		'read **kern, ABC, MusicXML or MIDI files, folders or zips and print the report and corpus summary',
 	usage:
 		'npm run --silent cli -- ingest <paths…> [--keep-key] [--quantize-tuplets] [--json]\n' +
 		'  one line per file (per tune of an ABC file): status, path, steps or reason; then the summary.\n' +

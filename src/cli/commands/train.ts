@@ -92,7 +92,7 @@ function splitStyle(value: string): [string, string] {
 
 const command: Command = {
 	summary:
-		"train an LSTM on **kern, ABC or MusicXML files, folders or zips and write it in the app's model format",
+		"train an LSTM on **kern, ABC, MusicXML or MIDI files, folders or zips and write it in the app's model format",
 	usage: [
 		'npm run --silent cli -- train --corpus <paths…> --out <dir> [--preset small|default]',
 		'    [--backend cpu|wasm] [--keep-key] [--quantize-tuplets] [--json] [settings]',

@@ -20,9 +20,11 @@ import { summarize } from './summary';
 // The ABC reader (abcjs's parser) loads with the first .abc file, so a kern drop never carries it.
 type AbcModule = typeof import('./abc');
 type MusicXmlModule = typeof import('./musicxml');
+type MidiModule = typeof import('./midi');
 
 const ABC_NAME = /\.abc$/i;
 const MUSICXML_NAME = /\.(musicxml|xml|mxl)$/i;
+const MIDI_NAME = /\.(mid|midi)$/i;
 
 /** The largest single file read: Essen files are a few kB, whole chorale books a few hundred. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -184,7 +186,7 @@ export async function ingest(
 ): Promise<IngestResult> {
 	if (files.length === 0)
 		throw new IngestError(
-			'Nothing to import: the drop held no files. Drop .krn, .abc or MusicXML files, a folder or a .zip archive.'
+			'Nothing to import: the drop held no files. Drop .krn, .abc, MusicXML or MIDI files, a folder or a .zip archive.'
 		);
 	const report: FileReport[] = [];
 	const all = await expand(files, report, zipBudget(limits), signal);
@@ -192,6 +194,7 @@ export async function ingest(
 	const songs: EncodedSong[] = [];
 	let abcReader: AbcModule | undefined;
 	let musicXmlReader: MusicXmlModule | undefined;
+	let midiReader: MidiModule | undefined;
 	let last = Date.now();
 	for (let i = 0; i < all.length; i++) {
 		const f = all[i];
@@ -235,7 +238,9 @@ export async function ingest(
 		}
 		const r = MUSICXML_NAME.test(f.path)
 			? await (musicXmlReader ??= await import('./musicxml')).processMusicXml(f.path, bytes, options)
-			: processFile(f.path, bytes, options);
+			: MIDI_NAME.test(f.path)
+				? (midiReader ??= await import('./midi')).processMidi(f.path, bytes, options)
+				: processFile(f.path, bytes, options);
 		if (f.note) r.report.reason = r.report.reason ? `${f.note} ${r.report.reason}` : f.note;
 		report.push(r.report);
 		if (r.song) songs.push(r.song);

@@ -10,7 +10,7 @@ export interface FileReport {
 	/** The file a tune came from, when `path` names one tune of it. */
 	file?: string;
 	/** What the file was read as, when not `**kern`. */
-	format?: 'abc' | 'musicxml';
+	format?: 'abc' | 'musicxml' | 'midi';
 	/** The tune's `X:` number (ABC) and title (ABC, MusicXML). */
 	tune?: number;
 	title?: string;

@@ -55,5 +55,5 @@ export async function fromDrop(dt: DataTransfer): Promise<IngestFile[]> {
 export function corpusName(files: IngestFile[]): string | undefined {
 	const tops = new Set(files.map((f) => f.path.split('/')[0]));
 	if (tops.size !== 1) return undefined;
-	return [...tops][0].replace(/\.(zip|krn|kern|abc|musicxml|xml|mxl)$/i, '');
+	return [...tops][0].replace(/\.(zip|krn|kern|abc|musicxml|xml|mxl|mid|midi)$/i, '');
 }

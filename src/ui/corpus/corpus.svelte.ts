@@ -88,7 +88,7 @@ class Corpora {
 		this.duplicate = null;
 		if (files.length === 0) {
 			this.error =
-				'Nothing to import: the drop held no files. Drop .krn, .abc or MusicXML files, a folder or a .zip archive.';
+				'Nothing to import: the drop held no files. Drop .krn, .abc, MusicXML or MIDI files, a folder or a .zip archive.';
 			return;
 		}
 		const id = requestId('corpus');

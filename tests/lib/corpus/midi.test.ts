@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ToneMidi from '@tonejs/midi';
+import { ingest, type DroppedFile } from '../../../src/lib/corpus/ingest';
+import { processMidi } from '../../../src/lib/corpus/midi';
+import { midiKey } from '../../../src/lib/notation/midi-in';
+import { toMidi } from '../../../src/lib/formats/midi';
+import { toNotes } from '../../../src/lib/formats/notes';
+import { findKey } from '../../../src/lib/formats/key';
+import { DEFAULT_METER, parseMeter } from '../../../src/lib/music/meter';
+import { hasShared, repoRoot, shared } from '../../shared';
+import { twelveNotes } from '../formats/midi-files';
+
+const drop = (path: string, b: Uint8Array): DroppedFile => ({ path, size: b.length, read: () => b });
+const notesOf = (symbols: string[]) =>
+	toNotes(symbols)
+		.filter((n) => n.pitch !== null)
+		.map(({ pitch, start, length }) => ({ pitch, start, length }));
+
+/** A file of tracks given as [pitch, start, length] in 16ths (ppq 480), in 3/4 with no key signature. */
+function file(
+	tracks: { name: string; channel?: number; notes: [number, number, number][] }[],
+	offGrid = 0
+): Uint8Array {
+	const midi = new ToneMidi.Midi();
+	midi.header.timeSignatures.push({ ticks: 0, timeSignature: [3, 4] });
+	for (const t of tracks) {
+		const track = midi.addTrack();
+		track.name = t.name;
+		track.channel = t.channel ?? 0;
+		for (const [pitch, start, length] of t.notes)
+			track.addNote({
+				midi: pitch,
+				ticks: start * 120 + offGrid,
+				durationTicks: length * 120,
+				velocity: 0.8
+			});
+	}
+	return midi.toArray();
+}
+
+describe('MIDI files in a corpus import', () => {
+	it('reads the app’s own MIDI export of real kern songs back note for note', async () => {
+		const dir = hasShared()
+			? shared('corpus/essen/deutschl/erk')
+			: join(repoRoot, 'static/demo/deutschl/kinder');
+		const files = readdirSync(dir)
+			.filter((f) => f.endsWith('.krn'))
+			.sort()
+			.slice(0, 200);
+		const kern = await ingest(files.map((f) => drop(f, new Uint8Array(readFileSync(join(dir, f))))));
+		expect(kern.songs.length).toBeGreaterThan(hasShared() ? 150 : 5);
+		for (const s of kern.songs) {
+			const minor = s.key === s.key?.toLowerCase();
+			const key = findKey(minor ? 'E minor' : 'G major')!;
+			const bytes = toMidi(s.symbols, { meter: parseMeter(s.meter) ?? DEFAULT_METER, key });
+			const back = processMidi(`${s.path}.mid`, bytes);
+			expect(back.report.status, `${s.path}: ${back.report.reason}`).toBe('kept');
+			// The export starts on the first note; leading rests are not notes.
+			const first = s.symbols.findIndex((x) => x !== 'r' && x !== '_');
+			const want = notesOf(s.symbols).map((n) => ({ ...n, start: n.start - first }));
+			expect(notesOf(back.song!.symbols), s.path).toEqual(want);
+			expect(back.song!.transposition).toBe(minor ? 5 : -7);
+		}
+	});
+
+	it('takes the monophonic track with the most notes, leaves drums out, and reads meter and key', () => {
+		const chords: [number, number, number][] = [];
+		for (let i = 0; i < 8; i++) chords.push([50, i * 4, 4], [54, i * 4, 4], [57, i * 4, 4]);
+		const drums: [number, number, number][] = Array.from({ length: 40 }, (_, i) => [36, i, 1]);
+		const bytes = file([
+			{ name: 'Piano', notes: chords },
+			{ name: 'Drums', channel: 9, notes: drums },
+			{
+				name: 'Fiddle',
+				notes: [
+					[74, 0, 4],
+					[76, 4, 2],
+					[78, 6, 2],
+					[79, 8, 4]
+				]
+			}
+		]);
+		const r = processMidi('set/tune.mid', bytes, { keepKey: true, quantizeTuplets: false });
+		expect(r.report).toMatchObject({ status: 'kept', format: 'midi' });
+		expect(r.report.reason).toMatch(/^Melody from track 3 “Fiddle” \(the most notes of 1 monophonic track\)/);
+		expect(r.song?.symbols.join(' ')).toBe('74 _ _ _ 76 _ 78 _ 79 _ _ _');
+		expect(r.song).toMatchObject({ meter: '3/4', keyEstimated: true, transposition: 0 });
+		expect(midiKey(-3, true)).toEqual({ name: 'c', mode: 'minor', tonicMidi: 60 });
+	});
+
+	it('puts notes off the grid onto it and says how many moved; a damaged file is unreadable with a sentence', async () => {
+		const r = processMidi(
+			'late.mid',
+			file(
+				[
+					{
+						name: 'Flute',
+						notes: [
+							[60, 0, 4],
+							[62, 4, 4]
+						]
+					}
+				],
+				40
+			),
+			{ keepKey: true, quantizeTuplets: false }
+		);
+		expect(r.report.reason).toMatch(/2 notes moved to the 16th grid/);
+		expect(r.song?.symbols.join(' ')).toBe('60 _ _ _ 62 _ _ _');
+		const cut = twelveNotes().subarray(0, 60);
+		const bad = await ingest([drop('cut.mid', cut), drop('empty.midi', file([]))]);
+		const by = Object.fromEntries(bad.report.map((x) => [x.path, x]));
+		expect(by['cut.mid']).toMatchObject({
+			status: 'unreadable',
+			reason: '“cut.mid” ends in the middle of a track: it seems cut short.'
+		});
+		expect(by['empty.midi']).toMatchObject({
+			status: 'skipped',
+			reason: '“empty.midi” has no notes outside the drum channel.'
+		});
+	});
+});
