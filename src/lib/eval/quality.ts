@@ -93,7 +93,7 @@ const SHORT: Record<Grade, string> = {
 	level: 'about as good as the bundled model',
 	close: 'tunes mostly keep the style',
 	sketch: 'tunes will wander',
-	unrated: 'not measured'
+	unrated: 'not compared with the bundled model on the same songs'
 };
 
 const WORDS: Record<Grade, string> = {
@@ -140,8 +140,8 @@ export function describeQuality(
 	if (!model)
 		return {
 			grade: 'unrated',
-			word: WORDS.unrated,
-			short: SHORT.unrated,
+			word: 'Not measured',
+			short: 'no figure on songs it never learned from',
 			sentence: 'How well it predicts songs it never learned from was not measured.',
 			details: [...otherSongs]
 		};

@@ -90,6 +90,7 @@ describe('describeQuality', () => {
 		const q = describeQuality(null, null);
 		expect(q.grade).toBe('unrated');
 		expect(q.sentence).toMatch(/not measured/);
+		expect(q.word).toBe('Not measured');
 		expect(q.details).toEqual([]);
 	});
 
