@@ -163,14 +163,14 @@ test('enter a seed on the keyboard, generate, see it, play it, export MIDI that 
 	// Hover names a note; playing moves the playhead. (The roll shows the tune in its key's register, whole
 	// octaves from the seed as typed, as the notes drawn after it place it.)
 	await notes.nth(0).hover();
-	await expect(stage.locator('output.hover')).toContainText(/G\d \((55|67|79)\), quarter, bar 1, seed/);
+	await expect(stage.locator('output.hover')).toContainText(/G\d, quarter, bar 1, seed/);
 	// One tab stop; arrow keys walk the notes.
 	await expect(roll.locator('rect.note[tabindex="0"]')).toHaveCount(1);
 	await notes.nth(0).focus();
 	await page.keyboard.press('ArrowRight');
 	await page.keyboard.press('ArrowRight');
 	await expect(notes.nth(2)).toBeFocused();
-	await expect(stage.locator('output.hover')).toContainText(/F\d \((53|65|77)\), eighth, bar 1, seed/);
+	await expect(stage.locator('output.hover')).toContainText(/F\d, eighth, bar 1, seed/);
 	await stage.getByRole('button', { name: 'Play', exact: true }).click();
 	const playhead = roll.getByTestId('playhead');
 	await expect(playhead).toBeAttached();

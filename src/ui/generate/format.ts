@@ -1,5 +1,7 @@
 /** Words for durations and notes, shared by the roll and the keyboard. */
 import { pitchName } from '$lib/music/pitch';
+import type { Key } from '$lib/music/key';
+import { spellIn } from '$lib/formats/measures';
 
 const NAMES: Record<number, string> = {
 	1: 'sixteenth',
@@ -17,7 +19,17 @@ export function durationName(steps: number): string {
 	return NAMES[steps] ?? `${steps} sixteenths`;
 }
 
-/** `G4 (67), quarter` or `rest, eighth`. */
-export function noteLabel(pitch: number | null, steps: number): string {
-	return `${pitch === null ? 'rest' : `${pitchName(pitch)} (${pitch})`}, ${durationName(steps)}`;
+/**
+ * A pitch named as the score spells it in `key` (`B♭4` in B♭ major, `A♯4` in B major; the spelling of
+ * every notation export, formats/measures.ts); sharps where no key is given.
+ */
+export function pitchNameIn(midi: number, key?: Pick<Key, 'fifths' | 'mode'>): string {
+	if (!key) return pitchName(midi).replace('#', '♯');
+	const { step, alter, octave } = spellIn(midi, key);
+	return `${step}${alter > 0 ? '♯' : alter < 0 ? '♭' : ''}${octave}`;
+}
+
+/** `B♭4, dotted quarter` or `rest, eighth`. */
+export function noteLabel(pitch: number | null, steps: number, key?: Pick<Key, 'fifths' | 'mode'>): string {
+	return `${pitch === null ? 'rest' : pitchNameIn(pitch, key)}, ${durationName(steps)}`;
 }

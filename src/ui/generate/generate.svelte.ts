@@ -24,6 +24,9 @@ import { saveSound, sound } from './sound.svelte';
 import { source } from './source';
 import { styleLabel } from './styles';
 import { cleanName, styleWord, tuneName } from '$lib/formats/name';
+import { applyEdit, EditHistory, keyScale, type EditAction } from '$lib/generate/edit';
+import { knownPitches } from '$lib/generate/seed';
+import { beatLength } from '$lib/formats/abc';
 
 /** The longest melody asked for, in bars. */
 export const MAX_BARS = 64;
@@ -380,6 +383,56 @@ class Generation {
 		this.playing = this.player.playing;
 		if (this.player.playing) this.frame = requestAnimationFrame(this.tick);
 	};
+
+	/** Each melody's edits, to undo (generate/edit.ts); `edits` counts them so that the page sees one. */
+	private histories = new WeakMap<Melody, EditHistory>();
+	edits = $state(0);
+
+	/**
+	 * Edits the note starting at step `index` of the melody on show (its symbols, in the model's key: the
+	 * key's scale is moved there), so that playback, the score, exports, the link and "Continue it" take
+	 * the edited tune. Returns the step of the note to keep selected; throws an EditError saying why not.
+	 */
+	editNote(index: number, action: EditAction): number | null {
+		const m = this.current;
+		if (!m) return null;
+		// The key on show stays: a tune written in no asked mode keeps the one it was heard in before.
+		m.mode ??= estimateMode(m.symbols);
+		const key = this.keyFor(m);
+		const edited = applyEdit(m.symbols, index, action, {
+			scale: keyScale(key.fifths, key.shift),
+			beat: beatLength(this.meter),
+			stepsPerBar: this.meter.stepsPerBar,
+			barPhase: this.phase,
+			// Notes the model knows only, so that it can go on from the edited tune.
+			pitches: knownPitches(this.vocabulary)
+		});
+		let history = this.histories.get(m);
+		if (!history) this.histories.set(m, (history = new EditHistory()));
+		history.push(m.symbols, index);
+		m.symbols = edited.symbols;
+		this.edits++;
+		this.save();
+		return edited.index;
+	}
+
+	/** Undoes the last edit of the melody on show; returns the step of the note it was made to, or null. */
+	undoEdit(): number | null {
+		const m = this.current;
+		const last = m && this.histories.get(m)?.undo();
+		if (!m || !last) return null;
+		m.symbols = last.symbols;
+		this.edits++;
+		this.save();
+		return last.index;
+	}
+
+	/** True when the melody on show has an edit to undo. */
+	get canUndo(): boolean {
+		void this.edits;
+		const m = this.current;
+		return !!m && (this.histories.get(m)?.size ?? 0) > 0;
+	}
 
 	/** A link that opens the melody on show in any browser with the studio, offline too (formats/share.ts). */
 	shareLink(): string | null {
