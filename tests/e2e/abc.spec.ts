@@ -58,3 +58,35 @@ test('an ABC tune pasted as the seed starts the melody, in the model’s key', a
 	expect(shown.length).toBeGreaterThan(16);
 	expect(watch.consoleErrors).toEqual([]);
 });
+
+test('trains Quick on an ABC tune book and generates with the new model', async ({ page, watch }) => {
+	await page.goto('/');
+	await page.locator('#corpus').getByTestId('pick-files').setInputFiles({
+		name: 'features.abc',
+		mimeType: 'text/vnd.abc',
+		buffer: BOOK
+	});
+	await expect(page.locator('#corpus').getByRole('region', { name: /Summary of “features”/ })).toBeVisible();
+	const train = page.locator('#train');
+	await train.scrollIntoViewIfNeeded();
+	const form = page.getByRole('form', { name: 'Training settings' });
+	await form.getByRole('radio', { name: /^Quick/ }).check();
+	await form.getByText('Advanced settings').click();
+	await form.getByLabel('Name', { exact: true }).fill('abc book');
+	await form.getByLabel('Units', { exact: true }).fill('16');
+	await form.getByLabel('Epochs', { exact: true }).fill('1');
+	await form.getByLabel('Batch size', { exact: true }).fill('8');
+	await form.getByRole('combobox', { name: /^Backend/ }).selectOption('cpu');
+	await train.getByRole('button', { name: 'Start training' }).click();
+	await expect(train.getByRole('status').filter({ hasText: /“abc book” finished/ })).toBeVisible({
+		timeout: 150_000
+	});
+	const stage = page.locator('#generate');
+	const picker = stage.getByTestId('model-picker');
+	const value = await picker.locator('option', { hasText: 'abc book' }).first().getAttribute('value');
+	await picker.selectOption(value!);
+	await expect(stage.getByRole('button', { name: 'Generate', exact: true })).toBeEnabled();
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	expect(watch.consoleErrors).toEqual([]);
+});
