@@ -56,6 +56,9 @@ interface TuneText {
 	start: number;
 }
 
+/** The most parts a `P:` order plays. */
+const MAX_PARTS = 1000;
+
 /** The most notes played from one tune: a guard against repeats nested without end. */
 const MAX_PLAYED = 100_000;
 
@@ -262,7 +265,8 @@ export function partOrder(text: string): string[] | null {
 			const m = /^\d+/.exec(text.slice(i));
 			const times = m ? Math.min(Number(m[0]), 16) : 1;
 			if (m) i += m[0].length;
-			for (let k = 0; k < times; k++) out.push(...item);
+			// A bound on hostile orders (`((((A16)16)16)16)`): no tune plays a thousand parts.
+			for (let k = 0; k < times && out.length < MAX_PARTS; k++) out.push(...item.slice(0, MAX_PARTS));
 		}
 		return out;
 	};

@@ -135,3 +135,9 @@ describe('the ABC reader', () => {
 		expect(readAbc('just text\n')).toMatchObject({ ok: false, status: 'skipped' });
 	});
 });
+
+describe('the ABC reader on hostile part orders', () => {
+	it('plays at most a thousand parts, whatever the order asks', () => {
+		expect(partOrder('((((((((A16)16)16)16)16)16)16)16)')!.length).toBeLessThanOrEqual(1000);
+	});
+});
