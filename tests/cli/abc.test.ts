@@ -1,10 +1,16 @@
-/** The command line on an ABC tune book: one entry per tune in ingest and encode, --keep-key, train. */
+/**
+ * The command line on an ABC tune book (one entry per tune in ingest and encode, --keep-key, train), and on
+ * a folder of MusicXML and MIDI files beside kern.
+ */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../shared';
 import { runCli } from './run';
+import { toMusicXml } from '../../src/lib/formats/musicxml';
+import { toMidi } from '../../src/lib/formats/midi';
+import { findKey } from '../../src/lib/formats/key';
 
 const BOOK = join(repoRoot, 'tests/fixtures/abc/features.abc');
 const TUNES = (readFileSync(BOOK, 'utf8').match(/^X:/gm) ?? []).length;
@@ -63,4 +69,29 @@ describe('cli on ABC', () => {
 		expect(r.code, r.stderr).toBe(0);
 		expect(existsSync(join(out, 'model.json'))).toBe(true);
 	}, 120_000);
+
+	it('reads a folder of MusicXML and MIDI files beside kern; --keep-key keeps each file’s key', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'formats-'));
+		const tune = '60 _ 62 _ 64 _ 65 _ 67 _ _ _ 72 _ _ _'.split(' ');
+		const key = findKey('G major')!;
+		writeFileSync(join(dir, 'a.musicxml'), toMusicXml(tune, { key, title: 'In G' }));
+		writeFileSync(join(dir, 'b.mid'), toMidi(tune, { key }));
+		writeFileSync(join(dir, 'c.krn'), '**kern\n*M2/4\n*G:\n4g\n4a\n=\n2b\n*-\n');
+		const { files, totals } = JSON.parse((await runCli('ingest', '--json', dir)).stdout);
+		expect(files.map((f: { format?: string }) => f.format ?? 'kern')).toEqual(['musicxml', 'midi', 'kern']);
+		expect(totals.kept).toBe(3);
+		const encode = async (...flags: string[]) =>
+			(await runCli('encode', '--json', ...flags, dir)).stdout
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l) as { transposition: number; symbols: string[] });
+		const moved = await encode();
+		// G major from the score's key and the file's key signature (the kern file's key is estimated).
+		expect(moved.slice(0, 2).map((s) => s.transposition)).toEqual([-7, -7]);
+		expect(moved[0].symbols).toEqual(tune);
+		expect(moved[1].symbols).toEqual(tune);
+		const kept = await encode('--keep-key');
+		expect(kept.map((s) => s.transposition)).toEqual([0, 0, 0]);
+		expect(kept[0].symbols[0]).toBe('67');
+	});
 });
