@@ -7,6 +7,8 @@ import { readAbc } from '../../../src/lib/notation/abc-in';
 import { processAbc } from '../../../src/lib/corpus/abc';
 import { toAbc } from '../../../src/lib/formats/abc';
 import { toNotes } from '../../../src/lib/formats/notes';
+import { KneserNeyModel } from '../../../src/lib/ngram/kneser-ney';
+import { scoreStepModel } from '../../../src/lib/eval/score';
 import { DEFAULT_METER, parseMeter } from '../../../src/lib/music/meter';
 import { hasShared, repoRoot, shared } from '../../shared';
 import { abc2midiNotes, firstDifference, hasAbc2midi, readerNotes } from '../notation/abc2midi';
@@ -105,4 +107,38 @@ describe('ABC read back', () => {
 			expect(back.songs[0].barPhase ?? 0, s.path).toBe(s.barPhase ?? 0);
 		}
 	});
+});
+
+describe('a kern corpus exported as ABC and read back', () => {
+	it.skipIf(!hasShared())(
+		'learns to the same held-out bits (Kneser-Ney baseline, within 1 %)',
+		async () => {
+			const dir = shared('corpus/essen/deutschl/erk');
+			const files = readdirSync(dir)
+				.filter((f) => f.endsWith('.krn'))
+				.sort();
+			const kern = (await ingest(files.map((f) => drop(f, new Uint8Array(readFileSync(join(dir, f)))))))
+				.songs;
+			// The whole corpus as one ABC book, one tune per song.
+			const book = kern
+				.map((s, i) => {
+					const meter = parseMeter(s.meter) ?? DEFAULT_METER;
+					const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
+					return toAbc(s.symbols, { meter, pickup, title: s.path }).replace(/^X:1$/m, `X:${i + 1}`);
+				})
+				.join('\n');
+			const abc = (await ingest([drop('erk.abc', strToU8(book))])).songs;
+			expect(abc.length).toBe(kern.length);
+			const heldOut = (songs: { symbols: string[] }[]) => {
+				// Every tenth song held out, the same songs on both sides.
+				const train = songs.filter((_, i) => i % 10 !== 0).map((s) => s.symbols);
+				const test = songs.filter((_, i) => i % 10 === 0).map((s) => s.symbols);
+				return scoreStepModel(KneserNeyModel.train(train, { order: 6 }), test).bitsPerStep;
+			};
+			const a = heldOut(kern);
+			const b = heldOut(abc);
+		expect(Math.abs(a - b) / a).toBeLessThan(0.01);
+		},
+		120_000
+	);
 });
