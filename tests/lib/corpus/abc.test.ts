@@ -137,7 +137,7 @@ describe('a kern corpus exported as ABC and read back', () => {
 			};
 			const a = heldOut(kern);
 			const b = heldOut(abc);
-		expect(Math.abs(a - b) / a).toBeLessThan(0.01);
+			expect(Math.abs(a - b) / a).toBeLessThan(0.01);
 		},
 		120_000
 	);
