@@ -3,9 +3,8 @@
  * from what the run hoped to store: a user who trusts "saved" and closes the tab must not lose the model.
  * Plain TS (no Svelte), so Node tests read the same sentences the page shows.
  */
-// Relative paths: Node tests (tsconfig.node.json) read this file, and they know no `$lib`.
-import type { RunStatus } from '../../lib/model/checkpoint';
-import type { RunStored, TrainResponse } from '../../lib/worker/messages/train';
+import type { RunStatus } from '$lib/model/checkpoint';
+import type { RunStored, TrainResponse } from '$lib/worker/messages/train';
 
 /** A warning of a run, as the worker sent it. */
 export type TrainWarning = Omit<Extract<TrainResponse, { type: 'train/warning' }>, 'type' | 'id'>;

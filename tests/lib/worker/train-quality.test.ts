@@ -58,7 +58,15 @@ describe('a trained model’s scores', () => {
 			type: 'train/start',
 			id: 'q1',
 			corpusId,
-			config: { epochs: 2, units: 4, layers: 1, maxBatchesPerEpoch: 1, validation: 0.34, patience: 0, seed: 1 },
+			config: {
+				epochs: 2,
+				units: 4,
+				layers: 1,
+				maxBatchesPerEpoch: 1,
+				validation: 0.34,
+				patience: 0,
+				seed: 1
+			},
 			backend: 'cpu',
 			bundled: pathToFileURL(join(repoRoot, 'static/models/default/')).href
 		});
