@@ -90,8 +90,9 @@ function pick(notes: Note[], from: number): Note {
 test.describe('Edit a note', () => {
 	test.skip(!HAS_DEFAULT_MODEL, 'static/models/default (the bundled model) is not in this tree');
 
-	test('with the mouse at 1280 px: up, longer, a rest, exported, undone, continued', async ({
+	test('with the mouse at 1280 px: up, longer, a rest, exported, shared, undone, kept, continued', async ({
 		page,
+		browser,
 		watch
 	}) => {
 		await page.setViewportSize({ width: 1280, height: 800 });
@@ -170,6 +171,15 @@ test.describe('Edit a note', () => {
 		await expect(noteAt(roll, b.start)).toHaveAttribute('data-pitch', String(b.pitch));
 		expect((await shown(stage)).tune).toBe(edited.tune);
 		expect(await rollNotes(roll)).not.toEqual(after);
+
+		// A shared link carries the edited tune to a fresh browser.
+		await stage.getByRole('button', { name: 'Share a link' }).click();
+		const link = await stage.getByLabel('Link to this tune').inputValue();
+		const other = await browser.newContext();
+		const fresh = await other.newPage();
+		await fresh.goto(link);
+		await expect(fresh.locator('#generate').getByTestId('melody-symbols')).toHaveText(edited.tune);
+		await other.close();
 
 		// Kept, the edited tune is what is stored and shown again.
 		await stage.getByRole('button', { name: 'Keep', exact: true }).click();
