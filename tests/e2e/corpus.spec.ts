@@ -124,7 +124,7 @@ test('the drop zone takes dropped files, and an empty drop is refused with a sen
 	expect(watch.consoleErrors).toEqual([]);
 });
 
-test('importing the same folder twice keeps one corpus and says so, with a way to open it', async ({
+test('the same songs twice, by folder, by files or zipped, keep one corpus and say so, with a way to open it', async ({
 	page,
 	watch
 }) => {
@@ -147,6 +147,22 @@ test('importing the same folder twice keeps one corpus and says so, with a way t
 	await expect(summary).toBeVisible();
 	await page.reload();
 	await expect(page.locator('#corpus').getByTestId('stored-corpus')).toHaveCount(1);
+	// The same songs by other routes are the same corpus: picked as single files (in another order), and
+	// zipped under another folder name. (The page was just loaded again: no sentence is left from before.)
+	const files = readdirSync(folder).sort().reverse();
+	await stage.getByTestId('pick-files').setInputFiles(files.map((f) => join(folder, f)));
+	await expect(stage.getByRole('status').filter({ hasText: /already stored as “kinder”/ })).toBeVisible();
+	// A fresh page each time, so the sentence seen is this import's, not the last one's.
+	await page.reload();
+	const zip = zipSync(Object.fromEntries(files.map((f) => [`songs/${f}`, readFileSync(join(folder, f))])));
+	await stage.getByTestId('pick-files').setInputFiles({
+		name: 'kinderlieder.zip',
+		mimeType: 'application/zip',
+		buffer: Buffer.from(zip)
+	});
+	await expect(stage.getByRole('status').filter({ hasText: /already stored as “kinder”/ })).toBeVisible();
+	await page.reload();
+	await expect(stage.getByTestId('stored-corpus')).toHaveCount(1);
 	rmSync(tmp, { recursive: true, force: true });
 	expect(watch.consoleErrors).toEqual([]);
 });
