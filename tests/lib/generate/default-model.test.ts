@@ -3,33 +3,15 @@
  * that stops after a bar or sits on one pitch. Seeded, so the same melodies are checked on every run.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../../shared';
-import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
-import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { HAS_BUNDLED, loadBundled } from './bundled-model';
 import { generate } from '../../../src/lib/generate/generate';
 import { type Melody } from '../../../src/lib/generate/settings';
 import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
 import { parseMeter } from '../../../src/lib/music/meter';
 import { melodyFaults } from '../../../src/lib/generate/faults';
 
-const dir = join(repoRoot, 'static', 'models', 'default');
-const bundled = existsSync(join(dir, MODEL_FILES.model));
-if (!bundled)
-	console.warn('SKIP: static/models/default is not in this tree; the default-model checks are skipped.');
-
-function load(): LstmStepModel {
-	const { weights } = openModel(
-		{
-			model: readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
-			weights: new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
-			metadata: readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')
-		},
-		dir
-	);
-	return new LstmStepModel(weights);
-}
+const bundled = HAS_BUNDLED;
+const load = loadBundled;
 
 /** What is wrong with a melody of `bars` bars, in words; empty when nothing is. */
 function faults(m: Melody, bars: number, stepsPerBar: number): string[] {

@@ -3,11 +3,8 @@
  * tunes are checked on every run).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../../shared';
-import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
-import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { HAS_BUNDLED, loadBundled } from './bundled-model';
+import type { StepModel } from '../../../src/lib/model/types';
 import { generate } from '../../../src/lib/generate/generate';
 import {
 	copySources,
@@ -23,24 +20,8 @@ import { isPitchSymbol } from '../../../src/lib/music/pitch';
 import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
 import { parseMeter } from '../../../src/lib/music/meter';
 
-const dir = join(repoRoot, 'static', 'models', 'default');
-const bundled = existsSync(join(dir, MODEL_FILES.model));
-if (!bundled)
-	console.warn('SKIP: static/models/default is not in this tree; the form checks with it are skipped.');
-
-let cached: LstmStepModel | null = null;
-function load(): LstmStepModel {
-	if (cached) return cached;
-	const { weights } = openModel(
-		{
-			model: readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
-			weights: new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
-			metadata: readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')
-		},
-		dir
-	);
-	return (cached = new LstmStepModel(weights));
-}
+const bundled = HAS_BUNDLED;
+const load = loadBundled;
 
 const BASE: GenerateSettings = { temperature: 0.9, variations: 4, randomSeed: 2026, meter: '4/4' };
 const bar = (m: Melody, k: number, spb = 16) => m.symbols.slice(k * spb, (k + 1) * spb).join(' ');
@@ -107,7 +88,7 @@ describe('reading and planning a form', () => {
 	});
 
 	it('refuses an unknown form and a seed as long as the tune', () => {
-		const model = { vocabulary: ['60', '_', 'r', '/'] } as unknown as LstmStepModel;
+		const model = { vocabulary: ['60', '_', 'r', '/'] } as unknown as StepModel;
 		expect(() => checkSettings(model, [], { ...BASE, form: 'A?B' })).toThrow(/not a form/);
 		expect(() =>
 			checkSettings(model, Array(128).fill('60'), { ...BASE, form: 'AABA', phraseBars: 2 })

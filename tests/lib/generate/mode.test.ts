@@ -3,11 +3,7 @@
  * with the bundled model nearly every tune asked in a mode is heard in it (seeded).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../../shared';
-import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
-import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import { HAS_BUNDLED, loadBundled } from './bundled-model';
 import { generate } from '../../../src/lib/generate/generate';
 import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
 import {
@@ -21,22 +17,8 @@ import {
 import { isPitchSymbol } from '../../../src/lib/music/pitch';
 import { checkSettings } from '../../../src/lib/generate/settings';
 
-const dir = join(repoRoot, 'static', 'models', 'default');
-const bundled = existsSync(join(dir, MODEL_FILES.model));
-if (!bundled)
-	console.warn('SKIP: static/models/default is not in this tree; the bundled-model mode checks are skipped.');
-
-function load(): LstmStepModel {
-	const { weights } = openModel(
-		{
-			model: readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
-			weights: new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
-			metadata: readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')
-		},
-		dir
-	);
-	return new LstmStepModel(weights);
-}
+const bundled = HAS_BUNDLED;
+const load = loadBundled;
 
 const pcs = (symbols: readonly string[]) => new Set(symbols.filter(isPitchSymbol).map((s) => Number(s) % 12));
 
