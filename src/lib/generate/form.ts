@@ -20,14 +20,19 @@ export const PHRASE_BARS = [2, 4] as const;
 /** The most phrases a form may have. */
 export const MAX_PHRASES = 16;
 
-/** What a phrase's last note must be, as scale degrees of the tune's key (C major or A minor). */
-export type Cadence = 'tonic' | 'stable' | 'half';
+/**
+ * What a phrase's last note must be, as scale degrees of the tune's key (C major or A minor). `final` is
+ * the tune's last note: a stable degree, the tonic weighted (FINAL_TONIC_WEIGHT in generate.ts), as real
+ * songs end on 1, 3 or 5.
+ */
+export type Cadence = 'tonic' | 'stable' | 'half' | 'final';
 
 /** Pitch classes of each cadence in C major and in A minor (degrees 1; 1, 3, 5; 2, 5). */
 const CADENCE_PCS: Record<Cadence, Record<'major' | 'minor', readonly number[]>> = {
 	tonic: { major: [0], minor: [9] },
 	stable: { major: [0, 4, 7], minor: [9, 0, 4] },
-	half: { major: [2, 7], minor: [11, 4] }
+	half: { major: [2, 7], minor: [11, 4] },
+	final: { major: [0, 4, 7], minor: [9, 0, 4] }
 };
 
 /** One phrase as a letter and its primes (`A′` → A, 1). */
@@ -150,7 +155,7 @@ export function planForm(
 		const base = { label: phraseLabel(l), start, end, letter: l.letter, prime: l.prime, cadenceFrom };
 		if (first === undefined) {
 			firstOf.set(l.letter, i);
-			return { ...base, role: 'source', source: i, drawFrom: start, cadence: last ? 'tonic' : 'stable' };
+			return { ...base, role: 'source', source: i, drawFrom: start, cadence: last ? 'final' : 'stable' };
 		}
 		const cut = end - start < length;
 		if (l.prime === all[first].prime && !cut)
@@ -164,12 +169,12 @@ export function planForm(
 			role: 'variant',
 			source: first,
 			drawFrom,
-			cadence: last || seen > 0 ? 'tonic' : 'half'
+			cadence: last ? 'final' : seen > 0 ? 'tonic' : 'half'
 		};
 	});
 	// A source whose exact repeat ends the tune ends on the tonic, so that the tune does.
 	const final = phrases[phrases.length - 1];
-	if (final && final.role === 'repeat') phrases[final.source].cadence = 'tonic';
+	if (final && final.role === 'repeat') phrases[final.source].cadence = 'final';
 	return { name: formName(letters), phraseBars, stepsPerBar, phase: p, total, phrases };
 }
 

@@ -39,11 +39,11 @@ describe('reading and planning a form', () => {
 		expect(parseForm('AXA')).toBeNull();
 	});
 
-	it('AABA: the A phrases copy the first, the first ends on the tonic because a copy of it ends the tune', () => {
+	it('AABA: the A phrases copy the first, the first ends as the tune does because a copy of it ends the tune', () => {
 		const plan = planForm(parseForm('AABA')!, 2, 16);
 		expect(plan.total).toBe(128);
 		expect(plan.phrases.map((p) => [p.label, p.role, p.cadence])).toEqual([
-			['A', 'source', 'tonic'],
+			['A', 'source', 'final'],
 			['A', 'repeat', null],
 			['B', 'source', 'stable'],
 			['A', 'repeat', null]
@@ -54,13 +54,13 @@ describe('reading and planning a form', () => {
 		expect(copy[64]).toBe(-1);
 	});
 
-	it('AA′BA′: a primed phrase redraws its last bar (two of four), a half cadence first, the tonic after', () => {
+	it('AA′BA′: a primed phrase redraws its last bar (two of four), a half cadence first, the tune’s end after', () => {
 		const two = planForm(parseForm("AA'BA'")!, 2, 16);
 		expect(two.phrases.map((p) => [p.role, p.drawFrom, p.cadence])).toEqual([
 			['source', 0, 'stable'],
 			['variant', 48, 'half'],
 			['source', 64, 'stable'],
-			['variant', 112, 'tonic']
+			['variant', 112, 'final']
 		]);
 		const four = planForm(parseForm("AA'BA'")!, 4, 16);
 		expect(four.phrases[1].drawFrom).toBe(64 + 32);
@@ -73,7 +73,7 @@ describe('reading and planning a form', () => {
 		expect(plan.phrases[3].end).toBe(plan.total);
 	});
 
-	it('a longer tune goes on through-composed after the form; a shorter one ends on a varied, tonic phrase', () => {
+	it('a longer tune goes on through-composed after the form; a shorter one ends on a varied phrase', () => {
 		const longer = planForm(parseForm('AB')!, 2, 16, 0, 6);
 		expect(longer.phrases.map((p) => [p.label, p.role])).toEqual([
 			['A', 'source'],
@@ -83,7 +83,7 @@ describe('reading and planning a form', () => {
 		const shorter = planForm(parseForm('AABA')!, 4, 16, 0, 6);
 		expect(shorter.phrases.map((p) => [p.label, p.role, p.cadence, p.end])).toEqual([
 			['A', 'source', 'stable', 64],
-			['A', 'variant', 'tonic', 96]
+			['A', 'variant', 'final', 96]
 		]);
 	});
 
@@ -97,7 +97,7 @@ describe('reading and planning a form', () => {
 });
 
 describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
-	it('AABA: phrases 1, 2 and 4 are the same bars, B is another, the tune ends on its tonic', () => {
+	it('AABA: phrases 1, 2 and 4 are the same bars, B is another, the tune ends on a stable degree', () => {
 		const melodies = generate(load(), [], { ...BASE, form: 'AABA', phraseBars: 2 });
 		for (const m of melodies) {
 			expect(m.symbols).toHaveLength(128);
@@ -105,11 +105,11 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 			expect(phrase(m, 1)).toEqual(phrase(m, 0));
 			expect(phrase(m, 3)).toEqual(phrase(m, 0));
 			expect(phrase(m, 2)).not.toEqual(phrase(m, 0));
-			expect(landsOn('tonic', m.symbols), m.symbols.join(' ')).toBe(true);
+			expect(landsOn('final', m.symbols), m.symbols.join(' ')).toBe(true);
 		}
 	});
 
-	it('AA′BA′: A′ is A up to its last bar, which differs; the first A′ ends on 2 or 5, the last on 1', () => {
+	it('AA′BA′: A′ is A up to its last bar, which differs; the first A′ ends on 2 or 5, the last on 1, 3 or 5', () => {
 		for (const phraseBars of [2, 4]) {
 			const melodies = generate(load(), [], { ...BASE, form: "AA'BA'", phraseBars });
 			const vary = phraseBars === 4 ? 2 : 1;
@@ -123,7 +123,7 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 				}
 				const firstEnd = m.form!.phrases[1].end;
 				expect(landsOn('half', m.symbols.slice(0, firstEnd)), m.symbols.join(' ')).toBe(true);
-				expect(landsOn('tonic', m.symbols)).toBe(true);
+				expect(landsOn('final', m.symbols)).toBe(true);
 			}
 		}
 	});
@@ -158,7 +158,7 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 		expect(phrase(again, 2)).toEqual(phrase(m, 2));
 		expect(phrase(again, 1)).not.toEqual(phrase(m, 1));
 		expect(phrase(again, 3)).toEqual(phrase(again, 1));
-		expect(landsOn('tonic', again.symbols)).toBe(true);
+		expect(landsOn('final', again.symbols)).toBe(true);
 	});
 
 	it('a length in steps writes on without a form', () => {
@@ -176,9 +176,11 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 		}
 	});
 
-	it('at the app’s defaults (ABAC, two-bar phrases) a quarter of the bars repeat an earlier one, as in real songs', () => {
+	it('at the app’s defaults (ABAC, two-bar phrases) a quarter of the bars repeat an earlier one, and most tunes end on the tonic, as in real songs', () => {
 		// Real German songs held out (erk): 25.8 % of full bars repeat an earlier bar (docs/model-card.md, Form);
 		// through-composed tunes 13.6 %. Seeded: the same tunes every run.
+		let tonics = 0;
+		let tunes = 0;
 		for (const meter of ['4/4', '3/4']) {
 			const spb = parseMeter(meter)!.stepsPerBar;
 			const melodies = generate(load(), [], {
@@ -192,6 +194,7 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 			});
 			let bars = 0;
 			let repeats = 0;
+			let tonic = 0;
 			for (const m of melodies) {
 				const seen = new Set<string>();
 				for (let k = 0; k * spb < m.symbols.length; k++) {
@@ -200,10 +203,17 @@ describe.skipIf(!bundled)('tunes in a form, by the bundled model', () => {
 					if (seen.has(b)) repeats++;
 					seen.add(b);
 				}
-				expect(landsOn('tonic', m.symbols)).toBe(true);
+				expect(landsOn('final', m.symbols)).toBe(true);
+				if (landsOn('tonic', m.symbols)) tonic++;
 			}
+			// Real songs end on the tonic 66–74 % of the time (kinder, erk), on 3 or 5 otherwise.
+			expect(tonic, meter).toBeGreaterThanOrEqual(4);
+			tonics += tonic;
+			tunes += melodies.length;
 			expect(repeats / bars, meter).toBeGreaterThan(0.2);
 			expect(repeats / bars, meter).toBeLessThan(0.4);
 		}
+		// Not forced: some end on the third or the fifth, as real songs do.
+		expect(tonics).toBeLessThan(tunes);
 	});
 });
