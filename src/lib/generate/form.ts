@@ -119,10 +119,11 @@ export function formBars(phrases: number, phraseBars: number): number {
  * bars long (default: the form's own length). A longer tune goes on after the form in phrases of new
  * letters (drawn, as through-composed); a shorter one stops inside it.
  *
- * Cadences: the last phrase ends on the tonic. A letter's first phrase ends on the tonic when an exact
- * repeat of it ends the tune, otherwise on a stable degree (1, 3, 5). A primed phrase's first varied
- * ending is a half cadence (degree 2 or 5), any later one the tonic. A variant redraws its last bar (two
- * bars of a phrase of four or more); a repeat cut short by the tune's end is a variant ending on the tonic.
+ * Cadences: the last phrase ends as a tune does (`final`: 1, 3 or 5, the tonic weighted). A letter's
+ * first phrase ends so too when an exact repeat of it ends the tune, otherwise on a stable degree (1, 3,
+ * 5). A primed phrase's first varied ending is a half cadence (degree 2 or 5), a later one inside the
+ * tune the tonic. A variant redraws its last bar (two bars of a phrase of four or more); a repeat cut short
+ * by the tune's end is a variant ending as a tune does.
  */
 export function planForm(
 	letters: readonly FormLetter[],
