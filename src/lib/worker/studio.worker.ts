@@ -7,14 +7,16 @@
  */
 import type { HandlerTable, WorkerRequest, WorkerResponse } from './protocol';
 import { dispatcher } from './dispatch';
+import { createTrainHandlers } from './handlers/train';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const modules = import.meta.glob<{ handlers: HandlerTable }>(
-	['./handlers/*.ts', '!./handlers/diagnostics.ts'],
+	['./handlers/*.ts', '!./handlers/diagnostics.ts', '!./handlers/train.ts'],
 	{ eager: true }
 );
 const dispatch = dispatcher(
-	Object.values(modules).map((m) => m.handlers),
+	// Training keeps runs and held models: its table is made here, one per worker.
+	[...Object.values(modules).map((m) => m.handlers), createTrainHandlers()],
 	(response: WorkerResponse, transfer: Transferable[] = []) => scope.postMessage(response, transfer),
 	{ diagnostics: () => import('./handlers/diagnostics') }
 );

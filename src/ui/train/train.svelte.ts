@@ -176,7 +176,8 @@ class Training {
 	control(action: 'pause' | 'stop') {
 		if (!this.client || !this.current) return;
 		this.controlSent = action;
-		this.client.post({ type: 'train/control', id: requestId('control'), action });
+		// Named, so a click that arrives after this run ended never pauses another one.
+		this.client.post({ type: 'train/control', id: requestId('control'), runId: this.current.runId, action });
 	}
 
 	async removeRun(r: RunListItem) {

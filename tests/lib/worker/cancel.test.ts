@@ -14,12 +14,12 @@ import { handlers as corpus } from '../../../src/lib/worker/handlers/corpus';
 import { handlers as generate } from '../../../src/lib/worker/handlers/generate';
 import { handlers as models } from '../../../src/lib/worker/handlers/models';
 import { handlers as seed } from '../../../src/lib/worker/handlers/seed';
-import { handlers as train } from '../../../src/lib/worker/handlers/train';
+import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import { listCorpora } from '../../../src/lib/storage/corpora';
 import { repoRoot } from '../../shared';
 
 /** Every handler file the worker loads, eagerly or on demand: each must appear above or be named here. */
-const TABLES: Record<string, HandlerTable> = { corpus, generate, models, seed, train };
+const TABLES: Record<string, HandlerTable> = { corpus, generate, models, seed, train: createTrainHandlers() };
 const ON_DEMAND = ['diagnostics'];
 
 async function cancelled(tables: HandlerTable[], request: WorkerRequest): Promise<WorkerResponse[]> {

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { handlers, loadModel } from '../../../src/lib/worker/handlers/generate';
+import { handlers } from '../../../src/lib/worker/handlers/generate';
+import { loadModel } from '../../../src/lib/worker/load-model';
 import type { Request, WorkerResponse } from '../../../src/lib/worker/protocol';
 import { dispatcher } from '../../../src/lib/worker/dispatch';
 import { generate } from '../../../src/lib/generate/generate';

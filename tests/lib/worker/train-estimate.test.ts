@@ -5,13 +5,16 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { handlers } from '../../../src/lib/worker/handlers/train';
+import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { Request, Response } from '../../../src/lib/worker/protocol';
 import { Trainer } from '../../../src/lib/train/trainer';
 import { saveCorpus } from '../../../src/lib/storage/corpora';
 import { summarize } from '../../../src/lib/corpus/summary';
 import type { FileReport } from '../../../src/lib/corpus/types';
 import { hasShared, shared } from '../../shared';
+
+/** One worker's train handlers, as its entry makes them. */
+const handlers = createTrainHandlers();
 
 async function call(request: Request, signal = new AbortController().signal): Promise<Response[]> {
 	const out: Response[] = [];

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { handlers } from '../../../src/lib/worker/handlers/train';
+import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { Request, Response } from '../../../src/lib/worker/protocol';
 import { ingest } from '../../../src/lib/corpus/ingest';
 import { contentHash } from '../../../src/lib/corpus/summary';
@@ -16,6 +16,9 @@ import { newCorpusId, saveCorpus } from '../../../src/lib/storage/corpora';
 import { getModel } from '../../../src/lib/storage/models';
 import { describeQuality } from '../../../src/lib/eval/quality';
 import { repoRoot } from '../../shared';
+
+/** One worker's train handlers, as its entry makes them. */
+const handlers = createTrainHandlers();
 
 async function run(request: Request): Promise<Response[]> {
 	const out: Response[] = [];

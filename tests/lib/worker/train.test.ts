@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handlers } from '../../../src/lib/worker/handlers/train';
+import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { Request, Response } from '../../../src/lib/worker/protocol';
 import { ingest } from '../../../src/lib/corpus/ingest';
 import { contentHash } from '../../../src/lib/corpus/summary';
@@ -18,6 +18,9 @@ import * as dbModule from '../../../src/lib/storage/db';
 import { repoRoot } from '../../shared';
 import { unpackModel } from '../../../src/lib/model/format';
 import { addWarning, statusSentence, type TrainWarning } from '../../../src/ui/train/outcome';
+
+/** One worker's train handlers, as its entry makes them. */
+const handlers = createTrainHandlers();
 
 async function run(request: Request): Promise<Response[]> {
 	const out: Response[] = [];

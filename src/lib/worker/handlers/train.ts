@@ -1,6 +1,9 @@
 /**
  * Training in the worker: picks the backend, runs the trainer on a stored corpus, saves a checkpoint after
  * every epoch and on pause/stop, and the model when the run ends. One run at a time per worker.
+ *
+ * Everything a worker remembers between requests lives in one `TrainState` that `createTrainHandlers()`
+ * makes (the worker's entry calls it once), so two tables never share a run, a held model or a backend.
  */
 import * as tf from '#tf';
 import type { HandlerTable, Post } from '../protocol';
@@ -26,30 +29,46 @@ import type { LstmModelWeights } from '../../model/types';
 import { LstmStepModel } from '../../model/lstm-step';
 import { scoreBarSongs } from '../../eval/score';
 import { keptValLoss } from '../../eval/quality';
-import { loadModel } from './generate';
+import { loadModel } from '../load-model';
 
-let active: { request: 'pause' | 'stop' | null } | null = null;
-/**
- * Finished models whose save hit a full quota, by run, with the run's last checkpoint when that did not fit
- * either: saved again or downloaded on request, lost when the tab closes.
- */
-const unsaved = new Map<
-	string,
-	{ weights: LstmModelWeights; metadata: ModelMetadata; checkpoint?: { item: RunListItem; cp: Checkpoint } }
->();
-let selected: { force: BackendName | null; selection: Promise<BackendSelection> } | null = null;
+/** A run going in this worker: the id of the request that started it, its stored run, what it was asked. */
+interface Run {
+	/** The `train/start` or `train/resume` request's id. */
+	id: string;
+	/** The stored run's id (`train/started`'s `runId`), which `train/control` names. */
+	runId: string;
+	/** Pause or stop, once a `train/control` for this run asked; the trainer reads it between batches. */
+	request: 'pause' | 'stop' | null;
+}
+
+/** What one worker's train handlers remember between requests. */
+interface TrainState {
+	/** Runs going, by stored run id (one at a time today; a control names the one it means). */
+	runs: Map<string, Run>;
+	/**
+	 * Finished models whose save hit a full quota, by run, with the run's last checkpoint when that did not
+	 * fit either: saved again or downloaded on request, lost when the tab closes.
+	 */
+	unsaved: Map<
+		string,
+		{ weights: LstmModelWeights; metadata: ModelMetadata; checkpoint?: { item: RunListItem; cp: Checkpoint } }
+	>;
+	selected: { force: BackendName | null; selection: Promise<BackendSelection> } | null;
+	/** The bundled model's loss per run (its validation songs do not change), once computed. */
+	bundledLevels: Map<string, number | null>;
+}
 
 /**
  * Chooses the backend once per worker (switching while GPU tensors live breaks them); requests that
  * arrive together (an estimate, then a run) share the one choice.
  */
-function backend(force: BackendName | null): Promise<BackendSelection> {
-	if (selected && selected.force === force) return selected.selection;
+function backend(state: TrainState, force: BackendName | null): Promise<BackendSelection> {
+	if (state.selected && state.selected.force === force) return state.selected.selection;
 	const selection = selectBackend({ force, wasmPaths: WASM_PATHS, log: (line) => console.info(line) });
 	const mine = { force, selection };
-	selected = mine;
+	state.selected = mine;
 	selection.catch(() => {
-		if (selected === mine) selected = null;
+		if (state.selected === mine) state.selected = null;
 	});
 	return selection;
 }
@@ -82,6 +101,7 @@ async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; nam
 
 /** One run in this worker: the trainer, where it is stored, and whom to tell. */
 interface RunContext {
+	state: TrainState;
 	trainer: Trainer;
 	runId: string;
 	name: string;
@@ -166,7 +186,7 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 	} catch (e) {
 		if (!(e instanceof QuotaError)) throw e;
 		// Held here, so the user can free some space and save it again (train/save-model).
-		unsaved.set(run.runId, { weights, metadata });
+		run.state.unsaved.set(run.runId, { weights, metadata });
 		run.post({
 			type: 'train/warning',
 			id: run.requestId,
@@ -187,7 +207,7 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
  */
 function validationScores(run: RunContext, status: RunStatus): Record<string, number> {
 	const own = keptValLoss(run.trainer.history, status);
-	const bundled = bundledLevels.get(run.runId);
+	const bundled = run.state.bundledLevels.get(run.runId);
 	return {
 		valSongs: run.trainer.split.val.length,
 		...(own === null ? {} : { valBitsPerStep: own / Math.LN2 }),
@@ -199,9 +219,6 @@ function isSymbols(song: TrainingSong): song is readonly string[] {
 	return Array.isArray(song);
 }
 
-/** The bundled model's loss per run (its validation songs do not change), once computed. */
-const bundledLevels = new Map<string, number | null>();
-
 /**
  * The bundled model's loss (nats per target) on the run's validation songs, scored the way the trainer
  * validates (each song from the zero state after `/`, its symbols and its closing `/`, with its bars);
@@ -209,6 +226,7 @@ const bundledLevels = new Map<string, number | null>();
  */
 async function bundledLevel(ctx: RunContext): Promise<number | null> {
 	const { trainer, runId, bundled } = ctx;
+	const { bundledLevels } = ctx.state;
 	if (!bundled || trainer.split.val.length === 0) return null;
 	if (bundledLevels.has(runId)) return bundledLevels.get(runId)!;
 	let level: number | null = null;
@@ -231,9 +249,9 @@ async function bundledLevel(ctx: RunContext): Promise<number | null> {
 }
 
 async function run(ctx: RunContext): Promise<void> {
-	const { trainer, runId, selection, post, requestId, signal } = ctx;
-	const control = { request: null as 'pause' | 'stop' | null };
-	active = control;
+	const { state, trainer, runId, selection, post, requestId, signal } = ctx;
+	const control: Run = { id: requestId, runId, request: null };
+	state.runs.set(runId, control);
 	post({
 		type: 'train/started',
 		id: requestId,
@@ -288,7 +306,7 @@ async function run(ctx: RunContext): Promise<void> {
 			const cp = await trainer.checkpoint();
 			checkpoint = await store(ctx, cp, modelId, (item) => {
 				// Saved with the held model, so the run's record says it has one.
-				const held = unsaved.get(runId);
+				const held = state.unsaved.get(runId);
 				if (held) held.checkpoint = { item, cp };
 			});
 		}
@@ -296,127 +314,146 @@ async function run(ctx: RunContext): Promise<void> {
 		post({ type: 'train/finished', id: requestId, runId, status, modelId, message, stored });
 	} finally {
 		trainer.dispose();
-		if (active === control) active = null;
+		if (state.runs.get(runId) === control) state.runs.delete(runId);
 	}
 }
 
-export const handlers: HandlerTable = {
-	'train/save-model': async (req, post) => {
-		const held = unsaved.get(req.runId);
-		if (!held)
-			throw new Error(
-				'That model is no longer held (the tab was reloaded or it was saved already); resume its run from the list to save it.'
-			);
-		// A QuotaError again leaves it held, for another try.
-		const saved = await saveModel(held.weights, held.metadata, {
-			id: `model-${req.runId}`,
-			runId: req.runId
-		});
-		unsaved.delete(req.runId);
-		let checkpoint = true;
-		if (held.checkpoint) {
-			// The model is what matters; a checkpoint that still does not fit only costs the resume.
-			const { item, cp } = held.checkpoint;
-			try {
-				await saveCheckpoint({ ...item, modelId: saved.id, updatedAt: Date.now() }, cp);
-			} catch (e) {
-				if (!(e instanceof QuotaError)) throw e;
-				checkpoint = false;
+/** The sentence a request that needs the worker free gets while a run goes. */
+function refuseWhileRunning(state: TrainState, sentence: string): void {
+	if (state.runs.size > 0) throw new Error(sentence);
+}
+
+/** The train handlers of one worker, with their own runs, held models and backend choice. */
+export function createTrainHandlers(): HandlerTable {
+	const state: TrainState = { runs: new Map(), unsaved: new Map(), selected: null, bundledLevels: new Map() };
+	const { unsaved } = state;
+	return {
+		'train/save-model': async (req, post) => {
+			const held = unsaved.get(req.runId);
+			if (!held)
+				throw new Error(
+					'That model is no longer held (the tab was reloaded or it was saved already); resume its run from the list to save it.'
+				);
+			// A QuotaError again leaves it held, for another try.
+			const saved = await saveModel(held.weights, held.metadata, {
+				id: `model-${req.runId}`,
+				runId: req.runId
+			});
+			unsaved.delete(req.runId);
+			let checkpoint = true;
+			if (held.checkpoint) {
+				// The model is what matters; a checkpoint that still does not fit only costs the resume.
+				const { item, cp } = held.checkpoint;
+				try {
+					await saveCheckpoint({ ...item, modelId: saved.id, updatedAt: Date.now() }, cp);
+				} catch (e) {
+					if (!(e instanceof QuotaError)) throw e;
+					checkpoint = false;
+				}
 			}
-		}
-		post({ type: 'train/model-saved', id: req.id, runId: req.runId, modelId: saved.id, checkpoint });
-	},
-	'train/export-model': async (req, post) => {
-		const held = unsaved.get(req.runId);
-		if (!held)
-			throw new Error(
-				'That model is no longer held (the tab was reloaded or it was saved already); download it from the model list.'
-			);
-		const { fileName, bytes } = modelFile(held.weights, held.metadata);
-		post({ type: 'train/model-file', id: req.id, runId: req.runId, fileName, bytes });
-	},
-	'train/start': async (req, post, signal) => {
-		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
-		const corpusId = req.corpusIds?.length ? runCorpusId(req.corpusIds) : req.corpusId;
-		const { songs, name: corpusName, hash } = await loadSongs(corpusId);
-		const selection = await backend(req.backend ?? null);
-		const trainer = Trainer.create(songs, req.config, { id: corpusId, name: corpusName, hash });
-		const c = trainer.config;
-		const name = req.name?.trim() || `${corpusName} · ${c.layers}×${c.units}`;
-		await run({
-			trainer,
-			runId: newRunId(),
-			name,
-			createdAt: Date.now(),
-			selection,
-			post,
-			requestId: req.id,
-			signal,
-			songs,
-			bundled: req.bundled,
-			storedEpoch: null
-		});
-	},
-	'train/resume': async (req, post, signal) => {
-		if (active) throw new Error('A training run is already going in this tab. Pause or stop it first.');
-		const stored = await getRun(req.runId);
-		if (!stored) throw new Error('That run is no longer stored (it may have been deleted). Start a new one.');
-		const { songs, hash } = await loadSongs(stored.checkpoint.corpus.id);
-		const selection = await backend(req.backend ?? null);
-		const trainer = Trainer.resume(songs, stored.checkpoint, hash);
-		await run({
-			trainer,
-			runId: stored.id,
-			name: stored.name,
-			createdAt: stored.createdAt,
-			selection,
-			post,
-			requestId: req.id,
-			signal,
-			songs,
-			bundled: req.bundled,
-			storedEpoch: stored.checkpoint.epoch
-		});
-	},
-	'train/estimate': async (req, post, signal) => {
-		if (active) throw new Error('A training run is going in this worker; the estimate waits until it ends.');
-		const { songs, name, hash } = await loadSongs(req.corpusId);
-		const selection = await backend(req.backend ?? null);
-		const count = Math.max(2, req.batches ?? 4);
-		for (const [index, config] of req.configs.entries()) {
-			if (signal.aborted) break;
-			const trainer = Trainer.create(
+			post({ type: 'train/model-saved', id: req.id, runId: req.runId, modelId: saved.id, checkpoint });
+		},
+		'train/export-model': async (req, post) => {
+			const held = unsaved.get(req.runId);
+			if (!held)
+				throw new Error(
+					'That model is no longer held (the tab was reloaded or it was saved already); download it from the model list.'
+				);
+			const { fileName, bytes } = modelFile(held.weights, held.metadata);
+			post({ type: 'train/model-file', id: req.id, runId: req.runId, fileName, bytes });
+		},
+		'train/start': async (req, post, signal) => {
+			refuseWhileRunning(state, 'A training run is already going in this tab. Pause or stop it first.');
+			const corpusId = req.corpusIds?.length ? runCorpusId(req.corpusIds) : req.corpusId;
+			const { songs, name: corpusName, hash } = await loadSongs(corpusId);
+			const selection = await backend(state, req.backend ?? null);
+			const trainer = Trainer.create(songs, req.config, { id: corpusId, name: corpusName, hash });
+			const c = trainer.config;
+			const name = req.name?.trim() || `${corpusName} · ${c.layers}×${c.units}`;
+			await run({
+				state,
+				trainer,
+				runId: newRunId(),
+				name,
+				createdAt: Date.now(),
+				selection,
+				post,
+				requestId: req.id,
+				signal,
 				songs,
-				{ ...config, maxBatchesPerEpoch: 0 },
-				{ id: req.corpusId, name, hash }
-			);
-			try {
-				const times: number[] = [];
-				let before = 0;
-				await trainer.run({
-					control: () => (signal.aborted || times.length >= count ? 'stop' : null),
-					onBatch: (p) => {
-						times.push(p.elapsedSeconds - before);
-						before = p.elapsedSeconds;
-					}
-				});
-				// The first batch compiles kernels and fills caches: time the ones after it.
-				const warm = times.slice(1).sort((a, b) => a - b);
-				if (warm.length === 0) break;
-				post({
-					type: 'train/estimate',
-					id: req.id,
-					index,
-					backend: selection.backend,
-					secondsPerBatch: warm[Math.floor(warm.length / 2)],
-					batchesPerEpoch: trainer.batchesPerEpoch()
-				});
-			} finally {
-				trainer.dispose();
+				bundled: req.bundled,
+				storedEpoch: null
+			});
+		},
+		'train/resume': async (req, post, signal) => {
+			refuseWhileRunning(state, 'A training run is already going in this tab. Pause or stop it first.');
+			const stored = await getRun(req.runId);
+			if (!stored)
+				throw new Error('That run is no longer stored (it may have been deleted). Start a new one.');
+			const { songs, hash } = await loadSongs(stored.checkpoint.corpus.id);
+			const selection = await backend(state, req.backend ?? null);
+			const trainer = Trainer.resume(songs, stored.checkpoint, hash);
+			await run({
+				state,
+				trainer,
+				runId: stored.id,
+				name: stored.name,
+				createdAt: stored.createdAt,
+				selection,
+				post,
+				requestId: req.id,
+				signal,
+				songs,
+				bundled: req.bundled,
+				storedEpoch: stored.checkpoint.epoch
+			});
+		},
+		'train/estimate': async (req, post, signal) => {
+			refuseWhileRunning(state, 'A training run is going in this worker; the estimate waits until it ends.');
+			const { songs, name, hash } = await loadSongs(req.corpusId);
+			const selection = await backend(state, req.backend ?? null);
+			const count = Math.max(2, req.batches ?? 4);
+			for (const [index, config] of req.configs.entries()) {
+				if (signal.aborted) break;
+				const trainer = Trainer.create(
+					songs,
+					{ ...config, maxBatchesPerEpoch: 0 },
+					{ id: req.corpusId, name, hash }
+				);
+				try {
+					const times: number[] = [];
+					let before = 0;
+					await trainer.run({
+						control: () => (signal.aborted || times.length >= count ? 'stop' : null),
+						onBatch: (p) => {
+							times.push(p.elapsedSeconds - before);
+							before = p.elapsedSeconds;
+						}
+					});
+					// The first batch compiles kernels and fills caches: time the ones after it.
+					const warm = times.slice(1).sort((a, b) => a - b);
+					if (warm.length === 0) break;
+					post({
+						type: 'train/estimate',
+						id: req.id,
+						index,
+						backend: selection.backend,
+						secondsPerBatch: warm[Math.floor(warm.length / 2)],
+						batchesPerEpoch: trainer.batchesPerEpoch()
+					});
+				} finally {
+					trainer.dispose();
+				}
 			}
+		},
+		'train/control': async (req) => {
+			const target = state.runs.get(req.runId);
+			// Never applied to another run: a late click (the run ended meanwhile) must not pause the next one.
+			if (!target)
+				throw new Error(
+					`The training run this ${req.action === 'pause' ? 'pause' : 'stop'} was meant for is not going any more (it ended or was never started here), so nothing was changed.`
+				);
+			target.request = req.action;
 		}
-	},
-	'train/control': async (req) => {
-		if (active) active.request = req.action;
-	}
-};
+	};
+}

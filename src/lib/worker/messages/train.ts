@@ -49,8 +49,12 @@ export type TrainRequest =
 			/** Batches to time per config (the first, which compiles, is not counted); default 4. */
 			batches?: number;
 	  }
-	/** Pauses or stops the active run (answered by `done` at once): its `train/start` request then finishes. */
-	| { type: 'train/control'; id: string; action: 'pause' | 'stop' };
+	/**
+	 * Pauses or stops the run `runId` (the `runId` of its `train/started`), answered by `done` at once: its
+	 * `train/start` or `train/resume` request then finishes. A run that is not going (it ended, or another
+	 * worker has it) is answered with an error sentence, and no other run is touched.
+	 */
+	| { type: 'train/control'; id: string; runId: string; action: 'pause' | 'stop' };
 
 /** What a run left in storage when it ended: the status the page shows says this, not what was hoped. */
 export interface RunStored {
