@@ -127,3 +127,29 @@ export function looksBinary(bytes: Uint8Array): boolean {
 	}
 	return n > 0 && control / n > 0.05;
 }
+
+/**
+ * A text file's contents for a reader: given as text, or bytes decoded (any encoding above, a byte-order
+ * mark dropped); an empty file is skipped and a binary one refused, with a sentence that names what the
+ * reader expected (`a Humdrum text file`, `.krn`).
+ */
+export function decodeFile(
+	input: Uint8Array | string,
+	expected: { what: string; extension: string }
+): ({ ok: true } & DecodedText) | { ok: false; status: 'skipped' | 'unreadable'; reason: string } {
+	let text: string;
+	let encoding: TextEncoding = 'utf-8';
+	if (typeof input === 'string') text = input;
+	else {
+		if (input.length === 0) return { ok: false, status: 'skipped', reason: 'The file is empty.' };
+		if (looksBinary(input))
+			return {
+				ok: false,
+				status: 'unreadable',
+				reason: `This is a binary file, not ${expected.what} (was something else renamed to ${expected.extension}?).`
+			};
+		({ text, encoding } = decodeBytes(input));
+	}
+	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+	return { ok: true, text, encoding };
+}

@@ -5,7 +5,7 @@
  * splits, and the highest note of a chord. Grace notes are skipped. It never throws: a file it cannot read
  * gives a reason and, where it applies, the line.
  */
-import { decodeBytes, looksBinary, type TextEncoding } from './decode';
+import { decodeFile, type TextEncoding } from './decode';
 import { parseKernToken, type KernEvent, type ParsedToken } from './token';
 import { barlineMismatch, findMelody, manipulate, type Spine } from './spines';
 
@@ -96,20 +96,9 @@ export function readKern(input: Uint8Array | string, path = ''): KernResult {
 }
 
 function read(input: Uint8Array | string, path: string): KernResult {
-	let text: string;
-	let encoding: TextEncoding = 'utf-8';
-	if (typeof input === 'string') text = input;
-	else {
-		if (input.length === 0) return { ok: false, status: 'skipped', reason: 'The file is empty.' };
-		if (looksBinary(input))
-			return {
-				ok: false,
-				status: 'unreadable',
-				reason: 'This is a binary file, not a Humdrum text file (was something else renamed to .krn?).'
-			};
-		({ text, encoding } = decodeBytes(input));
-	}
-	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+	const file = decodeFile(input, { what: 'a Humdrum text file', extension: '.krn' });
+	if (!file.ok) return file;
+	const { text, encoding } = file;
 	const lines = text.indexOf('\r') < 0 ? text.split('\n') : text.split(/\r\n|\n|\r/);
 
 	const refs: Record<string, string> = {};

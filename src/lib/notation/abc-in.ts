@@ -21,7 +21,7 @@ import Parse, {
 	type AbcjsMeter,
 	type AbcjsTune
 } from 'abcjs/src/parse/abc_parse.js';
-import { decodeBytes, looksBinary, type TextEncoding } from '../kern/decode';
+import { decodeFile, type TextEncoding } from '../kern/decode';
 import type { KernEvent, KernSong, KeyDesignation } from '../kern/reader';
 
 /** A chord symbol (`"Am"`) and the quarter note of the played tune it falls on. */
@@ -108,20 +108,9 @@ export function splitTunes(text: string): TuneText[] {
 
 /** Reads an ABC file given as bytes (any encoding the kern reader decodes) or text. Never throws. */
 export function readAbc(input: Uint8Array | string, path = ''): AbcFileResult {
-	let text: string;
-	let encoding: TextEncoding = 'utf-8';
-	if (typeof input === 'string') text = input;
-	else {
-		if (input.length === 0) return { ok: false, status: 'skipped', reason: 'The file is empty.' };
-		if (looksBinary(input))
-			return {
-				ok: false,
-				status: 'unreadable',
-				reason: 'This is a binary file, not an ABC text file (was something else renamed to .abc?).'
-			};
-		({ text, encoding } = decodeBytes(input));
-	}
-	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+	const file = decodeFile(input, { what: 'an ABC text file', extension: '.abc' });
+	if (!file.ok) return file;
+	const { text, encoding } = file;
 	const tunes = splitTunes(text);
 	if (tunes.length === 0)
 		return {
