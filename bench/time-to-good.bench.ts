@@ -224,7 +224,7 @@ export default async function (): Promise<void> {
 					return { ...e, runId: b.runId };
 				}, epoch);
 				counted += row.at - segmentStart;
-				await post({ type: 'train/control', id: 'pause', action: 'pause' });
+				await post({ type: 'train/control', id: 'pause', runId: row.runId, action: 'pause' });
 				await waitFor('done', request);
 				const result = scoreBarSongs(new LstmStepModel(weightsOf(row.weights!)), held);
 				const r = {
