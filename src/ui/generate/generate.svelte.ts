@@ -28,9 +28,6 @@ import { applyEdit, EditHistory, keyScale, type EditAction } from '$lib/generate
 import { knownPitches } from '$lib/generate/seed';
 import { beatLength } from '$lib/formats/abc';
 
-/** The longest melody asked for, in bars. */
-export const MAX_BARS = 64;
-
 /** The settings and the melody on show, remembered between visits. */
 const remembered = recall('generate', {
 	temperature: GENERATE_DEFAULTS.temperature as number,
