@@ -18,7 +18,7 @@ import { toMusicXml } from '../../src/lib/formats/musicxml';
 import { toNotes } from '../../src/lib/formats/notes';
 import { DEFAULT_BPM, fromMidi } from '../../src/lib/formats/midi';
 import { estimateMode, homeKey, keyOf, transposeSymbols, type Key } from '../../src/lib/formats/key';
-import { VOICE_RANGES, octavesInto } from '../../src/lib/music/register';
+import { VOICE_RANGES, placeInRange } from '../../src/lib/music/register';
 import { parseMeter } from '../../src/lib/music/meter';
 import { meta, noteEvents, smf } from '../lib/formats/midi-files';
 
@@ -60,7 +60,7 @@ function xmlText(xml: string, name: string): string[] {
 
 /** The key the page gives its exports: the tonic in the tune's mode, whole octaves into the voice's range. */
 function pageKey(key: Key, symbols: readonly string[], voice: string): Key {
-	return { ...key, shift: key.shift + octavesInto(symbols, key.shift, VOICE_RANGES[voice]) };
+	return placeInRange(key, symbols, VOICE_RANGES[voice]);
 }
 
 describe.skipIf(!existsSync(join(DEFAULT, 'model.json')))('cli generate --abc, --musicxml, --title', () => {

@@ -30,16 +30,8 @@ import { toKern } from '../../lib/formats/kern';
 import { toAbc } from '../../lib/formats/abc';
 import { toMusicXml } from '../../lib/formats/musicxml';
 import { cleanName } from '../../lib/formats/name';
-import {
-	EXPORT_KEYS,
-	estimateMode,
-	findKey,
-	homeKey,
-	keyOf,
-	type Key,
-	type Mode
-} from '../../lib/formats/key';
-import { VOICE_RANGES, octavesInto, type Range } from '../../lib/music/register';
+import { EXPORT_KEYS, estimateMode, findKey, homeKey, keyOf, type Mode } from '../../lib/formats/key';
+import { VOICE_RANGES, placeInRange } from '../../lib/music/register';
 import { VOICES } from '../../lib/playback/voices';
 import { chooseStyle } from '../style';
 import { GENERATE_MODES } from '../../lib/generate/mode';
@@ -51,11 +43,6 @@ import { formBars, parseForm, THROUGH } from '../../lib/generate/form';
 /** The file of variation `i` of `n`: `melody.mid`, or `melody-2.mid` when there are several. */
 function numbered(path: string, i: number, n: number): string {
 	return n === 1 ? path : path.replace(/(\.[^./]+)?$/, `-${i + 1}$1`);
-}
-
-/** The key moved by whole octaves so the melody lies in the voice's range, as the app places it. */
-function placed(key: Key, symbols: readonly string[], range: Range): Key {
-	return { ...key, shift: key.shift + octavesInto(symbols, key.shift, range) };
 }
 
 /**
@@ -272,7 +259,7 @@ const command: Command = {
 			const suffix = (path: string) => numbered(path, i, melodies.length);
 			const named = key ?? homeKey(m.mode ?? estimateMode(m.symbols));
 			const inMode = m.mode ? keyOf(named.tonic, m.mode) : named;
-			const exportKey = voice ? placed(inMode, m.symbols, VOICE_RANGES[voice]) : inMode;
+			const exportKey = voice ? placeInRange(inMode, m.symbols, VOICE_RANGES[voice]) : inMode;
 			const tuneTitle = title
 				? melodies.length > 1
 					? `${title} (${i + 1})`

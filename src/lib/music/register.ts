@@ -4,6 +4,7 @@
  * voice that plays it, as high or low as reads best on the treble staff (fewest ledger lines).
  */
 import { isPitchSymbol } from './pitch';
+import type { Key } from './key';
 
 /** A voice's playable range, MIDI note numbers, inclusive. */
 export interface Range {
@@ -60,4 +61,9 @@ export function octavesInto(symbols: readonly string[], shift: number, range: Ra
 		}
 	}
 	return best;
+}
+
+/** `key` moved by whole octaves so that a melody in the model's keys lies in `range` once moved to it. */
+export function placeInRange(key: Key, symbols: readonly string[], range: Range): Key {
+	return { ...key, shift: key.shift + octavesInto(symbols, key.shift, range) };
 }

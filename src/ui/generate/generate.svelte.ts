@@ -16,7 +16,7 @@ import { GENERATE_DEFAULTS } from '$lib/generate/defaults';
 import { formBars, parseForm } from '$lib/generate/form';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
 import { estimateMode, keyOf, transposeSymbols, type Key, type Mode } from '$lib/formats/key';
-import { DEFAULT_RANGE, VOICE_RANGES, octavesInto } from '$lib/music/register';
+import { DEFAULT_RANGE, VOICE_RANGES, placeInRange } from '$lib/music/register';
 import { SHARE_PARAM, decodeShare, encodeShare } from '$lib/formats/share';
 import type { StoredMelody } from '$lib/storage/melodies';
 import { MelodyPlayer, startAudio } from './player';
@@ -151,8 +151,7 @@ class Generation {
 	 */
 	keyFor(m: Melody): Key {
 		const key = keyOf(this.tonic, m.mode ?? estimateMode(m.symbols));
-		const range = VOICE_RANGES[sound.voice] ?? DEFAULT_RANGE;
-		return { ...key, shift: key.shift + octavesInto(m.symbols, key.shift, range) };
+		return placeInRange(key, m.symbols, VOICE_RANGES[sound.voice] ?? DEFAULT_RANGE);
 	}
 
 	/** The melody's notes as they sound: in its key and the voice's register. */
