@@ -17,6 +17,7 @@ import {
 	hasRowKernels,
 	idsGrad,
 	splitGates,
+	transpose2d,
 	unstack
 } from './lstm-kernels';
 
@@ -274,7 +275,7 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 		return hp as tf.Tensor3D;
 	});
 	// Transpose flags are slow on wasm (a transposed-A product took seconds there); transpose once instead.
-	const UT = tf.transpose(p.recurrentKernel);
+	const UT = transpose2d(p.recurrentKernel);
 	const dz = fused ? backwardFused(cache, UT, dOutputs) : backwardGeneric(cache, UT, dOutputs);
 	UT.dispose();
 	for (const list of [cache.i, cache.f, cache.g, cache.o, cache.tc, cache.c, cache.gates])
@@ -291,8 +292,8 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 		// Weight gradients as (dZᵀ·M)ᵀ, not Mᵀ·dZ: the wasm backend's products repack their right-hand
 		// operand whenever it is a new tensor, and dZ [T·B, 4n] is the largest; one transpose of dZ
 		// costs less (recipe shape: 26–32 → 22–23 ms CPU a batch for both products in Node, wasm).
-		const dZT = tf.transpose(dZ) as tf.Tensor2D;
-		const recurrentKernel = tf.transpose(tf.matMul(dZT, hpFlat)) as tf.Tensor2D;
+		const dZT = transpose2d(dZ);
+		const recurrentKernel = transpose2d(tf.matMul(dZT, hpFlat));
 		const rows = hasRowKernels();
 		let bias: tf.Tensor1D;
 		let kernel: tf.Tensor2D;
@@ -309,9 +310,9 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 			bias = rows ? columnSums(dZ) : (tf.sum(dZ, 0) as tf.Tensor1D);
 			const d = cache.input.x.shape[2];
 			const X = tf.reshape(cache.input.x, [steps * b, d]) as tf.Tensor2D;
-			kernel = tf.transpose(tf.matMul(dZT, X)) as tf.Tensor2D;
+			kernel = transpose2d(tf.matMul(dZT, X));
 			if (!cache.input.constant)
-				input = tf.reshape(tf.matMul(dZ, tf.transpose(p.kernel)), [steps, b, d]) as tf.Tensor3D;
+				input = tf.reshape(tf.matMul(dZ, transpose2d(p.kernel)), [steps, b, d]) as tf.Tensor3D;
 		}
 		const out: Record<string, tf.Tensor> = { kernel, recurrentKernel, bias };
 		if (input) out.input = input;

@@ -8,3 +8,4 @@ export const SPLIT4 = 'FolkSplit4';
 export const GATHER_STEPS = 'FolkGatherSteps';
 export const IDS_GRAD = 'FolkIdsGrad';
 export const COL_SUM = 'FolkColSum';
+export const TRANSPOSE = 'FolkTranspose';

@@ -12,8 +12,10 @@ import {
 	GATHER_STEPS,
 	IDS_GRAD,
 	SPLIT4,
+	TRANSPOSE,
 	UNSTACK
 } from './lstm-kernel-names';
+import { SimdKernels } from './lstm-simd';
 
 type Info = tf.TensorInfo;
 interface Memory {
@@ -55,9 +57,21 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  * a song: its state is taken as zero, so its row of mm is ignored). Outputs: h, c [B,n], gates [B,4n]
  * (activated i, f, g, o), tanh(c) [B,n].
  */
-function cellForward(mem: Memory, inputs: Info[]): Info[] {
+function cellForward(mem: Memory, inputs: Info[], simd: SimdKernels | null = null): Info[] {
 	const [B, G] = inputs[0].shape;
 	const n = G / 4;
+	if (simd && n % 4 === 0)
+		return simd.run(
+			inputs,
+			[
+				[B, n],
+				[B, n],
+				[B, G],
+				[B, n]
+			],
+			([mm, xp, cPrev, keep, h, c, gates, tc]) =>
+				simd.exports.cell(mm, xp, cPrev, keep, h, c, gates, tc, B, n)
+		);
 	const { outs, ins, views } = mem.alloc(
 		[
 			[B, n],
@@ -139,9 +153,19 @@ function cellRest(mem: Memory, inputs: Info[]): Info[] {
  * keepNext [B] (the next step's keep: masks what flows back through its reset), gates [B,4n], tc [B,n],
  * cPrev [B,n] (unmasked previous cell), keep [B]. Outputs: dz [B,4n], dcPrev [B,n] (already masked by keep).
  */
-function cellBackward(mem: Memory, inputs: Info[]): Info[] {
+function cellBackward(mem: Memory, inputs: Info[], simd: SimdKernels | null = null): Info[] {
 	const [B, G] = inputs[4].shape;
 	const n = G / 4;
+	if (simd && n % 4 === 0)
+		return simd.run(
+			inputs,
+			[
+				[B, G],
+				[B, n]
+			],
+			([dOut, dhNext, dcNext, keepNext, gates, tc, cPrev, keep, dz, dcPrev]) =>
+				simd.exports.cellGrad(dOut, dhNext, dcNext, keepNext, gates, tc, cPrev, keep, dz, dcPrev, B, n)
+		);
 	const { outs, ins, views } = mem.alloc(
 		[
 			[B, G],
@@ -229,11 +253,25 @@ function checkIds(mem: Memory, ids: Info, V: number): void {
  * then the indices of its bar features, style and lookback, padded with −1): the sum of K rows instead
  * of a product with a mostly-zero input.
  */
-function gatherStepsKernel(mem: Memory, kernel: Info, bias: Info, ids: Info): Info[] {
+function gatherStepsKernel(
+	mem: Memory,
+	kernel: Info,
+	bias: Info,
+	ids: Info,
+	simd: SimdKernels | null
+): Info[] {
 	const [V, G] = kernel.shape;
 	const [T, B] = ids.shape;
 	const K = ids.shape[2] ?? 1;
 	checkIds(mem, ids, V);
+	if (simd && G % 4 === 0)
+		return simd.run(
+			[kernel, bias, ids],
+			Array.from({ length: T }, () => [B, G]),
+			([k, b, i, ...o]) => {
+				for (let t = 0; t < T; t++) simd.exports.gather(k, b, i + 4 * t * B * K, o[t], B, K, G);
+			}
+		);
 	const { outs, ins, views } = mem.alloc(
 		Array.from({ length: T }, () => [B, G]),
 		[kernel, bias, ids]
@@ -263,10 +301,23 @@ function gatherStepsKernel(mem: Memory, kernel: Info, bias: Info, ids: Info): In
  * each row of dZ is added to its ids' rows, and to the bias. Replaces onehotᵀ·dZ (a transpose and a
  * product) and a column sum, which the wasm backend does slowly along axis 0.
  */
-function idsGradKernel(mem: Memory, dZ: Info, ids: Info, vocabulary: number): Info[] {
+function idsGradKernel(
+	mem: Memory,
+	dZ: Info,
+	ids: Info,
+	vocabulary: number,
+	simd: SimdKernels | null
+): Info[] {
 	const [R, G] = dZ.shape;
 	const K = ids.shape.reduce((a, b) => a * b, 1) / R;
 	checkIds(mem, ids, vocabulary);
+	if (simd && G % 4 === 0)
+		return simd.run(
+			[dZ, ids],
+			[[vocabulary, G], [G]],
+			([d, i, kg, bg]) => simd.exports.scatter(d, i, kg, bg, R, K, G),
+			true
+		);
 	const { outs, ins, views } = mem.alloc([[vocabulary, G], [G]], [dZ, ids]);
 	const dz = ins[0];
 	const id = ins[1] as unknown as Int32Array;
@@ -283,6 +334,20 @@ function idsGradKernel(mem: Memory, dZ: Info, ids: Info, vocabulary: number): In
 			for (let j = 0; j < G; j++) kg[to + j] += dz[from + j];
 		}
 	}
+	return outs;
+}
+
+/** The transpose of a float [R, C] as [C, R] (plain JS in 32 × 32 tiles where SIMD is missing). */
+function transposeKernel(mem: Memory, x: Info, simd: SimdKernels | null): Info[] {
+	const [R, C] = x.shape;
+	if (simd) return simd.run([x], [[C, R]], ([src, dst]) => simd.exports.transpose(src, dst, R, C));
+	const { outs, ins, views } = mem.alloc([[C, R]], [x]);
+	const [src] = ins;
+	const [dst] = views;
+	for (let r0 = 0; r0 < R; r0 += 32)
+		for (let c0 = 0; c0 < C; c0 += 32)
+			for (let r = r0; r < Math.min(R, r0 + 32); r++)
+				for (let c = c0; c < Math.min(C, c0 + 32); c++) dst[c * R + r] = src[r * C + c];
 	return outs;
 }
 
@@ -306,11 +371,18 @@ export function registerCpuLstmKernels(): void {
 		['cpu', cpuMemory],
 		['wasm', wasmMemory]
 	] as const) {
+		// The wasm backend runs the SIMD module where it loads (lstm-simd.ts); cpu keeps the JS reference.
+		const simdOf = (backend: unknown) => (backendName === 'wasm' ? SimdKernels.for(backend) : null);
 		tf.registerKernel({
 			kernelName: CELL,
 			backendName,
 			kernelFunc: ({ inputs: x, backend }) =>
-				cellForward(memory(backend), [x.mm, x.xp, x.cPrev, x.keep] as Info[])
+				cellForward(memory(backend), [x.mm, x.xp, x.cPrev, x.keep] as Info[], simdOf(backend))
+		});
+		tf.registerKernel({
+			kernelName: TRANSPOSE,
+			backendName,
+			kernelFunc: ({ inputs: x, backend }) => transposeKernel(memory(backend), x.x as Info, simdOf(backend))
 		});
 		tf.registerKernel({
 			kernelName: SPLIT4,
@@ -331,7 +403,7 @@ export function registerCpuLstmKernels(): void {
 			kernelName: GATHER_STEPS,
 			backendName,
 			kernelFunc: ({ inputs: x, backend }) =>
-				gatherStepsKernel(memory(backend), x.kernel as Info, x.bias as Info, x.ids as Info)
+				gatherStepsKernel(memory(backend), x.kernel as Info, x.bias as Info, x.ids as Info, simdOf(backend))
 		});
 		tf.registerKernel({
 			kernelName: IDS_GRAD,
@@ -341,7 +413,8 @@ export function registerCpuLstmKernels(): void {
 					memory(backend),
 					x.dZ as Info,
 					x.ids as Info,
-					(attrs as { vocabulary: number }).vocabulary
+					(attrs as { vocabulary: number }).vocabulary,
+					simdOf(backend)
 				)
 		});
 		tf.registerKernel({
@@ -353,16 +426,11 @@ export function registerCpuLstmKernels(): void {
 			kernelName: CELL_GRAD,
 			backendName,
 			kernelFunc: ({ inputs: x, backend }) =>
-				cellBackward(memory(backend), [
-					x.dOut,
-					x.dhNext,
-					x.dcNext,
-					x.keepNext,
-					x.gates,
-					x.tc,
-					x.cPrev,
-					x.keep
-				] as Info[])
+				cellBackward(
+					memory(backend),
+					[x.dOut, x.dhNext, x.dcNext, x.keepNext, x.gates, x.tc, x.cPrev, x.keep] as Info[],
+					simdOf(backend)
+				)
 		});
 	}
 }

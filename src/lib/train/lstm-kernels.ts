@@ -12,9 +12,11 @@ import {
 	GATHER_STEPS,
 	IDS_GRAD,
 	SPLIT4,
+	TRANSPOSE,
 	UNSTACK
 } from './lstm-kernel-names';
 import { registerWebGpuLstmKernels } from './lstm-kernels-webgpu';
+import { SimdKernels } from './lstm-simd';
 
 let registered = false;
 
@@ -39,14 +41,19 @@ export type CellMode = 'fused' | 'hybrid' | 'generic';
  * 2-core machine): cpu fused (about 13 % faster than generic). webgpu fused: 6 dispatches a step instead
  * of about 25, 3–7 % faster on the software adapter, where dispatches are cheap. wasm generic: hybrid
  * and generic were within the noise of each other (Chromium worker 554 vs 570 ms in one run, 764 vs
- * 524 in another) and the fully fused step was slower (JS Math.exp against the backend's SIMD sigmoid).
- * Others (webgl) run generic.
+ * 524 in another) and the JS fused step was slower (Math.exp against the backend's SIMD sigmoid); its
+ * SIMD fused step (lstm-simd.wat) is faster than both, see `defaultCellMode`. Others (webgl) run generic.
  */
 const DEFAULT_MODE: Record<string, CellMode> = { cpu: 'fused', webgpu: 'fused' };
 let forced: CellMode | null = null;
 
-/** The mode a backend runs unless one is forced (before checking that its kernels exist). */
+/**
+ * The mode a backend runs unless one is forced (before checking that its kernels exist). wasm runs fused
+ * where its SIMD kernels load (lstm-simd.ts): the recipe's batch took 28.5 ms against 32.9 generic with
+ * the same SIMD row kernels and 56.9 before them (Node, 1 thread, best of three interleaved rounds).
+ */
 export function defaultCellMode(backend: string): CellMode {
+	if (backend === 'wasm' && tf.getBackend() === 'wasm' && SimdKernels.for(tf.backend())) return 'fused';
 	return DEFAULT_MODE[backend] ?? 'generic';
 }
 
@@ -70,6 +77,16 @@ export function unstack(x: tf.Tensor): tf.Tensor[] {
 	registerLstmKernels();
 	if (x.dtype !== 'float32' || tf.getKernel(UNSTACK, tf.getBackend()) === undefined) return tf.unstack(x);
 	return tf.engine().runKernel(UNSTACK, { x }) as unknown as tf.Tensor[];
+}
+
+/**
+ * The transpose of a float [R, C]. On wasm a SIMD kernel (lstm-simd.wat): the backend's own took 50 of
+ * LSTM(256)'s 445 ms a batch (Node, 1 thread), mostly for dZ [4096, 1024]. Other backends: `tf.transpose`.
+ */
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+	registerLstmKernels();
+	if (x.dtype !== 'float32' || tf.getBackend() !== 'wasm') return tf.transpose(x);
+	return (tf.engine().runKernel(TRANSPOSE, { x }) as unknown as tf.Tensor2D[])[0];
 }
 
 /** Splits [B, 4n] into the four gate blocks (`tf.split(x, 4, 1)` without wasm's input copy). */

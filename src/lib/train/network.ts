@@ -12,7 +12,7 @@ import {
 	type LstmInput,
 	type LstmParams
 } from './fast-lstm';
-import { hasRowKernels } from './lstm-kernels';
+import { hasRowKernels, transpose2d } from './lstm-kernels';
 import type { Batch } from './data';
 import type { TrainConfig } from '../model/config';
 import { Rng } from '../model/rng';
@@ -152,9 +152,9 @@ export class Network {
 			const eps = c.labelSmoothing;
 			const q = eps > 0 ? tf.add(tf.mul(oh, 1 - eps), eps / V) : oh;
 			const dLogits = tf.mul(tf.sub(tf.exp(logp), q), tf.expandDims(scale, 1)) as tf.Tensor2D;
-			const gDenseK = tf.matMul(tf.transpose(Y), dLogits);
+			const gDenseK = tf.matMul(transpose2d(Y), dLogits);
 			const gDenseB = tf.sum(dLogits, 0);
-			const dY = tf.matMul(dLogits, tf.transpose(this.dense.kernel));
+			const dY = tf.matMul(dLogits, transpose2d(this.dense.kernel));
 			let dTop: tf.Tensor3D = batch.lastOnly
 				? (tf.concat([tf.zeros([T - 1, B, n]), tf.reshape(dY, [1, B, n])], 0) as tf.Tensor3D)
 				: (tf.reshape(dY, [T, B, n]) as tf.Tensor3D);

@@ -1,0 +1,306 @@
+;; The training kernels of the wasm backend in WebAssembly SIMD (train/lstm-simd.ts embeds the binary; the
+;; unit test compiles this file and checks that the two agree, and checks each kernel against the plain-JS
+;; kernels of lstm-kernels-cpu.ts). The memory is imported: the wasm backend's own heap where it can be
+;; shared (tensors are read and written in place), else a memory of lstm-simd.ts's own.
+;; Pointers are byte offsets; row lengths (g, n) are multiples of 4 floats.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; out[r] = bias + the sum of kernel rows ids[r·k … r·k+k−1] (−1: no row), for r < rows; g floats a row.
+  (func (export "gather") (param $kernel i32) (param $bias i32) (param $ids i32) (param $out i32)
+    (param $rows i32) (param $k i32) (param $g i32)
+    (local $r i32) (local $q i32) (local $o i32) (local $src i32) (local $j i32) (local $bytes i32) (local $id i32)
+    (local.set $bytes (i32.shl (local.get $g) (i32.const 2)))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $bytes))))
+        (local.set $j (i32.const 0))
+        (block $bdone
+          (loop $bloop
+            (br_if $bdone (i32.ge_u (local.get $j) (local.get $bytes)))
+            (v128.store (i32.add (local.get $o) (local.get $j)) (v128.load (i32.add (local.get $bias) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $bloop)))
+        (local.set $q (i32.const 0))
+        (block $qdone
+          (loop $qloop
+            (br_if $qdone (i32.ge_u (local.get $q) (local.get $k)))
+            (local.set $id (i32.load (i32.add (local.get $ids)
+              (i32.shl (i32.add (i32.mul (local.get $r) (local.get $k)) (local.get $q)) (i32.const 2)))))
+            (if (i32.ge_s (local.get $id) (i32.const 0))
+              (then
+                (local.set $src (i32.add (local.get $kernel) (i32.mul (local.get $id) (local.get $bytes))))
+                (local.set $j (i32.const 0))
+                (block $jdone
+                  (loop $jloop
+                    (br_if $jdone (i32.ge_u (local.get $j) (local.get $bytes)))
+                    (v128.store (i32.add (local.get $o) (local.get $j))
+                      (f32x4.add (v128.load (i32.add (local.get $o) (local.get $j)))
+                        (v128.load (i32.add (local.get $src) (local.get $j)))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                    (br $jloop)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $qloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop))))
+
+  ;; The gradients of `gather`: each row r of dz added to bg and to the rows ids[r·k …] of kg (both zeroed
+  ;; by the caller).
+  (func (export "scatter") (param $dz i32) (param $ids i32) (param $kg i32) (param $bg i32)
+    (param $rows i32) (param $k i32) (param $g i32)
+    (local $r i32) (local $q i32) (local $src i32) (local $dst i32) (local $j i32) (local $bytes i32) (local $id i32)
+    (local.set $bytes (i32.shl (local.get $g) (i32.const 2)))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $src (i32.add (local.get $dz) (i32.mul (local.get $r) (local.get $bytes))))
+        (local.set $j (i32.const 0))
+        (block $bdone
+          (loop $bloop
+            (br_if $bdone (i32.ge_u (local.get $j) (local.get $bytes)))
+            (v128.store (i32.add (local.get $bg) (local.get $j))
+              (f32x4.add (v128.load (i32.add (local.get $bg) (local.get $j)))
+                (v128.load (i32.add (local.get $src) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $bloop)))
+        (local.set $q (i32.const 0))
+        (block $qdone
+          (loop $qloop
+            (br_if $qdone (i32.ge_u (local.get $q) (local.get $k)))
+            (local.set $id (i32.load (i32.add (local.get $ids)
+              (i32.shl (i32.add (i32.mul (local.get $r) (local.get $k)) (local.get $q)) (i32.const 2)))))
+            (if (i32.ge_s (local.get $id) (i32.const 0))
+              (then
+                (local.set $dst (i32.add (local.get $kg) (i32.mul (local.get $id) (local.get $bytes))))
+                (local.set $j (i32.const 0))
+                (block $jdone
+                  (loop $jloop
+                    (br_if $jdone (i32.ge_u (local.get $j) (local.get $bytes)))
+                    (v128.store (i32.add (local.get $dst) (local.get $j))
+                      (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $j)))
+                        (v128.load (i32.add (local.get $src) (local.get $j)))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                    (br $jloop)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $qloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop))))
+
+  ;; dst [cols, rows] = the transpose of src [rows, cols]: 4 × 4 blocks through two rounds of shuffles, then
+  ;; the rows and columns past the last whole block one float at a time.
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $r4 i32) (local $c4 i32) (local $sb i32) (local $db i32)
+    (local $a v128) (local $b v128) (local $x v128) (local $d v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $p i32) (local $s i32)
+    (local.set $r4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    ;; Row strides in bytes.
+    (local.set $sb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $db (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $r4)))
+        (local.set $c (i32.const 0))
+        (block $cdone
+          (loop $cloop
+            (br_if $cdone (i32.ge_u (local.get $c) (local.get $c4)))
+            (local.set $s (i32.add (local.get $src)
+              (i32.add (i32.mul (local.get $r) (local.get $sb)) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $a (v128.load (local.get $s)))
+            (local.set $b (v128.load (i32.add (local.get $s) (local.get $sb))))
+            (local.set $x (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
+            (local.set $d (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
+            ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = x0 d0 x1 d1, t3 = x2 d2 x3 d3.
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $d)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $d)))
+            (local.set $p (i32.add (local.get $dst)
+              (i32.add (i32.mul (local.get $c) (local.get $db)) (i32.shl (local.get $r) (i32.const 2)))))
+            (v128.store (local.get $p)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $p) (local.get $db))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $p) (i32.shl (local.get $db) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store (i32.add (local.get $p) (i32.mul (local.get $db) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cloop)))
+        ;; Columns past the last whole block, for these four rows.
+        (local.set $c (local.get $c4))
+        (block $edone
+          (loop $eloop
+            (br_if $edone (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $s (i32.const 0))
+            (block $sdone
+              (loop $sloop
+                (br_if $sdone (i32.ge_u (local.get $s) (i32.const 4)))
+                (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows))
+                    (i32.add (local.get $r) (local.get $s))) (i32.const 2)))
+                  (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (local.get $r) (local.get $s))
+                    (local.get $cols)) (local.get $c)) (i32.const 2)))))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                (br $sloop)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $eloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rloop)))
+    ;; Rows past the last whole block, every column.
+    (block $tdone
+      (loop $tloop
+        (br_if $tdone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $udone
+          (loop $uloop
+            (br_if $udone (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows))
+                (local.get $r)) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols))
+                (local.get $c)) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $uloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $tloop))))
+
+  ;; e^x in four lanes (model/matvec.wat's: Cephes's expf polynomial, within two units in the last place of
+  ;; float32 for x in [-87.3, 88.3], clamped there).
+  (func $exp (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3))
+      (v128.const f32x4 88.3 88.3 88.3 88.3)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x)
+      (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    (local.set $r (f32x4.sub (local.get $x)
+      (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $r (f32x4.sub (local.get $r)
+      (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $p (f32x4.add (f32x4.add
+      (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127))
+        (i32.const 23))))
+
+  (func $sigmoid (param $x v128) (result v128)
+    (f32x4.div (v128.const f32x4 1 1 1 1)
+      (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp (f32x4.neg (local.get $x))))))
+
+  ;; tanh x = (e^{2x} − 1) / (e^{2x} + 1): exact at 0, within about 1e-7 of Math.tanh everywhere.
+  (func $tanh (param $x v128) (result v128)
+    (local $e v128)
+    (local.set $e (call $exp (f32x4.add (local.get $x) (local.get $x))))
+    (f32x4.div (f32x4.sub (local.get $e) (v128.const f32x4 1 1 1 1))
+      (f32x4.add (local.get $e) (v128.const f32x4 1 1 1 1))))
+
+  ;; One LSTM step forward for b lanes of n units (lstm-kernels-cpu.ts `cellForward`): z = xp + keep·mm
+  ;; [b, 4n] (gates i, f, c, o), cPrev [b, n], keep [b] (0 starts a song: the state is taken as zero).
+  ;; Writes h, c, tc = tanh(c) [b, n] and the activated gates [b, 4n].
+  (func (export "cell") (param $mm i32) (param $xp i32) (param $cPrev i32) (param $keep i32)
+    (param $h i32) (param $c i32) (param $gates i32) (param $tc i32) (param $b i32) (param $n i32)
+    (local $l i32) (local $j i32) (local $q i32) (local $zr i32) (local $sr i32) (local $k v128)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cn v128) (local $t v128)
+    (local $a i32) (local $m i32) (local $w i32)
+    (local.set $q (i32.shl (local.get $n) (i32.const 2)))
+    (block $ldone
+      (loop $lloop
+        (br_if $ldone (i32.ge_u (local.get $l) (local.get $b)))
+        (local.set $k (f32x4.splat (f32.load (i32.add (local.get $keep) (i32.shl (local.get $l) (i32.const 2))))))
+        (local.set $zr (i32.mul (local.get $l) (i32.shl (local.get $q) (i32.const 2))))
+        (local.set $sr (i32.mul (local.get $l) (local.get $q)))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $q)))
+            (local.set $a (i32.add (local.get $xp) (i32.add (local.get $zr) (local.get $j))))
+            (local.set $m (i32.add (local.get $mm) (i32.add (local.get $zr) (local.get $j))))
+            (local.set $i (call $sigmoid (f32x4.add (v128.load (local.get $a))
+              (f32x4.mul (local.get $k) (v128.load (local.get $m))))))
+            (local.set $f (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $a) (local.get $q)))
+              (f32x4.mul (local.get $k) (v128.load (i32.add (local.get $m) (local.get $q)))))))
+            (local.set $g (call $tanh (f32x4.add (v128.load (i32.add (local.get $a) (i32.shl (local.get $q) (i32.const 1))))
+              (f32x4.mul (local.get $k) (v128.load (i32.add (local.get $m) (i32.shl (local.get $q) (i32.const 1))))))))
+            (local.set $o (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $a) (i32.mul (local.get $q) (i32.const 3))))
+              (f32x4.mul (local.get $k) (v128.load (i32.add (local.get $m) (i32.mul (local.get $q) (i32.const 3))))))))
+            (local.set $w (i32.add (local.get $sr) (local.get $j)))
+            (local.set $cn (f32x4.add
+              (f32x4.mul (f32x4.mul (local.get $f) (local.get $k)) (v128.load (i32.add (local.get $cPrev) (local.get $w))))
+              (f32x4.mul (local.get $i) (local.get $g))))
+            (local.set $t (call $tanh (local.get $cn)))
+            (local.set $a (i32.add (local.get $gates) (i32.add (local.get $zr) (local.get $j))))
+            (v128.store (local.get $a) (local.get $i))
+            (v128.store (i32.add (local.get $a) (local.get $q)) (local.get $f))
+            (v128.store (i32.add (local.get $a) (i32.shl (local.get $q) (i32.const 1))) (local.get $g))
+            (v128.store (i32.add (local.get $a) (i32.mul (local.get $q) (i32.const 3))) (local.get $o))
+            (v128.store (i32.add (local.get $c) (local.get $w)) (local.get $cn))
+            (v128.store (i32.add (local.get $tc) (local.get $w)) (local.get $t))
+            (v128.store (i32.add (local.get $h) (local.get $w)) (f32x4.mul (local.get $o) (local.get $t)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jloop)))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $lloop))))
+
+  ;; One LSTM step backward (lstm-kernels-cpu.ts `cellBackward`): dOut, dhNext, dcNext [b, n], keepNext [b],
+  ;; gates [b, 4n], tc, cPrev [b, n], keep [b]. Writes dz [b, 4n] and dcPrev [b, n].
+  (func (export "cellGrad") (param $dOut i32) (param $dhNext i32) (param $dcNext i32) (param $keepNext i32)
+    (param $gates i32) (param $tc i32) (param $cPrev i32) (param $keep i32) (param $dz i32) (param $dcPrev i32)
+    (param $b i32) (param $n i32)
+    (local $l i32) (local $j i32) (local $q i32) (local $zr i32) (local $w i32) (local $a i32)
+    (local $k v128) (local $kn v128) (local $i v128) (local $f v128) (local $g v128) (local $o v128)
+    (local $t v128) (local $dh v128) (local $dc v128) (local $one v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $q (i32.shl (local.get $n) (i32.const 2)))
+    (block $ldone
+      (loop $lloop
+        (br_if $ldone (i32.ge_u (local.get $l) (local.get $b)))
+        (local.set $k (f32x4.splat (f32.load (i32.add (local.get $keep) (i32.shl (local.get $l) (i32.const 2))))))
+        (local.set $kn (f32x4.splat (f32.load (i32.add (local.get $keepNext) (i32.shl (local.get $l) (i32.const 2))))))
+        (local.set $zr (i32.mul (local.get $l) (i32.shl (local.get $q) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $q)))
+            (local.set $w (i32.add (i32.mul (local.get $l) (local.get $q)) (local.get $j)))
+            (local.set $a (i32.add (local.get $gates) (i32.add (local.get $zr) (local.get $j))))
+            (local.set $i (v128.load (local.get $a)))
+            (local.set $f (v128.load (i32.add (local.get $a) (local.get $q))))
+            (local.set $g (v128.load (i32.add (local.get $a) (i32.shl (local.get $q) (i32.const 1)))))
+            (local.set $o (v128.load (i32.add (local.get $a) (i32.mul (local.get $q) (i32.const 3)))))
+            (local.set $t (v128.load (i32.add (local.get $tc) (local.get $w))))
+            (local.set $dh (f32x4.add (v128.load (i32.add (local.get $dOut) (local.get $w)))
+              (f32x4.mul (local.get $kn) (v128.load (i32.add (local.get $dhNext) (local.get $w))))))
+            (local.set $dc (f32x4.add (f32x4.mul (local.get $kn) (v128.load (i32.add (local.get $dcNext) (local.get $w))))
+              (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o))
+                (f32x4.sub (local.get $one) (f32x4.mul (local.get $t) (local.get $t))))))
+            (local.set $a (i32.add (local.get $dz) (i32.add (local.get $zr) (local.get $j))))
+            (v128.store (local.get $a)
+              (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dc) (local.get $g)) (local.get $i))
+                (f32x4.sub (local.get $one) (local.get $i))))
+            (v128.store (i32.add (local.get $a) (local.get $q))
+              (f32x4.mul (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dc) (local.get $k))
+                (v128.load (i32.add (local.get $cPrev) (local.get $w)))) (local.get $f))
+                (f32x4.sub (local.get $one) (local.get $f))))
+            (v128.store (i32.add (local.get $a) (i32.shl (local.get $q) (i32.const 1)))
+              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $i))
+                (f32x4.sub (local.get $one) (f32x4.mul (local.get $g) (local.get $g)))))
+            (v128.store (i32.add (local.get $a) (i32.mul (local.get $q) (i32.const 3)))
+              (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t)) (local.get $o))
+                (f32x4.sub (local.get $one) (local.get $o))))
+            (v128.store (i32.add (local.get $dcPrev) (local.get $w))
+              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $f)) (local.get $k)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jloop)))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $lloop)))))
