@@ -449,6 +449,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 	let inEnding = false;
 	let expanded = false;
 	let endingsSkipped = false;
+	let repeatOpen = false; // a `|:` (or `::`) waits for its `:|`
 	const passesOf = (from: number, to: number) => {
 		let most = 2;
 		for (let j = from; j < played.length && j <= to + 1; j++) {
@@ -499,6 +500,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 		const type = w.type;
 		const closes = type === 'bar_right_repeat' || type === 'bar_dbl_repeat';
 		const opens = type === 'bar_left_repeat' || type === 'bar_dbl_repeat';
+		if (closes || opens) repeatOpen = opens;
 		if (skipping) {
 			// A skipped ending runs to the next ending, a closing of endings, a double bar or a new repeat.
 			if (w.startEnding !== undefined || w.endEnding || opens || /thin_thin|thin_thick|thick_thin/.test(type))
@@ -514,6 +516,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 				const passes = passesOf(sectionStart, i);
 				if (pass < passes) {
 					pass++;
+					repeatOpen = true; // played again from its start
 					expanded = true;
 					inEnding = false;
 					i = sectionStart - 1;
@@ -532,9 +535,16 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 			}
 			if (w.endEnding || /thin_thin|thin_thick|thick_thin/.test(type)) {
 				inEnding = false;
-				// A double bar `||` (not the closing `|]`) is where a later `:|` with no `|:` goes back to,
-				// as abc2midi plays it.
-				if (w.startEnding === undefined && !closes && type === 'bar_thin_thin') sectionStart = i + 1;
+				// A double bar `||` (not the closing `|]`) outside an open `|:` is where a later `:|` with
+				// no `|:` goes back to, as abc2midi plays it.
+				// A new section starts there: its repeat counts from one again (a `[2` played on the
+				// second pass no longer counts; abc2midi instead carries that pass on and plays the next
+				// section a third time, see docs/formats-in.md).
+				if (w.startEnding === undefined && !closes && !repeatOpen && type === 'bar_thin_thin') {
+					sectionStart = i + 1;
+					pass = 1;
+					finished = false;
+				}
 			}
 		}
 		if (opens) {

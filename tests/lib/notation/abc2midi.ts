@@ -11,6 +11,14 @@ import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import type { KernEvent } from '../../../src/lib/kern/reader';
 
+/**
+ * Decorations abc2midi plays as extra or shorter notes (a roll `~`, a trill `T`, mordents `M` `P`, a
+ * staccato `.`, their `!name!` and old `+name+` forms), where they stand before a note, a chord or a
+ * slur: the reader keeps the written note.
+ */
+const DECORATIONS =
+	/[~TMP.](?=[~TMP.HLuv]*[_^=]*[A-Ga-g[(])|[!+](roll|trill|turn|turnx|invertedturn|mordent|lowermordent|uppermordent|pralltriller|staccato|trill\(|trill\))[!+]/g;
+
 /** A note on the 16th grid: MIDI pitch, start and length in 16ths. */
 export interface GridNote {
 	pitch: number;
@@ -28,8 +36,96 @@ export function hasAbc2midi(): boolean {
 	}
 }
 
-/** The first voice of tune `x` of an ABC file as abc2midi plays it, or null when it writes no notes. */
-export function abc2midiNotes(file: string, x: number): GridNote[] | null {
+/**
+ * The stated rules where this reader and abc2midi differ on purpose, written into abc2midi's copy so that
+ * it plays them (the music is otherwise untouched):
+ * - a `:|` (or `::`) with no `|:` before it goes back to the last `||`, the last `:|` or the tune's start.
+ *   abc2midi reads it so too, except once the tune has had an ending `[1`/`[2`: then it carries the
+ *   ending's pass count on and plays the section again from the previous `|:` (a third time) or not at
+ *   all. The implied `|:` is written out.
+ * - a `:|` that closes a later ending (`[2 … :|`) ends the repeat; abc2midi plays the section a third
+ *   time. It is written as `||`.
+ */
+export function writeImpliedRepeats(text: string): { text: string; changed: number } {
+	let changed = 0;
+	const out: string[] = [];
+	let inBody = false;
+	let open = false;
+	let laterEnding = false;
+	// Where the implied `|:` goes: [line index in `out`, column], after the last section boundary.
+	let boundary: [number, number] | null = null;
+	for (const line of text.split('\n')) {
+		if (/^X:/.test(line)) {
+			inBody = false;
+			open = false;
+			laterEnding = false;
+			boundary = null;
+			out.push(line);
+			continue;
+		}
+		if (!inBody) {
+			if (/^K:/.test(line)) {
+				inBody = true;
+				boundary = [out.length + 1, 0];
+			}
+			out.push(line);
+			continue;
+		}
+		if (/^[A-Za-z]:|^%/.test(line)) {
+			out.push(line);
+			continue;
+		}
+		const row = out.length;
+		out.push(line);
+		// Bar tokens and ending numbers outside chord symbols and !decorations!.
+		const re = /"[^"]*"|![^!\n]*!|(:+\|+\]?|\|+:+|::+|\|\||\|\]|\[\|)|(?:\||\[)(\d[\d,-]*)/g;
+		let m: RegExpExecArray | null;
+		const edits: { at: number; cut: number; put: string }[] = [];
+		while ((m = re.exec(line))) {
+			const tok = m[1];
+			if (m[2] !== undefined) {
+				laterEnding = !/^1(?!\d)|[,-]1(?!\d)/.test(m[2]);
+				continue;
+			}
+			if (!tok) continue;
+			const end = m.index + tok.length;
+			const closes = tok.startsWith(':');
+			const opens = tok.endsWith(':');
+			const label = /^\s*\[?(\d[\d,-]*)/.exec(line.slice(end));
+			if (closes && !opens && !open && laterEnding && !label) {
+				edits.push({ at: m.index, cut: tok.length, put: '||' });
+				changed++;
+			} else if (closes && !open && boundary) {
+				if (boundary[0] === row) edits.push({ at: boundary[1], cut: 0, put: ' |: ' });
+				else if (boundary[0] < out.length) {
+					const [r, c] = boundary;
+					out[r] = out[r].slice(0, c) + ' |: ' + out[r].slice(c);
+				}
+				changed++;
+			}
+			if (closes || opens) open = opens;
+			if (closes || opens || /\|\||\|\]|\[\|/.test(tok)) laterEnding = false;
+			if (closes || (!open && /\|\||\|\]|\[\|/.test(tok))) boundary = [row, end];
+			if (label) {
+				laterEnding = !/^1(?!\d)|[,-]1(?!\d)/.test(label[1]);
+				re.lastIndex = end + label[0].length;
+			}
+		}
+		// Edited right to left so that earlier columns stay right.
+		for (const e of edits.sort((a, b) => b.at - a.at))
+			out[row] = out[row].slice(0, e.at) + e.put + out[row].slice(e.at + e.cut);
+		// A boundary in this line moves with the text put in before it.
+		if (boundary && boundary[0] === row)
+			for (const e of edits) if (e.at < boundary[1]) boundary[1] += e.put.length - e.cut;
+	}
+	return { text: out.join('\n'), changed };
+}
+
+/**
+ * The first voice of tune `x` of an ABC file as abc2midi plays it, or null when it writes no notes. With
+ * `impliedRepeats` abc2midi reads a copy with the implied `|:` written out (`writeImpliedRepeats`).
+ */
+export function abc2midiNotes(file: string, x: number, impliedRepeats = false): GridNote[] | null {
 	const dir = mkdtempSync(join(tmpdir(), 'abc2midi-'));
 	try {
 		const out = join(dir, 'tune.mid');
@@ -43,10 +139,10 @@ export function abc2midiNotes(file: string, x: number): GridNote[] | null {
 					? '%' // abc2midi swings a tune whose rhythm is "hornpipe": a way to play, not what is written
 					: /^[A-Za-z]:|^%/.test(l)
 						? l
-						: l.replace(/~|!(roll|trill|turn|mordent|staccato)!|\.(?=[_^=]*[A-Ga-g])/g, '')
+						: l.replace(DECORATIONS, '')
 			)
 			.join('\n');
-		writeFileSync(input, music, 'latin1');
+		writeFileSync(input, impliedRepeats ? writeImpliedRepeats(music).text : music, 'latin1');
 		try {
 			execFileSync('abc2midi', [input, String(x), '-o', out, '-NGRA', '-NGUI', '-NFER', '-silent'], {
 				stdio: 'pipe',
