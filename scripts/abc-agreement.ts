@@ -2,7 +2,7 @@
  * How often the ABC reader plays a tune note for note as abc2midi (Debian's abcmidi) does: every tune of
  * the .abc files given, pitch, start and length on the 16th grid, repeats expanded (tests/lib/notation/
  * abc2midi.ts says how both sides are compared). A tune that differs is tried once more with the implied
- * `|:` written into abc2midi's copy (the stated rule where the two differ on purpose, docs/formats-in.md);
+ * `|:` and the other stated rules written into abc2midi's copy (where the two differ on purpose, tests/lib/notation/abc2midi.ts, docs/formats-in.md);
  * the two counts are printed apart. Usage: npx tsx scripts/abc-agreement.ts <files.abc…> [-v]
  */
 import { readFileSync } from 'node:fs';
@@ -39,11 +39,11 @@ for (const file of files) {
 		const ruled = abc2midiNotes(file, t.tune, true);
 		if (ruled && !firstDifference(ours, ruled)) {
 			byRule++;
-			if (verbose) console.log(`${file} X:${t.tune} ${t.title ?? ''}: same under the implied-|: rule`);
+			if (verbose) console.log(`${file} X:${t.tune} ${t.title ?? ''}: same under the stated rules`);
 		} else if (verbose) console.log(`${file} X:${t.tune} ${t.title ?? ''}: ${d}`);
 	}
 }
 console.log(
 	`${files.length} files, ${tunes} tunes, ${read} read; ${same} of ${read} (${pct(same)}) note for note as abc2midi plays them, ` +
-		`${same + byRule} (${pct(same + byRule)}) with the implied |: written out for abc2midi (${byRule} tunes)`
+		`${same + byRule} (${pct(same + byRule)}) under the stated rules (abc2midi given the implied |: written out; ${byRule} tunes)`
 );

@@ -45,6 +45,8 @@ export function hasAbc2midi(): boolean {
  *   all. The implied `|:` is written out.
  * - a `:|` that closes a later ending (`[2 … :|`) ends the repeat; abc2midi plays the section a third
  *   time. It is written as `||`.
+ * - an invisible bar line `[|]` (ABC 2.1) is a bar line; abc2midi 4.84 does not know it and garbles the
+ *   rest of the tune. It is written as `|`.
  */
 export function writeImpliedRepeats(text: string): { text: string; changed: number } {
 	let changed = 0;
@@ -76,12 +78,14 @@ export function writeImpliedRepeats(text: string): { text: string; changed: numb
 			continue;
 		}
 		const row = out.length;
-		out.push(line);
+		if (line.includes('[|]')) changed++;
+		out.push(line.replaceAll('[|]', '|'));
+		const bars = out[row];
 		// Bar tokens and ending numbers outside chord symbols and !decorations!.
 		const re = /"[^"]*"|![^!\n]*!|(:+\|+\]?|\|+:+|::+|\|\||\|\]|\[\|)|(?:\||\[)(\d[\d,-]*)/g;
 		let m: RegExpExecArray | null;
 		const edits: { at: number; cut: number; put: string }[] = [];
-		while ((m = re.exec(line))) {
+		while ((m = re.exec(bars))) {
 			const tok = m[1];
 			if (m[2] !== undefined) {
 				laterEnding = !/^1(?!\d)|[,-]1(?!\d)/.test(m[2]);
@@ -91,7 +95,7 @@ export function writeImpliedRepeats(text: string): { text: string; changed: numb
 			const end = m.index + tok.length;
 			const closes = tok.startsWith(':');
 			const opens = tok.endsWith(':');
-			const label = /^\s*\[?(\d[\d,-]*)/.exec(line.slice(end));
+			const label = /^\s*\[?(\d[\d,-]*)/.exec(bars.slice(end));
 			if (closes && !opens && !open && laterEnding && !label) {
 				edits.push({ at: m.index, cut: tok.length, put: '||' });
 				changed++;
