@@ -7,7 +7,11 @@
  * each song with its bars) and the run resumed, until a checkpoint beats the reference model's 0.950
  * bits per step. Beside it, the reference design in the same browser: its measured time per batch
  * (tf.layers LSTM(256), 64-symbol windows, batch 64) times the 50 epochs of 5,656 batches it trained
- * to reach 0.950. `BENCH_GOOD_EPOCHS` caps the epochs (default 8).
+ * to reach 0.950. `BENCH_GOOD_EPOCHS` caps the epochs (default 8). `BENCH_GOOD_COMPARE` (a JSON list of
+ * settings, e.g. `[{"learningRate":0.005}]`) also trains each of them over the default settings, in a
+ * fresh worker of the same browser and run, one after the other, so that settings compare on one machine
+ * state. Each run prints when its first batch ended (what runs before it: backend, corpus, checkpoint)
+ * and, per epoch, the seconds of batches beside the seconds from pressing Train.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +30,7 @@ import { withAppWorker } from './app-worker';
 const REFERENCE_BITS = 0.95;
 const HELD = ['kinder', 'altdeu1', 'altdeu2', 'dva'];
 const MAX_EPOCHS = Number(process.env.BENCH_GOOD_EPOCHS ?? 8);
+const COMPARE = JSON.parse(process.env.BENCH_GOOD_COMPARE ?? '[]') as Partial<typeof DEFAULT_CONFIG>[];
 /** The reference's training: 50 epochs of ~362,000 windows in batches of 64 (../shared/REFERENCE.md). */
 const REFERENCE_BATCHES = 50 * 5656;
 
@@ -70,7 +75,8 @@ function install(url: string): void {
 		messages: [] as Msg[],
 		epochs: [] as { epoch: number; at: number; weights: unknown; valLoss: number | null; bundled?: number }[],
 		runId: '',
-		last: 0
+		last: 0,
+		firstBatch: 0
 	};
 	(globalThis as unknown as { bench: typeof b }).bench = b;
 	b.worker.onmessage = async (e: MessageEvent<Msg>) => {
@@ -78,6 +84,7 @@ function install(url: string): void {
 		const at = performance.now();
 		b.messages.push(m);
 		if (m.type === 'train/started') b.runId = m.runId as string;
+		if (m.type === 'train/progress' && !b.firstBatch) b.firstBatch = at;
 		if (m.type === 'train/epoch') {
 			const record = m.record as { epoch: number; valLoss: number | null };
 			b.epochs.push({
@@ -140,7 +147,6 @@ export default async function (): Promise<void> {
 		try {
 			await page.goto(`${origin}/`);
 			await page.evaluate('globalThis.__name = (f) => f');
-			await page.evaluate(install, workerUrl);
 			type Bench = {
 				worker: Worker;
 				messages: { type: string; id: string; [k: string]: unknown }[];
@@ -152,6 +158,7 @@ export default async function (): Promise<void> {
 					bundled?: number;
 				}[];
 				runId: string;
+				firstBatch: number;
 			};
 			const post = (request: Record<string, unknown>) =>
 				page.evaluate((r) => {
@@ -167,98 +174,131 @@ export default async function (): Promise<void> {
 					{ type, id },
 					{ polling: 100 }
 				);
-			// The import, as a drop of the erk folder does it.
-			const ingestStart = Date.now();
-			await page.evaluate(
-				({ files, options }) => {
-					const b = (globalThis as unknown as { bench: Bench }).bench;
-					b.worker.postMessage({
-						type: 'corpus/ingest',
-						id: 'ingest',
-						name: 'erk',
-						files: files.map((f) => ({ path: f.path, bytes: new TextEncoder().encode(f.text) })),
-						options
-					});
-				},
-				{ files, options: DEFAULT_ENCODE_OPTIONS }
-			);
-			const ingested = (await (await waitFor('corpus/ingested', 'ingest')).jsonValue()) as {
-				type: string;
-				corpus?: { id: string };
-				message?: string;
-			};
-			if (ingested.type === 'error') throw new Error(ingested.message);
-			const ingestSeconds = (Date.now() - ingestStart) / 1000;
 
-			// Train with the default preset, pausing at each epoch boundary to score the checkpoint.
-			const rows: { epoch: number; seconds: number; val: number | null; held: number; bundled?: number }[] =
-				[];
-			let counted = 0;
-			let segmentStart = await post({
-				type: 'train/start',
-				id: 'run1',
-				corpusId: ingested.corpus!.id,
-				config: { ...DEFAULT_CONFIG },
-				backend: null,
-				name: 'erk',
-				bundled: `${origin}/models/default/`
-			});
-			let request = 'run1';
-			let reached: (typeof rows)[number] | null = null;
-			for (let epoch = 1; epoch <= MAX_EPOCHS && !reached; epoch++) {
-				await page.waitForFunction(
-					(k) => {
+			/** One run in a fresh worker: import erk, train with `config` until a checkpoint is good. */
+			const trainRun = async (config: typeof DEFAULT_CONFIG, label: string) => {
+				await page.evaluate(install, workerUrl);
+				// The import, as a drop of the erk folder does it.
+				const ingestStart = Date.now();
+				await page.evaluate(
+					({ files, options }) => {
 						const b = (globalThis as unknown as { bench: Bench }).bench;
-						return (
-							b.epochs.some((e) => e.epoch === k && e.weights) || b.messages.some((m) => m.type === 'error')
-						);
+						b.worker.postMessage({
+							type: 'corpus/ingest',
+							id: 'ingest',
+							name: 'erk',
+							files: files.map((f) => ({ path: f.path, bytes: new TextEncoder().encode(f.text) })),
+							options
+						});
 					},
-					epoch,
-					{ polling: 100 }
+					{ files, options: DEFAULT_ENCODE_OPTIONS }
 				);
-				const row = await page.evaluate((k) => {
-					const b = (globalThis as unknown as { bench: Bench }).bench;
-					const error = b.messages.find((m) => m.type === 'error');
-					if (error) throw new Error(String(error.message));
-					const e = b.epochs.find((x) => x.epoch === k)!;
-					return { ...e, runId: b.runId };
-				}, epoch);
-				counted += row.at - segmentStart;
-				await post({ type: 'train/control', id: 'pause', runId: row.runId, action: 'pause' });
-				await waitFor('done', request);
-				const result = scoreBarSongs(new LstmStepModel(weightsOf(row.weights!)), held);
-				const r = {
-					epoch,
-					seconds: counted / 1000,
-					val: row.valLoss === null ? null : row.valLoss / Math.LN2,
-					held: result.bitsPerStep,
-					bundled: row.bundled === undefined ? undefined : row.bundled / Math.LN2
+				const ingested = (await (await waitFor('corpus/ingested', 'ingest')).jsonValue()) as {
+					type: string;
+					corpus?: { id: string };
+					message?: string;
 				};
-				rows.push(r);
-				console.log(
-					`  epoch ${epoch}: ${r.seconds.toFixed(1)} s from pressing Train, validation ${r.val?.toFixed(3) ?? '–'} bits/step` +
-						`${r.bundled === undefined ? '' : ` (bundled model ${r.bundled.toFixed(3)} on the same songs)`}, ` +
-						`table A ${r.held.toFixed(3)} bits/step`
-				);
-				if (r.held < REFERENCE_BITS) reached = r;
-				else if (epoch < MAX_EPOCHS) {
-					request = `run${epoch + 1}`;
-					segmentStart = await post({
-						type: 'train/resume',
-						id: request,
-						runId: row.runId,
-						backend: null,
-						bundled: `${origin}/models/default/`
-					});
+				if (ingested.type === 'error') throw new Error(ingested.message);
+				const ingestSeconds = (Date.now() - ingestStart) / 1000;
+				console.log(`${label}: import of erk in the worker ${ingestSeconds.toFixed(1)} s (not counted)`);
+
+				// Train, pausing at each epoch boundary to score the checkpoint.
+				const rows: {
+					epoch: number;
+					seconds: number;
+					batchSeconds: number;
+					val: number | null;
+					held: number;
+					bundled?: number;
+				}[] = [];
+				let counted = 0;
+				let segmentStart = await post({
+					type: 'train/start',
+					id: 'run1',
+					corpusId: ingested.corpus!.id,
+					config,
+					backend: null,
+					name: 'erk',
+					bundled: `${origin}/models/default/`
+				});
+				const pressed = segmentStart;
+				let request = 'run1';
+				let reached: (typeof rows)[number] | null = null;
+				for (let epoch = 1; epoch <= MAX_EPOCHS && !reached; epoch++) {
+					await page.waitForFunction(
+						(k) => {
+							const b = (globalThis as unknown as { bench: Bench }).bench;
+							return (
+								b.epochs.some((e) => e.epoch === k && e.weights) || b.messages.some((m) => m.type === 'error')
+							);
+						},
+						epoch,
+						{ polling: 100 }
+					);
+					const row = await page.evaluate((k) => {
+						const b = (globalThis as unknown as { bench: Bench }).bench;
+						const error = b.messages.find((m) => m.type === 'error');
+						if (error) throw new Error(String(error.message));
+						const e = b.epochs.find((x) => x.epoch === k)!;
+						const record = b.messages.find(
+							(m) => m.type === 'train/epoch' && (m.record as { epoch: number }).epoch === k
+						)?.record as { seconds: number } | undefined;
+						return { ...e, runId: b.runId, firstBatch: b.firstBatch, batchSeconds: record?.seconds ?? 0 };
+					}, epoch);
+					if (epoch === 1)
+						console.log(
+							`  first batch done ${((row.firstBatch - pressed) / 1000).toFixed(2)} s after pressing Train`
+						);
+					counted += row.at - segmentStart;
+					await post({ type: 'train/control', id: 'pause', runId: row.runId, action: 'pause' });
+					await waitFor('done', request);
+					const result = scoreBarSongs(new LstmStepModel(weightsOf(row.weights!)), held);
+					const r = {
+						epoch,
+						seconds: counted / 1000,
+						batchSeconds: row.batchSeconds,
+						val: row.valLoss === null ? null : row.valLoss / Math.LN2,
+						held: result.bitsPerStep,
+						bundled: row.bundled === undefined ? undefined : row.bundled / Math.LN2
+					};
+					rows.push(r);
+					console.log(
+						`  epoch ${epoch}: ${r.seconds.toFixed(1)} s from pressing Train (${r.batchSeconds.toFixed(1)} s of batches this epoch), ` +
+							`validation ${r.val?.toFixed(3) ?? '–'} bits/step` +
+							`${r.bundled === undefined ? '' : ` (bundled model ${r.bundled.toFixed(3)} on the same songs)`}, ` +
+							`table A ${r.held.toFixed(3)} bits/step`
+					);
+					if (r.held < REFERENCE_BITS) reached = r;
+					else if (epoch < MAX_EPOCHS) {
+						request = `run${epoch + 1}`;
+						segmentStart = await post({
+							type: 'train/resume',
+							id: request,
+							runId: row.runId,
+							backend: null,
+							bundled: `${origin}/models/default/`
+						});
+					}
 				}
+				const backend = (await page.evaluate(
+					() =>
+						(globalThis as unknown as { bench: Bench }).bench.messages.find(
+							(m) => m.type === 'train/started'
+						) ?? null
+				)) as { backend?: string; threads?: number } | null;
+				await page.evaluate(() => (globalThis as unknown as { bench: Bench }).bench.worker.terminate());
+				return { label, rows, reached, backend };
+			};
+
+			const runs = [];
+			const settings = [
+				{ label: 'the default settings', config: { ...DEFAULT_CONFIG } },
+				...COMPARE.map((c) => ({ label: JSON.stringify(c), config: { ...DEFAULT_CONFIG, ...c } }))
+			];
+			for (const { label, config } of settings) {
+				console.log(`${label}:`);
+				runs.push(await trainRun(config, label));
 			}
-			const backend = (await page.evaluate(
-				() =>
-					(globalThis as unknown as { bench: Bench }).bench.messages.find(
-						(m) => m.type === 'train/started'
-					) ?? null
-			)) as { backend?: string; threads?: number } | null;
-			await page.evaluate(() => (globalThis as unknown as { bench: Bench }).bench.worker.terminate());
 
 			// The reference design's time per batch, in a fresh worker of the same browser.
 			const ref = (await page.evaluate(
@@ -284,7 +324,7 @@ export default async function (): Promise<void> {
 				},
 				{ url: workerUrl, songs: erk.slice(0, 200).map((s) => s.symbols) }
 			)) as { msPerBatch: number } | string;
-			return { rows, reached, ingestSeconds, backend, ref };
+			return { runs, ref };
 		} finally {
 			await page.close();
 		}
@@ -293,24 +333,26 @@ export default async function (): Promise<void> {
 		console.log(out);
 		return;
 	}
-	const where = `Chromium worker, ${out.backend?.backend ?? '?'}${out.backend?.threads ? ` on ${out.backend.threads} thread(s)` : ''}`;
-	console.log(`import of erk in the worker: ${out.ingestSeconds.toFixed(1)} s (not counted)`);
-	if (out.reached)
-		console.log(
-			`time to a good model (${where}): ${out.reached.seconds.toFixed(1)} s — epoch ${out.reached.epoch} scored ` +
-				`${out.reached.held.toFixed(3)} bits/step on table A, below the reference's ${REFERENCE_BITS.toFixed(3)} (goal ≤ 30 s)`
-		);
-	else
-		console.log(
-			`time to a good model (${where}): not reached in ${out.rows.length} epochs (${out.rows.at(-1)?.seconds.toFixed(1)} s)`
-		);
+	for (const run of out.runs) {
+		const where = `Chromium worker, ${run.backend?.backend ?? '?'}${run.backend?.threads ? ` on ${run.backend.threads} thread(s)` : ''}`;
+		if (run.reached)
+			console.log(
+				`time to a good model, ${run.label} (${where}): ${run.reached.seconds.toFixed(1)} s — epoch ${run.reached.epoch} scored ` +
+					`${run.reached.held.toFixed(3)} bits/step on table A, below the reference's ${REFERENCE_BITS.toFixed(3)} (goal ≤ 30 s)`
+			);
+		else
+			console.log(
+				`time to a good model, ${run.label} (${where}): not reached in ${run.rows.length} epochs (${run.rows.at(-1)?.seconds.toFixed(1)} s)`
+			);
+	}
+	const first = out.runs[0];
 	if (typeof out.ref === 'string') console.log(`the reference design: not measured (${out.ref})`);
 	else {
 		const hours = (out.ref.msPerBatch * REFERENCE_BATCHES) / 3_600_000;
 		console.log(
 			`the reference design, same browser, same run: ${(out.ref.msPerBatch / 1000).toFixed(2)} s per batch ` +
 				`(tf.layers LSTM(256), 64-symbol windows, batch 64, wasm) × 50 epochs × 5,656 batches = ${hours.toFixed(0)} h to its 0.950` +
-				(out.reached ? ` (${((hours * 3600) / out.reached.seconds).toFixed(0)}× longer)` : '')
+				(first.reached ? ` (${((hours * 3600) / first.reached.seconds).toFixed(0)}× longer)` : '')
 		);
 	}
 }
