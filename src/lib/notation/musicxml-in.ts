@@ -3,7 +3,7 @@
  * part, its first voice on its first staff, in the shape the `**kern` reader gives, so the encoder treats
  * both alike and by the same rules — chords by their highest note, grace notes left out, ties left as two
  * notes, tuplets kept at their exact length (the encoder skips them unless "quantize tuplets" is on),
- * repeats as written. saxes (a small, strict, well-kept SAX parser with no DOM) reads the XML, so the same
+ * repeats and voltas played out (`playOrder`; D.C. and D.S. reported, not followed). saxes (a small, strict, well-kept SAX parser with no DOM) reads the XML, so the same
  * code runs in the worker, in Node and on the command line. It never throws: a file it cannot read gives a
  * reason.
  */
@@ -106,6 +106,117 @@ export function musicXmlKey(fifths: number, mode: string | undefined): KeyDesign
 	return { name, mode: family, tonicMidi: 60 + tonic };
 }
 
+/** The most measures a file's repeats may play: a guard against hostile repeat counts. */
+const MAX_PLAYED_MEASURES = 20_000;
+
+/** A measure as written, with what the play order needs. */
+interface WrittenMeasure {
+	/** Start and end in quarter notes, as written (no repeats). */
+	start: number;
+	end: number;
+	/** Its notes: `onsets[from]` up to (not including) `onsets[to]`. */
+	from: number;
+	to: number;
+	/** The meter a `<time>` in it sets. */
+	meter?: string;
+	/** `<repeat direction="forward">` on its left. */
+	forward?: boolean;
+	/** `<repeat direction="backward">` on its right, with its `times` (how often the section sounds). */
+	backward?: number | true;
+	/** The passes of a volta starting here (`<ending number="1, 2" type="start">`). */
+	endingStart?: number[];
+	/** A volta ends on its right (`type="stop"` or `"discontinue"`). */
+	endingStop?: boolean;
+}
+
+function readBarline(el: El, wm: WrittenMeasure) {
+	const repeat = child(el, 'repeat');
+	if (repeat?.attrs.direction === 'forward') wm.forward = true;
+	if (repeat?.attrs.direction === 'backward') {
+		const times = num(repeat.attrs.times);
+		wm.backward = times !== undefined && times >= 1 ? Math.min(Math.round(times), 16) : true;
+	}
+	const ending = child(el, 'ending');
+	if (ending?.attrs.type === 'start') {
+		const passes = (ending.attrs.number ?? '')
+			.split(/[\s,]+/)
+			.map(Number)
+			.filter((n) => Number.isInteger(n) && n >= 1 && n <= 16);
+		if (passes.length) wm.endingStart = passes;
+	}
+	if (ending?.attrs.type === 'stop' || ending?.attrs.type === 'discontinue') wm.endingStop = true;
+}
+
+/** D.C., D.S., Fine and coda marks (a `<sound>` attribute, a sign or words), reported, not played. */
+function readJumps(el: El, jumps: Set<string>) {
+	const visit = (e: El) => {
+		if (e.name === 'sound') {
+			if (e.attrs.dacapo === 'yes') jumps.add('D.C.');
+			if (e.attrs.dalsegno) jumps.add('D.S.');
+			if (e.attrs.tocoda) jumps.add('the jump to the coda');
+		}
+		if (e.name === 'words' && /\b(D\.\s*C\.|D\.\s*S\.|da capo|dal segno)/i.test(e.text))
+			jumps.add(/D\.\s*S\.|dal segno/i.test(e.text) ? 'D.S.' : 'D.C.');
+		for (const c of e.children) visit(c);
+	};
+	visit(el);
+}
+
+/**
+ * The order the measures sound in, repeats and voltas played out as a musician plays them: a backward
+ * repeat goes back to the last forward repeat (or the end of the last section, or the start) and the
+ * section sounds `times` times (2 unless it says; more when its voltas are numbered further, `1, 2` then
+ * `3`); a volta sounds only on the passes its number names. D.C. and D.S. are not followed.
+ */
+export function playOrder(measures: readonly WrittenMeasure[]): number[] {
+	// Which volta each measure belongs to: from its start to its stop (or the next volta or repeat).
+	const volta: (number[] | undefined)[] = [];
+	let current: number[] | undefined;
+	for (const m of measures) {
+		if (m.endingStart) current = m.endingStart;
+		else if (m.forward) current = undefined;
+		volta.push(current);
+		if (m.endingStop || m.backward) current = undefined;
+	}
+	const timesOf = (from: number, at: number) => {
+		const own = measures[at].backward;
+		if (typeof own === 'number') return own;
+		let most = 2;
+		for (let j = from; j < measures.length && (j === from || !measures[j].forward); j++)
+			for (const n of measures[j].endingStart ?? []) most = Math.max(most, n);
+		return most;
+	};
+	const order: number[] = [];
+	let sectionStart = 0;
+	let pass = 1;
+	let jumped = false;
+	for (let i = 0; i < measures.length && order.length <= MAX_PLAYED_MEASURES; i++) {
+		const m = measures[i];
+		if (m.forward && !jumped) {
+			sectionStart = i;
+			pass = 1;
+		}
+		jumped = false;
+		const v = volta[i];
+		if (v && !v.includes(pass)) continue;
+		order.push(i);
+		if (m.backward) {
+			if (pass < timesOf(sectionStart, i)) {
+				pass++;
+				i = sectionStart - 1;
+				jumped = true;
+				continue;
+			}
+			sectionStart = i + 1;
+			if (!volta[i + 1]) pass = 1;
+		} else if (v && m.endingStop && !volta[i + 1]) {
+			sectionStart = i + 1;
+			pass = 1;
+		}
+	}
+	return order;
+}
+
 /** Reads a MusicXML file given as bytes (any encoding the kern reader decodes) or text. Never throws. */
 export function readMusicXml(input: Uint8Array | string, path = ''): MusicXmlResult {
 	let xml: string;
@@ -169,8 +280,18 @@ function read(root: El, path: string, encoding: TextEncoding): MusicXmlResult {
 	let lastFifths: number | undefined;
 	// Notes of the chosen voice by their onset (quarter notes from the start).
 	const onsets: { at: number; end: number; event: KernEvent }[] = [];
+	// Each written measure: where it starts and ends as written, its notes (a range of `onsets`), the
+	// meter it sets and its repeat marks, so that it can be played out in order afterwards.
+	const written: WrittenMeasure[] = [];
+	const jumps = new Set<string>();
 	let measureStart = 0;
 	for (const measure of part.children.filter((c) => c.name === 'measure')) {
+		const wm: WrittenMeasure = { start: measureStart, end: measureStart, from: onsets.length, to: 0 };
+		const metersBefore = meters.length;
+		for (const el of measure.children) {
+			if (el.name === 'barline') readBarline(el, wm);
+			if (el.name === 'direction' || el.name === 'sound') readJumps(el, jumps);
+		}
 		let cursor = measureStart;
 		let measureEnd = measureStart;
 		let lastOnset = measureStart;
@@ -273,8 +394,38 @@ function read(root: El, path: string, encoding: TextEncoding): MusicXmlResult {
 			onsets.push({ at, end: at + duration, event });
 		}
 		const implicit = measure.attrs.implicit === 'yes';
+		wm.end = measureEnd;
+		wm.to = onsets.length;
+		if (meters.length > metersBefore) wm.meter = meters[meters.length - 1].meter;
+		written.push(wm);
 		measureStart = measureEnd;
 		if (!implicit || barlines.length > 0 || measureStart > 0) barlines.push(measureStart);
+	}
+
+	// Repeats and voltas played out: the measures in the order they sound.
+	const order = playOrder(written);
+	const repeated = order.length !== written.length || order.some((m, i) => m !== i);
+	if (order.length > MAX_PLAYED_MEASURES)
+		return {
+			ok: false,
+			status: 'skipped',
+			reason: `Its repeats play more than ${MAX_PLAYED_MEASURES.toLocaleString('en')} measures, so it was not read.`
+		};
+	if (repeated) {
+		const played: typeof onsets = [];
+		barlines.length = 0;
+		meters.length = 0;
+		let t = 0;
+		for (const i of order) {
+			const wm = written[i];
+			if (wm.meter && meters[meters.length - 1]?.meter !== wm.meter) meters.push({ at: t, meter: wm.meter });
+			for (const o of onsets.slice(wm.from, wm.to))
+				played.push({ at: o.at - wm.start + t, end: o.end - wm.start + t, event: { ...o.event } });
+			t += wm.end - wm.start;
+			barlines.push(t);
+		}
+		onsets.length = 0;
+		onsets.push(...played);
 	}
 
 	// The voice's notes in time; a gap (a hidden rest, a `<forward>`) becomes a rest.
@@ -297,6 +448,9 @@ function read(root: El, path: string, encoding: TextEncoding): MusicXmlResult {
 		return { ok: false, status: 'skipped', reason: 'The first part has no notes in its first voice.' };
 
 	const remarks: string[] = [];
+	if (repeated) remarks.push('repeats played out');
+	if (jumps.size > 0)
+		remarks.push(`${[...jumps].join(', ')} not played out (the music is read once as written there)`);
 	if (parts.length > 1) remarks.push(`first part of ${parts.length}`);
 	if (voices.size > 1)
 		remarks.push(`first voice of ${voices.size}${staves > 1 ? ` on ${staves} staves` : ''}`);

@@ -122,4 +122,37 @@ describe('the MusicXML reader', () => {
 		).toBe('score/Song.musicxml');
 		expect(mxlRootfile('not xml <')).toBeUndefined();
 	});
+
+	it('plays repeats and voltas out as a musician plays them, and reports D.C. without following it', () => {
+		const fwd = '<barline location="left"><repeat direction="forward"/></barline>';
+		const back = (times = '') => `<barline location="right"><repeat direction="backward"${times}/></barline>`;
+		const volta = (n: string, end: 'stop' | 'discontinue' = 'stop', repeat = '') =>
+			[
+				`<barline location="left"><ending number="${n}" type="start"/></barline>`,
+				`<barline location="right"><ending number="${n}" type="${end}"/>${repeat}</barline>`
+			] as const;
+		const [v1l, v1r] = volta('1', 'stop', '<repeat direction="backward"/>');
+		const [v2l, v2r] = volta('2', 'discontinue');
+		// | C | :| D :|[1 E :|[2 F | G |: A :|x3 | B (D.C.)
+		const xml = score([
+			note('C', 4, 4),
+			fwd + note('D', 4, 4),
+			v1l + note('E', 4, 4) + v1r,
+			v2l + note('F', 4, 4) + v2r,
+			fwd + note('G', 4, 4) + back(' times="3"'),
+			note('A', 4, 4) +
+				'<direction><direction-type><words>D.C. al Fine</words></direction-type><sound dacapo="yes"/></direction>'
+		]);
+		expect(played(xml)).toBe('60:8 62:8 64:8 62:8 65:8 67:8 67:8 67:8 69:8');
+		const s = song(xml);
+		expect(s.barlines).toEqual([8, 16, 24, 32, 40, 48, 56, 64].map((b) => b / 4));
+		expect(s.remarks).toContain('repeats played out');
+		expect(s.remarks.join()).toMatch(/D\.C\. not played out/);
+		// A backward repeat with no forward one goes back to the start; voltas "1, 2" then "3".
+		const [w12l, w12r] = volta('1, 2', 'stop', '<repeat direction="backward"/>');
+		const [w3l, w3r] = volta('3', 'discontinue');
+		expect(played(score([note('C', 4, 4), w12l + note('D', 4, 4) + w12r, w3l + note('E', 4, 4) + w3r]))).toBe(
+			'60:8 62:8 60:8 62:8 60:8 64:8'
+		);
+	});
 });
