@@ -25,7 +25,8 @@ import {
 	type DroppedFile,
 	type IngestResult
 } from '../lib/corpus/ingest';
-import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions } from '../lib/encoding/song';
+import { DEFAULT_ENCODE_OPTIONS } from '../lib/encoding/song';
+import type { IngestOptions } from '../lib/corpus/types';
 import {
 	MODEL_FILES,
 	ModelFormatError,
@@ -104,17 +105,38 @@ export function dropFromPaths(paths: string[]): DroppedFile[] {
 	return out;
 }
 
-/** Encoding options from the shared flags `--keep-key` and `--quantize-tuplets`. */
-export function optionsFrom(values: Record<string, unknown>): EncodeOptions {
-	return {
+/**
+ * Reading options from the shared flags `--keep-key`, `--quantize-tuplets` and `--midi-track N` (the track
+ * every MIDI file's melody is taken from, numbered as the report numbers them; default: the monophonic
+ * track with the most notes).
+ */
+export function optionsFrom(values: Record<string, unknown>): IngestOptions {
+	const options: IngestOptions = {
 		...DEFAULT_ENCODE_OPTIONS,
 		keepKey: values['keep-key'] === true,
 		quantizeTuplets: values['quantize-tuplets'] === true
 	};
+	const track = values['midi-track'];
+	if (track !== undefined) {
+		const n = typeof track === 'string' && /^\d+$/.test(track) ? Number(track) : NaN;
+		if (!(n >= 1 && n <= 256))
+			throw new UsageError(
+				`--midi-track takes a track number from 1 to 256 (as the report numbers them), not "${String(track)}"`
+			);
+		options.midiTrack = n;
+	}
+	return options;
 }
 
+/** The flags `optionsFrom` reads, for a command's option table. */
+export const READ_FLAGS = {
+	'keep-key': { type: 'boolean' },
+	'quantize-tuplets': { type: 'boolean' },
+	'midi-track': { type: 'string' }
+} as const;
+
 /** Reads files, folders and zips as one corpus, as the app would. */
-export async function readCorpus(paths: string[], options?: EncodeOptions): Promise<IngestResult> {
+export async function readCorpus(paths: string[], options?: IngestOptions): Promise<IngestResult> {
 	try {
 		return await ingest(dropFromPaths(paths), options);
 	} catch (e) {

@@ -94,4 +94,28 @@ describe('cli on ABC', () => {
 		expect(kept.map((s) => s.transposition)).toEqual([0, 0, 0]);
 		expect(kept[0].symbols[0]).toBe('67');
 	});
+
+	it('--midi-track N takes that track of every MIDI file (ingest, encode, train); a bad N is a usage error', async () => {
+		const jig = join(repoRoot, 'tests/fixtures/midi/AchreidhJigThe.mid');
+		const auto = JSON.parse((await runCli('ingest', '--json', jig)).stdout).files[0];
+		expect(auto).toMatchObject({ status: 'kept', track: 1 });
+		expect(auto.tracks).toHaveLength(3);
+		const second = JSON.parse((await runCli('ingest', '--json', '--midi-track', '2', jig)).stdout).files[0];
+		expect(second).toMatchObject({ status: 'kept', track: 2 });
+		expect(second.reason).toMatch(/^Melody from track 2 .*\(as chosen\)/);
+		const symbols = async (...flags: string[]) =>
+			JSON.parse((await runCli('encode', '--json', ...flags, jig)).stdout.trim()).symbols as string[];
+		expect(await symbols('--midi-track', '2')).not.toEqual(await symbols());
+		const missing = JSON.parse((await runCli('ingest', '--json', '--midi-track', '9', jig)).stdout);
+		expect(missing.totals).toMatchObject({ kept: 0, skipped: 1 });
+		expect(missing.files[0].reason).toMatch(/has no track 9 with notes; its tracks with notes are 1 /);
+		const bad = await runCli('ingest', '--midi-track', '0', jig);
+		expect(bad.code).not.toBe(0);
+		expect(bad.stderr).toMatch(/--midi-track takes a track number from 1 to 256/);
+		// train reads the flag as ingest does (a bad one refused before any work).
+		const out = join(mkdtempSync(join(tmpdir(), 'midi-track-')), 'model');
+		const train = await runCli('train', '--corpus', jig, '--out', out, '--midi-track', 'two');
+		expect(train.stderr).toMatch(/--midi-track takes a track number/);
+		expect(existsSync(out)).toBe(false);
+	});
 });

@@ -1,15 +1,15 @@
 import { printable, UsageError, type Command } from '../command';
-import { optionsFrom, readCorpus } from '../files';
+import { optionsFrom, READ_FLAGS, readCorpus } from '../files';
 
 const command: Command = {
 	summary:
 		'read **kern, ABC, MusicXML or MIDI files, folders or zips and print the report and corpus summary',
 	usage:
-		'npm run --silent cli -- ingest <paths…> [--keep-key] [--quantize-tuplets] [--json]\n' +
+		'npm run --silent cli -- ingest <paths…> [--keep-key] [--quantize-tuplets] [--midi-track N] [--json]\n' +
 		'  one line per file (per tune of an ABC file): status, path, steps or reason; then the summary.\n' +
 		'  --json: {files: [{path, status, reason?, line?, steps?, format?, tune?, title?}], totals, summary}\n' +
 		'  (an ABC tune: path is its file, tune its X: number, title its T:)',
-	options: { 'keep-key': { type: 'boolean' }, 'quantize-tuplets': { type: 'boolean' } },
+	options: READ_FLAGS,
 	async run(values, positionals, ctx) {
 		if (positionals.length === 0) throw new UsageError('give at least one file, folder or .zip to ingest');
 		const result = await readCorpus(positionals, optionsFrom(values));

@@ -6,7 +6,7 @@ import '../tf';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { UsageError, type Command } from '../command';
-import { checkOutDir, optionsFrom, readCorpus, readModelDir, writeModelDir } from '../files';
+import { checkOutDir, optionsFrom, READ_FLAGS, readCorpus, readModelDir, writeModelDir } from '../files';
 import { contentHash } from '../../lib/corpus/summary';
 import {
 	DEFAULT_CONFIG,
@@ -95,7 +95,7 @@ const command: Command = {
 		"train an LSTM on **kern, ABC, MusicXML or MIDI files, folders or zips and write it in the app's model format",
 	usage: [
 		'npm run --silent cli -- train --corpus <paths…> --out <dir> [--preset small|default]',
-		'    [--backend cpu|wasm] [--keep-key] [--quantize-tuplets] [--json] [settings]',
+		'    [--backend cpu|wasm] [--keep-key] [--quantize-tuplets] [--midi-track N] [--json] [settings]',
 		'  settings (a preset first, then each flag given):',
 		...settingUsage(),
 		'  backend wasm by default; writes <dir>/model.json, weights.bin, metadata.json; --json prints the',
@@ -111,8 +111,7 @@ const command: Command = {
 		out: { type: 'string' },
 		backend: { type: 'string' },
 		preset: { type: 'string' },
-		'keep-key': { type: 'boolean' },
-		'quantize-tuplets': { type: 'boolean' },
+		...READ_FLAGS,
 		...Object.fromEntries(TRAIN_SETTINGS.map((t) => [t.flag, { type: 'string' as const }]))
 	},
 	async run(values, positionals, ctx) {
@@ -151,8 +150,8 @@ const command: Command = {
 		if (values.from !== undefined && (typeof values.from !== 'string' || values.from === ''))
 			throw new UsageError('--from takes the folder of a trained model');
 		const from = values.from === undefined ? undefined : readModelDir(values.from).weights;
-		checkOutDir(values.out);
 		const options = optionsFrom(values);
+		checkOutDir(values.out);
 		let songs: (EncodedSong & { style?: string })[] = [];
 		if (grouped.styles.length)
 			for (const [style, p] of grouped.styles) {

@@ -5,7 +5,7 @@
 import { readKern } from '../kern/reader';
 import { encodeSong } from '../encoding/encode';
 import { DEFAULT_ENCODE_OPTIONS, type EncodeOptions, type EncodedSong } from '../encoding/song';
-import type { CorpusSummary, FileReport } from './types';
+import type { CorpusSummary, FileReport, IngestOptions } from './types';
 import {
 	checkArchive,
 	openZip,
@@ -179,7 +179,7 @@ async function expand(
  */
 export async function ingest(
 	files: DroppedFile[],
-	options: EncodeOptions = DEFAULT_ENCODE_OPTIONS,
+	options: IngestOptions = DEFAULT_ENCODE_OPTIONS,
 	onProgress: (p: IngestProgress) => void = () => {},
 	signal?: AbortSignal,
 	limits: ZipLimits = ZIP_LIMITS

@@ -21,6 +21,19 @@ export interface FileReport {
 	line?: number;
 	/** Time steps of the kept song. */
 	steps?: number;
+	/** A MIDI file of several tracks that are not drums: those tracks, and the one taken (1-based). */
+	tracks?: { number: number; name: string; notes: number; monophonic: boolean }[];
+	track?: number;
+}
+
+/**
+ * How files are read into a corpus: the encoder's options, and which MIDI track to take (by its number,
+ * 1-based, as reports name it): `midiTracks` per file path, else `midiTrack` for every MIDI file, else the
+ * melody track (the monophonic one with the most notes).
+ */
+export interface IngestOptions extends EncodeOptions {
+	midiTrack?: number;
+	midiTracks?: Record<string, number>;
 }
 
 /** Summary of an imported corpus, stored with it so a list can show it without loading the songs. */

@@ -1,7 +1,7 @@
 /**
  * A MIDI file as a corpus song: the melody track (of the tracks that are not drums, the one with the most
  * notes that is monophonic — no note starts before the one before it ends — else the one with the most
- * notes, its highest line), put on the 16th grid (each note's start and end to the nearest 16th; a note
+ * notes, its highest line; or the track the user chose), put on the 16th grid (each note's start and end to the nearest 16th; a note
  * rounded to nothing is dropped; where notes still overlap the higher one is kept), with the meter and key
  * the file gives. The file is read by `midi-read.ts`, which checks every length against the bytes.
  */
@@ -26,7 +26,7 @@ export function midiKey(sharps: number, minor: boolean): KeyDesignation {
 }
 
 /** True when no note starts before the one before it ends (allowing a 32nd of overlap, as players leave). */
-function monophonic(notes: readonly MidiNote[], ppq: number): boolean {
+export function monophonic(notes: readonly MidiNote[], ppq: number): boolean {
 	const slack = ppq / 8;
 	let end = -Infinity;
 	for (const n of notes) {
@@ -40,8 +40,49 @@ function plural(n: number, one: string): string {
 	return `${n.toLocaleString('en')} ${n === 1 ? one : `${one}s`}`;
 }
 
-/** Reads a MIDI file's melody as a song. Never throws. */
-export function readMidiSong(bytes: Uint8Array, path = '', name?: string): MidiCorpusResult {
+/** A track of a MIDI file as a musician chooses it: its number (1-based, as reports name it), name, notes. */
+export interface MidiTrackInfo {
+	number: number;
+	name: string;
+	notes: number;
+	monophonic: boolean;
+	drums: boolean;
+}
+
+/** The tracks of a file that have notes, numbered as the reports and `--midi-track` number them. */
+export function trackInfo(file: MidiFileNotes): MidiTrackInfo[] {
+	return file.tracks.map((t, i) => ({
+		number: i + 1,
+		name: t.name || `Track ${i + 1}`,
+		notes: t.notes.length,
+		monophonic: monophonic(t.notes, file.ticksPerQuarter),
+		drums: t.channel === 9
+	}));
+}
+
+/**
+ * The melody track's index: of the tracks that are not drums, the one with the most notes that is
+ * monophonic, else the one with the most notes (the first of equals); -1 when every note is a drum's.
+ */
+export function melodyTrack(file: MidiFileNotes): number {
+	const tracks = trackInfo(file);
+	const pool = tracks.filter((t) => !t.drums && t.notes > 0);
+	const mono = pool.filter((t) => t.monophonic);
+	let best: MidiTrackInfo | undefined;
+	for (const t of mono.length ? mono : pool) if (!best || t.notes > best.notes) best = t;
+	return best ? best.number - 1 : -1;
+}
+
+/**
+ * Reads a MIDI file's melody as a song: the melody track (`melodyTrack`), or track `track` (1-based) where
+ * the user chose one. Never throws.
+ */
+export function readMidiSong(
+	bytes: Uint8Array,
+	path = '',
+	name?: string,
+	track?: number
+): MidiCorpusResult & { tracks?: MidiTrackInfo[]; track?: number } {
 	let file: MidiFileNotes;
 	try {
 		file = readMidiNotes(bytes, name);
@@ -53,17 +94,31 @@ export function readMidiSong(bytes: Uint8Array, path = '', name?: string): MidiC
 			reason: `The MIDI reader failed on this file: ${(e as Error).message}.`
 		};
 	}
-	const candidates = file.tracks
-		.map((t, i) => ({ t, i }))
-		.filter(({ t }) => t.channel !== 9 && t.notes.length > 0);
-	if (candidates.length === 0)
-		return { ok: false, status: 'skipped', reason: `${file.label} has no notes outside the drum channel.` };
+	const tracks = trackInfo(file);
+	// The tracks a musician may choose between, where there is a choice: those with notes, not drums.
+	const melodic = tracks.filter((t) => !t.drums && t.notes > 0);
+	const choice = melodic.length > 1 ? { tracks: melodic } : {};
 	const ppq = file.ticksPerQuarter;
-	const mono = candidates.filter(({ t }) => monophonic(t.notes, ppq));
-	const pool = mono.length ? mono : candidates;
-	let best = pool[0];
-	for (const c of pool) if (c.t.notes.length > best.t.notes.length) best = c;
-	const track = best.t;
+	const mono = melodic.filter((t) => t.monophonic);
+	let index: number;
+	if (track !== undefined) {
+		if (!tracks[track - 1] || tracks[track - 1].notes === 0) {
+			const list = tracks.map((t) => `${t.number} “${t.name}”`).join(', ');
+			return {
+				ok: false,
+				status: 'skipped',
+				reason: `${file.label} has no track ${track} with notes; its tracks with notes are ${list || 'none'}.`,
+				...choice
+			};
+		}
+		index = track - 1;
+	} else {
+		index = melodyTrack(file);
+		if (index < 0)
+			return { ok: false, status: 'skipped', reason: `${file.label} has no notes outside the drum channel.` };
+	}
+	const best = { i: index, t: file.tracks[index] };
+	const track0 = best.t;
 
 	// On the grid, then the top line: at each start the highest note; a note ends where the next begins.
 	const grid = (tick: number) => Math.round((4 * tick) / ppq);
@@ -71,7 +126,7 @@ export function readMidiSong(bytes: Uint8Array, path = '', name?: string): MidiC
 	let dropped = 0;
 	const byStart = new Map<number, { pitch: number; end: number }>();
 	let chords = 0;
-	for (const n of track.notes) {
+	for (const n of track0.notes) {
 		const start = grid(n.start);
 		const end = grid(n.end);
 		if ((4 * n.start) % ppq !== 0 || (4 * n.end) % ppq !== 0) moved++;
@@ -121,10 +176,12 @@ export function readMidiSong(bytes: Uint8Array, path = '', name?: string): MidiC
 		for (let b = Math.ceil((first + 1) / barSteps) * barSteps; b < at; b += barSteps)
 			barlines.push((b - first) / 4);
 	const remarks = [
-		`melody from track ${best.i + 1}${track.name ? ` “${track.name}”` : ''} (${
-			mono.length
-				? `the most notes of ${plural(mono.length, 'monophonic track')}`
-				: `no track is monophonic: the most notes, its highest line`
+		`melody from track ${best.i + 1}${track0.name ? ` “${track0.name}”` : ''} (${
+			track !== undefined
+				? `as chosen${tracks[index].monophonic ? '' : ', its highest line'}`
+				: mono.length
+					? `the most notes of ${plural(mono.length, 'monophonic track')}`
+					: `no track is monophonic: the most notes, its highest line`
 		})`
 	];
 	if (moved) remarks.push(`${plural(moved, 'note')} moved to the 16th grid`);
@@ -150,5 +207,5 @@ export function readMidiSong(bytes: Uint8Array, path = '', name?: string): MidiC
 		song.keyDesignation = key;
 		song.music21Key = key;
 	}
-	return { ok: true, song };
+	return { ok: true, song, track: index + 1, ...choice };
 }

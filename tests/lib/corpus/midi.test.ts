@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ToneMidi from '@tonejs/midi';
 import { ingest, type DroppedFile } from '../../../src/lib/corpus/ingest';
 import { processMidi } from '../../../src/lib/corpus/midi';
+import { DEFAULT_ENCODE_OPTIONS } from '../../../src/lib/encoding/song';
 import { midiKey } from '../../../src/lib/notation/midi-in';
 import { toMidi } from '../../../src/lib/formats/midi';
 import { toNotes } from '../../../src/lib/formats/notes';
@@ -120,5 +121,59 @@ describe('MIDI files in a corpus import', () => {
 			status: 'skipped',
 			reason: '“empty.midi” has no notes outside the drum channel.'
 		});
+	});
+
+	it('takes the track the user chooses, per file or for every file, and lists the tracks to choose from', async () => {
+		const melody: [number, number, number][] = [
+			[74, 0, 4],
+			[76, 4, 2],
+			[78, 6, 2],
+			[79, 8, 4]
+		];
+		const bytes = file([
+			{ name: 'Fiddle', notes: melody },
+			{ name: 'Flute', notes: melody.slice(0, 2).map(([p, s, l]) => [p - 12, s, l]) },
+			{ name: 'Drums', channel: 9, notes: [[36, 0, 1]] }
+		]);
+		const auto = processMidi('a.mid', bytes);
+		expect(auto.report.tracks).toEqual([
+			{ number: 1, name: 'Fiddle', notes: 4, monophonic: true },
+			{ number: 2, name: 'Flute', notes: 2, monophonic: true }
+		]);
+		expect(auto.report.track).toBe(1);
+		const flute = processMidi('a.mid', bytes, { keepKey: true, quantizeTuplets: false, midiTrack: 2 });
+		expect(flute.report.reason).toMatch(/^Melody from track 2 “Flute” \(as chosen\)/);
+		expect(flute.song?.symbols.join(' ')).toBe('62 _ _ _ 64 _');
+		expect(flute.report.track).toBe(2);
+		const none = processMidi('a.mid', bytes, { keepKey: true, quantizeTuplets: false, midiTrack: 7 });
+		expect(none.report).toMatchObject({
+			status: 'skipped',
+			reason: '“a.mid” has no track 7 with notes; its tracks with notes are 1 “Fiddle”, 2 “Flute”, 3 “Drums”.'
+		});
+		// Per file: the choice for b.mid leaves a.mid its melody.
+		const r = await ingest([drop('a.mid', bytes), drop('b.mid', bytes)], {
+			keepKey: true,
+			quantizeTuplets: false,
+			midiTracks: { 'b.mid': 2 }
+		});
+		expect(r.report.map((x) => x.track)).toEqual([1, 2]);
+		expect(r.songs.map((s) => s.symbols.length)).toEqual([12, 6]);
+	});
+
+	it('a real tune file of two melodic lines and a chord track: the tune by default, the other line by choice', () => {
+		const bytes = new Uint8Array(readFileSync(join(repoRoot, 'tests/fixtures/midi/AchreidhJigThe.mid')));
+		const auto = processMidi('AchreidhJigThe.mid', bytes);
+		expect(auto.report.tracks?.map((t) => [t.notes, t.monophonic])).toEqual([
+			[162, true],
+			[65, true],
+			[192, false]
+		]);
+		expect(auto.report).toMatchObject({ status: 'kept', track: 1 });
+		const second = processMidi('AchreidhJigThe.mid', bytes, { ...DEFAULT_ENCODE_OPTIONS, midiTrack: 2 });
+		expect(second.report).toMatchObject({ status: 'kept', track: 2 });
+		expect(second.song?.symbols).not.toEqual(auto.song?.symbols);
+		// The chord track by choice gives its highest line.
+		const chords = processMidi('AchreidhJigThe.mid', bytes, { ...DEFAULT_ENCODE_OPTIONS, midiTrack: 3 });
+		expect(chords.report.reason).toMatch(/^Melody from track 3 .*\(as chosen, its highest line\)/);
 	});
 });
