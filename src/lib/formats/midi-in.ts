@@ -11,7 +11,7 @@ import { EXPORT_KEYS } from './key';
 import { estimateKey } from '../encoding/key';
 import { isPitchSymbol } from '../music/pitch';
 import { formatMeter, parseMeter, DEFAULT_METER } from '../music/meter';
-
+import { melodyTrack } from '../notation/midi-in';
 export { MidiSeedError, readMidiNotes, type MidiFileNotes } from './midi-read';
 
 /** The most steps a MIDI seed holds: the generator's `MAX_SEED` (generate/settings.ts; a test holds them equal). */
@@ -59,7 +59,7 @@ export interface MidiSeed {
 
 /** Options of `midiToSeed`. */
 export interface MidiSeedOptions {
-	/** The index of a track (default: the one with the most notes that is not drums). */
+	/** The index of a track (default: the melody, `melodyTrack` of notation/midi-in.ts). */
 	track?: number;
 	/** The model's symbols: pitches it does not know are moved by octaves, else to the nearest it knows. */
 	vocabulary?: readonly string[];
@@ -172,10 +172,9 @@ export function midiToSeed(source: Source, options: MidiSeedOptions = {}): MidiS
 		if (!Number.isInteger(index) || index < 0 || index >= file.tracks.length)
 			throw new MidiSeedError(`${label} has no track ${index + 1} with notes.`);
 	} else {
-		// The fullest track that is not drums (the first of equals).
-		index = 0;
-		const rank = (i: number) => (file.tracks[i].channel === 9 ? -1 : file.tracks[i].notes.length);
-		for (let i = 1; i < file.tracks.length; i++) if (rank(i) > rank(index)) index = i;
+		// The melody, as a corpus import takes it: the single-line track with the most notes, else the
+		// fullest (drums never; a file of drums only gives its first track).
+		index = Math.max(0, melodyTrack(file));
 	}
 	const notes: readonly MidiNote[] = file.tracks[index].notes;
 	const ppq = file.ticksPerQuarter;

@@ -7,6 +7,7 @@ import { processMidi } from '../../../src/lib/corpus/midi';
 import { DEFAULT_ENCODE_OPTIONS } from '../../../src/lib/encoding/song';
 import { midiKey } from '../../../src/lib/notation/midi-in';
 import { toMidi } from '../../../src/lib/formats/midi';
+import { midiToSeed, midiTracks } from '../../../src/lib/formats/midi-in';
 import { toNotes } from '../../../src/lib/formats/notes';
 import { findKey } from '../../../src/lib/formats/key';
 import { DEFAULT_METER, parseMeter } from '../../../src/lib/music/meter';
@@ -175,5 +176,13 @@ describe('MIDI files in a corpus import', () => {
 		// The chord track by choice gives its highest line.
 		const chords = processMidi('AchreidhJigThe.mid', bytes, { ...DEFAULT_ENCODE_OPTIONS, midiTrack: 3 });
 		expect(chords.report.reason).toMatch(/^Melody from track 3 .*\(as chosen, its highest line\)/);
+	});
+
+	it('a MIDI seed in Generate takes the same melody track by default, and another when asked', () => {
+		const bytes = new Uint8Array(readFileSync(join(repoRoot, 'tests/fixtures/midi/AchreidhJigThe.mid')));
+		// The chord track has the most notes (192); the melody is the single line of 162.
+		expect(midiTracks(bytes).map((t) => t.notes)).toEqual([162, 65, 192]);
+		expect(midiToSeed(bytes, { bars: 2 }).track).toBe(0);
+		expect(midiToSeed(bytes, { bars: 2, track: 2 }).track).toBe(2);
 	});
 });
