@@ -90,3 +90,29 @@ test('trains Quick on an ABC tune book and generates with the new model', async 
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
 	expect(watch.consoleErrors).toEqual([]);
 });
+
+test('a MIDI file of several tracks: the report offers them, and another track reads the drop again', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#corpus');
+	await stage.getByTestId('pick-files').setInputFiles({
+		name: 'AchreidhJigThe.mid',
+		mimeType: 'audio/midi',
+		buffer: readFileSync(join(repoRoot, 'tests/fixtures/midi/AchreidhJigThe.mid'))
+	});
+	await expect(stage.getByText(/Melody from track 1 .*the most notes of 2 monophonic tracks/)).toBeVisible();
+	const track = stage.getByLabel('Track of AchreidhJigThe.mid');
+	await expect(track).toHaveValue('1');
+	await expect(track.locator('option')).toHaveText([
+		/^1: .*\(162 notes, one line\)$/,
+		/^2: .*\(65 notes, one line\)$/,
+		/^3: .*\(192 notes, chords\)$/
+	]);
+	await track.selectOption('2');
+	await expect(stage.getByText(/Melody from track 2 .*\(as chosen\)/)).toBeVisible();
+	await expect(stage.getByLabel('Track of AchreidhJigThe.mid')).toHaveValue('2');
+	expect(await axe(page)).toEqual([]);
+	expect(watch.consoleErrors).toEqual([]);
+});

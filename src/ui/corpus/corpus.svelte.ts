@@ -29,6 +29,13 @@ class Corpora {
 	/** A kept song opened from the report: its score and a player. */
 	opened = $state<EncodedSong | null>(null);
 	private songsOf: { id: string; songs: EncodedSong[] } | null = null;
+	/**
+	 * The files of the last import and the MIDI tracks chosen for it, kept while its corpus is on show, so
+	 * that choosing another track of a MIDI file reads the same drop again.
+	 */
+	private lastDrop: { files: IngestFile[]; name: string; midiTracks: Record<string, number> } | null = null;
+	/** The corpus `lastDrop` made: its report offers the track choice. */
+	tracksFor = $state<string | null>(null);
 
 	async refresh() {
 		try {
@@ -81,7 +88,14 @@ class Corpora {
 		void this.show(id);
 	}
 
-	async import(files: IngestFile[], name = corpusName(files)) {
+	/** Reads the last drop again with track `track` (1-based) of the MIDI file `path`, as a new corpus. */
+	chooseTrack(path: string, track: number) {
+		const drop = this.lastDrop;
+		if (!drop || this.running) return;
+		void this.import(drop.files, drop.name, { ...drop.midiTracks, [path]: track });
+	}
+
+	async import(files: IngestFile[], name = corpusName(files), midiTracks: Record<string, number> = {}) {
 		if (this.running) return;
 		this.error = null;
 		this.message = null;
@@ -96,7 +110,11 @@ class Corpora {
 		this.opened = null;
 		this.songsOf = null;
 		this.progress = { done: 0, total: files.length, path: '' };
-		const options = { keepKey: this.keepKey, quantizeTuplets: this.quantizeTuplets };
+		const options = {
+			keepKey: this.keepKey,
+			quantizeTuplets: this.quantizeTuplets,
+			...(Object.keys(midiTracks).length ? { midiTracks } : {})
+		};
 		try {
 			await studio().send({ type: 'corpus/ingest', id, name, files, options }, (r) => {
 				if (r.type === 'corpus/progress') this.progress = { done: r.done, total: r.total, path: r.path };
@@ -110,6 +128,8 @@ class Corpora {
 					this.list = [r.corpus, ...this.list.filter((c) => c.id !== r.corpus.id)];
 					this.current = r.corpus;
 					this.report = r.report;
+					this.lastDrop = { files, name, midiTracks };
+					this.tracksFor = r.corpus.id;
 					chooseCorpus(r.corpus.id);
 					this.message = `Imported “${r.corpus.name}”: ${s.songs} songs kept of ${s.files} files (${s.skipped} skipped, ${s.unreadable} unreadable).`;
 					this.delivered++;

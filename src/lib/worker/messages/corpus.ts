@@ -1,6 +1,5 @@
 /** Messages of the corpus domain. Request types start with 'corpus/'. */
-import type { CorpusListItem, FileReport } from '../../corpus/types';
-import type { EncodeOptions } from '../../encoding/song';
+import type { CorpusListItem, FileReport, IngestOptions } from '../../corpus/types';
 
 /** A file handed to the worker: a File/Blob from a drop or picker, or bytes fetched by the page. */
 export interface IngestFile {
@@ -21,7 +20,8 @@ export type CorpusRequest =
 		/** The corpus's name; without one it is named from its songs' region. */
 		name?: string;
 		files: IngestFile[];
-		options: EncodeOptions;
+		/** The encoder's options, and which track of a MIDI file to take (`midiTracks` by path). */
+		options: IngestOptions;
 	};
 
 export type CorpusResponse =
