@@ -87,10 +87,12 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop))))
 
-  ;; dst [cols, rows] = the transpose of src [rows, cols]: 4 × 4 blocks through two rounds of shuffles, then
-  ;; the rows and columns past the last whole block one float at a time.
+;; dst [cols, rows] = the transpose of src [rows, cols]: 4 × 4 blocks through two rounds of shuffles, in
+  ;; 32 × 32 tiles so that the rows read and written stay in cache (row by row, 4096 × 1024 took 40–80 ms);
+  ;; then the rows and columns past the last whole block one float at a time.
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $c i32) (local $r4 i32) (local $c4 i32) (local $sb i32) (local $db i32)
+    (local $r0 i32) (local $c0 i32) (local $rEnd i32) (local $cEnd i32)
     (local $a v128) (local $b v128) (local $x v128) (local $d v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $p i32) (local $s i32)
     (local.set $r4 (i32.and (local.get $rows) (i32.const -4)))
@@ -98,56 +100,73 @@
     ;; Row strides in bytes.
     (local.set $sb (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $db (i32.shl (local.get $rows) (i32.const 2)))
-    (block $rdone
-      (loop $rloop
-        (br_if $rdone (i32.ge_u (local.get $r) (local.get $r4)))
-        (local.set $c (i32.const 0))
-        (block $cdone
-          (loop $cloop
-            (br_if $cdone (i32.ge_u (local.get $c) (local.get $c4)))
-            (local.set $s (i32.add (local.get $src)
-              (i32.add (i32.mul (local.get $r) (local.get $sb)) (i32.shl (local.get $c) (i32.const 2)))))
-            (local.set $a (v128.load (local.get $s)))
-            (local.set $b (v128.load (i32.add (local.get $s) (local.get $sb))))
-            (local.set $x (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
-            (local.set $d (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
-            ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = x0 d0 x1 d1, t3 = x2 d2 x3 d3.
-            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
-            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
-            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $d)))
-            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $d)))
-            (local.set $p (i32.add (local.get $dst)
-              (i32.add (i32.mul (local.get $c) (local.get $db)) (i32.shl (local.get $r) (i32.const 2)))))
-            (v128.store (local.get $p)
-              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-            (v128.store (i32.add (local.get $p) (local.get $db))
-              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-            (v128.store (i32.add (local.get $p) (i32.shl (local.get $db) (i32.const 1)))
-              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-            (v128.store (i32.add (local.get $p) (i32.mul (local.get $db) (i32.const 3)))
-              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
-            (br $cloop)))
-        ;; Columns past the last whole block, for these four rows.
-        (local.set $c (local.get $c4))
+    (block $r0done
+      (loop $r0loop
+        (br_if $r0done (i32.ge_u (local.get $r0) (local.get $r4)))
+        (local.set $rEnd (select (i32.add (local.get $r0) (i32.const 32)) (local.get $r4)
+          (i32.lt_u (i32.add (local.get $r0) (i32.const 32)) (local.get $r4))))
+        (local.set $c0 (i32.const 0))
+        (block $c0done
+          (loop $c0loop
+            (br_if $c0done (i32.ge_u (local.get $c0) (local.get $c4)))
+            (local.set $cEnd (select (i32.add (local.get $c0) (i32.const 32)) (local.get $c4)
+              (i32.lt_u (i32.add (local.get $c0) (i32.const 32)) (local.get $c4))))
+            (local.set $r (local.get $r0))
+            (block $rdone
+              (loop $rloop
+                (br_if $rdone (i32.ge_u (local.get $r) (local.get $rEnd)))
+                (local.set $c (local.get $c0))
+                (block $cdone
+                  (loop $cloop
+                    (br_if $cdone (i32.ge_u (local.get $c) (local.get $cEnd)))
+                    (local.set $s (i32.add (local.get $src)
+                      (i32.add (i32.mul (local.get $r) (local.get $sb)) (i32.shl (local.get $c) (i32.const 2)))))
+                    (local.set $a (v128.load (local.get $s)))
+                    (local.set $b (v128.load (i32.add (local.get $s) (local.get $sb))))
+                    (local.set $x (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
+                    (local.set $d (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
+                    ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = x0 d0 x1 d1, t3 = x2 d2 x3 d3.
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $d)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $d)))
+                    (local.set $p (i32.add (local.get $dst)
+                      (i32.add (i32.mul (local.get $c) (local.get $db)) (i32.shl (local.get $r) (i32.const 2)))))
+                    (v128.store (local.get $p)
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store (i32.add (local.get $p) (local.get $db))
+                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store (i32.add (local.get $p) (i32.shl (local.get $db) (i32.const 1)))
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store (i32.add (local.get $p) (i32.mul (local.get $db) (i32.const 3)))
+                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                    (br $cloop)))
+                (local.set $r (i32.add (local.get $r) (i32.const 4)))
+                (br $rloop)))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 32)))
+            (br $c0loop)))
+        ;; Columns past the last whole block, for the rows of this tile.
+        (local.set $r (local.get $r0))
         (block $edone
           (loop $eloop
-            (br_if $edone (i32.ge_u (local.get $c) (local.get $cols)))
-            (local.set $s (i32.const 0))
+            (br_if $edone (i32.ge_u (local.get $r) (local.get $rEnd)))
+            (local.set $c (local.get $c4))
             (block $sdone
               (loop $sloop
-                (br_if $sdone (i32.ge_u (local.get $s) (i32.const 4)))
+                (br_if $sdone (i32.ge_u (local.get $c) (local.get $cols)))
                 (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows))
-                    (i32.add (local.get $r) (local.get $s))) (i32.const 2)))
-                  (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (local.get $r) (local.get $s))
-                    (local.get $cols)) (local.get $c)) (i32.const 2)))))
-                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                    (local.get $r)) (i32.const 2)))
+                  (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols))
+                    (local.get $c)) (i32.const 2)))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
                 (br $sloop)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
             (br $eloop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 4)))
-        (br $rloop)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+        (br $r0loop)))
     ;; Rows past the last whole block, every column.
+    (local.set $r (local.get $r4))
     (block $tdone
       (loop $tloop
         (br_if $tdone (i32.ge_u (local.get $r) (local.get $rows)))

@@ -104,6 +104,8 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 			const shapes = [
 				[13, 7],
 				[64, 36],
+				// Whole 32 × 32 tiles, part tiles and edges past the last 4 × 4 block.
+				[70, 45],
 				[1, 9],
 				[6, 1]
 			];
