@@ -1,16 +1,20 @@
 /**
- * The command line on an ABC tune book (one entry per tune in ingest and encode, --keep-key, train), and on
- * a folder of MusicXML and MIDI files beside kern.
+ * The command line on an ABC tune book (one entry per tune in ingest and encode, --keep-key, train), on
+ * a folder of MusicXML and MIDI files beside kern, --midi-track, and the erk corpus round trip through ABC
+ * into an LSTM.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../shared';
+import { hasShared, repoRoot, shared } from '../shared';
 import { runCli } from './run';
 import { toMusicXml } from '../../src/lib/formats/musicxml';
 import { toMidi } from '../../src/lib/formats/midi';
 import { findKey } from '../../src/lib/formats/key';
+import { toAbc } from '../../src/lib/formats/abc';
+import { ingest } from '../../src/lib/corpus/ingest';
+import { DEFAULT_METER, parseMeter } from '../../src/lib/music/meter';
 
 const BOOK = join(repoRoot, 'tests/fixtures/abc/features.abc');
 const TUNES = (readFileSync(BOOK, 'utf8').match(/^X:/gm) ?? []).length;
@@ -118,4 +122,59 @@ describe('cli on ABC', () => {
 		expect(train.stderr).toMatch(/--midi-track takes a track number/);
 		expect(existsSync(out)).toBe(false);
 	});
+
+	it.skipIf(!hasShared())(
+		'a kern corpus written as one ABC book trains an LSTM to the same held-out loss (within 1 %)',
+		async () => {
+			const dir = shared('corpus/essen/deutschl/erk');
+			const files = readdirSync(dir)
+				.filter((f) => f.endsWith('.krn'))
+				.sort();
+			const kern = (
+				await ingest(
+					files.map((f) => {
+						const b = new Uint8Array(readFileSync(join(dir, f)));
+						return { path: f, size: b.length, read: () => b };
+					})
+				)
+			).songs;
+			// The whole corpus as one ABC book, in the same order, one tune per song.
+			const book = kern
+				.map((s, i) => {
+					const meter = parseMeter(s.meter) ?? DEFAULT_METER;
+					const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
+					return toAbc(s.symbols, { meter, pickup, title: s.path }).replace(/^X:1$/m, `X:${i + 1}`);
+				})
+				.join('\n');
+			const tmp = mkdtempSync(join(tmpdir(), 'abc-lstm-'));
+			writeFileSync(join(tmp, 'erk.abc'), book);
+			// The same small model, seed and held-out share on both; three epochs, no early stop.
+			const valLoss = async (corpus: string, out: string) => {
+				const r = await runCli(
+					'train',
+					'--corpus',
+					corpus,
+					'--out',
+					join(tmp, out),
+					'--preset',
+					'small',
+					'--epochs',
+					'3',
+					'--patience',
+					'0',
+					'--seed',
+					'1',
+					'--json'
+				);
+				expect(r.code, r.stderr).toBe(0);
+				const history = JSON.parse(r.stdout).history as { valLoss: number; targets: number }[];
+				return history[history.length - 1];
+			};
+			const fromKern = await valLoss(dir, 'kern');
+			const fromAbc = await valLoss(join(tmp, 'erk.abc'), 'abc');
+			expect(fromAbc.targets).toBe(fromKern.targets);
+			expect(Math.abs(fromAbc.valLoss - fromKern.valLoss) / fromKern.valLoss).toBeLessThan(0.01);
+		},
+		600_000
+	);
 });
