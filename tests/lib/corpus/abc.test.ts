@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { ingest, type DroppedFile } from '../../../src/lib/corpus/ingest';
@@ -140,5 +141,44 @@ describe('a kern corpus exported as ABC and read back', () => {
 			expect(Math.abs(a - b) / a).toBeLessThan(0.01);
 		},
 		120_000
+	);
+});
+
+describe('real melodies through abc2midi', () => {
+	it.skipIf(!hasShared() || !hasAbc2midi())(
+		'every tenth erk song, written by the app as ABC, plays note for note as abc2midi (Debian abcmidi) plays it',
+		async () => {
+			const dir = shared('corpus/essen/deutschl/erk');
+			const files = readdirSync(dir)
+				.filter((f) => f.endsWith('.krn'))
+				.sort()
+				.filter((_, i) => i % 10 === 0);
+			const kern = (await ingest(files.map((f) => drop(f, new Uint8Array(readFileSync(join(dir, f)))))))
+				.songs;
+			const book = kern
+				.map((s, i) => {
+					const meter = parseMeter(s.meter) ?? DEFAULT_METER;
+					const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
+					return toAbc(s.symbols, { meter, pickup, title: s.path }).replace(/^X:1$/m, `X:${i + 1}`);
+				})
+				.join('\n');
+			const path = join(mkdtempSync(join(tmpdir(), 'erk-abc-')), 'erk.abc');
+			writeFileSync(path, book);
+			const read = readAbc(book);
+			if (!read.ok) throw new Error(read.reason);
+			let compared = 0;
+			for (const t of read.tunes) {
+				if (!t.ok || t.tune === undefined) throw new Error(`X:${t.tune} not read`);
+				const theirs = abc2midiNotes(path, t.tune);
+				expect(
+					firstDifference(readerNotes(t.song.events), theirs ?? []),
+					`X:${t.tune} ${t.title}`
+				).toBeNull();
+				compared++;
+			}
+			expect(compared).toBe(kern.length);
+			expect(compared).toBeGreaterThan(150);
+		},
+		300_000
 	);
 });
