@@ -181,9 +181,13 @@ export function playOrder(measures: readonly WrittenMeasure[]): number[] {
 	const timesOf = (from: number, at: number) => {
 		const own = measures[at].backward;
 		if (typeof own === 'number') return own;
+		// The section and the voltas right after it: each measure is looked at once per pass (no scan to
+		// the end of a hostile file of a repeat in every measure).
 		let most = 2;
-		for (let j = from; j < measures.length && (j === from || !measures[j].forward); j++)
+		for (let j = from; j < measures.length && (j === from || !measures[j].forward); j++) {
+			if (j > at && !volta[j]) break;
 			for (const n of measures[j].endingStart ?? []) most = Math.max(most, n);
+		}
 		return most;
 	};
 	const order: number[] = [];

@@ -155,4 +155,15 @@ describe('the MusicXML reader', () => {
 			'60:8 62:8 60:8 62:8 60:8 64:8'
 		);
 	});
+
+	it('a file of a repeat in every measure plays each twice; past 20,000 measures played it is skipped with a sentence', () => {
+		const m = `<barline location="right"><repeat direction="backward"/></barline>`;
+		const xml = score(Array.from({ length: 20_000 }, () => note('C', 4, 4) + m));
+		const r = readMusicXml(xml, 'many.musicxml');
+		// 40,000 measures played: over the guard of 20,000, skipped with a sentence.
+		expect(r).toMatchObject({ ok: false, status: 'skipped' });
+		expect(r.ok ? '' : r.reason).toMatch(/repeats play more than 20,000 measures/);
+		const fewer = song(score(Array.from({ length: 5000 }, () => note('C', 4, 4) + m)));
+		expect(fewer.events).toHaveLength(10_000);
+	});
 });
