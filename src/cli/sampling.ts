@@ -11,7 +11,7 @@ import {
 	readGenerateSetting,
 	type GenerateSettingKey
 } from '../lib/generate/settings';
-import { FORMS, formName, parseForm } from '../lib/generate/form';
+import { FORMS, formName, parseForm, SONGS } from '../lib/generate/form';
 
 /** A number flag within bounds, or undefined when absent (for flags that are no generation setting). */
 export function numberFlag(
@@ -125,7 +125,7 @@ export function samplingFlags(values: Record<string, unknown>): {
 		topP: numberSetting(values, 'topP') ?? GENERATE_DEFAULTS.topP,
 		endings: numberSetting(values, 'endings') ?? GENERATE_DEFAULTS.endings,
 		// In its usual spelling: "AA'BA'" is AA′BA′.
-		form: formName(parseForm(form)!),
+		form: form.trim().toLowerCase() === SONGS ? SONGS : formName(parseForm(form)!),
 		phraseBars: numberSetting(values, 'phraseBars') ?? GENERATE_DEFAULTS.phraseBars
 	};
 }

@@ -70,7 +70,7 @@ describe.skipIf(!hasShared())('cli melody-stats', () => {
 		expect(out.notesPerMelody.real).toBeGreaterThan(10);
 		expect(out.settings).toMatchObject({
 			sampler: 'tune',
-			upbeat: 'downbeat',
+			upbeat: GENERATE_DEFAULTS.upbeat,
 			temperature: GENERATE_DEFAULTS.temperature,
 			topP: GENERATE_DEFAULTS.topP,
 			endings: GENERATE_DEFAULTS.endings,
@@ -100,6 +100,6 @@ describe.skipIf(!hasShared())('cli melody-stats', () => {
 		expect(bad.stderr).toMatch(/--sampler must be tune or open/);
 		const upbeat = cli('--model', 'x', '--train', kinder(), '--corpus', kinder(), '--upbeat', 'yes');
 		expect(upbeat.code).toBe(1);
-		expect(upbeat.stderr).toMatch(/--upbeat must be downbeat or corpus/);
+		expect(upbeat.stderr).toMatch(/--upbeat must be downbeat, corpus or songs/);
 	});
 });

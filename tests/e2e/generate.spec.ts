@@ -287,6 +287,7 @@ test('no seed, an upbeat: the tune starts a quarter before the first barline and
 	const upbeat = stage.getByLabel('Upbeat');
 	// A 3/4 bar holds upbeats up to a half note; 2/4 only up to a dotted quarter.
 	await expect(upbeat.locator('option')).toHaveText([
+		'as the songs start',
 		'none',
 		'an eighth',
 		'a quarter',
@@ -319,7 +320,7 @@ test('no seed, an upbeat: the tune starts a quarter before the first barline and
 	// In 2/4 the half note is gone; an upbeat chosen survives the change where the bar still holds it, else
 	// the tune starts on the downbeat.
 	await stage.getByLabel('Meter', { exact: true }).selectOption('2/4');
-	await expect(upbeat.locator('option')).toHaveCount(4);
+	await expect(upbeat.locator('option')).toHaveCount(5);
 	await expect(upbeat).toHaveValue('4');
 	await stage.getByLabel('Meter', { exact: true }).selectOption('3/4');
 	await upbeat.selectOption({ label: 'a half note' });
@@ -471,6 +472,7 @@ test('shape a melody: play and keep each variation, keep the first bars and writ
 	const stage = page.locator('#generate');
 	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
 	await stage.getByText('Shape it: seed, temperature, variations').click();
+	await stage.getByLabel('Upbeat').selectOption({ label: 'none' });
 	await stage.getByLabel('Random seed').fill('7');
 	await stage.getByLabel('Variations').fill('2');
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
@@ -678,5 +680,63 @@ test('a tune in a form: AABA repeats its A bar for bar, the letters over the rol
 	for (const i of [0, 1, 3]) expect(phrase(again, i)).toBe(phrase(tune, i));
 	expect(phrase(again, 2)).not.toBe(phrase(tune, 2));
 	await expect(stage.getByTestId('score-phrase')).toHaveText(['A', 'A', 'B', 'A']);
+	expect(watch.consoleErrors).toEqual([]);
+});
+
+test('by default a tune goes as the songs go: its upbeat drawn shows in the roll, the score and the ABC, its phrases lettered', async ({
+	page,
+	watch
+}) => {
+	await page.goto('/');
+	const stage = page.locator('#generate');
+	await expect(stage.getByTestId('model-picker')).toHaveValue('default');
+	await expect(stage.getByLabel('Form', { exact: true })).toHaveValue('songs');
+	await expect(stage.getByLabel('Form', { exact: true }).locator('option:checked')).toHaveText(
+		'As the songs go'
+	);
+	// The phrases are the song's, so there is no phrase length to choose.
+	await expect(stage.getByLabel('Phrase (bars)')).toHaveCount(0);
+	await stage.getByText('Shape it: seed, temperature, variations').click();
+	await expect(stage.getByLabel('Upbeat')).toHaveValue('-1');
+	// Random seed 2 draws, for 8 bars of 4/4, the form of a training song with a quarter's upbeat.
+	await stage.getByLabel('Random seed').fill('2');
+	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
+	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
+	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
+	expect(shown).toHaveLength(128);
+
+	// The roll's first barline falls a quarter (4 steps) in: its first bar number is not at the start.
+	const xs = await stage
+		.getByTestId('roll-bars')
+		.locator('text')
+		.evaluateAll((els) => els.map((e) => Number(e.getAttribute('x'))));
+	// (Each number is written 2 px right of its barline; a bar is 16 steps.)
+	expect((xs[0] - 2) / (xs[1] - xs[0])).toBeCloseTo(4 / 16, 5);
+	// Letters over the roll, one a phrase, the first A, covering the tune.
+	const letters = stage.getByTestId('roll-phrase');
+	const phrases = await letters.evaluateAll((els) =>
+		els.map((e) => ({
+			label: e.getAttribute('data-label')!,
+			start: Number(e.getAttribute('data-start')),
+			end: Number(e.getAttribute('data-end'))
+		}))
+	);
+	expect(phrases.length).toBeGreaterThan(1);
+	expect(phrases[0]).toMatchObject({ label: 'A', start: 0 });
+	expect(phrases.at(-1)!.end).toBe(128);
+
+	// The ABC starts with the quarter's pickup (2 eighths) and ends with the bar it leaves short.
+	const [abcFile] = await Promise.all([
+		page.waitForEvent('download'),
+		stage.getByRole('button', { name: 'Download ABC' }).click()
+	]);
+	const bars = abcBarLengths(readFileSync((await abcFile.path())!, 'utf8'));
+	expect(bars[0]).toBe(2);
+	expect(bars.at(-1)).toBe(6);
+
+	// The score: the pickup, seven full bars and the short last bar; the letters over it.
+	await stage.getByRole('radio', { name: 'Score' }).check();
+	await expect(stage.getByTestId('score-phrase')).toHaveText(phrases.map((p) => p.label));
+	await expect(stage.locator('g.measure')).toHaveCount(9);
 	expect(watch.consoleErrors).toEqual([]);
 });

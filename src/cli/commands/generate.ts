@@ -10,7 +10,7 @@ import { UsageError, type Command } from '../command';
 import { loadStepModel } from '../models';
 import { generate } from '../../lib/generate/generate';
 import { MAX_SEED, MAX_STEPS, type GenerateSettings } from '../../lib/generate/settings';
-import { checkOutFile } from '../files';
+import { checkOutFile, readModelDir } from '../files';
 import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
 import {
 	numberFlag,
@@ -99,7 +99,8 @@ const command: Command = {
 		'    [--meter 4/4] [--temperature T] [--top-p P]',
 		'    [--endings K] [--random-seed 42] [--variations 1] [--out melody.mid] [--kern melody.krn]',
 		'    [--abc melody.abc] [--musicxml melody.musicxml] [--title "Tune name"]',
-		'    [--mode dorian] [--key "G major"] [--voice flute] [--bpm 100] [--style <id>] [--form AABA [--phrase-bars 2]] [--json]',
+		'    [--mode dorian] [--key "G major"] [--voice flute] [--bpm 100] [--style <id>] [--form AABA [--phrase-bars 2]]',
+		'    [--upbeat songs|downbeat] [--json]',
 		'',
 		'Prints one line of symbols per variation. Without --random-seed a fresh one is chosen and shown on',
 		`stderr. By default a whole tune of --bars bars (default ${GENERATE_DEFAULTS.bars}, the seed included) that the model ends`,
@@ -108,7 +109,11 @@ const command: Command = {
 		'variations, --out, --kern, --abc and --musicxml write one file each (melody-1.mid, melody-2.mid, …), as the page',
 		'downloads it; --title names the tune in every file (default "Melody <random seed>"; with several',
 		'variations "<title> (2)", …). --form builds the tune of phrases',
-		'(AABB, ABAB, AABA, ABAC, "AA\'BA\'", through): without --bars it is as long as the form; the JSON',
+		'(AABB, ABAB, AABA, ABAC, "AA\'BA\'", through): without --bars it is as long as the form.',
+		`--form songs (default ${GENERATE_DEFAULTS.form}) follows the form of one of the model's training songs`,
+		'of the meter and nearest length (the bars it repeats, its phrase ends), drawn by the random seed;',
+		'--upbeat songs (the default) starts a tune without a seed where one of those songs starts in its',
+		'bar (the JSON gives its barPhase), --upbeat downbeat on the downbeat. The JSON',
 		"gives each melody's phrases (label, start and end step). --mode writes the tune in a mode",
 		`(${GENERATE_MODES.join(', ')}); --key moves the files there (its tonic, in the tune's mode when`,
 		"--mode is given); --voice moves them by whole octaves into that voice's range, as the app does",
@@ -133,7 +138,8 @@ const command: Command = {
 		...Object.fromEntries(OUTPUTS.map((flag) => [flag, { type: 'string' as const }])),
 		title: { type: 'string' },
 		voice: { type: 'string' },
-		bpm: { type: 'string' }
+		bpm: { type: 'string' },
+		upbeat: { type: 'string' }
 	},
 	optionalValues: ['style'],
 	async run(values, positionals, ctx) {
@@ -160,7 +166,9 @@ const command: Command = {
 		const bars =
 			steps === undefined
 				? (numberSetting(values, 'bars') ??
-					(inForm ? formBars(parseForm(sampling.form)!.length, sampling.phraseBars) : GENERATE_DEFAULTS.bars))
+					(inForm && parseForm(sampling.form)
+						? formBars(parseForm(sampling.form)!.length, sampling.phraseBars)
+						: GENERATE_DEFAULTS.bars))
 				: undefined;
 		if (bars !== undefined && bars * meter.stepsPerBar > MAX_STEPS)
 			throw new UsageError(
@@ -209,7 +217,13 @@ const command: Command = {
 			}
 		}
 
+		const upbeat = String(values.upbeat ?? GENERATE_DEFAULTS.upbeat);
+		if (upbeat !== 'songs' && upbeat !== 'downbeat')
+			throw new UsageError(`--upbeat must be songs or downbeat, not "${upbeat}"`);
 		const loaded = loadStepModel(values, ctx.warn);
+		// The forms and upbeats of the model's training songs, where its metadata keeps them.
+		const songForms =
+			typeof values.model === 'string' ? readModelDir(values.model).metadata.songForms : undefined;
 		const { name } = loaded;
 		// --style writes in one of the model's styles (without it: no style); the core applies it.
 		const { model } = loaded;
@@ -242,10 +256,11 @@ const command: Command = {
 			randomSeed,
 			meter: formatMeter(meter),
 			barPhase,
+			...(upbeat === 'songs' && !midi ? { upbeat: 'songs' as const } : {}),
 			...(mode ? { mode } : {}),
 			...(style ? { style } : {})
 		};
-		const melodies = generate(model, seed, settings);
+		const melodies = generate(model, seed, settings, songForms);
 		const ms = performance.now() - t0;
 		const length = bars === undefined ? `up to ${steps} steps` : `${bars} bars of ${formatMeter(meter)}`;
 		ctx.log(
@@ -253,9 +268,10 @@ const command: Command = {
 		);
 
 		const files: string[] = [];
-		// The upbeat as the page's exports take it: 16ths before the first full bar.
-		const pickup = barPhase > 0 ? meter.stepsPerBar - barPhase : 0;
 		melodies.forEach((m, i) => {
+			// The upbeat as the page's exports take it: 16ths before the first full bar (its own, if drawn).
+			const phase = m.barPhase ?? barPhase;
+			const pickup = phase > 0 ? meter.stepsPerBar - phase : 0;
 			const suffix = (path: string) => numbered(path, i, melodies.length);
 			const named = key ?? homeKey(m.mode ?? estimateMode(m.symbols));
 			const inMode = m.mode ? keyOf(named.tonic, m.mode) : named;
@@ -306,6 +322,7 @@ const command: Command = {
 						ended: m.ended,
 						seedLength: m.seedLength,
 						...(m.mode ? { mode: m.mode } : {}),
+						...(m.barPhase !== undefined ? { barPhase: m.barPhase } : {}),
 						...(m.form ? { form: m.form } : {})
 					})),
 					files,

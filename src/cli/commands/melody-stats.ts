@@ -5,6 +5,7 @@
  * real training songs reach.
  */
 import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { UsageError, type CliContext, type Command } from '../command';
 import { groupPaths, readSongs } from '../paths';
 import { loadStepModel } from '../models';
@@ -32,6 +33,9 @@ import { GENERATE_DEFAULTS } from '../../lib/generate/defaults';
 import { compareSongs, type SongComparison } from '../../lib/eval/song-compare';
 import { DEGREES, type TuneSetSummary } from '../../lib/eval/song-measures';
 import type { RealSong, MeasuredMelody } from '../../lib/eval/melody-stats';
+import type { EncodedSong } from '../../lib/encoding/song';
+import { collectSongForms, kernPhraseBarlines, type SongForms } from '../../lib/generate/templates';
+import { readModelDir } from '../files';
 
 /** The reference's own procedure (REFERENCE.md): T = 0.3, until `/` or 500 steps, no meter, no top-p. */
 const REFERENCE_PROCEDURE = { temperature: 0.3, steps: 500 };
@@ -46,6 +50,7 @@ const options = {
 	...SAMPLING_OPTIONS,
 	sampler: { type: 'string' },
 	upbeat: { type: 'string' },
+	templates: { type: 'string' },
 	set: { type: 'string', multiple: true },
 	mixture: { type: 'string' },
 	...settingOptions(['randomSeed'])
@@ -55,6 +60,25 @@ const options = {
  * `--set key=value`: further generation settings passed to the sampler as they are (a number or JSON
  * where the value reads as one, else the text), so a new setting can be measured before it has a flag.
  */
+/**
+ * The forms of `songs` by meter (generate/templates.ts), each kern file's phrase marks read from the file
+ * itself (a song inside a zip, or of another format, is taken in two-bar phrases).
+ */
+export function songFormsOf(songs: readonly EncodedSong[]): SongForms {
+	return collectSongForms(
+		songs.map((song) => {
+			let phraseBarlines: number[] = [];
+			if (/\.krn$/i.test(song.path))
+				try {
+					phraseBarlines = kernPhraseBarlines(readFileSync(song.path, 'utf8'));
+				} catch {
+					// Inside a zip, or gone: two-bar phrases.
+				}
+			return { song, phraseBarlines };
+		})
+	);
+}
+
 export function extraSettings(pairs: readonly string[] = []): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	for (const pair of pairs) {
@@ -200,9 +224,12 @@ const command: Command = {
 		const randomSeed = numberSetting(values, 'randomSeed') ?? 1;
 		const sampler = String(values.sampler ?? 'tune');
 		if (sampler !== 'tune' && sampler !== 'open') throw new UsageError('--sampler must be tune or open');
-		const upbeat = String(values.upbeat ?? 'downbeat');
-		if (upbeat !== 'downbeat' && upbeat !== 'corpus')
-			throw new UsageError('--upbeat must be downbeat or corpus');
+		const upbeat = String(values.upbeat ?? GENERATE_DEFAULTS.upbeat);
+		if (upbeat !== 'downbeat' && upbeat !== 'corpus' && upbeat !== 'songs')
+			throw new UsageError('--upbeat must be downbeat, corpus or songs');
+		const templates = String(values.templates ?? 'train');
+		if (templates !== 'train' && templates !== 'model')
+			throw new UsageError('--templates must be train or model');
 		const started = Date.now();
 
 		const training = await readSongs(paths.train, '--train paths');
@@ -255,20 +282,34 @@ const command: Command = {
 				...(loaded.model.merged ? { mixture: loaded.model.mixture ?? GENERATE_DEFAULTS.mixture } : {})
 			};
 			const phases = upbeat === 'corpus' ? barPhases(training) : null;
+			// The songs' forms from the training songs (never the held-out ones), or the model's own.
+			const forms =
+				templates === 'train'
+					? songFormsOf(training)
+					: typeof values.model === 'string'
+						? readModelDir(values.model).metadata.songForms
+						: undefined;
+			settings.templates = templates;
 			write = (request, i) => {
 				const choices = phases?.get(request.meter) ?? [0];
 				const barPhase = choices[Math.floor(mulberry32(deriveSeed(randomSeed, -1 - i))() * choices.length)];
-				const [m] = generate(loaded.model, [], {
-					...(sampler === 'tune'
-						? { bars: request.bars }
-						: { steps: request.bars * barContext(request.meter, 0)!.stepsPerBar, stopAtEnd: true }),
-					...sampling,
-					variations: 1,
-					randomSeed: deriveSeed(randomSeed, i),
-					meter: request.meter,
-					barPhase
-				});
-				return { symbols: m.symbols, bar: barContext(request.meter, barPhase) };
+				const [m] = generate(
+					loaded.model,
+					[],
+					{
+						...(sampler === 'tune'
+							? { bars: request.bars }
+							: { steps: request.bars * barContext(request.meter, 0)!.stepsPerBar, stopAtEnd: true }),
+						...sampling,
+						variations: 1,
+						randomSeed: deriveSeed(randomSeed, i),
+						meter: request.meter,
+						barPhase,
+						...(upbeat === 'songs' ? { upbeat: 'songs' as const } : {})
+					},
+					forms
+				);
+				return { symbols: m.symbols, bar: barContext(request.meter, m.barPhase ?? barPhase) };
 			};
 		}
 		let done = 0;

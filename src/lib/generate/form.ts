@@ -10,11 +10,14 @@
 import { estimateMode } from '../encoding/key';
 import { isPitchSymbol } from '../music/pitch';
 import { modeFamily, type Mode } from '../music/key';
+import type { SongTemplate } from './templates';
 
 /** Through-composed: no planned repeats, the tune as the model writes it (the sampler before forms). */
 export const THROUGH = 'through';
+/** As the songs go: each tune follows the form of a training song of its meter and length (templates.ts). */
+export const SONGS = 'songs';
 /** The forms offered in the app and by `cli generate --form` (any letters A–H with primes are read too). */
-export const FORMS = [THROUGH, 'AABB', 'ABAB', 'AABA', 'ABAC', 'AA′BA′'] as const;
+export const FORMS = [SONGS, THROUGH, 'AABB', 'ABAB', 'AABA', 'ABAC', 'AA′BA′'] as const;
 /** Phrase lengths offered, in bars. */
 export const PHRASE_BARS = [2, 4] as const;
 /** The most phrases a form may have. */
@@ -83,6 +86,8 @@ export interface MelodyForm {
 	name: string;
 	phraseBars: number;
 	phrases: MelodyPhrase[];
+	/** For a tune written as the songs go: the song's form it followed (to write a phrase again in it). */
+	template?: SongTemplate;
 }
 
 /** A planned phrase: where it is, what it copies, where it is drawn and what its last note must be. */
@@ -107,6 +112,9 @@ export interface FormPlan {
 	/** Steps in the whole tune. */
 	total: number;
 	phrases: PlannedPhrase[];
+	/** For a song's template (templates.ts): where each step comes from (as `copySources`); phrases of
+	 * different lengths, none redrawn for being like another. */
+	copy?: Int32Array;
 }
 
 /** Bars a form of `phrases` phrases of `phraseBars` bars spans (an upbeat and the short last bar as one). */
@@ -193,6 +201,7 @@ export function melodyForm(plan: FormPlan): MelodyForm {
  * drawn step -1. Steps below `fixed` (the seed) are neither; they are read as given.
  */
 export function copySources(plan: FormPlan): Int32Array {
+	if (plan.copy) return plan.copy;
 	const out = new Int32Array(plan.total).fill(-1);
 	for (const ph of plan.phrases) {
 		if (ph.role === 'source') continue;
@@ -200,6 +209,93 @@ export function copySources(plan: FormPlan): Int32Array {
 		for (let t = ph.start; t < ph.drawFrom; t++) out[t] = from + (t - ph.start);
 	}
 	return out;
+}
+
+/**
+ * The plan of a tune that follows a song's template (templates.ts), `bars` long, starting `phase` steps
+ * into its bar: its full bars are copied as the song's are (a copy whose source lies past the tune's end is
+ * drawn), its phrases end where the song's end, each on a cadence the model chooses (stable degrees are
+ * not forced: real phrase ends are not all stable), the last as a tune ends. A template shorter than the
+ * tune goes on in two-bar phrases without copies; a longer one is cut. Phrases are lettered by their
+ * material: a phrase whose steps all copy an earlier phrase's takes its letter, one whose first half does
+ * takes it primed, any other a new letter.
+ */
+export function planTemplate(
+	template: SongTemplate,
+	stepsPerBar: number,
+	phase: number,
+	bars: number
+): FormPlan {
+	const spb = stepsPerBar;
+	const p = ((phase % spb) + spb) % spb;
+	const total = bars * spb;
+	const first = (spb - p) % spb;
+	const full = Math.floor((total - first) / spb);
+	const copy = new Int32Array(total).fill(-1);
+	for (let i = 0; i < Math.min(full, template.copies.length); i++) {
+		const j = template.copies[i];
+		if (j >= 0 && j < i) for (let o = 0; o < spb; o++) copy[first + i * spb + o] = first + j * spb + o;
+	}
+	let ends = template.ends.filter((e) => e < bars);
+	for (let e = (ends.at(-1) ?? 0) + 2; e < bars; e += 2) ends.push(e);
+	ends = [...ends, bars];
+	// The tune's last bar is its ending: copied only where its source ends a phrase (that phrase then
+	// ends as the tune does), else drawn.
+	let finalSource: number | null = null;
+	if (p === 0 && full > 0 && copy[total - 1] >= 0) {
+		const srcEnd = copy[total - 1] + 1;
+		if (ends.some((e) => e * spb === srcEnd)) finalSource = srcEnd;
+		else copy.fill(-1, total - spb);
+	}
+	const root = new Int32Array(total);
+	for (let t = 0; t < total; t++) root[t] = copy[t] >= 0 ? root[copy[t]] : t;
+	const phrases: PlannedPhrase[] = [];
+	const lettered: { letter: string; start: number; end: number }[] = [];
+	let nextLetter = 65;
+	let start = 0;
+	for (const e of ends) {
+		const end = e * spb;
+		if (end <= start) continue;
+		const len = end - start;
+		let letter: string | null = null;
+		let prime = 0;
+		for (const o of lettered) {
+			if (o.end - o.start !== len) continue;
+			let same = 0;
+			while (same < len && root[start + same] === root[o.start + same]) same++;
+			if (same === len) {
+				letter = o.letter;
+				prime = 0;
+				break;
+			}
+			if (same >= len / 2 && letter === null) {
+				letter = o.letter;
+				prime = 1;
+			}
+		}
+		if (letter === null) letter = String.fromCharCode(Math.min(90, nextLetter++));
+		if (prime === 0 && !lettered.some((o) => o.letter === letter)) lettered.push({ letter, start, end });
+		let cadenceFrom = end - (p > 0 ? p : spb);
+		if (end - cadenceFrom < spb / 2) cadenceFrom -= spb;
+		cadenceFrom = Math.max(start, cadenceFrom);
+		let drawn = false;
+		for (let t = start; t < end && !drawn; t++) if (copy[t] < 0) drawn = true;
+		const last = end === total;
+		const l = { letter, prime };
+		phrases.push({
+			label: phraseLabel(l),
+			start,
+			end,
+			...l,
+			role: drawn ? 'source' : 'repeat',
+			source: phrases.length,
+			drawFrom: start,
+			cadenceFrom,
+			cadence: drawn ? (last || end === finalSource ? 'final' : 'stable') : null
+		});
+		start = end;
+	}
+	return { name: SONGS, phraseBars: 0, stepsPerBar: spb, phase: p, total, phrases, copy };
 }
 
 /** The last pitch struck in `symbols` before step `end`, or null. */

@@ -15,12 +15,16 @@ import { GENERATE_DEFAULTS } from './defaults';
 import {
 	checkSettings,
 	formOf,
+	meterOf,
 	planTune,
 	plannedSteps,
+	songsForm,
 	variationSeed,
 	type GenerateSettings,
 	type Melody
 } from './settings';
+import { drawPhase, drawTemplate, templateRandom, type SongForms } from './templates';
+import { DEFAULT_METER, formatMeter } from '../music/meter';
 import { LstmStepModel } from '../model/lstm-step';
 import { barContext } from '../model/features';
 import {
@@ -29,7 +33,9 @@ import {
 	landsOn,
 	melodyForm,
 	planForm,
-	type FormLetter,
+	parseForm,
+	planTemplate,
+	type FormPlan,
 	type MelodyForm,
 	type PlannedPhrase
 } from './form';
@@ -119,12 +125,18 @@ class Drawer<S> {
 	/** Before the first note of a tune in a mode: at its first step, and after a rest. */
 	private readonly noOpening: [ReadonlySet<number>, ReadonlySet<number>] | null = null;
 
+	/** A tune in a form, shaped as songs are (`shapeBans`, `pitchesAt`); a through-composed one is drawn as is. */
+	private readonly inForm: boolean;
+	private readonly pitchIds: number[];
+
 	constructor(
 		private readonly model: StepModel<S>,
 		private readonly settings: GenerateSettings,
 		randomSeed: number
 	) {
 		this.random = mulberry32(randomSeed);
+		this.pitchIds = model.vocabulary.flatMap((s, i) => (isPitchSymbol(s) ? [i] : []));
+		this.inForm = formOf(settings) !== null || songsForm(settings);
 		this.end = model.vocabulary.indexOf(SONG_END);
 		// Nothing to hold before the first note, and an empty song is no melody.
 		this.noStart = new Set([this.end, model.vocabulary.indexOf(HOLD)].filter((i) => i >= 0));
@@ -143,7 +155,7 @@ class Drawer<S> {
 
 	/** Draws the next symbol id after `symbols`; `/` only when `mayEnd`. */
 	draw(at: Cursor<S>, symbols: readonly string[], mayEnd: boolean): number {
-		const banned =
+		let banned =
 			this.noOpening && !symbols.some(isPitchSymbol)
 				? this.noOpening[symbols.length === 0 ? 0 : 1]
 				: symbols.length === 0
@@ -151,8 +163,16 @@ class Drawer<S> {
 					: mayEnd
 						? NONE
 						: this.noEnd;
+		let probabilities: ArrayLike<number> = this.moveTo
+			? inMode(at.probabilities, this.moveTo)
+			: at.probabilities;
+		if (this.inForm) {
+			const shape = this.shapeBans(symbols);
+			if (shape) banned = new Set([...banned, ...shape]);
+			probabilities = this.pitchesAt(probabilities);
+		}
 		return sampleIndex(
-			this.moveTo ? inMode(at.probabilities, this.moveTo) : at.probabilities,
+			probabilities,
 			this.settings.temperature,
 			this.random,
 			banned,
@@ -162,6 +182,55 @@ class Drawer<S> {
 
 	step(at: Cursor<S>, id: number): Cursor<S> {
 		return this.model.step(at.state, id);
+	}
+
+	/**
+	 * What a tune in a form never does where real songs never do (docs/model-card.md, "Forms as the songs go"):
+	 * leap more than an octave from the last note, or end a note after a length no real song's note has
+	 * (5, 7, 9–11 or 13–15 sixteenths: the note is held on instead). A classifier heard both, rare as they
+	 * were (0.1–0.2 % of the notes). Null where nothing is banned.
+	 */
+	private shapeBans(symbols: readonly string[]): number[] | null {
+		let held = 0;
+		let t = symbols.length - 1;
+		while (t >= 0 && symbols[t] === HOLD) {
+			held++;
+			t--;
+		}
+		const last = t >= 0 && isPitchSymbol(symbols[t]) ? Number(symbols[t]) : null;
+		const length = held + 1;
+		const mustHold = last !== null && length < 16 && !NOTE_LENGTHS.has(length);
+		let pitch = last;
+		for (let u = t; pitch === null && u >= 0; u--) if (isPitchSymbol(symbols[u])) pitch = Number(symbols[u]);
+		if (!mustHold && pitch === null) return null;
+		const out: number[] = [];
+		this.model.vocabulary.forEach((s, i) => {
+			if (mustHold ? s !== HOLD : isPitchSymbol(s) && Math.abs(Number(s) - pitch!) > 12) out.push(i);
+		});
+		return out;
+	}
+
+	/**
+	 * The distribution with the choice among pitches drawn at PITCH_TEMPERATURE while the choice between
+	 * holding, a rest and striking a note stays at the settings' temperature: returns q such that
+	 * softmax(log q / T) gives every pitch together the mass T gives them, shared out as p^(1/Tp).
+	 */
+	private pitchesAt(p: ArrayLike<number>): ArrayLike<number> {
+		const tp = PITCH_TEMPERATURE;
+		const t = this.settings.temperature;
+		if (tp === t) return p;
+		let mass = 0;
+		let sharp = 0;
+		let max = 0;
+		for (const i of this.pitchIds) max = Math.max(max, p[i]);
+		if (!(max > 0)) return p;
+		for (const i of this.pitchIds) {
+			mass += (p[i] / max) ** (1 / t);
+			sharp += (p[i] / max) ** (1 / tp);
+		}
+		const out = Float32Array.from(p as ArrayLike<number>);
+		for (const i of this.pitchIds) out[i] = max * ((mass * (p[i] / max) ** (1 / tp)) / sharp) ** t;
+		return out;
 	}
 
 	/** Draws the next symbol with `banned` ids left out (and `/` always). */
@@ -189,6 +258,15 @@ class Drawer<S> {
 }
 
 const NONE: ReadonlySet<number> = new Set();
+/**
+ * The temperature of the choice among pitches in a whole tune; the choice to strike a note at all (or
+ * hold, or rest) keeps the settings' temperature, which sets how many notes a bar holds. At the settings'
+ * 1.0 the pitches leapt wider than real songs' (mean |interval| the classifier's first tell on erk); at
+ * 0.9: erk classifier 0.58–0.59 against 0.60–0.62 (docs/model-card.md, "Forms as the songs go").
+ */
+export const PITCH_TEMPERATURE = 0.9;
+/** Note lengths (16ths) real songs have below a whole bar of 4/4 (every other one is tied on). */
+const NOTE_LENGTHS: ReadonlySet<number> = new Set([1, 2, 3, 4, 6, 8, 12]);
 
 /**
  * Writes one melody, yielding after every model step (so a caller can show progress and hear cancel).
@@ -212,8 +290,8 @@ export function* writeMelody<S>(
 	settings: GenerateSettings,
 	randomSeed: number
 ): Generator<void, { symbols: string[]; ended: boolean; form?: MelodyForm }> {
-	const letters = formOf(settings);
-	if (letters) return yield* writeFormTune(model, seed, primed, settings, randomSeed, letters);
+	const plan = formPlan(seed.length, settings);
+	if (plan) return yield* writeFormTune(model, seed, primed, settings, randomSeed, plan);
 	const drawer = new Drawer(model, settings, randomSeed);
 	if (settings.bars === undefined) {
 		const symbols = [...seed];
@@ -230,8 +308,8 @@ export function* writeMelody<S>(
 		return { symbols, ended: false };
 	}
 
-	const plan = planTune(seed.length, settings);
-	const onBarline = (length: number) => (plan.phase + length) % plan.stepsPerBar === 0;
+	const tune = planTune(seed.length, settings);
+	const onBarline = (length: number) => (tune.phase + length) % tune.stepsPerBar === 0;
 	// Where the melody can go back to: the seed's end and every barline reached since.
 	const marks: { length: number; at: Cursor<S> }[] = [{ length: seed.length, at: primed }];
 	const backTo = (length: number) => {
@@ -246,14 +324,14 @@ export function* writeMelody<S>(
 	let kept: { symbols: string[]; faults: number } | null = null;
 	let draws = 0;
 	for (;;) {
-		if (symbols.length === plan.total) {
+		if (symbols.length === tune.total) {
 			// A candidate ending, as likely to end the song as the model finds it.
 			const end = at.probabilities[drawer.end];
 			// In an asked mode an ending on its tonic comes first (generate/mode.ts).
 			const score = end + (settings.mode && endsOnTonic(symbols, settings.mode) ? 1 : 0);
 			if (!best || score > best.end) best = { symbols, end: score };
-			if (++candidates >= plan.endings) {
-				const faults = tuneFaults(best.symbols, plan.stepsPerBar, settings);
+			if (++candidates >= tune.endings) {
+				const faults = tuneFaults(best.symbols, tune.stepsPerBar, settings);
 				if (!kept || faults < kept.faults) kept = { symbols: best.symbols, faults };
 				if (faults === 0 || ++draws >= drawLimit(settings)) return { symbols: kept.symbols, ended: true };
 				// A tune stuck on one pitch: drawn again from the seed, the random stream going on.
@@ -265,7 +343,7 @@ export function* writeMelody<S>(
 				best = null;
 				continue;
 			}
-			const mark = backTo(plan.endingFrom);
+			const mark = backTo(tune.endingFrom);
 			symbols = symbols.slice(0, mark.length);
 			at = mark.at;
 			continue;
@@ -284,6 +362,91 @@ export function* writeMelody<S>(
 		if (onBarline(symbols.length)) marks.push({ length: symbols.length, at });
 		yield;
 	}
+}
+
+/**
+ * The form a whole tune of `settings` follows, planned (form.ts), or null for a through-composed one: a
+ * form of letters, or the song's template (form `songs`; `resolveTune` has put it in the settings —
+ * without one, as a model that keeps no templates, the tune is written in FALLBACK_FORM).
+ */
+function formPlan(seedLength: number, settings: GenerateSettings): FormPlan | null {
+	const { stepsPerBar, phase, total } = planTune(seedLength, settings);
+	if (songsForm(settings)) {
+		if (settings.template) return planTemplate(settings.template, stepsPerBar, phase, total / stepsPerBar);
+		const letters = parseForm(FALLBACK_FORM)!;
+		return planForm(letters, 2, stepsPerBar, phase, total / stepsPerBar);
+	}
+	const letters = formOf(settings);
+	if (!letters) return null;
+	return planForm(
+		letters,
+		settings.phraseBars ?? GENERATE_DEFAULTS.phraseBars,
+		stepsPerBar,
+		phase,
+		total / stepsPerBar
+	);
+}
+
+/** The form of a tune "as the songs go" when the model keeps no songs' forms (the measured best of the
+ * planned forms before them: docs/model-card.md, "Form"). */
+export const FALLBACK_FORM = 'ABAC';
+
+/**
+ * The settings one tune is written with: where the form is `songs`, a template of the meter and nearest
+ * length drawn from `forms` (the model's `songForms`) unless one is given; where the upbeat is `songs` and
+ * there is no seed, the phase the template starts at (or one drawn from the meter's songs). Both are drawn
+ * from a stream of the tune's random seed that its notes never draw from, so a kept seed writes the same
+ * tune again.
+ */
+export function resolveTune(
+	seedLength: number,
+	settings: GenerateSettings,
+	forms: SongForms | undefined,
+	randomSeed: number
+): GenerateSettings {
+	const drawUpbeat = settings.upbeat === 'songs' && seedLength === 0;
+	const songs = songsForm(settings);
+	if (!songs && !drawUpbeat) return settings;
+	const random = templateRandom(randomSeed);
+	const meter = formatMeter(meterOf(settings) ?? DEFAULT_METER);
+	const out = { ...settings };
+	const template = songs
+		? (settings.template ?? drawTemplate(forms, meter, settings.bars ?? GENERATE_DEFAULTS.bars, random))
+		: null;
+	if (template) out.template = template;
+	if (drawUpbeat) out.barPhase = template ? template.phase : drawPhase(forms, meter, random);
+	return out;
+}
+
+/** True when the last note of `symbols` (rests after it left out) lasts a length songs' notes have. */
+function usualLastNote(symbols: readonly string[]): boolean {
+	let t = symbols.length - 1;
+	while (t >= 0 && symbols[t] === REST) t--;
+	let length = 1;
+	while (t >= 0 && symbols[t] === HOLD) {
+		length++;
+		t--;
+	}
+	return length >= 16 || NOTE_LENGTHS.has(length);
+}
+
+/** Draws of a bar that a song's form has new before one that repeats an earlier bar is kept. */
+export const NEW_BAR_TRIES = 8;
+
+/** True when the full bar from step `from` is note for note an earlier full bar. */
+function repeatsEarlierBar(
+	symbols: readonly string[],
+	from: number,
+	stepsPerBar: number,
+	phase: number
+): boolean {
+	const first = (stepsPerBar - phase) % stepsPerBar;
+	for (let b = first; b + stepsPerBar <= from; b += stepsPerBar) {
+		let same = true;
+		for (let o = 0; o < stepsPerBar && same; o++) same = symbols[b + o] === symbols[from + o];
+		if (same) return true;
+	}
+	return false;
 }
 
 /** Cadences drawn for a phrase before its last bar is written with only the cadence's pitches. */
@@ -322,17 +485,10 @@ function* writeFormTune<S>(
 	primed: Cursor<S>,
 	settings: GenerateSettings,
 	randomSeed: number,
-	letters: FormLetter[]
+	plan: FormPlan
 ): Generator<void, { symbols: string[]; ended: boolean; form: MelodyForm }> {
 	const drawer = new Drawer(model, settings, randomSeed);
 	const { stepsPerBar, phase, total } = planTune(seed.length, settings);
-	const plan = planForm(
-		letters,
-		settings.phraseBars ?? GENERATE_DEFAULTS.phraseBars,
-		stepsPerBar,
-		phase,
-		total / stepsPerBar
-	);
 	if (plan.total !== total) throw new Error('The form’s plan and the tune’s length disagree.');
 	const copy = copySources(plan);
 	// Steps kept as given: the seed, and in a rewrite every step outside the rewritten letter's phrases.
@@ -342,8 +498,8 @@ function* writeFormTune<S>(
 		for (const ph of plan.phrases)
 			if (ph.letter !== rewrite.letter)
 				for (let t = Math.max(ph.start, seed.length); t < ph.end; t++) keep[t] = rewrite.symbols[t];
-	const length = plan.phraseBars * stepsPerBar;
-	const phraseAt = (t: number) => plan.phrases[Math.floor(t / length)];
+	const phraseAt = (t: number) =>
+		plan.phrases.find((ph) => t < ph.end) ?? plan.phrases[plan.phrases.length - 1];
 	const onBarline = (length: number) => (phase + length) % stepsPerBar === 0;
 	const endings = Math.max(1, settings.endings ?? GENERATE_DEFAULTS.endings);
 
@@ -374,6 +530,8 @@ function* writeFormTune<S>(
 	 * well go on with A, and that is no B), or a varied ending note for note the ending it varies.
 	 */
 	const tooLike = (symbols: readonly string[], ph: PlannedPhrase) => {
+		// A song's template says where it repeats; what else the model repeats is its own.
+		if (plan.copy) return false;
 		const same = (a: number, b: number, n: number) => {
 			for (let i = 0; i < n; i++) if (symbols[a + i] !== symbols[b + i]) return false;
 			return true;
@@ -391,6 +549,19 @@ function* writeFormTune<S>(
 		});
 	};
 
+	/** True when a full bar ending in (from, to] of `symbols`, new in the song's form, repeats an earlier bar. */
+	const repeatsInside = (symbols: readonly string[], from: number, to: number) => {
+		for (let b = (stepsPerBar - phase) % stepsPerBar; b + stepsPerBar <= to; b += stepsPerBar)
+			if (
+				b + stepsPerBar > from &&
+				b >= seed.length &&
+				copy[b] < 0 &&
+				repeatsEarlierBar(symbols, b, stepsPerBar, phase)
+			)
+				return true;
+		return false;
+	};
+
 	/** The cadence of phrase `ph`, from step `symbols.length` to its end. */
 	function* cadence(
 		at: Cursor<S>,
@@ -404,18 +575,29 @@ function* writeFormTune<S>(
 		let best: { symbols: string[]; at: Cursor<S>; end: number } | null = null;
 		let drawn: { symbols: string[]; at: Cursor<S> } | null = null;
 		const stable = target === 'stable';
-		const tries = tonic ? endings : stable ? STABLE_CADENCE_TRIES : CADENCE_TRIES;
+		// In a song's form a phrase ends as the model ends it, but not on a bar the form has new drawn as
+		// an earlier one (as in the body of the tune).
+		const song = plan.copy !== undefined;
+		const tries = tonic ? endings : stable ? (song ? NEW_BAR_TRIES : STABLE_CADENCE_TRIES) : CADENCE_TRIES;
 		for (let k = 0; k < tries; k++) {
 			const c = yield* drawRegion(at, symbols, end, null);
-			if (c && !(ph.role === 'variant' && tooLike(c.symbols, ph))) drawn = c;
+			const repeats = c !== null && song && repeatsInside(c.symbols, symbols.length, end);
+			if (c && !(ph.role === 'variant' && tooLike(c.symbols, ph)) && !(repeats && drawn)) drawn = c;
+			if (song && stable) {
+				if (c && !repeats) return c;
+				continue;
+			}
 			// A new letter that came out as an earlier phrase (a model fed AA may well go on with A) is no B.
 			if (
 				!c ||
+				repeats ||
 				!landsOn(target, c.symbols, end, settings.mode) ||
 				(ph.role === 'variant' && tooLike(c.symbols, ph))
 			)
 				continue;
 			if (!tonic) return c;
+			// The tune's last note as long as a song's last note is (not 5, 7, 9–11 or 13–15 sixteenths).
+			if (song && target === 'final' && !usualLastNote(c.symbols)) continue;
 			const p =
 				c.at.probabilities[drawer.end] *
 				(target === 'final' && landsOn('tonic', c.symbols, end, settings.mode) ? FINAL_TONIC_WEIGHT : 1);
@@ -437,6 +619,7 @@ function* writeFormTune<S>(
 		let marks: { length: number; at: Cursor<S> }[] = [];
 		// Where the new letter's phrase being drawn began, to draw it again from there.
 		let again = null as { phrase: PlannedPhrase; length: number; at: Cursor<S>; tries: number } | null;
+		const redrawn = new Map<number, number>();
 		while (symbols.length < plan.total) {
 			const t = symbols.length;
 			const given = keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
@@ -449,7 +632,7 @@ function* writeFormTune<S>(
 			}
 			const ph = phraseAt(t);
 			let free = ph.cadence !== null && t >= ph.cadenceFrom;
-			for (let u = t; free && u < ph.end; u++) if (keep[u] !== undefined) free = false;
+			for (let u = t; free && u < ph.end; u++) if (keep[u] !== undefined || copy[u] >= 0) free = false;
 			if (free) {
 				({ symbols, at } = yield* cadence(at, symbols, ph));
 				marks = [];
@@ -480,13 +663,38 @@ function* writeFormTune<S>(
 			}
 			symbols.push(model.vocabulary[id]);
 			at = drawer.step(at, id);
-			if (onBarline(symbols.length)) marks.push({ length: symbols.length, at });
+			if (onBarline(symbols.length)) {
+				// A bar the song's form has new, drawn note for note as an earlier bar, is drawn again (from
+				// its barline, or where the stretch being drawn began inside it): the form repeats where the
+				// song did, the model's own repeats on top made too many.
+				const from = symbols.length - stepsPerBar;
+				const mark = marks[marks.length - 1];
+				if (
+					plan.copy &&
+					mark !== undefined &&
+					mark.length >= from &&
+					mark.length < symbols.length &&
+					from >= seed.length &&
+					repeatsEarlierBar(symbols, from, stepsPerBar, phase) &&
+					(redrawn.get(from) ?? 0) < NEW_BAR_TRIES
+				) {
+					redrawn.set(from, (redrawn.get(from) ?? 0) + 1);
+					symbols = symbols.slice(0, from);
+					at = mark.at;
+					continue;
+				}
+				marks.push({ length: symbols.length, at });
+			}
 			yield;
 		}
 		const faults = tuneFaults(symbols, stepsPerBar, settings);
 		if (!kept || faults < kept.faults) kept = { symbols, faults };
 		if (faults === 0 || ++draws >= drawLimit(settings))
-			return { symbols: kept.symbols, ended: true, form: melodyForm(plan) };
+			return {
+				symbols: kept.symbols,
+				ended: true,
+				form: { ...melodyForm(plan), ...(settings.template ? { template: settings.template } : {}) }
+			};
 	}
 }
 
@@ -514,22 +722,63 @@ export class CancelledError extends Error {
 	}
 }
 
-/** Generates every variation at once, without yielding (command line, tests). */
+/**
+ * One variation's settings (`resolveTune`), the model told its style and meter, and primed with the seed.
+ * The model is prepared again only where a drawn upbeat moved the bar.
+ */
+function prepare<S>(
+	model: StepModel<S>,
+	seed: readonly string[],
+	settings: GenerateSettings,
+	forms: SongForms | undefined,
+	randomSeed: number,
+	cache: Map<number, { model: StepModel<S>; primed: Cursor<S> }>
+): { settings: GenerateSettings; model: StepModel<S>; primed: Cursor<S> } {
+	const tune = resolveTune(seed.length, settings, forms, randomSeed);
+	const phase = tune.barPhase ?? 0;
+	let ready = cache.get(phase);
+	if (!ready) {
+		const m = inMeter(inStyle(model, tune), tune);
+		ready = { model: m, primed: primeModel(m, seed, tune.primer) };
+		cache.set(phase, ready);
+	}
+	return { settings: tune, ...ready };
+}
+
+/** What a melody records of how it was written: its mode, and the upbeat it was drawn with. */
+function recordOf(seedLength: number, settings: GenerateSettings, tune: GenerateSettings) {
+	return {
+		...modeOf(settings),
+		...(settings.upbeat === 'songs' && seedLength === 0 ? { barPhase: tune.barPhase ?? 0 } : {})
+	};
+}
+
+/**
+ * Generates every variation at once, without yielding (command line, tests). `forms`: the model's songs'
+ * forms (its metadata's `songForms`), for form `songs` and an upbeat as the songs start.
+ */
 export function generate<S>(
 	model: StepModel<S>,
 	seed: readonly string[],
-	settings: GenerateSettings
+	settings: GenerateSettings,
+	forms?: SongForms
 ): Melody[] {
 	checkSettings(model, seed, settings);
-	model = inMeter(inStyle(model, settings), settings);
-	const primed = primeModel(model, seed, settings.primer);
+	const cache = new Map<number, { model: StepModel<S>; primed: Cursor<S> }>();
 	const out: Melody[] = [];
 	for (let k = 0; k < settings.variations; k++) {
 		const randomSeed = variationSeed(settings.randomSeed, k);
-		const writer = writeMelody(model, seed, primed, settings, randomSeed);
+		const v = prepare(model, seed, settings, forms, randomSeed, cache);
+		const writer = writeMelody(v.model, seed, v.primed, v.settings, randomSeed);
 		let r = writer.next();
 		while (!r.done) r = writer.next();
-		out.push({ ...r.value, seedLength: seed.length, variation: k, randomSeed, ...modeOf(settings) });
+		out.push({
+			...r.value,
+			seedLength: seed.length,
+			variation: k,
+			randomSeed,
+			...recordOf(seed.length, settings, v.settings)
+		});
 	}
 	return out;
 }
@@ -539,20 +788,21 @@ export async function generateAsync<S>(
 	model: StepModel<S>,
 	seed: readonly string[],
 	settings: GenerateSettings,
-	control: RunControl = {}
+	control: RunControl = {},
+	forms?: SongForms
 ): Promise<Melody[]> {
 	checkSettings(model, seed, settings);
 	const chunk = control.chunk ?? 64;
 	const each = plannedSteps(seed.length, settings);
 	const total = each * settings.variations;
-	model = inMeter(inStyle(model, settings), settings);
-	const primed = primeModel(model, seed, settings.primer);
+	const cache = new Map<number, { model: StepModel<S>; primed: Cursor<S> }>();
 	const out: Melody[] = [];
 	let done = 0;
 	let yielded = performance.now();
 	for (let k = 0; k < settings.variations; k++) {
 		const randomSeed = variationSeed(settings.randomSeed, k);
-		const writer = writeMelody(model, seed, primed, settings, randomSeed);
+		const v = prepare(model, seed, settings, forms, randomSeed, cache);
+		const writer = writeMelody(v.model, seed, v.primed, v.settings, randomSeed);
 		let n = 0;
 		let r = writer.next();
 		while (!r.done) {
@@ -569,7 +819,13 @@ export async function generateAsync<S>(
 		}
 		done = (k + 1) * each;
 		control.onProgress?.(done, total);
-		out.push({ ...r.value, seedLength: seed.length, variation: k, randomSeed, ...modeOf(settings) });
+		out.push({
+			...r.value,
+			seedLength: seed.length,
+			variation: k,
+			randomSeed,
+			...recordOf(seed.length, settings, v.settings)
+		});
 	}
 	return out;
 }

@@ -14,7 +14,17 @@ import { modeName, type Mode } from '../music/key';
 import { GENERATE_MODES } from './mode';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE, MIN_TOP_P } from './sample';
 import { LstmStepModel, unknownStyleMessage } from '../model/lstm-step';
-import { FORMS, formBars, MAX_PHRASES, parseForm, THROUGH, type FormLetter, type MelodyForm } from './form';
+import {
+	FORMS,
+	formBars,
+	MAX_PHRASES,
+	parseForm,
+	SONGS,
+	THROUGH,
+	type FormLetter,
+	type MelodyForm
+} from './form';
+import type { SongTemplate } from './templates';
 
 export const MAX_VARIATIONS = 8;
 /**
@@ -194,7 +204,9 @@ export const GENERATE_SETTINGS: readonly GenerateSetting[] = [
 		subject: 'The form',
 		flag: 'form',
 		kind: 'form',
-		choices: offered(FORMS, (f) => (f === THROUGH ? 'Through-composed' : f)),
+		choices: offered(FORMS, (f) =>
+			f === THROUGH ? 'Through-composed' : f === SONGS ? 'As the songs go' : f
+		),
 		core: true
 	},
 	{
@@ -275,7 +287,7 @@ export function describeGenerateRange(setting: GenerateSetting): string {
 		case 'meter':
 			return 'a meter like 3/4 or 6/8';
 		case 'form':
-			return `up to ${MAX_PHRASES} phrase letters A–H, with ′ (or ') for a phrase whose ending is varied (like AABA or AA′BA′), or “${THROUGH}”`;
+			return `up to ${MAX_PHRASES} phrase letters A–H, with ′ (or ') for a phrase whose ending is varied (like AABA or AA′BA′), “${SONGS}” or “${THROUGH}”`;
 		case 'style':
 			return 'one of the model’s styles';
 	}
@@ -307,7 +319,7 @@ export function generateSettingProblem(setting: GenerateSetting, value: unknown)
 			ok = typeof value === 'string' && parseMeter(value) !== null;
 			break;
 		case 'form':
-			ok = typeof value === 'string' && parseForm(value) !== null;
+			ok = typeof value === 'string' && (value.trim().toLowerCase() === SONGS || parseForm(value) !== null);
 			break;
 		case 'style':
 			ok = typeof value === 'string' && value !== '';
@@ -382,6 +394,17 @@ export interface GenerateSettings {
 	/** Bars in a phrase of the form (default GENERATE_DEFAULTS.phraseBars). */
 	phraseBars?: number;
 	/**
+	 * `songs`: a seedless tune starts where the model's training songs of its meter start in their bar (an
+	 * upbeat as often and as long as theirs; the template's own with form `songs`), instead of at
+	 * `barPhase`; the melody records the phase it was written from. A seed keeps `barPhase`.
+	 */
+	upbeat?: 'songs' | 'given';
+	/**
+	 * With form `songs`: the song's form to follow (templates.ts), instead of one drawn from the model's
+	 * (a melody records the one it followed, so a phrase can be written again in it).
+	 */
+	template?: SongTemplate;
+	/**
 	 * Writes one letter's phrases again in a melody written in `form`: every step of `symbols` outside the
 	 * phrases of `letter` (any prime; and the seed) is kept, the letter's first phrase is drawn anew and
 	 * its repeats follow it.
@@ -404,6 +427,8 @@ export interface Melody {
 	mode?: Mode;
 	/** The form it was written in, phrase by phrase (absent: through-composed). */
 	form?: MelodyForm;
+	/** Where its first step falls in its bar, when it was drawn (`upbeat: 'songs'`) rather than given. */
+	barPhase?: number;
 }
 
 /** The random seed of variation `k`: variation 0 keeps the given seed, so one variation is reproducible. */
@@ -436,7 +461,7 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 		if (!styles.includes(s.style)) throw new Error(unknownStyleMessage(s.style, styles));
 	}
 	let steps: number;
-	if (s.bars !== undefined || (s.steps === undefined && formOf(s))) {
+	if (s.bars !== undefined || (s.steps === undefined && (formOf(s) || songsForm(s)))) {
 		steps = planTune(seed.length, s).total - seed.length;
 	} else {
 		steps = s.steps ?? NaN;
@@ -453,6 +478,8 @@ export function checkSettings(model: StepModel, seed: readonly string[], s: Gene
 		);
 	if (s.primer !== undefined && !(Number.isInteger(s.primer) && s.primer >= 0 && s.primer <= MAX_PRIMER))
 		throw new Error(`The primer must be a whole number of “/” from 0 to ${MAX_PRIMER}.`);
+	if (s.upbeat !== undefined && s.upbeat !== 'songs' && s.upbeat !== 'given')
+		throw new Error(`The upbeat must be “songs” (as the songs start) or “given”, not ${quoted(s.upbeat)}.`);
 	checkForm(seed, s);
 }
 
@@ -476,14 +503,42 @@ function refusal(
  * A form shapes a whole tune only: a length in steps (`steps` without `bars`) writes on without one.
  */
 export function formOf(s: GenerateSettings): FormLetter[] | null {
-	if (s.form === undefined || s.form === THROUGH || (s.bars === undefined && s.steps !== undefined))
+	if (
+		s.form === undefined ||
+		s.form === THROUGH ||
+		songsForm(s) ||
+		(s.bars === undefined && s.steps !== undefined)
+	)
 		return null;
 	const letters = parseForm(s.form);
 	if (!letters) throw new Error(refusal(GENERATE_SETTING.form, s.form));
 	return letters.length ? letters : null;
 }
 
+/** True for a whole tune written as the songs go (form `songs`, templates.ts). */
+export function songsForm(s: GenerateSettings): boolean {
+	return (
+		typeof s.form === 'string' &&
+		s.form.trim().toLowerCase() === SONGS &&
+		!(s.bars === undefined && s.steps !== undefined)
+	);
+}
+
 function checkForm(seed: readonly string[], s: GenerateSettings): void {
+	if (songsForm(s)) {
+		const total = planTune(0, s).total;
+		if (seed.length >= total)
+			throw new Error(
+				`The seed is as long as the whole tune (${s.bars ?? GENERATE_DEFAULTS.bars} bars) or longer: make the tune longer or the seed shorter.`
+			);
+		if (s.rewrite && !s.template)
+			throw new Error('A tune written as the songs go can only have a phrase written again with its form.');
+		if (s.rewrite && s.rewrite.symbols.length !== total)
+			throw new Error(
+				`The melody to rewrite has ${s.rewrite.symbols.length} steps, but its form is ${total} steps long.`
+			);
+		return;
+	}
 	const letters = formOf(s);
 	if (!letters) {
 		if (s.rewrite) throw new Error('Only a tune written in a form has phrases to write again.');
@@ -540,6 +595,7 @@ export function planTune(seedLength: number, settings: GenerateSettings): TunePl
 	// A form without a length is as long as its phrases.
 	const bars =
 		settings.bars ??
+		(songsForm(settings) && settings.template ? settings.template.bars : undefined) ??
 		(letters
 			? formBars(letters.length, settings.phraseBars ?? GENERATE_DEFAULTS.phraseBars)
 			: GENERATE_DEFAULTS.bars);
@@ -553,7 +609,7 @@ export function planTune(seedLength: number, settings: GenerateSettings): TunePl
 
 /** Model steps a melody is expected to cost (for progress; going back a bar costs more). */
 export function plannedSteps(seedLength: number, settings: GenerateSettings): number {
-	if (formOf(settings)) return planTune(seedLength, settings).total - seedLength;
+	if (formOf(settings) || songsForm(settings)) return planTune(seedLength, settings).total - seedLength;
 	if (settings.bars === undefined) return settings.steps ?? 0;
 	const plan = planTune(seedLength, settings);
 	return plan.endingFrom - seedLength + plan.endings * (plan.total - plan.endingFrom);

@@ -21,6 +21,7 @@ import {
 	weightsProblem
 } from './validate';
 import { SONG_END } from '../music/symbols';
+import type { SongForms } from '../generate/templates';
 import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
 
 /** What the app knows about a model beyond its weights. */
@@ -51,6 +52,11 @@ export interface ModelMetadata {
 	 * run combined), in input-slot order; absent for a single-style model.
 	 */
 	styles?: string[];
+	/**
+	 * The forms of the songs it was trained on, by meter (generate/templates.ts): a tune written "as the
+	 * songs go" follows one of them. Absent in models trained before they were kept.
+	 */
+	songForms?: SongForms;
 	/**
 	 * For a model merged from several (model/merge.ts, `cli merge`): what each member was, in the order its
 	 * units sit in the merged layers. The merged model's own history is empty: it was never trained as one.

@@ -10,11 +10,14 @@ import { stepModelFor } from '../keras/reference';
 import { getModel, type StoredModel } from '../storage/models';
 import { MODEL_FILES, ModelFormatError, openModel } from '../model/format';
 import { getRun } from '../storage/checkpoints';
+import type { SongForms } from '../generate/templates';
 
 /** A model ready to generate with. */
 export interface LoadedModel {
 	name: string;
 	model: StepModel;
+	/** Its training songs' forms (metadata `songForms`), where it keeps them: tunes "as the songs go". */
+	songForms?: SongForms;
 }
 
 function looksLikeWeights(w: unknown): w is LstmModelWeights {
@@ -55,7 +58,11 @@ async function open(source: ModelSource): Promise<LoadedModel> {
 		if (!looksLikeWeights(record.weights))
 			throw new Error(`The model “${record.name}” cannot be read for generation. Train or import it again.`);
 		const design: TrainDesign = record.metadata?.design ?? (record.reference ? 'window' : 'sequence');
-		return { name: record.name, model: stepModelFor(record.weights, design) };
+		return {
+			name: record.name,
+			model: stepModelFor(record.weights, design),
+			songForms: record.metadata?.songForms
+		};
 	}
 	const base = source.url.endsWith('/') ? source.url : `${source.url}/`;
 	try {
@@ -65,7 +72,8 @@ async function open(source: ModelSource): Promise<LoadedModel> {
 		const read = openModel({ model, weights, metadata }, 'the bundled default model');
 		return {
 			name: read.metadata.name || 'Bundled default model',
-			model: stepModelFor(read.weights, read.metadata.design)
+			model: stepModelFor(read.weights, read.metadata.design),
+			songForms: read.metadata.songForms
 		};
 	} catch (e) {
 		if (e instanceof ModelFormatError) throw e;

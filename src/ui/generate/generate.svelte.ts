@@ -14,6 +14,7 @@ import type { Melody } from '$lib/generate/settings';
 import { randomSeed as freshSeed } from '$lib/generate/random';
 import { GENERATE_DEFAULTS } from '$lib/generate/defaults';
 import { formBars, parseForm } from '$lib/generate/form';
+import type { SongTemplate } from '$lib/generate/templates';
 import { DEFAULT_METER, parseMeter } from '$lib/music/meter';
 import { estimateMode, keyOf, transposeSymbols, type Key, type Mode } from '$lib/formats/key';
 import { DEFAULT_RANGE, VOICE_RANGES, placeInRange } from '$lib/music/register';
@@ -72,6 +73,8 @@ class Generation {
 	seedInvalid = $state<string | null>(null);
 	songMeter = $state<string | null>(null);
 	barPhase = $state(remembered.last?.barPhase ?? 0);
+	/** A seedless tune starts where the model's training songs start (the upbeat select's "as the songs start"). */
+	drawUpbeat = $state(true);
 
 	temperature = $state(remembered.temperature);
 	topP = $state(remembered.topP);
@@ -117,8 +120,8 @@ class Generation {
 	readonly wholeTune = $derived(this.stopAtEnd);
 	readonly bars = $derived(Math.max(1, Math.round(this.length)));
 	readonly current = $derived(this.melodies[this.chosen] ?? null);
-	/** Where the melody's first step falls in its bar. */
-	readonly phase = $derived(this.barPhase % this.meter.stepsPerBar);
+	/** Where the melody's first step falls in its bar: its own where its upbeat was drawn, else the seed's. */
+	readonly phase = $derived((this.current?.barPhase ?? this.barPhase) % this.meter.stepsPerBar);
 	/** The key of the melody on show, as the roll, the score, the player and every export use it. */
 	readonly key = $derived(this.current ? this.keyFor(this.current) : undefined);
 
@@ -243,7 +246,7 @@ class Generation {
 		return this.generate({
 			seed: m.symbols.slice(0, m.seedLength),
 			bars: Math.round(m.symbols.length / this.meter.stepsPerBar),
-			form: { name: m.form.name, phraseBars: m.form.phraseBars },
+			form: { name: m.form.name, phraseBars: m.form.phraseBars, template: m.form.template },
 			rewrite: { symbols: [...m.symbols], letter }
 		});
 	}
@@ -262,7 +265,7 @@ class Generation {
 	async generate(shape?: {
 		seed: string[];
 		bars: number;
-		form?: { name: string; phraseBars: number };
+		form?: { name: string; phraseBars: number; template?: SongTemplate };
 		rewrite?: { symbols: string[]; letter: string };
 	}) {
 		if (!app.modelId || this.running) return;
@@ -275,19 +278,11 @@ class Generation {
 		this.running = id;
 		this.status = 'Generating…';
 		if (!this.lockSeed) this.randomSeed = freshSeed();
-		const {
-			steps,
-			bars,
-			temperature,
-			topP,
-			stopAtEnd,
-			variations,
-			randomSeed,
-			meterText,
-			barPhase,
-			style,
-			mode
-		} = this;
+		const { steps, bars, temperature, topP, stopAtEnd, variations, randomSeed, meterText, style, mode } =
+			this;
+		// Keeping bars, going on or writing a phrase again starts where the melody on show starts.
+		const barPhase = shape ? this.phase : this.barPhase;
+		const upbeat = !shape && this.drawUpbeat ? { upbeat: 'songs' as const } : {};
 		const length = shape ? { bars: shape.bars } : this.wholeTune ? { bars } : { steps, stopAtEnd };
 		// A form shapes a whole tune only.
 		const form =
@@ -309,7 +304,9 @@ class Generation {
 						barPhase,
 						style,
 						mode,
+						...upbeat,
 						...(form ? { form: form.name, phraseBars: form.phraseBars } : {}),
+						...(shape?.form?.template ? { template: $state.snapshot(shape.form.template) } : {}),
 						...(shape?.rewrite ? { rewrite: shape.rewrite } : {})
 					}
 				},
@@ -469,6 +466,7 @@ class Generation {
 					ended: true,
 					variation: 0,
 					randomSeed: 0,
+					barPhase: t.barPhase,
 					...(t.mode ? { mode: t.mode } : {})
 				}
 			];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../shared';
 import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
+import type { SongForms } from '../../../src/lib/generate/templates';
 
 const dir = join(repoRoot, 'static', 'models', 'default');
 
@@ -29,4 +30,9 @@ export function loadBundled(): LstmStepModel {
 		dir
 	);
 	return (cached = new LstmStepModel(weights));
+}
+
+/** The forms of the bundled model's training songs, as its metadata keeps them (`songForms`). */
+export function loadBundledForms(): SongForms | undefined {
+	return JSON.parse(readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')).songForms;
 }

@@ -24,6 +24,8 @@ import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import { initialWeights } from '../../../src/lib/model/init';
 import { referenceVocabulary } from './tiny-model';
 import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
+import { SONGS } from '../../../src/lib/generate/form';
+import { generation } from '../../../src/ui/generate/generate.svelte';
 
 const model = new LstmStepModel(initialWeights(referenceVocabulary(), 1, 4, 3, false, ['china', 'romania']));
 const base: GenerateSettings = { steps: 16, temperature: 1, variations: 1, randomSeed: 1 };
@@ -193,12 +195,18 @@ describe('GENERATE_SETTINGS', () => {
 		expect(optionsOf(quick, 'quick-key').map(Number)).toEqual(
 			Array.from({ length: tonic.max - tonic.min + 1 }, (_, i) => tonic.min + i)
 		);
-		// The default form has phrases, so the phrase length is offered: every choice within the range.
-		const phrases = optionsOf(quick, 'quick-phrase').map(Number);
+		// The default form is the songs' own (their phrases), so no phrase length is offered; a form of
+		// letters offers it: every choice within the range.
+		expect(GENERATE_DEFAULTS.form).toBe(SONGS);
+		expect(quick).not.toContain('id="quick-phrase"');
+		generation.form = 'AABA';
+		const inForm = render(QuickBar).body;
+		generation.form = GENERATE_DEFAULTS.form;
+		const phrases = optionsOf(inForm, 'quick-phrase').map(Number);
 		expect(phrases.length).toBeGreaterThan(0);
 		for (const n of phrases)
 			expect(() => checkSettings(model, [], withValue(GENERATE_SETTING.phraseBars, n))).not.toThrow();
-		const html = settings + quick;
+		const html = settings + quick + inForm;
 		const text = (s: string) => s.replace(/&#39;|’/g, '’').replace(/&amp;/g, '&');
 		for (const key of [
 			'temperature',

@@ -24,13 +24,19 @@ export const handlers: HandlerTable = {
 	'generate/run': async (request, post, signal) => {
 		// The core applies the settings' style and meter (and refuses a style the model lacks, naming its
 		// styles), so the cached model is handed over as it is.
-		const { model } = await loadModel(request.model);
+		const { model, songForms } = await loadModel(request.model);
 		const t0 = performance.now();
 		// A cancel throws CancelledError, whose message the dispatcher posts as the request's error.
-		const melodies = await generateAsync(model, request.seed, request.settings, {
-			signal,
-			onProgress: (done, total) => post({ type: 'generate/progress', id: request.id, done, total })
-		});
+		const melodies = await generateAsync(
+			model,
+			request.seed,
+			request.settings,
+			{
+				signal,
+				onProgress: (done, total) => post({ type: 'generate/progress', id: request.id, done, total })
+			},
+			songForms
+		);
 		post({ type: 'generate/result', id: request.id, melodies, ms: performance.now() - t0 });
 	}
 };

@@ -1,0 +1,211 @@
+/**
+ * Forms as the songs have them (generate/templates.ts): templates read from real kern songs, the plan a
+ * template gives (form.ts `planTemplate`), and tunes the bundled model writes "as the songs go", with an
+ * upbeat drawn as its training songs start (seeded, so the same tunes are checked on every run).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hasShared, shared } from '../../shared';
+import { HAS_BUNDLED, loadBundled, loadBundledForms } from './bundled-model';
+import { readKern } from '../../../src/lib/kern/reader';
+import { encodeSong } from '../../../src/lib/encoding/encode';
+import {
+	collectSongForms,
+	drawTemplate,
+	kernPhraseBarlines,
+	songTemplate,
+	templateRandom,
+	type SongTemplate
+} from '../../../src/lib/generate/templates';
+import { planTemplate } from '../../../src/lib/generate/form';
+import { generate } from '../../../src/lib/generate/generate';
+import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
+import { isPitchSymbol } from '../../../src/lib/music/pitch';
+import type { EncodedSong } from '../../../src/lib/encoding/song';
+
+const kinder = (n: number) =>
+	shared('corpus', 'essen', 'deutschl', 'kinder', `kindr${String(n).padStart(3, '0')}.krn`);
+
+function readSong(path: string): { song: EncodedSong; text: string } {
+	const text = readFileSync(path, 'utf8');
+	const r = readKern(text, path);
+	if (!r.ok) throw new Error(r.reason);
+	const e = encodeSong(r.song);
+	if (e.status !== 'kept') throw new Error(e.reason);
+	return { song: e.song, text };
+}
+
+describe.skipIf(!hasShared())('templates from real songs', () => {
+	it('kindr001: phrase ends from the kern marks, bars that repeat an earlier bar, no upbeat', () => {
+		const { song, text } = readSong(kinder(1));
+		// Its phrases end in bars 2, 4, 6, 8, … (`8r}` in bar 2, …): the first barline is before the first note.
+		const marks = kernPhraseBarlines(text);
+		expect(marks.slice(0, 4)).toEqual([1, 3, 5, 7]);
+		const t = songTemplate(song, marks)!;
+		expect(t.phase).toBe(0);
+		expect(t.bars).toBe(song.symbols.length / 8);
+		expect(t.ends.slice(0, 4)).toEqual([2, 4, 6, 8]);
+		expect(t.ends.at(-1)).toBe(t.bars);
+		// Bars 5–6 and 7–8 of the song are bars 3–4 again? Whatever they are, each copy points back to an
+		// identical earlier bar.
+		const bar = (i: number) => song.symbols.slice(i * 8, (i + 1) * 8).join(' ');
+		t.copies.forEach((j, i) => {
+			if (j >= 0) {
+				expect(j).toBeLessThan(i);
+				expect(bar(j)).toBe(bar(i));
+			} else for (let k = 0; k < i; k++) expect(bar(k)).not.toBe(bar(i));
+		});
+	});
+
+	it('the kinder songs give forms per meter, with upbeats where the songs have them, identical ones counted', () => {
+		const songs = Array.from({ length: 40 }, (_, i) => readSong(kinder(i + 1)));
+		const forms = collectSongForms(
+			songs.map(({ song, text }) => ({ song, phraseBarlines: kernPhraseBarlines(text) }))
+		);
+		const all = Object.values(forms).flat();
+		expect(all.reduce((s, t) => s + t.n, 0)).toBeGreaterThan(30);
+		expect(Object.keys(forms)).toContain('2/4');
+		expect(all.some((t) => t.phase > 0)).toBe(true);
+		expect(all.some((t) => t.copies.some((c) => c >= 0))).toBe(true);
+		for (const t of all) expect(t.ends.at(-1)).toBe(t.bars);
+	});
+});
+
+describe('the plan a template gives', () => {
+	// 8 bars of 2/4 from the downbeat: bars 4–5 copy 0–1 (a four-bar A A′), phrases of two bars.
+	const t: SongTemplate = {
+		bars: 8,
+		phase: 0,
+		copies: [-1, -1, -1, -1, 0, 1, -1, -1],
+		ends: [2, 4, 6, 8],
+		n: 1
+	};
+
+	it('copies the bars the song repeats, letters its phrases by their material, ends on the final cadence', () => {
+		const plan = planTemplate(t, 8, 0, 8);
+		expect(plan.total).toBe(64);
+		expect(plan.copy![32]).toBe(0);
+		expect(plan.copy![47]).toBe(15);
+		expect(plan.copy![31]).toBe(-1);
+		expect(plan.phrases.map((p) => p.label).join('')).toBe('ABAC');
+		expect(plan.phrases[2].role).toBe('repeat');
+		expect(plan.phrases[2].cadence).toBeNull();
+		expect(plan.phrases[3].cadence).toBe('final');
+		expect(plan.phrases.map((p) => [p.start, p.end])).toEqual([
+			[0, 16],
+			[16, 32],
+			[32, 48],
+			[48, 64]
+		]);
+	});
+
+	it('a longer tune goes on in two-bar phrases without copies; a shorter one drops what lies past its end', () => {
+		const long = planTemplate(t, 8, 0, 12);
+		expect(long.phrases.map((p) => p.end / 8)).toEqual([2, 4, 6, 8, 10, 12]);
+		expect([...long.copy!.slice(64)].every((c) => c === -1)).toBe(true);
+		const short = planTemplate(t, 8, 0, 5);
+		expect(short.phrases.at(-1)!.end).toBe(40);
+		expect(short.phrases.at(-1)!.cadence).toBe('final');
+		// The fifth bar was a copy, but it is the tune's last: its ending is drawn.
+		expect(short.copy![32]).toBe(-1);
+	});
+
+	it('with an upbeat the copies move with the barlines and phrases end where the next pickup starts', () => {
+		const up: SongTemplate = { ...t, phase: 6 };
+		const plan = planTemplate(up, 8, 6, 8);
+		// First barline after the 2-step pickup; full bar 4 starts at 2 + 32.
+		expect(plan.copy![34]).toBe(2);
+		expect(plan.phrases[0].end).toBe(16);
+		expect(plan.phrases[0].cadenceFrom).toBe(10);
+	});
+});
+
+describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
+	const forms = HAS_BUNDLED ? loadBundledForms() : undefined;
+	const settings = {
+		temperature: GENERATE_DEFAULTS.temperature,
+		variations: 4,
+		randomSeed: 77,
+		meter: '2/4',
+		bars: 12,
+		form: 'songs',
+		upbeat: 'songs' as const
+	};
+
+	it('the bundled model keeps its training songs’ forms for the meters it writes in', () => {
+		expect(forms).toBeDefined();
+		for (const m of ['2/4', '3/4', '4/4', '6/8']) expect(forms![m].length).toBeGreaterThan(50);
+	});
+
+	it('each tune follows a template of its meter: its bars copied where the song repeats, its upbeat the song’s', () => {
+		const melodies = generate(loadBundled(), [], settings, forms);
+		for (const m of melodies) {
+			const t = m.form!.template!;
+			expect(t).toBeDefined();
+			expect(m.barPhase).toBe(t.phase);
+			expect(m.symbols.length).toBe(12 * 8);
+			const first = (8 - t.phase) % 8;
+			const bar = (i: number) => m.symbols.slice(first + i * 8, first + (i + 1) * 8).join(' ');
+			const full = Math.floor((m.symbols.length - first) / 8);
+			const lastDrawn = t.phase === 0 ? full - 1 : full;
+			t.copies.forEach((j, i) => {
+				if (j >= 0 && i < lastDrawn) expect(bar(i)).toBe(bar(j));
+			});
+			expect(m.form!.phrases.at(-1)!.end).toBe(m.symbols.length);
+		}
+		// Not one form for every tune.
+		expect(new Set(melodies.map((m) => JSON.stringify(m.form!.template))).size).toBeGreaterThan(1);
+	});
+
+	it('a kept seed writes the same tune, template and upbeat again; a template can be given', () => {
+		const [a] = generate(loadBundled(), [], { ...settings, variations: 1 }, forms);
+		const [b] = generate(loadBundled(), [], { ...settings, variations: 1 }, forms);
+		expect(b.symbols).toEqual(a.symbols);
+		expect(b.barPhase).toBe(a.barPhase);
+		const t = drawTemplate(forms, '2/4', 12, templateRandom(5))!;
+		const [c] = generate(loadBundled(), [], { ...settings, variations: 1, template: t }, forms);
+		expect(c.form!.template).toEqual(t);
+		expect(c.barPhase).toBe(t.phase);
+	});
+
+	it('whole tunes never leap past an octave nor hold a note a length no song has (5, 7, 9–11, 13–15)', () => {
+		const melodies = generate(
+			loadBundled(),
+			[],
+			{ ...settings, variations: 8, meter: '4/4', bars: 8 },
+			forms
+		);
+		for (const m of melodies) {
+			const pitches = m.symbols.filter(isPitchSymbol).map(Number);
+			for (let i = 1; i < pitches.length; i++)
+				expect(Math.abs(pitches[i] - pitches[i - 1])).toBeLessThanOrEqual(12);
+			let run = 0;
+			let inNote = false;
+			const lengths: number[] = [];
+			for (const s of [...m.symbols, 'r']) {
+				if (s === '_') {
+					run++;
+					continue;
+				}
+				if (inNote) lengths.push(run);
+				inNote = isPitchSymbol(s);
+				run = 1;
+			}
+			// The last note may be cut by the tune's end.
+			for (const l of lengths.slice(0, -1)) expect([1, 2, 3, 4, 6, 8, 12].includes(l) || l >= 16).toBe(true);
+		}
+	});
+
+	it('a seed keeps its own bar phase; without the songs’ upbeat the tune starts where it is told', () => {
+		const [m] = generate(loadBundled(), ['72', '_'], { ...settings, variations: 1, barPhase: 4 }, forms);
+		expect(m.barPhase).toBeUndefined();
+		expect(m.symbols.slice(0, 2)).toEqual(['72', '_']);
+		const [d] = generate(
+			loadBundled(),
+			[],
+			{ ...settings, variations: 1, upbeat: 'given', barPhase: 0 },
+			forms
+		);
+		expect(d.barPhase).toBeUndefined();
+	});
+});
