@@ -137,7 +137,7 @@ export default async function (): Promise<void> {
 	const steps = held.reduce((n, s) => n + s.symbols.length + 1, 0);
 	console.log(
 		`erk (${files.length} files) trained in the Chromium worker with the app's default settings ` +
-			`(LSTM ${DEFAULT_CONFIG.units}, batch ${DEFAULT_CONFIG.batchSize}, ${DEFAULT_CONFIG.seqLength} steps, bar input, lr ${DEFAULT_CONFIG.learningRate} × ${DEFAULT_CONFIG.learningRateDecay}/epoch, ` +
+			`(LSTM ${DEFAULT_CONFIG.units}, batch ${DEFAULT_CONFIG.batchSize}, ${DEFAULT_CONFIG.seqLength} steps, bar input, lr ${DEFAULT_CONFIG.learningRate} × ${DEFAULT_CONFIG.learningRateDecay}/epoch, eased to ${DEFAULT_CONFIG.learningRateFloor} of it within each epoch, ` +
 			`${DEFAULT_CONFIG.validation * 100} % validation); each epoch's checkpoint scored on table A: ${HELD.join('+')}, ` +
 			`${held.length} songs, ${steps} steps; goal: below the reference's ${REFERENCE_BITS.toFixed(3)} bits/step`
 	);

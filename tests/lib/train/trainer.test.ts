@@ -6,9 +6,9 @@
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Trainer } from '../../../src/lib/train/trainer';
+import { learningRateAt, Trainer } from '../../../src/lib/train/trainer';
 import type { Checkpoint } from '../../../src/lib/model/checkpoint';
-import type { TrainConfig } from '../../../src/lib/model/config';
+import { resolveConfig, type TrainConfig } from '../../../src/lib/model/config';
 import { hasShared, shared } from '../../shared';
 
 const corpus = { id: 'erk-24', name: 'erk (24 songs)', hash: 'h24' };
@@ -31,6 +31,23 @@ function songs(): string[][] {
 		.slice(0, 24)
 		.map((f) => readFileSync(`${dir}/${f}`, 'utf8').trim().split(/\s+/));
 }
+
+describe('the learning rate within an epoch', () => {
+	test('falls along a half cosine from the epoch rate towards its floor, and restarts each epoch', () => {
+		const c = resolveConfig({ learningRate: 0.01, learningRateDecay: 0.9, learningRateFloor: 0.1 });
+		const rates = Array.from({ length: 100 }, (_, k) => learningRateAt(c, 0, k, 100));
+		expect(rates[0]).toBeCloseTo(0.01, 12);
+		expect(rates[50]).toBeCloseTo(0.01 * 0.55, 12);
+		expect(rates[99]).toBeGreaterThan(0.001);
+		expect(rates[99]).toBeLessThan(0.0011);
+		for (let k = 1; k < 100; k++) expect(rates[k]).toBeLessThan(rates[k - 1]);
+		// The next epoch starts again from its own (decayed) rate.
+		expect(learningRateAt(c, 2, 0, 100)).toBeCloseTo(0.01 * 0.81, 12);
+		// A floor of 1 is the constant rate of each epoch.
+		const flat = { ...c, learningRateFloor: 1 };
+		for (const k of [0, 37, 99]) expect(learningRateAt(flat, 1, k, 100)).toBeCloseTo(0.009, 12);
+	});
+});
 
 describe.skipIf(!hasShared())('trainer', () => {
 	test('resuming from an epoch checkpoint or a mid-epoch pause gives the same losses as not stopping', async () => {
