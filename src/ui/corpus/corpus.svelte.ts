@@ -33,7 +33,11 @@ class Corpora {
 	 * The files of the last import and the MIDI tracks chosen for it, kept while its corpus is on show, so
 	 * that choosing another track of a MIDI file reads the same drop again.
 	 */
-	private lastDrop: { files: IngestFile[]; name: string; midiTracks: Record<string, number> } | null = null;
+	private lastDrop: {
+		files: IngestFile[];
+		name: string | undefined;
+		midiTracks: Record<string, number>;
+	} | null = null;
 	/** The corpus `lastDrop` made: its report offers the track choice. */
 	tracksFor = $state<string | null>(null);
 
