@@ -725,14 +725,14 @@ test('by default a tune goes as the songs go: its upbeat drawn shows in the roll
 	expect(phrases[0]).toMatchObject({ label: 'A', start: 0 });
 	expect(phrases.at(-1)!.end).toBe(128);
 
-	// The ABC starts with the quarter's pickup (2 eighths) and ends with the bar it leaves short.
+	// The ABC starts with the quarter's pickup (4 sixteenths) and ends with the bar it leaves short.
 	const [abcFile] = await Promise.all([
 		page.waitForEvent('download'),
 		stage.getByRole('button', { name: 'Download ABC' }).click()
 	]);
 	const bars = abcBarLengths(readFileSync((await abcFile.path())!, 'utf8'));
-	expect(bars[0]).toBe(2);
-	expect(bars.at(-1)).toBe(6);
+	expect(bars[0]).toBe(4);
+	expect(bars.at(-1)).toBe(12);
 
 	// The score: the pickup, seven full bars and the short last bar; the letters over it.
 	await stage.getByRole('radio', { name: 'Score' }).check();

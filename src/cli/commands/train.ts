@@ -6,6 +6,7 @@ import '../tf';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { UsageError, type Command } from '../command';
+import { songFormsOf } from './melody-stats';
 import { checkOutDir, optionsFrom, READ_FLAGS, readCorpus, readModelDir, writeModelDir } from '../files';
 import { contentHash } from '../../lib/corpus/summary';
 import {
@@ -214,7 +215,9 @@ const command: Command = {
 			corpus,
 			status,
 			backend: chosen.backend,
-			...(trainer.styles.length ? { styles: [...trainer.styles] } : {})
+			...(trainer.styles.length ? { styles: [...trainer.styles] } : {}),
+			// Its songs' forms, for tunes "as the songs go" (generate/templates.ts).
+			songForms: songFormsOf(songs)
 		});
 		writeModelDir(String(values.out), toModelFiles(weights, metadata));
 		trainer.dispose();

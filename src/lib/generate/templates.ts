@@ -11,7 +11,6 @@
  * counts: a pickup and the short last bar it leaves are one); the copy map is over full bars between
  * barlines (the first full bar is index 0), as `song-measures.ts` counts repeats.
  */
-import type { EncodedSong } from '../encoding/song';
 import { parseMeter, formatMeter } from '../music/meter';
 import { deriveSeed, mulberry32, type Random } from './random';
 
@@ -27,6 +26,15 @@ export interface SongTemplate {
 	ends: number[];
 	/** Training songs with this very template. */
 	n: number;
+}
+
+/** What a template is read from: a song's symbols and where its barlines fall. */
+export interface TemplateSong {
+	symbols: readonly string[];
+	meter?: string;
+	barPhase?: number;
+	bars?: readonly number[];
+	meterChanges?: readonly { at: number; meter: string }[];
 }
 
 /** Templates by meter (`3/4`), as a model's metadata keeps them (`songForms`). */
@@ -63,7 +71,10 @@ export function kernPhraseBarlines(text: string): number[] {
  * or is shorter than two bars. `phraseBarlines`: `kernPhraseBarlines` of its file, if known; without,
  * phrases of two bars are assumed (the commonest in Essen songs).
  */
-export function songTemplate(song: EncodedSong, phraseBarlines: readonly number[] = []): SongTemplate | null {
+export function songTemplate(
+	song: TemplateSong,
+	phraseBarlines: readonly number[] = []
+): SongTemplate | null {
 	const meter = parseMeter(song.meter ?? '');
 	if (!meter || song.barPhase === undefined || song.meterChanges?.length) return null;
 	const spb = meter.stepsPerBar;
@@ -95,7 +106,7 @@ export function songTemplate(song: EncodedSong, phraseBarlines: readonly number[
 
 /** The templates of `songs` by meter, identical ones counted once with their number. */
 export function collectSongForms(
-	songs: readonly { song: EncodedSong; phraseBarlines?: readonly number[] }[]
+	songs: readonly { song: TemplateSong; phraseBarlines?: readonly number[] }[]
 ): SongForms {
 	const out: SongForms = {};
 	const index = new Map<string, SongTemplate>();

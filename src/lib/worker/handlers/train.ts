@@ -30,6 +30,7 @@ import { LstmStepModel } from '../../model/lstm-step';
 import { scoreBarSongs } from '../../eval/score';
 import { keptValLoss } from '../../eval/quality';
 import { loadModel } from '../load-model';
+import { collectSongForms } from '../../generate/templates';
 
 /** A run going in this worker: the id of the request that started it, its stored run, what it was asked. */
 interface Run {
@@ -178,7 +179,9 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		status,
 		backend: run.selection.backend,
 		...(trainer.styles.length ? { styles: [...trainer.styles] } : {}),
-		scores: validationScores(run, status)
+		scores: validationScores(run, status),
+		// Its songs' forms, for tunes "as the songs go" (phrases of two bars: the kern marks are not kept).
+		songForms: collectSongForms(run.songs.flatMap((song) => ('symbols' in song ? [{ song }] : [])))
 	});
 	const weights = await trainer.weights();
 	try {
