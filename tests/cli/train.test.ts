@@ -61,6 +61,10 @@ describe('cli train', () => {
 		const { weights, metadata } = readModelDir(out);
 		expect(metadata.history).toHaveLength(2);
 		expect(metadata.corpus?.hash).toMatch(/^[0-9a-f]{64}$/);
+		// Its songs' forms, by meter, phrase ends read from the kern marks: tunes "as the songs go".
+		const forms = Object.values(metadata.songForms ?? {}).flat();
+		expect(forms.reduce((n, t) => n + t.n, 0)).toBeGreaterThan(20);
+		expect(forms.some((t) => t.ends.length > 1 && t.ends.some((e, i) => e !== 2 * (i + 1)))).toBe(true);
 		expect(metadata.config?.units).toBe(16);
 		// The vocabulary is the corpus's: every symbol of the encoded songs, plus the delimiter.
 		const encoded = cli('encode', ...files)
