@@ -57,7 +57,7 @@ export function crossOriginIsolated(): boolean {
 /**
  * The wasm thread count the app asks for where it can: every logical core but one, which the page and
  * the browser keep, and at most 8 (the backend's pool). TensorFlow.js's own default is half the cores.
- * Only the products run on the pool (about half of a batch of the recipe; the JS cell kernels and the
+ * Only the products run on the pool (two thirds of a batch of the recipe; the SIMD cell kernels and the
  * per-op work stay on the worker's thread), and its threads spin while they wait: on a 2-core machine
  * shared with other work, 2 threads trained at 0.3–0.8× the speed of 1 (docs/speed.md).
  */
