@@ -135,7 +135,7 @@ function readTune(t: TuneText, path: string, encoding: TextEncoding): AbcTuneRes
 				reason: 'The tune has no K: field, so its music cannot be told from its header.'
 			};
 		const parser = new Parse();
-		parser.parse(t.text, {}, 0);
+		parser.parse(brokenRhythmFirst(t.text), {}, 0);
 		const tune = parser.getTune();
 		return { ...who, ...playThrough(tune, t, path, encoding) };
 	} catch (e) {
@@ -148,6 +148,27 @@ function readTune(t: TuneText, path: string, encoding: TextEncoding): AbcTuneRes
 			line: t.start
 		};
 	}
+}
+
+/**
+ * A broken rhythm written after a chord symbol or annotation (`c"Am"<A`, `(A>"4".e)`) belongs to the notes
+ * around them, as abc2midi and a musician read it; abcjs drops it there, so the `<`/`>` is moved before the
+ * quoted text (which still stands before the next note). Music lines only; the length of every line stays
+ * the same, so the parser's positions still name the right line.
+ */
+export function brokenRhythmFirst(text: string): string {
+	if (!/"[<>]/.test(text)) return text;
+	return text
+		.split('\n')
+		.map((line) =>
+			/^[A-Za-z]:|^%/.test(line) || !/"[<>]/.test(line)
+				? line
+				: line.replace(/"[^"]*"[<>]+|[^"]+|"/g, (part) => {
+						const m = /^("[^"]*")([<>]+)$/.exec(part);
+						return m ? m[2] + m[1] : part;
+					})
+		)
+		.join('\n');
 }
 
 const STEP_PC = [0, 2, 4, 5, 7, 9, 11];

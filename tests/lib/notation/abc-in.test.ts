@@ -79,6 +79,10 @@ describe('the ABC reader', () => {
 
 	it('reads broken rhythm > and < as dotted pairs', () => {
 		expect(notes(one(tune('A>B c<d')).song)).toBe('69:3 71:1 72:1 74:3');
+		// Written after a chord symbol or a fingering, as tune books do: the pair is still dotted.
+		const after = one(tune('(c"0"<A)"4"(A>E) "Am"c<"D"d|'));
+		expect(notes(after.song)).toBe('72:1 69:3 69:3 64:1 72:1 74:3');
+		expect(after.chords.map((c) => c.name)).toEqual(['0', '4', 'Am', 'D']);
 	});
 
 	it('puts triplets on the 16th grid by rounding each start and end, and says so', () => {
