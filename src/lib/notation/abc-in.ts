@@ -467,6 +467,7 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 	let pass = 1;
 	let finished = false; // the last repeat was played through: the next plain music starts a new section
 	let skipping = false;
+	let afterSkip = false; // the next note is the first of a later ending, played after skipping an earlier one
 	let inEnding = false;
 	let expanded = false;
 	let endingsSkipped = false;
@@ -512,7 +513,22 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 				pass = 1;
 				finished = false;
 			}
-			events.push({ ...w.event });
+			const event = { ...w.event };
+			// A note tied into the first ending (`G4-|1 G2 …:|2 G2`) is tied into the second as well: the
+			// written tie reaches only the first ending's note.
+			const before = events[events.length - 1];
+			if (
+				afterSkip &&
+				event.kind === 'note' &&
+				before?.kind === 'note' &&
+				(before.tie === 'start' || before.tie === 'continue') &&
+				before.midi === event.midi &&
+				event.tie !== 'stop' &&
+				event.tie !== 'continue'
+			)
+				event.tie = event.tie === 'start' ? 'continue' : 'stop';
+			afterSkip = false;
+			events.push(event);
 			for (const name of w.chords) chords.push({ at, name });
 			at += w.event.quarterLength;
 			continue;
@@ -524,9 +540,15 @@ function playThrough(tune: AbcjsTune, t: TuneText, path: string, encoding: TextE
 		if (closes || opens) repeatOpen = opens;
 		if (skipping) {
 			// A skipped ending runs to the next ending, a closing of endings, a double bar or a new repeat.
-			if (w.startEnding !== undefined || w.endEnding || opens || /thin_thin|thin_thick|thick_thin/.test(type))
+			if (
+				w.startEnding !== undefined ||
+				w.endEnding ||
+				opens ||
+				/thin_thin|thin_thick|thick_thin/.test(type)
+			) {
 				skipping = false;
-			else continue;
+				afterSkip = w.startEnding !== undefined;
+			} else continue;
 			if (closes && !opens) {
 				// The skipped ending's own `:|`.
 				if (w.startEnding === undefined) continue;

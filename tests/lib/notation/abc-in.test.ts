@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partOrder, readAbc, splitTunes, type AbcTuneResult } from '../../../src/lib/notation/abc-in';
+import { partOrder, readAbc, splitTunes, tiedSteps, type AbcTuneResult } from '../../../src/lib/notation/abc-in';
 import { encodeSong } from '../../../src/lib/encoding/encode';
 import type { KernSong } from '../../../src/lib/kern/reader';
 
@@ -53,6 +53,14 @@ describe('the ABC reader', () => {
 	it('holds an accidental to the bar line for the letter in every octave, and a tie keeps its pitch', () => {
 		expect(notes(one(tune('^F f F|F')).song)).toBe('66:2 78:2 66:2 65:2');
 		expect(notes(one(tune('^F2-|F2 F2')).song)).toBe('66:4 66:4 65:4');
+	});
+
+	it('ties a note into the second ending as into the first', () => {
+		const t = one(tune('|:GABc d4-|1 d4 e4:|2 d2 B2 G4|]'));
+		// d4 tied to the d4 of the first ending, then to the d2 of the second: one note each time.
+		expect(tiedSteps(t.song.events)).toEqual([16, 48]);
+		const ties = t.song.events.filter((e) => e.tie).map((e) => `${e.midi}/${e.tie}`);
+		expect(ties).toEqual(['74/start', '74/stop', '74/start', '74/stop']);
 	});
 
 	it('expands |: :| and first and second endings as played', () => {
