@@ -4,10 +4,11 @@
  * plain-JS loops of lstm-kernels-cpu.ts did the first two at about 3 ns a float (27 of a recipe batch's
  * 65 ms); the backend's own transpose took 50 of LSTM(256)'s 445 ms a batch (Node, wasm, 1 thread).
  *
- * The module imports its memory. Where the backend's heap is a plain (not shared) WebAssembly memory, the
- * module runs on that heap, so tensors are read and written in place; with the threaded build (shared
- * memory) it runs on a memory of its own and inputs and outputs are copied. `lstm-simd.wat` is the source
- * of `BINARY`, rebuilt by `npx tsx scripts/lstm-simd-binary.ts`; the unit test checks that the two agree.
+ * The module imports its memory and runs on the backend's own heap, so tensors are read and written in
+ * place: `BINARY` imports a plain memory (the single-threaded build), `BINARY_SHARED` a shared one (the
+ * threaded build). Where the heap cannot be found, on a memory of its own, inputs and outputs copied.
+ * `lstm-simd.wat` is the source of both, rebuilt by `npx tsx scripts/lstm-simd-binary.ts`; the unit test
+ * checks that they agree.
  */
 import type * as tf from '#tf';
 
@@ -15,9 +16,13 @@ import type * as tf from '#tf';
 const BINARY =
 	'AGFzbQEAAAABLgRgB39/f39/f38AYAR/f39/AGAKf39/f39/f39/fwBgDH9/f39/f39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMGBQAAAQIDBzIFBmdhdGhlcgAAB3NjYXR0ZXIAAQl0cmFuc3Bvc2UAAgRjZWxsAAMIY2VsbEdyYWQABAqjHwXOAQEHfyAGQQJ0IQwCQANAIAcgBE8NASADIAcgDGxqIQlBACELAkADQCALIAxPDQEgCSALaiABIAtq/QAEAP0LBAAgC0EQaiELDAALC0EAIQgCQANAIAggBU8NASACIAcgBWwgCGpBAnRqKAIAIQ0gDUEATgRAIAAgDSAMbGohCkEAIQsCQANAIAsgDE8NASAJIAtqIAkgC2r9AAQAIAogC2r9AAQA/eQB/QsEACALQRBqIQsMAAsLCyAIQQFqIQgMAAsLIAdBAWohBwwACwsL2gEBB38gBkECdCEMAkADQCAHIARPDQEgACAHIAxsaiEJQQAhCwJAA0AgCyAMTw0BIAMgC2ogAyALav0ABAAgCSALav0ABAD95AH9CwQAIAtBEGohCwwACwtBACEIAkADQCAIIAVPDQEgASAHIAVsIAhqQQJ0aigCACENIA1BAE4EQCACIA0gDGxqIQpBACELAkADQCALIAxPDQEgCiALaiAKIAtq/QAEACAJIAtq/QAEAP3kAf0LBAAgC0EQaiELDAALCwsgCEEBaiEIDAALCyAHQQFqIQcMAAsLC4YFAwp/CHsCfyACQXxxIQYgA0F8cSEHIANBAnQhCCACQQJ0IQkCQANAIAogBk8NASAKQSBqIAYgCkEgaiAGSRshDEEAIQsCQANAIAsgB08NASALQSBqIAcgC0EgaiAHSRshDSAKIQQCQANAIAQgDE8NASALIQUCQANAIAUgDU8NASAAIAQgCGwgBUECdGpqIRcgF/0ABAAhDiAXIAhq/QAEACEPIBcgCEEBdGr9AAQAIRAgFyAIQQNsav0ABAAhESAOIA/9DQABAgMQERITBAUGBxQVFhchEiAOIA/9DQgJCgsYGRobDA0ODxwdHh8hEyAQIBH9DQABAgMQERITBAUGBxQVFhchFCAQIBH9DQgJCgsYGRobDA0ODxwdHh8hFSABIAUgCWwgBEECdGpqIRYgFiASIBT9DQABAgMEBQYHEBESExQVFhf9CwQAIBYgCWogEiAU/Q0ICQoLDA0ODxgZGhscHR4f/QsEACAWIAlBAXRqIBMgFf0NAAECAwQFBgcQERITFBUWF/0LBAAgFiAJQQNsaiATIBX9DQgJCgsMDQ4PGBkaGxwdHh/9CwQAIAVBBGohBQwACwsgBEEEaiEEDAALCyALQSBqIQsMAAsLIAohBAJAA0AgBCAMTw0BIAchBQJAA0AgBSADTw0BIAEgBSACbCAEakECdGogACAEIANsIAVqQQJ0aioCADgCACAFQQFqIQUMAAsLIARBAWohBAwACwsgCkEgaiEKDAALCyAGIQQCQANAIAQgAk8NAUEAIQUCQANAIAUgA08NASABIAUgAmwgBGpBAnRqIAAgBCADbCAFakECdGoqAgA4AgAgBUEBaiEFDAALCyAEQQFqIQQMAAsLC7QTBAV/B3sDfwV7IAlBAnQhDAJAA0AgCiAITw0BIAMgCkECdGoqAgD9EyEPIAogDEECdGwhDSAKIAxsIQ5BACELAkADQCALIAxPDQEgASANIAtqaiEWIAAgDSALamohFyAW/QAEACAPIBf9AAQA/eYB/eQB/eEBIRkgGf0MmpmuwpqZrsKama7Cmpmuwv3pAf0MmpmwQpqZsEKambBCmpmwQv3oASEZIBn9DDuquD87qrg/O6q4PzuquD/95gH9aiEaIBkgGv0MAIAxPwCAMT8AgDE/AIAxP/3mAf3lASAa/QyDgF65g4BeuYOAXrmDgF65/eYB/eUBIRv9DGdpUDlnaVA5Z2lQOWdpUDkgG/3mAf0MzkO3Os5DtzrOQ7c6zkO3Ov3kASEcIBwgG/3mAf0MCIkIPAiJCDwIiQg8CIkIPP3kASEcIBwgG/3mAf0MwakqPcGpKj3BqSo9wakqPf3kASEcIBwgG/3mAf0MqqoqPqqqKj6qqio+qqoqPv3kASEcIBwgG/3mAf0MAAAAPwAAAD8AAAA/AAAAP/3kASEcIBwgGyAb/eYB/eYBIBv95AH9DAAAgD8AAIA/AACAPwAAgD/95AEgGv34Af0MfwAAAH8AAAB/AAAAfwAAAP2uAUEX/asB/eYBIR39DAAAgD8AAIA/AACAPwAAgD/9DAAAgD8AAIA/AACAPwAAgD8gHf3kAf3nASEQIBYgDGr9AAQAIA8gFyAMav0ABAD95gH95AH94QEhGSAZ/Qyama7CmpmuwpqZrsKama7C/ekB/QyambBCmpmwQpqZsEKambBC/egBIRkgGf0MO6q4PzuquD87qrg/O6q4P/3mAf1qIRogGSAa/QwAgDE/AIAxPwCAMT8AgDE//eYB/eUBIBr9DIOAXrmDgF65g4BeuYOAXrn95gH95QEhG/0MZ2lQOWdpUDlnaVA5Z2lQOSAb/eYB/QzOQ7c6zkO3Os5DtzrOQ7c6/eQBIRwgHCAb/eYB/QwIiQg8CIkIPAiJCDwIiQg8/eQBIRwgHCAb/eYB/QzBqSo9wakqPcGpKj3BqSo9/eQBIRwgHCAb/eYB/Qyqqio+qqoqPqqqKj6qqio+/eQBIRwgHCAb/eYB/QwAAAA/AAAAPwAAAD8AAAA//eQBIRwgHCAbIBv95gH95gEgG/3kAf0MAACAPwAAgD8AAIA/AACAP/3kASAa/fgB/Qx/AAAAfwAAAH8AAAB/AAAA/a4BQRf9qwH95gEhHf0MAACAPwAAgD8AAIA/AACAP/0MAACAPwAAgD8AAIA/AACAPyAd/eQB/ecBIREgFiAMQQF0av0ABAAgDyAXIAxBAXRq/QAEAP3mAf3kASEZIBkgGf3kASEZIBn9DJqZrsKama7CmpmuwpqZrsL96QH9DJqZsEKambBCmpmwQpqZsEL96AEhGSAZ/Qw7qrg/O6q4PzuquD87qrg//eYB/WohGiAZIBr9DACAMT8AgDE/AIAxPwCAMT/95gH95QEgGv0Mg4BeuYOAXrmDgF65g4Beuf3mAf3lASEb/QxnaVA5Z2lQOWdpUDlnaVA5IBv95gH9DM5DtzrOQ7c6zkO3Os5Dtzr95AEhHCAcIBv95gH9DAiJCDwIiQg8CIkIPAiJCDz95AEhHCAcIBv95gH9DMGpKj3BqSo9wakqPcGpKj395AEhHCAcIBv95gH9DKqqKj6qqio+qqoqPqqqKj795AEhHCAcIBv95gH9DAAAAD8AAAA/AAAAPwAAAD/95AEhHCAcIBsgG/3mAf3mASAb/eQB/QwAAIA/AACAPwAAgD8AAIA//eQBIBr9+AH9DH8AAAB/AAAAfwAAAH8AAAD9rgFBF/2rAf3mASEdIB39DAAAgD8AAIA/AACAPwAAgD/95QEgHf0MAACAPwAAgD8AAIA/AACAP/3kAf3nASESIBYgDEEDbGr9AAQAIA8gFyAMQQNsav0ABAD95gH95AH94QEhGSAZ/Qyama7CmpmuwpqZrsKama7C/ekB/QyambBCmpmwQpqZsEKambBC/egBIRkgGf0MO6q4PzuquD87qrg/O6q4P/3mAf1qIRogGSAa/QwAgDE/AIAxPwCAMT8AgDE//eYB/eUBIBr9DIOAXrmDgF65g4BeuYOAXrn95gH95QEhG/0MZ2lQOWdpUDlnaVA5Z2lQOSAb/eYB/QzOQ7c6zkO3Os5DtzrOQ7c6/eQBIRwgHCAb/eYB/QwIiQg8CIkIPAiJCDwIiQg8/eQBIRwgHCAb/eYB/QzBqSo9wakqPcGpKj3BqSo9/eQBIRwgHCAb/eYB/Qyqqio+qqoqPqqqKj6qqio+/eQBIRwgHCAb/eYB/QwAAAA/AAAAPwAAAD8AAAA//eQBIRwgHCAbIBv95gH95gEgG/3kAf0MAACAPwAAgD8AAIA/AACAP/3kASAa/fgB/Qx/AAAAfwAAAH8AAAB/AAAA/a4BQRf9qwH95gEhHf0MAACAPwAAgD8AAIA/AACAP/0MAACAPwAAgD8AAIA/AACAPyAd/eQB/ecBIRMgDiALaiEYIBEgD/3mASACIBhq/QAEAP3mASAQIBL95gH95AEhFCAUIRkgGSAZ/eQBIRkgGf0MmpmuwpqZrsKama7Cmpmuwv3pAf0MmpmwQpqZsEKambBCmpmwQv3oASEZIBn9DDuquD87qrg/O6q4PzuquD/95gH9aiEaIBkgGv0MAIAxPwCAMT8AgDE/AIAxP/3mAf3lASAa/QyDgF65g4BeuYOAXrmDgF65/eYB/eUBIRv9DGdpUDlnaVA5Z2lQOWdpUDkgG/3mAf0MzkO3Os5DtzrOQ7c6zkO3Ov3kASEcIBwgG/3mAf0MCIkIPAiJCDwIiQg8CIkIPP3kASEcIBwgG/3mAf0MwakqPcGpKj3BqSo9wakqPf3kASEcIBwgG/3mAf0MqqoqPqqqKj6qqio+qqoqPv3kASEcIBwgG/3mAf0MAAAAPwAAAD8AAAA/AAAAP/3kASEcIBwgGyAb/eYB/eYBIBv95AH9DAAAgD8AAIA/AACAPwAAgD/95AEgGv34Af0MfwAAAH8AAAB/AAAAfwAAAP2uAUEX/asB/eYBIR0gHf0MAACAPwAAgD8AAIA/AACAP/3lASAd/QwAAIA/AACAPwAAgD8AAIA//eQB/ecBIRUgBiANIAtqaiEWIBYgEP0LBAAgFiAMaiAR/QsEACAWIAxBAXRqIBL9CwQAIBYgDEEDbGogE/0LBAAgBSAYaiAU/QsEACAHIBhqIBX9CwQAIAQgGGogEyAV/eYB/QsEACALQRBqIQsMAAsLIApBAWohCgwACwsLtgMCBn8Ke/0MAACAPwAAgD8AAIA/AACAPyEbIAtBAnQhDgJAA0AgDCAKTw0BIAcgDEECdGoqAgD9EyESIAMgDEECdGoqAgD9EyETIAwgDkECdGwhD0EAIQ0CQANAIA0gDk8NASAMIA5sIA1qIRAgBCAPIA1qaiERIBH9AAQAIRQgESAOav0ABAAhFSARIA5BAXRq/QAEACEWIBEgDkEDbGr9AAQAIRcgBSAQav0ABAAhGCAAIBBq/QAEACATIAEgEGr9AAQA/eYB/eQBIRkgEyACIBBq/QAEAP3mASAZIBf95gEgGyAYIBj95gH95QH95gH95AEhGiAIIA8gDWpqIREgESAaIBb95gEgFP3mASAbIBT95QH95gH9CwQAIBEgDmogGiAS/eYBIAYgEGr9AAQA/eYBIBX95gEgGyAV/eUB/eYB/QsEACARIA5BAXRqIBogFP3mASAbIBYgFv3mAf3lAf3mAf0LBAAgESAOQQNsaiAZIBj95gEgF/3mASAbIBf95QH95gH9CwQAIAkgEGogGiAV/eYBIBL95gH9CwQAIA1BEGohDQwACwsgDEEBaiEMDAALCws=';
 
-/** The compiled module's bytes. */
-export function lstmSimdBinary(): Uint8Array<ArrayBuffer> {
-	return Uint8Array.from(atob(BINARY), (c) => c.charCodeAt(0));
+/** lstm-simd.wat (the same on a shared memory), compiled (wabt 1.0.39, `--enable-simd --enable-threads`). */
+const BINARY_SHARED =
+	'AGFzbQEAAAABLgRgB39/f39/f38AYAR/f39/AGAKf39/f39/f39/fwBgDH9/f39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMGBQAAAQIDBzIFBmdhdGhlcgAAB3NjYXR0ZXIAAQl0cmFuc3Bvc2UAAgRjZWxsAAMIY2VsbEdyYWQABAqjHwXOAQEHfyAGQQJ0IQwCQANAIAcgBE8NASADIAcgDGxqIQlBACELAkADQCALIAxPDQEgCSALaiABIAtq/QAEAP0LBAAgC0EQaiELDAALC0EAIQgCQANAIAggBU8NASACIAcgBWwgCGpBAnRqKAIAIQ0gDUEATgRAIAAgDSAMbGohCkEAIQsCQANAIAsgDE8NASAJIAtqIAkgC2r9AAQAIAogC2r9AAQA/eQB/QsEACALQRBqIQsMAAsLCyAIQQFqIQgMAAsLIAdBAWohBwwACwsL2gEBB38gBkECdCEMAkADQCAHIARPDQEgACAHIAxsaiEJQQAhCwJAA0AgCyAMTw0BIAMgC2ogAyALav0ABAAgCSALav0ABAD95AH9CwQAIAtBEGohCwwACwtBACEIAkADQCAIIAVPDQEgASAHIAVsIAhqQQJ0aigCACENIA1BAE4EQCACIA0gDGxqIQpBACELAkADQCALIAxPDQEgCiALaiAKIAtq/QAEACAJIAtq/QAEAP3kAf0LBAAgC0EQaiELDAALCwsgCEEBaiEIDAALCyAHQQFqIQcMAAsLC4YFAwp/CHsCfyACQXxxIQYgA0F8cSEHIANBAnQhCCACQQJ0IQkCQANAIAogBk8NASAKQSBqIAYgCkEgaiAGSRshDEEAIQsCQANAIAsgB08NASALQSBqIAcgC0EgaiAHSRshDSAKIQQCQANAIAQgDE8NASALIQUCQANAIAUgDU8NASAAIAQgCGwgBUECdGpqIRcgF/0ABAAhDiAXIAhq/QAEACEPIBcgCEEBdGr9AAQAIRAgFyAIQQNsav0ABAAhESAOIA/9DQABAgMQERITBAUGBxQVFhchEiAOIA/9DQgJCgsYGRobDA0ODxwdHh8hEyAQIBH9DQABAgMQERITBAUGBxQVFhchFCAQIBH9DQgJCgsYGRobDA0ODxwdHh8hFSABIAUgCWwgBEECdGpqIRYgFiASIBT9DQABAgMEBQYHEBESExQVFhf9CwQAIBYgCWogEiAU/Q0ICQoLDA0ODxgZGhscHR4f/QsEACAWIAlBAXRqIBMgFf0NAAECAwQFBgcQERITFBUWF/0LBAAgFiAJQQNsaiATIBX9DQgJCgsMDQ4PGBkaGxwdHh/9CwQAIAVBBGohBQwACwsgBEEEaiEEDAALCyALQSBqIQsMAAsLIAohBAJAA0AgBCAMTw0BIAchBQJAA0AgBSADTw0BIAEgBSACbCAEakECdGogACAEIANsIAVqQQJ0aioCADgCACAFQQFqIQUMAAsLIARBAWohBAwACwsgCkEgaiEKDAALCyAGIQQCQANAIAQgAk8NAUEAIQUCQANAIAUgA08NASABIAUgAmwgBGpBAnRqIAAgBCADbCAFakECdGoqAgA4AgAgBUEBaiEFDAALCyAEQQFqIQQMAAsLC7QTBAV/B3sDfwV7IAlBAnQhDAJAA0AgCiAITw0BIAMgCkECdGoqAgD9EyEPIAogDEECdGwhDSAKIAxsIQ5BACELAkADQCALIAxPDQEgASANIAtqaiEWIAAgDSALamohFyAW/QAEACAPIBf9AAQA/eYB/eQB/eEBIRkgGf0MmpmuwpqZrsKama7Cmpmuwv3pAf0MmpmwQpqZsEKambBCmpmwQv3oASEZIBn9DDuquD87qrg/O6q4PzuquD/95gH9aiEaIBkgGv0MAIAxPwCAMT8AgDE/AIAxP/3mAf3lASAa/QyDgF65g4BeuYOAXrmDgF65/eYB/eUBIRv9DGdpUDlnaVA5Z2lQOWdpUDkgG/3mAf0MzkO3Os5DtzrOQ7c6zkO3Ov3kASEcIBwgG/3mAf0MCIkIPAiJCDwIiQg8CIkIPP3kASEcIBwgG/3mAf0MwakqPcGpKj3BqSo9wakqPf3kASEcIBwgG/3mAf0MqqoqPqqqKj6qqio+qqoqPv3kASEcIBwgG/3mAf0MAAAAPwAAAD8AAAA/AAAAP/3kASEcIBwgGyAb/eYB/eYBIBv95AH9DAAAgD8AAIA/AACAPwAAgD/95AEgGv34Af0MfwAAAH8AAAB/AAAAfwAAAP2uAUEX/asB/eYBIR39DAAAgD8AAIA/AACAPwAAgD/9DAAAgD8AAIA/AACAPwAAgD8gHf3kAf3nASEQIBYgDGr9AAQAIA8gFyAMav0ABAD95gH95AH94QEhGSAZ/Qyama7CmpmuwpqZrsKama7C/ekB/QyambBCmpmwQpqZsEKambBC/egBIRkgGf0MO6q4PzuquD87qrg/O6q4P/3mAf1qIRogGSAa/QwAgDE/AIAxPwCAMT8AgDE//eYB/eUBIBr9DIOAXrmDgF65g4BeuYOAXrn95gH95QEhG/0MZ2lQOWdpUDlnaVA5Z2lQOSAb/eYB/QzOQ7c6zkO3Os5DtzrOQ7c6/eQBIRwgHCAb/eYB/QwIiQg8CIkIPAiJCDwIiQg8/eQBIRwgHCAb/eYB/QzBqSo9wakqPcGpKj3BqSo9/eQBIRwgHCAb/eYB/Qyqqio+qqoqPqqqKj6qqio+/eQBIRwgHCAb/eYB/QwAAAA/AAAAPwAAAD8AAAA//eQBIRwgHCAbIBv95gH95gEgG/3kAf0MAACAPwAAgD8AAIA/AACAP/3kASAa/fgB/Qx/AAAAfwAAAH8AAAB/AAAA/a4BQRf9qwH95gEhHf0MAACAPwAAgD8AAIA/AACAP/0MAACAPwAAgD8AAIA/AACAPyAd/eQB/ecBIREgFiAMQQF0av0ABAAgDyAXIAxBAXRq/QAEAP3mAf3kASEZIBkgGf3kASEZIBn9DJqZrsKama7CmpmuwpqZrsL96QH9DJqZsEKambBCmpmwQpqZsEL96AEhGSAZ/Qw7qrg/O6q4PzuquD87qrg//eYB/WohGiAZIBr9DACAMT8AgDE/AIAxPwCAMT/95gH95QEgGv0Mg4BeuYOAXrmDgF65g4Beuf3mAf3lASEb/QxnaVA5Z2lQOWdpUDlnaVA5IBv95gH9DM5DtzrOQ7c6zkO3Os5Dtzr95AEhHCAcIBv95gH9DAiJCDwIiQg8CIkIPAiJCDz95AEhHCAcIBv95gH9DMGpKj3BqSo9wakqPcGpKj395AEhHCAcIBv95gH9DKqqKj6qqio+qqoqPqqqKj795AEhHCAcIBv95gH9DAAAAD8AAAA/AAAAPwAAAD/95AEhHCAcIBsgG/3mAf3mASAb/eQB/QwAAIA/AACAPwAAgD8AAIA//eQBIBr9+AH9DH8AAAB/AAAAfwAAAH8AAAD9rgFBF/2rAf3mASEdIB39DAAAgD8AAIA/AACAPwAAgD/95QEgHf0MAACAPwAAgD8AAIA/AACAP/3kAf3nASESIBYgDEEDbGr9AAQAIA8gFyAMQQNsav0ABAD95gH95AH94QEhGSAZ/Qyama7CmpmuwpqZrsKama7C/ekB/QyambBCmpmwQpqZsEKambBC/egBIRkgGf0MO6q4PzuquD87qrg/O6q4P/3mAf1qIRogGSAa/QwAgDE/AIAxPwCAMT8AgDE//eYB/eUBIBr9DIOAXrmDgF65g4BeuYOAXrn95gH95QEhG/0MZ2lQOWdpUDlnaVA5Z2lQOSAb/eYB/QzOQ7c6zkO3Os5DtzrOQ7c6/eQBIRwgHCAb/eYB/QwIiQg8CIkIPAiJCDwIiQg8/eQBIRwgHCAb/eYB/QzBqSo9wakqPcGpKj3BqSo9/eQBIRwgHCAb/eYB/Qyqqio+qqoqPqqqKj6qqio+/eQBIRwgHCAb/eYB/QwAAAA/AAAAPwAAAD8AAAA//eQBIRwgHCAbIBv95gH95gEgG/3kAf0MAACAPwAAgD8AAIA/AACAP/3kASAa/fgB/Qx/AAAAfwAAAH8AAAB/AAAA/a4BQRf9qwH95gEhHf0MAACAPwAAgD8AAIA/AACAP/0MAACAPwAAgD8AAIA/AACAPyAd/eQB/ecBIRMgDiALaiEYIBEgD/3mASACIBhq/QAEAP3mASAQIBL95gH95AEhFCAUIRkgGSAZ/eQBIRkgGf0MmpmuwpqZrsKama7Cmpmuwv3pAf0MmpmwQpqZsEKambBCmpmwQv3oASEZIBn9DDuquD87qrg/O6q4PzuquD/95gH9aiEaIBkgGv0MAIAxPwCAMT8AgDE/AIAxP/3mAf3lASAa/QyDgF65g4BeuYOAXrmDgF65/eYB/eUBIRv9DGdpUDlnaVA5Z2lQOWdpUDkgG/3mAf0MzkO3Os5DtzrOQ7c6zkO3Ov3kASEcIBwgG/3mAf0MCIkIPAiJCDwIiQg8CIkIPP3kASEcIBwgG/3mAf0MwakqPcGpKj3BqSo9wakqPf3kASEcIBwgG/3mAf0MqqoqPqqqKj6qqio+qqoqPv3kASEcIBwgG/3mAf0MAAAAPwAAAD8AAAA/AAAAP/3kASEcIBwgGyAb/eYB/eYBIBv95AH9DAAAgD8AAIA/AACAPwAAgD/95AEgGv34Af0MfwAAAH8AAAB/AAAAfwAAAP2uAUEX/asB/eYBIR0gHf0MAACAPwAAgD8AAIA/AACAP/3lASAd/QwAAIA/AACAPwAAgD8AAIA//eQB/ecBIRUgBiANIAtqaiEWIBYgEP0LBAAgFiAMaiAR/QsEACAWIAxBAXRqIBL9CwQAIBYgDEEDbGogE/0LBAAgBSAYaiAU/QsEACAHIBhqIBX9CwQAIAQgGGogEyAV/eYB/QsEACALQRBqIQsMAAsLIApBAWohCgwACwsLtgMCBn8Ke/0MAACAPwAAgD8AAIA/AACAPyEbIAtBAnQhDgJAA0AgDCAKTw0BIAcgDEECdGoqAgD9EyESIAMgDEECdGoqAgD9EyETIAwgDkECdGwhD0EAIQ0CQANAIA0gDk8NASAMIA5sIA1qIRAgBCAPIA1qaiERIBH9AAQAIRQgESAOav0ABAAhFSARIA5BAXRq/QAEACEWIBEgDkEDbGr9AAQAIRcgBSAQav0ABAAhGCAAIBBq/QAEACATIAEgEGr9AAQA/eYB/eQBIRkgEyACIBBq/QAEAP3mASAZIBf95gEgGyAYIBj95gH95QH95gH95AEhGiAIIA8gDWpqIREgESAaIBb95gEgFP3mASAbIBT95QH95gH9CwQAIBEgDmogGiAS/eYBIAYgEGr9AAQA/eYBIBX95gEgGyAV/eUB/eYB/QsEACARIA5BAXRqIBogFP3mASAbIBYgFv3mAf3lAf3mAf0LBAAgESAOQQNsaiAZIBj95gEgF/3mASAbIBf95QH95gH9CwQAIAkgEGogGiAV/eYBIBL95gH9CwQAIA1BEGohDQwACwsgDEEBaiEMDAALCws=';
+
+/** The compiled module's bytes: importing a plain memory, or with `shared` a shared one (threads). */
+export function lstmSimdBinary(shared = false): Uint8Array<ArrayBuffer> {
+	return Uint8Array.from(atob(shared ? BINARY_SHARED : BINARY), (c) => c.charCodeAt(0));
 }
 
 type Info = tf.TensorInfo;
@@ -57,37 +62,54 @@ interface Exports {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type WasmBackend = any;
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 let enabled = true;
-let copying = false;
+/** Where the kernels run: the backend's heap where they can, or (tests) a memory of their own. */
+type Placement = 'heap' | 'own' | 'own-shared';
+let placement: Placement = 'heap';
 
 /**
- * Turns the SIMD kernels off (comparisons with the plain-JS kernels) or back on; with `ownMemory` they
- * run on a memory of their own even where the backend's heap could be shared (tests of the copying path).
+ * Turns the SIMD kernels off (comparisons with the plain-JS kernels) or back on; `own` and `own-shared`
+ * run them on a plain or shared memory of their own, copying, even where the backend's heap could be
+ * used in place (tests of those paths).
  */
-export function useSimdKernels(on: boolean, ownMemory = false): void {
+export function useSimdKernels(on: boolean, where: Placement = 'heap'): void {
 	enabled = on;
-	copying = ownMemory;
+	placement = where;
 }
 
-function simdModule(): WebAssembly.Module | null {
-	if (compiled !== undefined) return compiled;
+function simdModule(shared: boolean): WebAssembly.Module | null {
+	if (compiled.has(shared)) return compiled.get(shared)!;
+	let module: WebAssembly.Module | null = null;
 	try {
-		const bytes = lstmSimdBinary();
+		const bytes = lstmSimdBinary(shared);
 		// A few kilobytes: compiling synchronously is fine in the worker.
-		compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+		module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
 	} catch {
-		compiled = null;
+		module = null;
 	}
-	return compiled;
+	compiled.set(shared, module);
+	return module;
 }
 
-/** The backend's heap as a WebAssembly memory the module can import, or null (shared or not found). */
+const isShared = (memory: WebAssembly.Memory) =>
+	typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+
+/** The backend's heap as a WebAssembly memory (shared in the threaded build), or null where not found. */
 function heapOf(backend: WasmBackend): WebAssembly.Memory | null {
 	const memory = backend?.wasm?.asm?.memory ?? backend?.wasm?.wasmMemory;
-	if (!(memory instanceof WebAssembly.Memory)) return null;
-	if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
-	return memory;
+	return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
+/** An instance of the module on `memory`, or null where it does not load there. */
+function instantiate(memory: WebAssembly.Memory): Exports | null {
+	const module = simdModule(isShared(memory));
+	if (!module) return null;
+	try {
+		return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+	} catch {
+		return null;
+	}
 }
 
 /** Runs one kernel: allocates its outputs in the backend, hands the module pointers to inputs and outputs. */
@@ -102,16 +124,22 @@ export class SimdKernels {
 	/** The kernels for a wasm backend, or null where WebAssembly SIMD is missing or they are turned off. */
 	static for(backend: WasmBackend): SimdKernels | null {
 		if (!enabled) return null;
-		const cache = copying ? copyingCache : sharedCache;
+		let cache = caches.get(placement);
+		if (!cache) caches.set(placement, (cache = new WeakMap()));
 		const cached = cache.get(backend);
 		if (cached !== undefined) return cached;
-		const module = simdModule();
 		let made: SimdKernels | null = null;
-		if (module) {
-			const heap = copying ? null : heapOf(backend);
-			const memory = heap ?? new WebAssembly.Memory({ initial: 16 });
-			const instance = new WebAssembly.Instance(module, { env: { memory } });
-			made = new SimdKernels(backend, instance.exports as unknown as Exports, heap ? null : memory);
+		const heap = placement === 'heap' ? heapOf(backend) : null;
+		const onHeap = heap ? instantiate(heap) : null;
+		if (onHeap) made = new SimdKernels(backend, onHeap, null);
+		else {
+			const own = new WebAssembly.Memory(
+				placement === 'own-shared'
+					? ({ initial: 16, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor)
+					: { initial: 16 }
+			);
+			const exports = instantiate(own);
+			if (exports) made = new SimdKernels(backend, exports, own);
 		}
 		cache.set(backend, made);
 		return made;
@@ -168,8 +196,7 @@ export class SimdKernels {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const sharedCache = new WeakMap<object, SimdKernels | null>();
-const copyingCache = new WeakMap<object, SimdKernels | null>();
+const caches = new Map<Placement, WeakMap<object, SimdKernels | null>>();
 
 function size(shape: readonly number[]): number {
 	return shape.reduce((a, b) => a * b, 1);

@@ -8,8 +8,10 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync, readdirSync } from 'node:fs';
-import wabtInit from 'wabt';
+import { compileLstmSimd } from '../../../scripts/lstm-simd-binary';
 import { lstmSimdBinary, SimdKernels, useSimdKernels } from '../../../src/lib/train/lstm-simd';
+
+type Placement = Parameters<typeof useSimdKernels>[1];
 import {
 	cellMode,
 	fusedCell,
@@ -46,13 +48,17 @@ const floats = (rng: Rng, n: number, scale: number) =>
 type Run = () => tf.Tensor | tf.Tensor[];
 
 /** Runs `make` on cpu (JS kernels) and on wasm (SIMD), returning every output's values for both. */
-async function both(make: Run, ownMemory: boolean): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+async function both(make: Run, where: Placement): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
 	const out: Record<string, Float32Array[]> = {};
 	for (const backend of ['cpu', 'wasm'] as const) {
 		await tf.setBackend(backend);
 		await tf.ready();
-		useSimdKernels(true, ownMemory);
-		if (backend === 'wasm') expect(SimdKernels.for(tf.backend()), 'Node has WebAssembly SIMD').not.toBeNull();
+		useSimdKernels(true, where);
+		if (backend === 'wasm') {
+			const kernels = SimdKernels.for(tf.backend());
+			expect(kernels, 'Node has WebAssembly SIMD').not.toBeNull();
+			expect(kernels!.inPlace).toBe(where === 'heap');
+		}
 		const before = tf.memory().numTensors;
 		const made = tf.tidy(make);
 		const list = Array.isArray(made) ? made : [made];
@@ -65,18 +71,19 @@ async function both(make: Run, ownMemory: boolean): Promise<{ cpu: Float32Array[
 }
 
 describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
-	test('is the compiled lstm-simd.wat', async () => {
-		const wabt = await wabtInit();
+	test('is the compiled lstm-simd.wat, on a plain and on a shared memory', async () => {
 		const source = readFileSync(new URL('../../../src/lib/train/lstm-simd.wat', import.meta.url), 'utf8');
-		const module = wabt.parseWat('lstm-simd.wat', source, { simd: true });
-		const { buffer } = module.toBinary({});
-		module.destroy();
-		expect(Buffer.from(lstmSimdBinary()).equals(Buffer.from(buffer))).toBe(true);
+		const built = await compileLstmSimd(source);
+		expect(Buffer.from(lstmSimdBinary()).toString('base64')).toBe(built.plain);
+		expect(Buffer.from(lstmSimdBinary(true)).toString('base64')).toBe(built.shared);
+		expect(built.shared).not.toBe(built.plain);
 	});
 
-	describe.each([false, true])('on its own memory: %s', (ownMemory) => {
+	// The backend's heap in place (Node's wasm backend is the single-threaded build), and the copying path
+	// on a plain and on a shared memory (the shared binary, as the threaded build's heap uses it).
+	describe.each(['heap', 'own', 'own-shared'] as const)('on memory: %s', (where) => {
 		test('row sums (multi-hot ids with −1 padding) and their gradients match the JS kernels', async () => {
-			const rng = new Rng(`rows:${ownMemory}`);
+			const rng = new Rng(`rows:${where}`);
 			const [T, B, K, V, G] = [3, 5, 4, 11, 24];
 			const kernel = floats(rng, V * G, 1);
 			const bias = floats(rng, G, 1);
@@ -93,14 +100,14 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 					),
 					...idsGrad(tf.tensor2d(dz, [T * B, G]), tf.tensor1d(ids, 'int32'), V)
 				],
-				ownMemory
+				where
 			);
 			expect(r.wasm.length).toBe(T + 2);
 			r.wasm.forEach((w, i) => expect(rel(w, r.cpu[i]), `output ${i}`).toBeLessThan(1e-6));
 		});
 
 		test('the transpose of odd and block-sized shapes is exact', async () => {
-			const rng = new Rng(`transpose:${ownMemory}`);
+			const rng = new Rng(`transpose:${where}`);
 			const shapes = [
 				[13, 7],
 				[64, 36],
@@ -112,7 +119,7 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 			const data = shapes.map(([r, c]) => floats(rng, r * c, 3));
 			const r = await both(
 				() => shapes.map((s, i) => transpose2d(tf.tensor2d(data[i], s as [number, number]))),
-				ownMemory
+				where
 			);
 			r.wasm.forEach((w, i) => expect([...w]).toEqual([...r.cpu[i]]));
 			// And the reference is a transpose: element (r, c) lands at (c, r).
@@ -121,7 +128,7 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 		});
 
 		test('one LSTM step forward and backward (resets, saturated gates) match the JS kernels', async () => {
-			const rng = new Rng(`cell:${ownMemory}`);
+			const rng = new Rng(`cell:${where}`);
 			const [B, n] = [5, 12];
 			const G = 4 * n;
 			// Gate sums mostly where the curves bend, some far out (the exponential's clamp).
@@ -151,7 +158,7 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 					tf.tensor1d(keep)
 				);
 				return [h, c, gates, tc, ...grad];
-			}, ownMemory);
+			}, where);
 			const names = ['h', 'c', 'gates', 'tanh c', 'dz', 'dcPrev'];
 			r.wasm.forEach((w, i) => expect(rel(w, r.cpu[i]), names[i]).toBeLessThan(1e-4));
 			// Lanes that start a song ignore the previous state: c = i·g there.
