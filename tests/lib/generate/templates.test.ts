@@ -196,6 +196,31 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 		}
 	});
 
+	it('writing a phrase again keeps the song’s form and every other phrase', () => {
+		const melodies = generate(loadBundled(), [], settings, forms);
+		const m = melodies.find((x) => x.form!.phrases.some((p) => p.label === 'B'))!;
+		const [again] = generate(
+			loadBundled(),
+			[],
+			{
+				...settings,
+				variations: 1,
+				randomSeed: 99,
+				barPhase: m.barPhase,
+				upbeat: 'given',
+				template: m.form!.template,
+				rewrite: { symbols: m.symbols, letter: 'B' }
+			},
+			forms
+		);
+		expect(again.form!.phrases).toEqual(m.form!.phrases);
+		const steps = (x: typeof m, p: { start: number; end: number }) =>
+			x.symbols.slice(p.start, p.end).join(' ');
+		for (const p of m.form!.phrases.filter((p) => !p.label.startsWith('B')))
+			expect(steps(again, p)).toBe(steps(m, p));
+		expect(again.symbols.join(' ')).not.toBe(m.symbols.join(' '));
+	});
+
 	it('a seed keeps its own bar phase; without the songs’ upbeat the tune starts where it is told', () => {
 		const [m] = generate(loadBundled(), ['72', '_'], { ...settings, variations: 1, barPhase: 4 }, forms);
 		expect(m.barPhase).toBeUndefined();
