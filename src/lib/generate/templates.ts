@@ -13,20 +13,9 @@
  */
 import { parseMeter, formatMeter } from '../music/meter';
 import { deriveSeed, mulberry32, type Random } from './random';
+import type { SongForms, SongTemplate } from '../model/format';
 
-/** One song's form. */
-export interface SongTemplate {
-	/** Length in bars' worth of steps (a pickup and the short last bar count as one). */
-	bars: number;
-	/** Steps into its bar the song starts (0: on the downbeat). */
-	phase: number;
-	/** For each full bar, the earlier full bar it repeats exactly (the first such), or −1. */
-	copies: number[];
-	/** Where its phrases end, in bars from its first step (phrase k ends `ends[k]` bars in); the last is `bars`. */
-	ends: number[];
-	/** Training songs with this very template. */
-	n: number;
-}
+export type { SongForms, SongTemplate };
 
 /** What a template is read from: a song's symbols and where its barlines fall. */
 export interface TemplateSong {
@@ -36,9 +25,6 @@ export interface TemplateSong {
 	bars?: readonly number[];
 	meterChanges?: readonly { at: number; meter: string }[];
 }
-
-/** Templates by meter (`3/4`), as a model's metadata keeps them (`songForms`). */
-export type SongForms = Record<string, SongTemplate[]>;
 
 /** Salt of the random stream a tune's template and upbeat are drawn from (never the notes' stream). */
 const TEMPLATE_STREAM = 0x5f0e;

@@ -21,7 +21,6 @@ import {
 	weightsProblem
 } from './validate';
 import { SONG_END } from '../music/symbols';
-import type { SongForms } from '../generate/templates';
 import type { CorpusRef, EpochRecord, RunStatus } from './checkpoint';
 
 /** What the app knows about a model beyond its weights. */
@@ -484,3 +483,20 @@ export function openModel(files: ModelFileContents, where = 'the model'): Opened
 		where
 	);
 }
+
+/** One song's form, as a model keeps it (`songForms`; read and drawn by generate/templates.ts). */
+export interface SongTemplate {
+	/** Length in bars' worth of steps (a pickup and the short last bar count as one). */
+	bars: number;
+	/** Steps into its bar the song starts (0: on the downbeat). */
+	phase: number;
+	/** For each full bar, the earlier full bar it repeats exactly (the first such), or −1. */
+	copies: number[];
+	/** Where its phrases end, in bars from its first step (phrase k ends `ends[k]` bars in); the last is `bars`. */
+	ends: number[];
+	/** Training songs with this very template. */
+	n: number;
+}
+
+/** Templates by meter (`3/4`), as a model's metadata keeps them (`songForms`). */
+export type SongForms = Record<string, SongTemplate[]>;

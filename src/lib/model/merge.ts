@@ -6,7 +6,13 @@
  * yet it is an ordinary model: every part of the app, the Keras export and further training take it as is.
  */
 import type { LstmLayerWeights, LstmModelWeights, MemberOutput, OutputRecord } from './types';
-import { newModelMetadata, type ModelMetadata, type OpenedModel } from './format';
+import {
+	newModelMetadata,
+	type ModelMetadata,
+	type OpenedModel,
+	type SongForms,
+	type SongTemplate
+} from './format';
 import { MAX_MODEL_BYTES, MAX_UNITS, megabytes, modelBytes } from './validate';
 
 /** What a design is called in a sentence. */
@@ -168,6 +174,7 @@ export function mergedMetadata(
 		design: first.design,
 		corpus: first.corpus,
 		...(merged.styles ? { styles: [...merged.styles] } : {}),
+		...songFormsOf(members.map((m) => m.metadata.songForms)),
 		members: members.map(({ metadata: m }, i) => ({
 			name: m.name,
 			config: m.config,
@@ -177,6 +184,26 @@ export function mergedMetadata(
 			...(merged.members?.[i] ? outputRecord(merged.members[i]) : {})
 		}))
 	});
+}
+
+/**
+ * The members' song forms as one set (a tune "as the songs go" draws from all their songs): the same
+ * form kept by several members counts their songs together. None when no member kept any.
+ */
+function songFormsOf(all: readonly (SongForms | undefined)[]): { songForms?: SongForms } {
+	const byMeter = new Map<string, Map<string, SongTemplate>>();
+	for (const forms of all)
+		for (const [meter, templates] of Object.entries(forms ?? {})) {
+			const seen = byMeter.get(meter) ?? new Map<string, SongTemplate>();
+			byMeter.set(meter, seen);
+			for (const t of templates) {
+				const key = JSON.stringify([t.bars, t.phase, t.copies, t.ends]);
+				const had = seen.get(key);
+				seen.set(key, had ? { ...had, n: had.n + t.n } : { ...t });
+			}
+		}
+	if (byMeter.size === 0) return {};
+	return { songForms: Object.fromEntries([...byMeter].map(([meter, m]) => [meter, [...m.values()]])) };
 }
 
 function outputRecord(m: MemberOutput): OutputRecord {

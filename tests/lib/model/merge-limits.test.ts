@@ -94,4 +94,21 @@ describe('designs', () => {
 		expect(mergedMetadata([reference, reference], merged, 'pair').design).toBe('window');
 		expect(() => toModelFiles(merged, mergedMetadata([bundled, bundled], merged, 'pair'))).not.toThrow();
 	});
+
+	it("keeps the members' song forms, the same form counted once with its songs added", () => {
+		const forms = bundled.metadata.songForms ?? {};
+		const meters = Object.keys(forms);
+		expect(meters.length).toBeGreaterThan(0);
+		const merged = mergeModels(copies(2));
+		const noForms = { ...bundled, metadata: { ...bundled.metadata, songForms: undefined } };
+		const pair = mergedMetadata([bundled, bundled], merged, 'pair').songForms ?? {};
+		const songs = (f: typeof forms, m: string) => (f[m] ?? []).reduce((s, t) => s + t.n, 0);
+		expect(Object.keys(pair).sort()).toEqual([...meters].sort());
+		for (const m of meters) {
+			expect(pair[m].length).toBe(forms[m].length);
+			expect(songs(pair, m)).toBe(2 * songs(forms, m));
+		}
+		expect(mergedMetadata([bundled, noForms], merged, 'one').songForms).toEqual(forms);
+		expect(mergedMetadata([noForms, noForms], merged, 'none').songForms).toBeUndefined();
+	});
 });
