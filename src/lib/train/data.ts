@@ -44,14 +44,24 @@ export interface Batch {
 	features?: (readonly number[])[];
 }
 
-/** Songs laid back to back in lanes: `/ a b c / d e /` — inputs are all but the last, targets all but the first. */
+/** One lane: its songs in order and the lane position of the `/` before each (one more: the lane's end). */
+export interface Lane {
+	readonly songs: Int32Array;
+	readonly starts: Int32Array;
+	/** Positions in the lane: every song and the `/` before it, and the closing `/`. */
+	readonly length: number;
+}
+
+/**
+ * Songs laid back to back in lanes: `/ a b c / d e /` — inputs are all but the last, targets all but the
+ * first. A lane holds only its songs and where each starts, never a copy of the symbols: a corpus 16 times
+ * erk laid out symbol by symbol (with each position's song and step) took 42 MiB an epoch (docs/speed.md).
+ */
 export class LaneBatches {
-	readonly lanes: Int32Array[];
+	readonly lanes: Lane[];
 	readonly batchCount: number;
 	readonly targetCount: number;
-	/** Per lane position: the song there (−1 for the final `/`) and the step of its target in that song. */
-	private readonly songAt: Int32Array[] | null;
-	private readonly stepAt: Int32Array[] | null;
+	private readonly extra: boolean;
 
 	/**
 	 * With `bars` (one per song, null where unknown) batches carry each target's bar features; with
@@ -79,31 +89,16 @@ export class LaneBatches {
 			lengths[best] += songs[s].length + 1;
 		}
 		this.lanes = parts.map((p) => {
-			const lane = new Int32Array(p.reduce((a, s) => a + songs[s].length + 1, 0) + 1);
+			const starts = new Int32Array(p.length + 1);
 			let at = 0;
-			for (const s of p) {
-				lane[at++] = endId;
-				lane.set(songs[s], at);
-				at += songs[s].length;
-			}
-			lane[at] = endId;
-			return lane;
-		});
-		const extra = bars !== null || styles !== null || lookback !== null;
-		this.songAt = extra ? this.lanes.map((l) => new Int32Array(l.length).fill(-1)) : null;
-		this.stepAt = extra ? this.lanes.map((l) => new Int32Array(l.length)) : null;
-		if (this.songAt && this.stepAt)
-			parts.forEach((p, b) => {
-				let at = 0;
-				for (const s of p) {
-					// Input at `at` is the `/` before the song: its target is the song's step 0.
-					for (let j = 0; j <= songs[s].length; j++) {
-						this.songAt![b][at + j] = s;
-						this.stepAt![b][at + j] = j;
-					}
-					at += songs[s].length + 1;
-				}
+			p.forEach((s, i) => {
+				starts[i] = at;
+				at += songs[s].length + 1;
 			});
+			starts[p.length] = at;
+			return { songs: Int32Array.from(p), starts, length: at + 1 };
+		});
+		this.extra = bars !== null || styles !== null || lookback !== null;
 		const longest = Math.max(...this.lanes.map((l) => l.length - 1));
 		this.batchCount = Math.ceil(longest / steps);
 		this.targetCount = this.lanes.reduce((a, l) => a + Math.max(0, l.length - 1), 0);
@@ -117,34 +112,39 @@ export class LaneBatches {
 		const targets = new Int32Array(T * B);
 		const weights = new Float32Array(T * B);
 		const keep: (Float32Array | null)[] = [];
-		const features: (readonly number[])[] | undefined = this.songAt
+		const features: (readonly number[])[] | undefined = this.extra
 			? new Array(T * B).fill(NO_FEATURES)
 			: undefined;
+		// Per lane, the song at the batch's first position; later steps move on from there.
+		const at = this.lanes.map((lane) => songIndexAt(lane, k * T));
 		for (let t = 0; t < T; t++) {
 			let reset: Float32Array | null = null;
 			for (let b = 0; b < B; b++) {
 				const lane = this.lanes[b];
 				const pos = k * T + t;
 				if (pos >= lane.length - 1) continue;
-				const x = lane[pos];
+				let i = at[b];
+				while (i < lane.songs.length && lane.starts[i + 1] <= pos) i++;
+				at[b] = i;
+				// Position `starts[i]` is the `/` before song i; the lane's last position is its closing `/`.
+				const s = i < lane.songs.length ? lane.songs[i] : -1;
+				const step = pos - (lane.starts[i] ?? 0);
+				const x = s < 0 || step === 0 ? this.endId : this.songs[s][step - 1];
+				const next = s < 0 ? this.endId : step < this.songs[s].length ? this.songs[s][step] : this.endId;
 				inputs[t * B + b] = x;
-				if (features) {
-					const s = this.songAt![b][pos];
-					if (s >= 0) {
-						const step = this.stepAt![b][pos];
-						const bar = this.bars ? this.bars[s] : null;
-						const f = bar ? featureIndices(bar, step) : NO_FEATURES;
-						const style = this.styles ? this.styles[s] : -1;
-						features[t * B + b] = style >= 0 ? [...f, style] : f;
-						if (this.lookback && bar) {
-							const { base, vocabularySize } = this.lookback;
-							const song = this.songs[s];
-							const back = lookbackIndices(bar, step, (i) => song[i], vocabularySize);
-							if (back.length) features[t * B + b] = [...features[t * B + b], ...back.map((i) => base + i)];
-						}
+				if (features && s >= 0) {
+					const bar = this.bars ? this.bars[s] : null;
+					const f = bar ? featureIndices(bar, step) : NO_FEATURES;
+					const style = this.styles ? this.styles[s] : -1;
+					features[t * B + b] = style >= 0 ? [...f, style] : f;
+					if (this.lookback && bar) {
+						const { base, vocabularySize } = this.lookback;
+						const song = this.songs[s];
+						const back = lookbackIndices(bar, step, (j) => song[j], vocabularySize);
+						if (back.length) features[t * B + b] = [...features[t * B + b], ...back.map((j) => base + j)];
 					}
 				}
-				targets[t * B + b] = lane[pos + 1];
+				targets[t * B + b] = next;
 				weights[t * B + b] = 1;
 				if (x === this.endId && pos > 0) {
 					reset ??= new Float32Array(B).fill(1);
@@ -155,6 +155,18 @@ export class LaneBatches {
 		}
 		return { steps: T, lanes: B, inputs, targets, weights, keep, lastOnly: false, features };
 	}
+}
+
+/** The index of the song whose span holds lane position `pos` (its `/` or its symbols), by binary search. */
+function songIndexAt(lane: Lane, pos: number): number {
+	let lo = 0;
+	let hi = lane.songs.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (lane.starts[mid + 1] <= pos) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
 }
 
 const NO_FEATURES: readonly number[] = [];
