@@ -23,7 +23,7 @@ import { dropFromPaths } from '../src/cli/files';
 import { DEFAULT_ENCODE_OPTIONS } from '../src/lib/encoding/song';
 import { writeModelDir } from '../src/cli/files';
 import { resolveConfig, type TrainConfig } from '../src/lib/model/config';
-import { Trainer, bits } from '../src/lib/train/trainer';
+import { learningRateAt, Trainer, bits } from '../src/lib/train/trainer';
 import type { EpochRecord } from '../src/lib/model/checkpoint';
 import { encodeSong, LaneBatches, splitSongs, type Batch } from '../src/lib/train/data';
 import { SONG_END } from '../src/lib/music/symbols';
@@ -183,7 +183,7 @@ async function trainLayers(
 				}
 				// Adam as in the Trainer (Keras's form, epsilon 1e-7).
 				step += 1;
-				const lr = config.learningRate * config.learningRateDecay ** epoch;
+				const lr = learningRateAt(config, epoch, k, total);
 				const lrT = (lr * Math.sqrt(1 - 0.999 ** step)) / (1 - 0.9 ** step);
 				g.forEach((gi, i) => {
 					const mi = tf.add(tf.mul(m[i], 0.9), tf.mul(gi, 0.1));
@@ -296,6 +296,8 @@ export default async function (): Promise<void> {
 		seed: 1,
 		// The same inputs for both LSTMs: the recipe's (bar position, decay) or symbols alone.
 		meterInput: bars,
+		// The layers replay reads the bar features only: lookback (on by default since 27 Nov 2026) off.
+		lookback: false,
 		learningRateDecay: bars ? 0.9 : 1,
 		epochs,
 		maxBatchesPerEpoch: Number(process.env.RECIPE_MAX_BATCHES ?? 0)
