@@ -102,6 +102,8 @@ export interface PlannedPhrase extends MelodyPhrase, FormLetter {
 	cadenceFrom: number;
 	/** What the last note must be; null for an exact repeat (it is what its source is). */
 	cadence: Cadence | null;
+	/** In a song's form: whether the song's phrase ended on degree 1, 3 or 5 (absent: not known). */
+	lands?: boolean;
 }
 
 export interface FormPlan {
@@ -282,6 +284,8 @@ export function planTemplate(
 		for (let t = start; t < end && !drawn; t++) if (copy[t] < 0) drawn = true;
 		const last = end === total;
 		const l = { letter, prime };
+		const k = template.ends.indexOf(e);
+		const lands = template.unstable && k >= 0 ? { lands: !template.unstable.includes(k) } : {};
 		phrases.push({
 			label: phraseLabel(l),
 			start,
@@ -291,7 +295,8 @@ export function planTemplate(
 			source: phrases.length,
 			drawFrom: start,
 			cadenceFrom,
-			cadence: drawn ? (last || end === finalSource ? 'final' : 'stable') : null
+			cadence: drawn ? (last || end === finalSource ? 'final' : 'stable') : null,
+			...lands
 		});
 		start = end;
 	}

@@ -14,6 +14,8 @@
 import { parseMeter, formatMeter } from '../music/meter';
 import { deriveSeed, mulberry32, type Random } from './random';
 import type { SongForms, SongTemplate } from '../model/format';
+import { landsOn } from './form';
+import { isPitchSymbol } from '../music/pitch';
 
 export type { SongForms, SongTemplate };
 
@@ -86,8 +88,12 @@ export function songTemplate(
 	if (ends.length === 0)
 		ends = Array.from({ length: Math.ceil(bars / 2) }, (_, i) => Math.min(bars, 2 * i + 2));
 	ends = [...new Set(ends.filter((e) => e >= 1 && e < bars))].sort((a, b) => a - b);
+	// The phrases that end off 1, 3 and 5, judged as the sampler judges its cadences.
+	const unstable = ends.flatMap((e, k) => (landsOn('stable', song.symbols, e * spb) ? [] : [k]));
 	ends.push(bars);
-	return { bars, phase, copies, ends, n: 1 };
+	const firstNote = song.symbols.find(isPitchSymbol);
+	const opening = firstNote === undefined ? {} : { opening: Number(firstNote) };
+	return { bars, phase, copies, ends, unstable, ...opening, n: 1 };
 }
 
 /** The templates of `songs` by meter, identical ones counted once with their number. */
@@ -101,7 +107,7 @@ export function collectSongForms(
 		const meter = parseMeter(song.meter ?? '');
 		if (!t || !meter) continue;
 		const name = formatMeter(meter);
-		const key = `${name}|${t.bars}|${t.phase}|${t.copies.join(',')}|${t.ends.join(',')}`;
+		const key = `${name}|${t.bars}|${t.phase}|${t.copies.join(',')}|${t.ends.join(',')}|${t.unstable?.join(',')}|${t.opening}`;
 		const same = index.get(key);
 		if (same) {
 			same.n++;

@@ -197,7 +197,7 @@ function songFormsOf(all: readonly (SongForms | undefined)[]): { songForms?: Son
 			const seen = byMeter.get(meter) ?? new Map<string, SongTemplate>();
 			byMeter.set(meter, seen);
 			for (const t of templates) {
-				const key = JSON.stringify([t.bars, t.phase, t.copies, t.ends]);
+				const key = JSON.stringify([t.bars, t.phase, t.copies, t.ends, t.unstable, t.opening]);
 				const had = seen.get(key);
 				seen.set(key, had ? { ...had, n: had.n + t.n } : { ...t });
 			}
