@@ -72,5 +72,15 @@ export default ts.config(
 			]
 		}
 	},
-	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'static/', 'test-results/', 'playwright-report/'] }
+	{
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'node_modules/',
+			'static/',
+			'test-results/',
+			'playwright-report/',
+			'bench/gpu/pack/'
+		]
+	}
 );
