@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { partOrder, readAbc, splitTunes, tiedSteps, type AbcTuneResult } from '../../../src/lib/notation/abc-in';
+import {
+	partOrder,
+	readAbc,
+	splitTunes,
+	tiedSteps,
+	type AbcTuneResult
+} from '../../../src/lib/notation/abc-in';
 import { encodeSong } from '../../../src/lib/encoding/encode';
 import type { KernSong } from '../../../src/lib/kern/reader';
 
