@@ -108,7 +108,9 @@ interface Driver {
 /** Opens the app in `page` and starts the bench worker there; resolves once it takes requests. */
 async function start(page: Page, origin: string, workerUrl: string): Promise<void> {
 	page.setDefaultTimeout(0);
-	await page.goto(`${origin}/`);
+	// A bare document of the app's origin (same headers, so cross-origin isolated): the app's own page
+	// would start a second worker that reads the corpus too, and its memory would be counted here.
+	await page.goto(`${origin}/favicon.svg`);
 	await page.evaluate('globalThis.__name = (f) => f');
 	await page.evaluate(install, workerUrl);
 	await page.waitForFunction(() => (globalThis as unknown as { bench: Driver }).bench.ready, null, {
@@ -185,7 +187,6 @@ interface Row {
 	tfPeak: number;
 	wasmHeap: number;
 	rendererPeak: number | null;
-	jsNow: number | null;
 	corpusBytes: number;
 	runBytes: number;
 	checkpointBytes: number;
@@ -306,14 +307,6 @@ async function measure(
 				.map(residentBytes)
 				.filter((r) => r !== null);
 			if (process.env.BENCH_VERBOSE) console.log('  renderers with a worker:', resident);
-			const jsNow = await page.evaluate(async () => {
-				const p = performance as Performance & {
-					measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>;
-				};
-				if (!crossOriginIsolated || !p.measureUserAgentSpecificMemory) return null;
-				const timeout = new Promise<null>((r) => setTimeout(() => r(null), 30_000));
-				return Promise.race([p.measureUserAgentSpecificMemory().then((m) => m.bytes), timeout]);
-			});
 			const afterRun = await usage(page);
 			// The checkpoint record as stored: typed arrays by their length, everything else as JSON text.
 			const checkpointBytes = await page.evaluate(
@@ -353,7 +346,6 @@ async function measure(
 				tfPeak: probe?.peakBytes ?? NaN,
 				wasmHeap: probe?.wasmHeap ?? NaN,
 				rendererPeak: resident.length ? Math.max(...resident.map((r) => r!.peak)) : null,
-				jsNow,
 				corpusBytes: afterImport - before,
 				runBytes: afterRun - afterImport,
 				checkpointBytes,
@@ -414,7 +406,7 @@ export default async function (): Promise<void> {
 			`  ${size}×: ${row.songs} songs, ${row.batches} batches; epoch ${row.epoch.toFixed(1)} s ` +
 				`(${(row.perBatch * 1000).toFixed(0)} ms a batch${row.measured < row.batches ? `, ${row.measured} trained` : ''}), ` +
 				`setup ${row.setup.toFixed(1)} s, first batch done at ${row.firstBatch.toFixed(1)} s; peak: tensors ${mib(row.tfPeak)}, wasm heap ${mib(row.wasmHeap)}, ` +
-				`renderer ${mib(row.rendererPeak)}${row.jsNow === null ? '' : `, page+worker now ${mib(row.jsNow)}`}; ` +
+				`renderer ${mib(row.rendererPeak)}; ` +
 				`IndexedDB: corpus ${mib(row.corpusBytes)}, run ${mib(row.runBytes)} (checkpoint record ${mib(row.checkpointBytes)}); ` +
 				`import ${row.ingestSeconds.toFixed(1)} s (${row.backend})`
 		);
