@@ -10,7 +10,7 @@
 import { estimateMode } from '../encoding/key';
 import { isPitchSymbol } from '../music/pitch';
 import { modeFamily, type Mode } from '../music/key';
-import type { SongTemplate } from './templates';
+import type { SongTemplate } from '../model/format';
 
 /** Through-composed: no planned repeats, the tune as the model writes it (the sampler before forms). */
 export const THROUGH = 'through';
