@@ -698,8 +698,8 @@ test('by default a tune goes as the songs go: its upbeat drawn shows in the roll
 	await expect(stage.getByLabel('Phrase (bars)')).toHaveCount(0);
 	await stage.getByText('Shape it: seed, temperature, variations').click();
 	await expect(stage.getByLabel('Upbeat')).toHaveValue('-1');
-	// Random seed 2 draws, for 8 bars of 4/4, the form of a training song with a quarter's upbeat.
-	await stage.getByLabel('Random seed').fill('2');
+	// Random seed 1 draws, for 8 bars of 4/4, the form of a training song with a quarter's upbeat.
+	await stage.getByLabel('Random seed').fill('1');
 	await stage.getByRole('button', { name: 'Generate', exact: true }).click();
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
 	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');

@@ -1,9 +1,11 @@
 /**
  * Forms as the songs have them: for each training song in a meter with regular barlines, a compact
  * template of its shape — its length in bars, where it starts in its bar (its upbeat), which bars repeat
- * an earlier bar exactly (a bar-copy map) and where its phrases end. A tune written "as the songs go"
- * (form `songs`, form.ts) draws one template of its meter and nearest length and follows it: copied bars
- * are copied through the model, phrase ends get cadences, the last the tune's ending. Real songs do not
+ * an earlier bar exactly (a bar-copy map), where its phrases end, which of them end off degrees 1, 3 and
+ * 5, and its first note. A tune written "as the songs go" (form `songs`, form.ts) draws one template of
+ * its meter and nearest length and follows it: copied bars are copied through the model, phrase ends get
+ * cadences that land on or off 1, 3, 5 as the song's did, the last the tune's ending, and a tune without
+ * a seed opens on the song's first note. Real songs do not
  * all have one form, so a single planned form (ABAC) repeats in the same places every time, which a
  * classifier hears (docs/model-card.md, "Forms as the songs go").
  *
