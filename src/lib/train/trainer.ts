@@ -177,6 +177,11 @@ export class Trainer {
 		return new Trainer(songs, config, vocabulary, corpus, split, weights);
 	}
 
+	/** Song `i`'s symbols, decoded from the encoded copy (a run may let go of the corpus's strings). */
+	songSymbols(i: number): string[] {
+		return Array.from(this.songs[i], (id) => this.vocabulary[id]);
+	}
+
 	/** Continues a run from a checkpoint; the songs must be the corpus it names (same hash). */
 	static resume(songs: readonly TrainingSong[], checkpoint: Checkpoint, corpusHash: string): Trainer {
 		validateCheckpoint(checkpoint);

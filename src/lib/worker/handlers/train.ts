@@ -30,7 +30,7 @@ import { LstmStepModel } from '../../model/lstm-step';
 import { scoreBarSongs } from '../../eval/score';
 import { keptValLoss } from '../../eval/quality';
 import { loadModel } from '../load-model';
-import { collectSongForms } from '../../generate/templates';
+import { collectSongForms, type SongForms, type TemplateSong } from '../../generate/templates';
 
 /** A run going in this worker: the id of the request that started it, its stored run, what it was asked. */
 interface Run {
@@ -100,6 +100,64 @@ async function loadSongs(corpusId: string): Promise<{ songs: TrainingSong[]; nam
 	return { songs, name: names.join(' + '), hash: runCorpusId(hashes) };
 }
 
+/**
+ * What a run keeps of its songs once the trainer has encoded them. The corpus's symbol strings are most of
+ * a large corpus's memory (75 MiB at 16× erk, against 27 MiB for the trainer's encoded copy), so they are
+ * let go before the first batch; a song's form is read at the end from the encoded copy instead.
+ */
+interface KeptSongs {
+	/** The validation songs, in the split's order (the bundled model is scored on them every epoch). */
+	val: TrainingSong[];
+	/** Each song's meter and bars for its form, by song index (null: a song of bare symbols, no form). */
+	forms: (Omit<TemplateSong, 'symbols'> | null)[];
+}
+
+function keepSongs(songs: readonly TrainingSong[], trainer: Trainer): KeptSongs {
+	return {
+		val: trainer.split.val.map((i) => songs[i]),
+		forms: songs.map((song) =>
+			isSymbols(song)
+				? null
+				: { meter: song.meter, barPhase: song.barPhase, bars: song.bars, meterChanges: song.meterChanges }
+		)
+	};
+}
+
+/**
+ * Loads a run's songs, picks the backend and makes the trainer (`make`); returns what the run keeps of the
+ * songs. The songs themselves stay inside this call, so nothing of the run holds them once it returns.
+ */
+async function openRun(
+	state: TrainState,
+	corpusId: string,
+	force: BackendName | null,
+	make: (songs: readonly TrainingSong[], name: string, hash: string) => Trainer
+): Promise<{ trainer: Trainer; name: string; selection: BackendSelection; kept: KeptSongs }> {
+	const { songs, name, hash } = await loadSongs(corpusId);
+	const selection = await backend(state, force);
+	const trainer = make(songs, name, hash);
+	return { trainer, name, selection, kept: keepSongs(songs, trainer) };
+}
+
+/** The run's songs' forms, each song's symbols decoded from the trainer as `collectSongForms` reaches it. */
+function songForms(run: RunContext): SongForms {
+	const { trainer } = run;
+	return collectSongForms(
+		run.kept.forms.flatMap((bars, i) =>
+			bars
+				? [
+						{
+							// One song's symbols at a time: a getter, read once per song.
+							get song(): TemplateSong {
+								return { ...bars, symbols: trainer.songSymbols(i) };
+							}
+						}
+					]
+				: []
+		)
+	);
+}
+
 /** One run in this worker: the trainer, where it is stored, and whom to tell. */
 interface RunContext {
 	state: TrainState;
@@ -111,8 +169,8 @@ interface RunContext {
 	post: Post;
 	requestId: string;
 	signal: AbortSignal;
-	/** The run's songs (the trainer's split indexes them). */
-	songs: readonly TrainingSong[];
+	/** What the run keeps of its songs (validation songs, the songs' bars for their forms). */
+	kept: KeptSongs;
 	/** The bundled model's folder URL, to score it on the run's validation songs. */
 	bundled?: string;
 	/** The epoch of the newest checkpoint of this run in storage (null: none is), so warnings tell the truth. */
@@ -181,7 +239,7 @@ async function keepModel(run: RunContext, status: RunStatus): Promise<string | u
 		...(trainer.styles.length ? { styles: [...trainer.styles] } : {}),
 		scores: validationScores(run, status),
 		// Its songs' forms, for tunes "as the songs go" (phrases of two bars: the kern marks are not kept).
-		songForms: collectSongForms(run.songs.flatMap((song) => ('symbols' in song ? [{ song }] : [])))
+		songForms: songForms(run)
 	});
 	const weights = await trainer.weights();
 	try {
@@ -237,10 +295,9 @@ async function bundledLevel(ctx: RunContext): Promise<number | null> {
 		const { model } = await loadModel({ kind: 'default', url: bundled });
 		// Exactly the app's step model: a window-design model (a subclass) is not scored statefully.
 		if (model instanceof LstmStepModel && model.constructor === LstmStepModel) {
-			const val = trainer.split.val.map((i) => ctx.songs[i]);
 			const result = scoreBarSongs(
 				model,
-				val.map((song) => (isSymbols(song) ? { symbols: song } : song))
+				ctx.kept.val.map((song) => (isSymbols(song) ? { symbols: song } : song))
 			);
 			level = result.bitsPerStep * Math.LN2;
 		}
@@ -368,9 +425,14 @@ export function createTrainHandlers(): HandlerTable {
 		'train/start': async (req, post, signal) => {
 			refuseWhileRunning(state, 'A training run is already going in this tab. Pause or stop it first.');
 			const corpusId = req.corpusIds?.length ? runCorpusId(req.corpusIds) : req.corpusId;
-			const { songs, name: corpusName, hash } = await loadSongs(corpusId);
-			const selection = await backend(state, req.backend ?? null);
-			const trainer = Trainer.create(songs, req.config, { id: corpusId, name: corpusName, hash });
+			const {
+				trainer,
+				name: corpusName,
+				selection,
+				kept
+			} = await openRun(state, corpusId, req.backend ?? null, (songs, name, hash) =>
+				Trainer.create(songs, req.config, { id: corpusId, name, hash })
+			);
 			const c = trainer.config;
 			const name = req.name?.trim() || `${corpusName} · ${c.layers}×${c.units}`;
 			await run({
@@ -383,7 +445,7 @@ export function createTrainHandlers(): HandlerTable {
 				post,
 				requestId: req.id,
 				signal,
-				songs,
+				kept,
 				bundled: req.bundled,
 				storedEpoch: null
 			});
@@ -393,9 +455,12 @@ export function createTrainHandlers(): HandlerTable {
 			const stored = await getRun(req.runId);
 			if (!stored)
 				throw new Error('That run is no longer stored (it may have been deleted). Start a new one.');
-			const { songs, hash } = await loadSongs(stored.checkpoint.corpus.id);
-			const selection = await backend(state, req.backend ?? null);
-			const trainer = Trainer.resume(songs, stored.checkpoint, hash);
+			const { trainer, selection, kept } = await openRun(
+				state,
+				stored.checkpoint.corpus.id,
+				req.backend ?? null,
+				(songs, _name, hash) => Trainer.resume(songs, stored.checkpoint, hash)
+			);
 			await run({
 				state,
 				trainer,
@@ -406,7 +471,7 @@ export function createTrainHandlers(): HandlerTable {
 				post,
 				requestId: req.id,
 				signal,
-				songs,
+				kept,
 				bundled: req.bundled,
 				storedEpoch: stored.checkpoint.epoch
 			});
