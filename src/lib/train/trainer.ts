@@ -4,7 +4,7 @@
  */
 import * as tf from '#tf';
 import { resolveConfig, type TrainConfig } from '../model/config';
-import { encodeSong, LaneBatches, splitSongs, WindowBatches } from './data';
+import { encodeSongs, LaneBatches, splitSongs, WindowBatches } from './data';
 import { SONG_END } from '../music/symbols';
 import { buildVocabulary } from '../music/vocabulary';
 import { carryWeights, initialWeights } from '../model/init';
@@ -126,7 +126,7 @@ export class Trainer {
 		this.vocabulary = vocabulary;
 		this.corpus = corpus;
 		this.split = split;
-		this.songs = songs.map((s) => encodeSong(symbolsOf(s), vocabulary));
+		this.songs = encodeSongs(songs.map(symbolsOf), vocabulary);
 		this.bars = config.meterInput ? songs.map(barOf) : null;
 		this.styles = [...(weights.styles ?? [])];
 		this.styleSlots = this.styles.length
