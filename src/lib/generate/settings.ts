@@ -200,7 +200,7 @@ export const GENERATE_SETTINGS: readonly GenerateSetting[] = [
 	{
 		key: 'form',
 		label: 'Form',
-		help: 'How the tune is built of phrases: a letter that comes again repeats its phrase, a primed one (A′) varies its ending; through-composed writes on without planned repeats.',
+		help: 'How the tune is built of phrases. As the songs go: each tune takes the shape of one of the songs the model learned from (its length, upbeat, repeated bars and phrase ends). In a form of letters, a letter that comes again repeats its phrase and a primed one (A′) varies its ending; through-composed writes on without planned repeats.',
 		subject: 'The form',
 		flag: 'form',
 		kind: 'form',
