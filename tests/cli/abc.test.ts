@@ -4,17 +4,15 @@
  * into an LSTM.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasShared, repoRoot, shared } from '../shared';
+import { hasShared, repoRoot } from '../shared';
 import { runCli } from './run';
+import { abcBook, erkDir, erkSongs } from '../lib/corpus/erk-abc';
 import { toMusicXml } from '../../src/lib/formats/musicxml';
 import { toMidi } from '../../src/lib/formats/midi';
 import { findKey } from '../../src/lib/formats/key';
-import { toAbc } from '../../src/lib/formats/abc';
-import { ingest } from '../../src/lib/corpus/ingest';
-import { DEFAULT_METER, parseMeter } from '../../src/lib/music/meter';
 
 const BOOK = join(repoRoot, 'tests/fixtures/abc/features.abc');
 const TUNES = (readFileSync(BOOK, 'utf8').match(/^X:/gm) ?? []).length;
@@ -126,26 +124,9 @@ describe('cli on ABC', () => {
 	it.skipIf(!hasShared())(
 		'a kern corpus written as one ABC book trains an LSTM to the same held-out loss (within 1 %)',
 		async () => {
-			const dir = shared('corpus/essen/deutschl/erk');
-			const files = readdirSync(dir)
-				.filter((f) => f.endsWith('.krn'))
-				.sort();
-			const kern = (
-				await ingest(
-					files.map((f) => {
-						const b = new Uint8Array(readFileSync(join(dir, f)));
-						return { path: f, size: b.length, read: () => b };
-					})
-				)
-			).songs;
+			const dir = erkDir();
 			// The whole corpus as one ABC book, in the same order, one tune per song.
-			const book = kern
-				.map((s, i) => {
-					const meter = parseMeter(s.meter) ?? DEFAULT_METER;
-					const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
-					return toAbc(s.symbols, { meter, pickup, title: s.path }).replace(/^X:1$/m, `X:${i + 1}`);
-				})
-				.join('\n');
+			const book = abcBook(await erkSongs());
 			const tmp = mkdtempSync(join(tmpdir(), 'abc-lstm-'));
 			writeFileSync(join(tmp, 'erk.abc'), book);
 			// The same small model, seed and held-out share on both; three epochs, no early stop.

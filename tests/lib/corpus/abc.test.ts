@@ -12,6 +12,7 @@ import { KneserNeyModel } from '../../../src/lib/ngram/kneser-ney';
 import { scoreStepModel } from '../../../src/lib/eval/score';
 import { DEFAULT_METER, parseMeter } from '../../../src/lib/music/meter';
 import { hasShared, repoRoot, shared } from '../../shared';
+import { abcBook, erkSongs } from './erk-abc';
 import { abc2midiNotes, firstDifference, hasAbc2midi, readerNotes } from '../notation/abc2midi';
 
 const FIXTURE = join(repoRoot, 'tests/fixtures/abc/features.abc');
@@ -114,20 +115,9 @@ describe('a kern corpus exported as ABC and read back', () => {
 	it.skipIf(!hasShared())(
 		'learns to the same held-out bits (Kneser-Ney baseline, within 1 %)',
 		async () => {
-			const dir = shared('corpus/essen/deutschl/erk');
-			const files = readdirSync(dir)
-				.filter((f) => f.endsWith('.krn'))
-				.sort();
-			const kern = (await ingest(files.map((f) => drop(f, new Uint8Array(readFileSync(join(dir, f)))))))
-				.songs;
+			const kern = await erkSongs();
 			// The whole corpus as one ABC book, one tune per song.
-			const book = kern
-				.map((s, i) => {
-					const meter = parseMeter(s.meter) ?? DEFAULT_METER;
-					const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
-					return toAbc(s.symbols, { meter, pickup, title: s.path }).replace(/^X:1$/m, `X:${i + 1}`);
-				})
-				.join('\n');
+			const book = abcBook(kern);
 			const abc = (await ingest([drop('erk.abc', strToU8(book))])).songs;
 			expect(abc.length).toBe(kern.length);
 			const heldOut = (songs: { symbols: string[] }[]) => {
@@ -148,20 +138,8 @@ describe('real melodies through abc2midi', () => {
 	it.skipIf(!hasShared() || !hasAbc2midi())(
 		'every tenth erk song, written by the app as ABC, plays note for note as abc2midi (Debian abcmidi) plays it',
 		async () => {
-			const dir = shared('corpus/essen/deutschl/erk');
-			const files = readdirSync(dir)
-				.filter((f) => f.endsWith('.krn'))
-				.sort()
-				.filter((_, i) => i % 10 === 0);
-			const kern = (await ingest(files.map((f) => drop(f, new Uint8Array(readFileSync(join(dir, f)))))))
-				.songs;
-			const book = kern
-				.map((s, i) => {
-					const meter = parseMeter(s.meter) ?? DEFAULT_METER;
-					const pickup = s.barPhase ? meter.stepsPerBar - s.barPhase : 0;
-					return toAbc(s.symbols, { meter, pickup, title: s.path }).replace(/^X:1$/m, `X:${i + 1}`);
-				})
-				.join('\n');
+			const kern = await erkSongs(10);
+			const book = abcBook(kern);
 			const path = join(mkdtempSync(join(tmpdir(), 'erk-abc-')), 'erk.abc');
 			writeFileSync(path, book);
 			const read = readAbc(book);
