@@ -4,15 +4,23 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { StoredCorpus } from '../corpus/types';
-import type { CorpusRow, ModelRow, RunRow, StoredMelody, StoredModel, StoredRun } from './records';
+import type {
+	CorpusRow,
+	PackedCorpus,
+	ModelRow,
+	RunRow,
+	StoredMelody,
+	StoredModel,
+	StoredRun
+} from './records';
 
 export const DB_NAME = 'folk-studio';
 export const DB_VERSION = 1;
 
 /** The database's stores and their records (records.ts). */
 export interface StudioSchema extends DBSchema {
-	/** Imported corpora: songs, report and summary, and their list rows. */
-	corpora: { key: string; value: StoredCorpus | CorpusRow };
+	/** Imported corpora: songs, report and summary (packed since format 2), and their list rows. */
+	corpora: { key: string; value: PackedCorpus | StoredCorpus | CorpusRow };
 	/** Finished or imported models in the app's model format, and their list rows. */
 	models: { key: string; value: StoredModel | ModelRow };
 	/** Training checkpoints, one per run, overwritten every epoch, and their list rows. */

@@ -5,7 +5,8 @@
  */
 import type { MelodyForm } from '../generate/form';
 import type { Mode } from '../music/key';
-import type { CorpusListItem } from '../corpus/types';
+import type { CorpusListItem, StoredCorpus } from '../corpus/types';
+import type { EncodedSong } from '../encoding/song';
 import type { Checkpoint, RunStatus } from '../model/checkpoint';
 import type { ModelMetadata } from '../model/format';
 import type { LstmModelWeights } from '../model/types';
@@ -15,6 +16,21 @@ export const META = 'meta:';
 
 /** A corpus's list row: its list item under `meta:` + id. */
 export type CorpusRow = CorpusListItem & { corpusId: string };
+
+/**
+ * A corpus's full record as saved since format 2 (corpora.ts packs and unpacks it): every song's symbols
+ * as ids into the corpus's own small symbol table, all songs in one typed array, song after song. Read
+ * back as strings, 16× erk was 61 MiB of heap in 4 million strings; as ids it is 4 MiB in one buffer.
+ * Records saved before (a `StoredCorpus`, each song with its `symbols`) are read as they are.
+ */
+export interface PackedCorpus extends Omit<StoredCorpus, 'songs'> {
+	format: 2;
+	/** The symbols in use, each once; `symbolIds` index into it (Uint8Array up to 256 symbols). */
+	symbolTable: string[];
+	symbolIds: Uint8Array | Uint16Array;
+	/** Each song without its symbols, and how many of `symbolIds` are its (they follow the song before). */
+	songs: (Omit<EncodedSong, 'symbols'> & { symbolCount: number })[];
+}
 
 /** A stored model. */
 export interface StoredModel {
