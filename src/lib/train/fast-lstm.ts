@@ -16,10 +16,15 @@ import {
 	gatherSteps,
 	hasRowKernels,
 	idsGrad,
+	matMulFast,
+	matMulPacked,
+	packRight,
 	splitGates,
 	transpose2d,
-	unstack
+	unstack,
+	type PackedRight
 } from './lstm-kernels';
+import { Rng } from '../model/rng';
 
 /**
  * One-hot rows as float32. The wasm backend's OneHot writes int32 bits whatever dtype is asked for
@@ -27,6 +32,37 @@ import {
  */
 export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
 	return tf.cast(tf.oneHot(ids, depth), 'float32') as tf.Tensor2D;
+}
+
+/**
+ * A dropout mask of `count` floats: 0 where `new Rng(seed).next() < rate`, else 1 / (1 − rate), drawn in
+ * order; the same values as calling `next()` per float, with the generator (sfc32) written out on locals.
+ * Through the class it took 28 ms a batch for LSTM(256)'s [64, 64, 256] output mask (Node, 8 % of the
+ * batch); on locals about 3.
+ */
+export function dropoutMask(count: number, rate: number, seed: number): Float32Array<ArrayBuffer> {
+	const s = new Rng(seed).state();
+	// int32 from the start (the state may hold uint32 above 2^31, which V8 keeps as doubles).
+	let a = s[0] | 0;
+	let b = s[1] | 0;
+	let c = s[2] | 0;
+	let d = s[3] | 0;
+	const cut = rate * 4294967296;
+	const keep = 1 / (1 - rate);
+	const m = new Float32Array(count);
+	for (let i = 0; i < count; i++) {
+		// Rng.uint32 on int32 locals: every step keeps the same low 32 bits. u / 2^32 < rate ⇔ u < rate · 2^32
+		// (both exact in doubles).
+		let t = (a + b) | 0;
+		a = b ^ (b >>> 9);
+		b = (c + (c << 3)) | 0;
+		c = (c << 21) | (c >>> 11);
+		d = (d + 1) | 0;
+		t = (t + d) | 0;
+		c = (c + t) | 0;
+		m[i] = t >>> 0 < cut ? 0 : keep;
+	}
+	return m;
 }
 
 /**
@@ -163,6 +199,8 @@ export function lstmForward(
 	const fused = mode !== 'generic';
 	const viaSigmoid = tf.getBackend() === 'wasm';
 	const ones = fused ? (tf.ones([h0.shape[0]]) as tf.Tensor1D) : null;
+	// The recurrent kernel packed once for all steps' products where the SIMD products run.
+	const packedU = fused && !doubled ? packRight(p.recurrentKernel) : null;
 	for (let t = 0; t < steps; t++) {
 		const k = keep[t] ?? null;
 		const hPrev = h;
@@ -176,7 +214,8 @@ export function lstmForward(
 					const sg = tf.sigmoid(tf.add(tf.matMul(hIn as tf.Tensor2D, doubled.recurrentKernel), xp[t]));
 					return cellRestStep(sg, cPrev, keepFlat);
 				}
-				const mm = tf.matMul(rmask ? tf.mul(hPrev, rmask) : hPrev, p.recurrentKernel);
+				const hIn = (rmask ? tf.mul(hPrev, rmask) : hPrev) as tf.Tensor2D;
+				const mm = packedU ? matMulPacked(hIn, packedU) : tf.matMul(hIn, p.recurrentKernel);
 				return fusedCell(mm, xp[t], cPrev, keepFlat);
 			});
 			xp[t].dispose();
@@ -224,6 +263,7 @@ export function lstmForward(
 		c = next.cNew;
 	}
 	ones?.dispose();
+	packedU?.packed.dispose();
 	if (doubled) tf.dispose([doubled.kernel, doubled.recurrentKernel, doubled.bias]);
 	const outputs = tf.stack(hs) as tf.Tensor3D;
 	const hLast = tf.clone(h);
@@ -274,10 +314,13 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 		if (cache.recurrentMask) hp = tf.mul(hp, cache.recurrentMask);
 		return hp as tf.Tensor3D;
 	});
-	// Transpose flags are slow on wasm (a transposed-A product took seconds there); transpose once instead.
-	const UT = transpose2d(p.recurrentKernel);
-	const dz = fused ? backwardFused(cache, UT, dOutputs) : backwardGeneric(cache, UT, dOutputs);
-	UT.dispose();
+	// Transpose flags are slow on wasm (a transposed-A product took seconds there); transpose once instead,
+	// or pack Uᵀ once for the SIMD products.
+	const packedUT = fused ? packRight(p.recurrentKernel, true) : null;
+	const UT = packedUT ? null : transpose2d(p.recurrentKernel);
+	const dz = fused ? backwardFused(cache, packedUT ?? UT!, dOutputs) : backwardGeneric(cache, UT!, dOutputs);
+	UT?.dispose();
+	packedUT?.packed.dispose();
 	for (const list of [cache.i, cache.f, cache.g, cache.o, cache.tc, cache.c, cache.gates])
 		for (const x of list) x.dispose();
 	cache.h0.dispose();
@@ -293,7 +336,7 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 		// operand whenever it is a new tensor, and dZ [T·B, 4n] is the largest; one transpose of dZ
 		// costs less (recipe shape: 26–32 → 22–23 ms CPU a batch for both products in Node, wasm).
 		const dZT = transpose2d(dZ);
-		const recurrentKernel = transpose2d(tf.matMul(dZT, hpFlat));
+		const recurrentKernel = transpose2d(matMulFast(dZT, hpFlat));
 		const rows = hasRowKernels();
 		let bias: tf.Tensor1D;
 		let kernel: tf.Tensor2D;
@@ -310,9 +353,9 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 			bias = rows ? columnSums(dZ) : (tf.sum(dZ, 0) as tf.Tensor1D);
 			const d = cache.input.x.shape[2];
 			const X = tf.reshape(cache.input.x, [steps * b, d]) as tf.Tensor2D;
-			kernel = transpose2d(tf.matMul(dZT, X));
+			kernel = transpose2d(matMulFast(dZT, X));
 			if (!cache.input.constant)
-				input = tf.reshape(tf.matMul(dZ, transpose2d(p.kernel)), [steps, b, d]) as tf.Tensor3D;
+				input = tf.reshape(matMulFast(dZ, p.kernel, true), [steps, b, d]) as tf.Tensor3D;
 		}
 		const out: Record<string, tf.Tensor> = { kernel, recurrentKernel, bias };
 		if (input) out.input = input;
@@ -327,7 +370,11 @@ export function lstmBackward(cache: LstmCache, p: LstmParams, dOutputs: tf.Tenso
 }
 
 /** The recurrence with the fused cell kernel: one kernel and one product per step. Returns dz per step. */
-function backwardFused(cache: LstmCache, UT: tf.Tensor2D, dOutputs: tf.Tensor3D): tf.Tensor2D[] {
+function backwardFused(
+	cache: LstmCache,
+	UT: tf.Tensor2D | PackedRight,
+	dOutputs: tf.Tensor3D
+): tf.Tensor2D[] {
 	const steps = cache.c.length;
 	const [, b, n] = cache.outputs.shape;
 	const dOut = unstack(dOutputs) as tf.Tensor2D[];
@@ -341,7 +388,7 @@ function backwardFused(cache: LstmCache, UT: tf.Tensor2D, dOutputs: tf.Tensor3D)
 		const [dzt, dcPrev] = tf.tidy(() => {
 			let dhNext: tf.Tensor = zeros;
 			if (t < steps - 1) {
-				dhNext = tf.matMul(dz[t + 1], UT);
+				dhNext = 'packed' in UT ? matMulPacked(dz[t + 1], UT) : tf.matMul(dz[t + 1], UT);
 				if (cache.recurrentMask) dhNext = tf.mul(dhNext, cache.recurrentMask);
 			}
 			return fusedCellGrad(

@@ -9,3 +9,5 @@ export const GATHER_STEPS = 'FolkGatherSteps';
 export const IDS_GRAD = 'FolkIdsGrad';
 export const COL_SUM = 'FolkColSum';
 export const TRANSPOSE = 'FolkTranspose';
+export const PACK_RIGHT = 'FolkPackRight';
+export const GEMM = 'FolkGemm';

@@ -10,7 +10,9 @@ import {
 	CELL_REST,
 	COL_SUM,
 	GATHER_STEPS,
+	GEMM,
 	IDS_GRAD,
+	PACK_RIGHT,
 	SPLIT4,
 	TRANSPOSE,
 	UNSTACK
@@ -365,6 +367,24 @@ function colSumKernel(mem: Memory, x: Info): Info[] {
 	return outs;
 }
 
+/**
+ * The right-hand operand of `gemmKernel` in its panels: b [k, n], or with `transposed` b = xᵀ for x [n, k].
+ * wasm with the SIMD products only (`SimdKernels.products`; the op checks first).
+ */
+function packRightKernel(x: Info, transposed: boolean, simd: SimdKernels | null): Info[] {
+	const [k, n] = transposed ? [x.shape[1], x.shape[0]] : x.shape;
+	if (!simd?.products || n % 8 !== 0)
+		throw new Error('FolkPackRight needs the wasm SIMD products and n % 8 = 0');
+	return simd.run([x], [[k * n]], ([src, dst]) => simd.exports.pack(src, dst, k, n, transposed ? 1 : 0));
+}
+
+/** a [m, k] · b [k, n] with b packed by `packRightKernel`. */
+function gemmKernel(a: Info, packed: Info, n: number, simd: SimdKernels | null): Info[] {
+	const [m, k] = a.shape;
+	if (!simd?.products || packed.shape[0] !== k * n) throw new Error('FolkGemm needs the wasm SIMD products');
+	return simd.run([a, packed], [[m, n]], ([pa, pb, pc]) => simd.exports.gemm(pa, pb, pc, m, k, n));
+}
+
 /** Registers the kernels for `cpu` and `wasm` (harmless for backends that are never loaded). */
 export function registerCpuLstmKernels(): void {
 	for (const [backendName, memory] of [
@@ -417,6 +437,20 @@ export function registerCpuLstmKernels(): void {
 					simdOf(backend)
 				)
 		});
+		if (backendName === 'wasm') {
+			tf.registerKernel({
+				kernelName: PACK_RIGHT,
+				backendName,
+				kernelFunc: ({ inputs: x, backend, attrs }) =>
+					packRightKernel(x.b as Info, (attrs as { transposed: boolean }).transposed, simdOf(backend))
+			});
+			tf.registerKernel({
+				kernelName: GEMM,
+				backendName,
+				kernelFunc: ({ inputs: x, backend, attrs }) =>
+					gemmKernel(x.a as Info, x.bp as Info, (attrs as { n: number }).n, simdOf(backend))
+			});
+		}
 		tf.registerKernel({
 			kernelName: COL_SUM,
 			backendName,

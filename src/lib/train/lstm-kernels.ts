@@ -10,7 +10,9 @@ import {
 	CELL_REST,
 	COL_SUM,
 	GATHER_STEPS,
+	GEMM,
 	IDS_GRAD,
+	PACK_RIGHT,
 	SPLIT4,
 	TRANSPOSE,
 	UNSTACK
@@ -159,4 +161,51 @@ export function idsGrad(dZ: tf.Tensor2D, ids: tf.Tensor, vocabulary: number): [t
 export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
 	registerLstmKernels();
 	return (tf.engine().runKernel(COL_SUM, { x }) as unknown as tf.Tensor1D[])[0];
+}
+
+let productsOn = true;
+
+/** Turns the SIMD products off (comparisons with the backend's own) or back on. */
+export function useSimdProducts(on: boolean): void {
+	productsOn = on;
+}
+
+/**
+ * A right-hand operand packed once for several `matMulPacked` products (the recurrent kernel over a
+ * layer's steps). Dispose `packed` after the last.
+ */
+export interface PackedRight {
+	packed: tf.Tensor1D;
+	k: number;
+	n: number;
+}
+
+/**
+ * b [k, n] (with `transposed`, b = xᵀ for x [n, k]) packed for the SIMD product, or null where it does
+ * not run: other backends, the threaded wasm build (its products use every thread of its pool), n not a
+ * multiple of 8. The wasm backend's product took 1.15–1.35 × as long at LSTM(256)'s shapes (Node, 1
+ * thread, tmp benches in docs/speed.md).
+ */
+export function packRight(x: tf.Tensor2D, transposed = false): PackedRight | null {
+	registerLstmKernels();
+	if (!productsOn || x.dtype !== 'float32' || tf.getBackend() !== 'wasm') return null;
+	if (!SimdKernels.for(tf.backend())?.products) return null;
+	const [k, n] = transposed ? [x.shape[1], x.shape[0]] : x.shape;
+	if (n % 8 !== 0) return null;
+	const packed = (tf.engine().runKernel(PACK_RIGHT, { b: x }, { transposed }) as unknown as tf.Tensor1D[])[0];
+	return { packed, k, n };
+}
+
+/** a [m, k] · b, b packed by `packRight`. */
+export function matMulPacked(a: tf.Tensor2D, b: PackedRight): tf.Tensor2D {
+	return (tf.engine().runKernel(GEMM, { a, bp: b.packed }, { n: b.n }) as unknown as tf.Tensor2D[])[0];
+}
+
+/** a · b (a · xᵀ with `transposed`, b = xᵀ): the SIMD product where it runs, else the backend's. */
+export function matMulFast(a: tf.Tensor2D, x: tf.Tensor2D, transposed = false): tf.Tensor2D {
+	const b = packRight(x, transposed);
+	if (!b) return tf.matMul(a, transposed ? transpose2d(x) : x);
+	const out = matMulPacked(a, b);
+	b.packed.dispose();
+	return out;
 }

@@ -348,4 +348,134 @@
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $jloop)))
         (local.set $l (i32.add (local.get $l) (i32.const 1)))
-        (br $lloop)))))
+        (br $lloop))))
+
+  ;; c [m, n] = a [m, k] · b [k, n], b packed by `pack` (n a multiple of 8). Tiles of 4 rows × 8 columns
+  ;; held in eight registers over the whole of k (one row at a time for the last m mod 4 rows), the loop
+  ;; order of XNNPACK's 4×8 kernel; at LSTM(256)'s shapes 1.2–1.35 × the backend's own product (Node,
+  ;; 1 thread). Each sum is taken in k order, as the backend's.
+  (func (export "gemm") (param $a i32) (param $bp i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32) (local $p i32) (local $kk i32) (local $ap i32) (local $bpp i32) (local $bq i32) (local $cp i32)
+    (local $lda i32) (local $ldc i32) (local $m4 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $lda (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $r1 (local.get $lda))
+    (local.set $r2 (i32.shl (local.get $lda) (i32.const 1)))
+    (local.set $r3 (i32.mul (local.get $lda) (i32.const 3)))
+    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+    (block $pdone
+      (loop $ploop
+        (br_if $pdone (i32.ge_u (local.get $p) (i32.shr_u (local.get $n) (i32.const 3))))
+        ;; Panel p: columns 8p … 8p+7 of b, k rows of 8 floats.
+        (local.set $bpp (i32.add (local.get $bp) (i32.mul (local.get $p) (i32.shl (local.get $k) (i32.const 5)))))
+        (local.set $i (i32.const 0))
+        (block $idone
+          (loop $iloop
+            (br_if $idone (i32.ge_u (local.get $i) (local.get $m4)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0))
+            (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0))
+            (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0))
+            (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0))
+            (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))))
+            (local.set $bq (local.get $bpp))
+            (local.set $kk (i32.const 0))
+            (block $kdone4
+              (loop $kloop4
+                (br_if $kdone4 (i32.ge_u (local.get $kk) (local.get $lda)))
+                (local.set $b0 (v128.load (local.get $bq)))
+                (local.set $b1 (v128.load offset=16 (local.get $bq)))
+                (local.set $x (v128.load32_splat (i32.add (local.get $ap) (local.get $kk))))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (i32.add (i32.add (local.get $ap) (local.get $kk)) (local.get $r1))))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (i32.add (i32.add (local.get $ap) (local.get $kk)) (local.get $r2))))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (i32.add (i32.add (local.get $ap) (local.get $kk)) (local.get $r3))))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $bq (i32.add (local.get $bq) (i32.const 32)))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 4)))
+                (br $kloop4)))
+            (local.set $cp (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $p) (i32.const 5)))))
+            (v128.store offset=0 (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (v128.store offset=0 (i32.add (local.get $cp) (i32.mul (i32.const 1) (local.get $ldc))) (local.get $c10))
+            (v128.store offset=16 (i32.add (local.get $cp) (i32.mul (i32.const 1) (local.get $ldc))) (local.get $c11))
+            (v128.store offset=0 (i32.add (local.get $cp) (i32.mul (i32.const 2) (local.get $ldc))) (local.get $c20))
+            (v128.store offset=16 (i32.add (local.get $cp) (i32.mul (i32.const 2) (local.get $ldc))) (local.get $c21))
+            (v128.store offset=0 (i32.add (local.get $cp) (i32.mul (i32.const 3) (local.get $ldc))) (local.get $c30))
+            (v128.store offset=16 (i32.add (local.get $cp) (i32.mul (i32.const 3) (local.get $ldc))) (local.get $c31))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $iloop)))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $i) (local.get $m)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0))
+            (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))))
+            (local.set $bq (local.get $bpp))
+            (local.set $kk (i32.const 0))
+            (block $kdone1
+              (loop $kloop1
+                (br_if $kdone1 (i32.ge_u (local.get $kk) (local.get $lda)))
+                (local.set $b0 (v128.load (local.get $bq)))
+                (local.set $b1 (v128.load offset=16 (local.get $bq)))
+                (local.set $x (v128.load32_splat (i32.add (local.get $ap) (local.get $kk))))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $bq (i32.add (local.get $bq) (i32.const 32)))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 4)))
+                (br $kloop1)))
+            (local.set $cp (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $p) (i32.const 5)))))
+            (v128.store offset=0 (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $jloop)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $ploop))))
+
+  ;; b [k, n] into the panels `gemm` reads: panel p (columns 8p … 8p+7) as k rows of 8 floats. With
+  ;; $trans, src is [n, k] and b its transpose. n a multiple of 8.
+  (func (export "pack") (param $src i32) (param $dst i32) (param $k i32) (param $n i32) (param $trans i32)
+    (local $p i32) (local $kk i32) (local $j i32) (local $o i32) (local $from i32)
+    (local.set $o (local.get $dst))
+    (block $pdone
+      (loop $ploop
+        (br_if $pdone (i32.ge_u (local.get $p) (i32.shr_u (local.get $n) (i32.const 3))))
+        (local.set $kk (i32.const 0))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $kk) (local.get $k)))
+            (if (local.get $trans)
+              (then
+                ;; Column kk of rows 8p … 8p+7 of src.
+                (local.set $from (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (i32.shl (local.get $p) (i32.const 3)) (local.get $k)) (local.get $kk)) (i32.const 2))))
+                (local.set $j (i32.const 0))
+                (block $jdone
+                  (loop $jloop
+                    (br_if $jdone (i32.ge_u (local.get $j) (i32.const 8)))
+                    (f32.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2)))
+                      (f32.load (i32.add (local.get $from) (i32.mul (local.get $j) (i32.shl (local.get $k) (i32.const 2))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $jloop))))
+              (else
+                (local.set $from (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (i32.shl (local.get $p) (i32.const 3))) (i32.const 2))))
+                (v128.store (local.get $o) (v128.load (local.get $from)))
+                (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $from)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))
+            (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+            (br $kloop)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $ploop)))))

@@ -5,6 +5,7 @@
  */
 import * as tf from '#tf';
 import {
+	dropoutMask,
 	lstmBackward,
 	lstmForward,
 	oneHotFloat,
@@ -15,7 +16,6 @@ import {
 import { hasRowKernels, transpose2d } from './lstm-kernels';
 import type { Batch } from './data';
 import type { TrainConfig } from '../model/config';
-import { Rng } from '../model/rng';
 import type { LstmModelWeights } from '../model/types';
 
 /** Hidden and cell state per layer, [lanes, units] each. */
@@ -95,13 +95,15 @@ export class Network {
 			const ids = tf.tensor2d(batch.inputs, [T, B], 'int32');
 			const keep = batch.keep.map((k) => (k ? (tf.tensor2d(k, [B, 1]) as tf.Tensor2D) : null));
 			// Built in JS: four tensor ops over [T, B, n] cost ~50 ms a batch on wasm for 256 units.
-			const dropMask = (shape: number[], rate: number, s: number) => {
-				const rng = new Rng(s);
-				const keep = 1 / (1 - rate);
-				const m = new Float32Array(shape.reduce((a, b) => a * b, 1));
-				for (let i = 0; i < m.length; i++) m[i] = rng.next() < rate ? 0 : keep;
-				return tf.tensor(m, shape);
-			};
+			const dropMask = (shape: number[], rate: number, s: number) =>
+				tf.tensor(
+					dropoutMask(
+						shape.reduce((a, b) => a * b, 1),
+						rate,
+						s
+					),
+					shape
+				);
 			const caches: LstmCache[] = [];
 			const outMasks: (tf.Tensor | null)[] = [];
 			const hs: tf.Tensor2D[] = [];

@@ -18,8 +18,12 @@ import {
 	fusedCellGrad,
 	gatherSteps,
 	idsGrad,
+	matMulFast,
+	matMulPacked,
+	packRight,
 	transpose2d,
-	useCellMode
+	useCellMode,
+	useSimdProducts
 } from '../../../src/lib/train/lstm-kernels';
 import { Rng } from '../../../src/lib/model/rng';
 import { Trainer } from '../../../src/lib/train/trainer';
@@ -27,6 +31,7 @@ import { hasShared, shared } from '../../shared';
 
 afterAll(() => {
 	useSimdKernels(true);
+	useSimdProducts(true);
 	useCellMode('auto');
 });
 
@@ -166,6 +171,63 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 			const gates = r.wasm[2];
 			for (let j = 0; j < n; j++) expect(c[n + j]).toBeCloseTo(gates[G + j] * gates[G + 2 * n + j], 6);
 		});
+	});
+});
+
+describe('the SIMD products (pack, gemm)', () => {
+	// m not a multiple of the 4-row tile, k odd, one and several 8-column panels; LSTM(256)'s step shape.
+	const shapes: [number, number, number][] = [
+		[5, 13, 8],
+		[8, 24, 16],
+		[67, 40, 32],
+		[64, 256, 1024]
+	];
+
+	test('match the cpu backend’s product, b as given and b transposed, on the backend’s heap', async () => {
+		const rng = new Rng('gemm');
+		const data = shapes.map(([m, k, n]) => ({ a: floats(rng, m * k, 1), b: floats(rng, k * n, 1) }));
+		const products = () =>
+			shapes.flatMap(([m, k, n], i) => {
+				const a = tf.tensor2d(data[i].a, [m, k]);
+				const b = tf.tensor2d(data[i].b, [k, n]);
+				return [matMulFast(a, b), matMulFast(a, transpose2d(b), true)];
+			});
+		await tf.setBackend('cpu');
+		const cpu = tf.tidy(products).map((t) => t.dataSync().slice());
+		await tf.setBackend('wasm');
+		await tf.ready();
+		useSimdKernels(true);
+		const packed = packRight(tf.zeros([4, 8]) as tf.Tensor2D);
+		expect(packed, 'the SIMD products run on Node’s single-threaded wasm build').not.toBeNull();
+		packed!.packed.dispose();
+		const before = tf.memory().numTensors;
+		const wasm = tf.tidy(products);
+		wasm.forEach((t, i) => expect(rel(t.dataSync(), cpu[i]), `product ${i}`).toBeLessThan(1e-5));
+		tf.dispose(wasm);
+		expect(tf.memory().numTensors).toBe(before);
+	});
+
+	test('one packing serves several products; the backend’s own product where they do not run', async () => {
+		await tf.setBackend('wasm');
+		await tf.ready();
+		const rng = new Rng('gemm-reuse');
+		const u = tf.tensor2d(floats(rng, 24 * 16, 1), [24, 16]);
+		const packed = packRight(u)!;
+		expect([packed.k, packed.n, packed.packed.size]).toEqual([24, 16, 24 * 16]);
+		for (let t = 0; t < 3; t++) {
+			const h = tf.tensor2d(floats(rng, 6 * 24, 1), [6, 24]);
+			expect(rel(matMulPacked(h, packed).dataSync(), tf.matMul(h, u).dataSync())).toBeLessThan(1e-6);
+		}
+		packed.packed.dispose();
+		// n not a multiple of 8, switched off, copying placement (the threaded build's shared heap): none.
+		expect(packRight(tf.zeros([4, 12]) as tf.Tensor2D)).toBeNull();
+		useSimdProducts(false);
+		expect(packRight(u)).toBeNull();
+		useSimdProducts(true);
+		useSimdKernels(true, 'own');
+		expect(packRight(u)).toBeNull();
+		useSimdKernels(true);
+		u.dispose();
 	});
 });
 
