@@ -115,8 +115,11 @@ function printSongs(ctx: CliContext, s: SongComparison): void {
 		`  reference vs held-out  ${pct(c.referenceVsHeld.accuracy).padStart(7)}   (${c.referenceVsHeld.tunes} + ${c.referenceVsHeld.tunes} tunes: the real-vs-real level)`
 	);
 	ctx.print(
-		`  most telling (standardised weight, + = more in generated): ${c.telling
-			.map((t) => `${t.feature} ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(2)}`)
+		`  most telling (standardised weight, + = more in generated; mean generated / held-out / reference): ${c.telling
+			.map(
+				(t) =>
+					`${t.feature} ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(2)} (${[t.generated, t.held, t.reference].map((x) => x.toFixed(3)).join(' / ')})`
+			)
 			.join(', ')}`
 	);
 	const rows: [string, (t: TuneSetSummary) => number, boolean][] = [

@@ -38,8 +38,9 @@ export interface SongComparison {
 		/** Cross-validations (fold deals) averaged. */
 		repeats: number;
 		/** The features that most tell generated from held-out tunes (a fit on all of them): the sign says
-		 * which way (positive: more of it in generated tunes), in standard deviations of the feature. */
-		telling: { feature: string; weight: number }[];
+		 * which way (positive: more of it in generated tunes), in standard deviations of the feature; beside
+		 * it the feature's mean over generated, held-out and reference tunes. */
+		telling: ({ feature: string; weight: number } & Trio<number>)[];
 	};
 	/** All tunes. */
 	all: Trio<TuneSetSummary>;
@@ -126,7 +127,18 @@ export function compareSongs(
 		[...genM, ...heldM].map((t) => t.features),
 		[...genM.map(() => 1), ...heldM.map(() => 0)]
 	);
-	const telling = FEATURE_NAMES.map((feature, j) => ({ feature, weight: fit.weights[j] }))
+	const mean = (tunes: readonly { features: number[] }[], j: number) =>
+		tunes.reduce((a, t) => a + t.features[j], 0) / Math.max(1, tunes.length);
+	const telling = FEATURE_NAMES.map((feature, j) => ({
+		feature,
+		weight: fit.weights[j],
+		generated: mean(genM, j),
+		held: mean(heldM, j),
+		reference: mean(
+			paired.map((i) => refM[i]!),
+			j
+		)
+	}))
 		.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
 		.slice(0, 8);
 

@@ -4,6 +4,7 @@
  * (kept here as `generateReference` only to measure and check against).
  */
 import { MAX_REDRAWS, melodyFaults } from './faults';
+import { estimateMode } from '../encoding/key';
 import { MAX_MODE_DRAWS, endsOnTonic, inMode, modeMap, openingPitchClasses, soundsIn } from './mode';
 import { isPitchSymbol } from '../music/pitch';
 import type { StepModel } from '../model/types';
@@ -93,7 +94,12 @@ export function primeModel<S>(
 /** What is wrong with a whole tune: stuck on one pitch (faults.ts), or not heard in the asked mode. */
 function tuneFaults(symbols: readonly string[], stepsPerBar: number, settings: GenerateSettings): number {
 	const faults = melodyFaults(symbols, stepsPerBar).length;
-	return faults + (settings.mode && !soundsIn(symbols, settings.mode) ? 1 : 0);
+	const heard = settings.mode
+		? !soundsIn(symbols, settings.mode)
+		: songsForm(settings) && settings.template?.mode !== undefined
+			? estimateMode(symbols) !== settings.template.mode
+			: false;
+	return faults + (heard ? 1 : 0);
 }
 
 /** The mode a melody records: the one asked for, if any. */
@@ -103,7 +109,7 @@ function modeOf(settings: GenerateSettings): Pick<Melody, 'mode'> {
 
 /** Whole tunes drawn at most before the least faulty is kept. */
 function drawLimit(settings: GenerateSettings): number {
-	return settings.mode ? MAX_MODE_DRAWS : MAX_REDRAWS;
+	return settings.mode || (songsForm(settings) && settings.template?.mode) ? MAX_MODE_DRAWS : MAX_REDRAWS;
 }
 
 /** Times a whole tune's body may go back a bar because the model ended it early. */
@@ -424,9 +430,13 @@ export function resolveTune(
 	const meter = formatMeter(meterOf(settings) ?? DEFAULT_METER);
 	const out = { ...settings };
 	const template = songs
-		? (settings.template ?? drawTemplate(forms, meter, settings.bars ?? GENERATE_DEFAULTS.bars, random))
+		? (settings.template ??
+			drawTemplate(forms, meter, settings.bars ?? GENERATE_DEFAULTS.bars, random, settings.style))
 		: null;
-	if (template) out.template = template;
+	// A seed sets its own mode: the song's is not asked of it.
+	if (template) out.template = seedLength > 0 && template.mode ? { ...template, mode: undefined } : template;
+	// The tune sounds like the collection its song came from, unless the musician chose a style.
+	if (template?.style !== undefined && settings.style == null) out.style = template.style;
 	if (drawUpbeat) out.barPhase = template ? template.phase : drawPhase(forms, meter, random);
 	return out;
 }
@@ -511,6 +521,8 @@ function* writeFormTune<S>(
 ): Generator<void, { symbols: string[]; ended: boolean; form: MelodyForm }> {
 	const drawer = new Drawer(model, settings, randomSeed);
 	const { stepsPerBar, phase, total } = planTune(seed.length, settings);
+	// Cadences land in the asked mode, or in the mode of the song whose form the tune takes.
+	const cadenceMode = settings.mode ?? (songsForm(settings) ? settings.template?.mode : undefined);
 	if (plan.total !== total) throw new Error('The form’s plan and the tune’s length disagree.');
 	const copy = copySources(plan);
 	// Steps kept as given: the seed, and in a rewrite every step outside the rewritten letter's phrases.
@@ -614,7 +626,7 @@ function* writeFormTune<S>(
 			const repeats = c !== null && song && repeatsInside(c.symbols, symbols.length, end);
 			if (c && !(ph.role === 'variant' && tooLike(c.symbols, ph)) && !(repeats && drawn)) drawn = c;
 			if (song && stable) {
-				if (c && !repeats && (k >= landing || landsOn('stable', c.symbols, end, settings.mode) === ph.lands))
+				if (c && !repeats && (k >= landing || landsOn('stable', c.symbols, end, cadenceMode) === ph.lands))
 					return c;
 				continue;
 			}
@@ -622,7 +634,7 @@ function* writeFormTune<S>(
 			if (
 				!c ||
 				repeats ||
-				!landsOn(target, c.symbols, end, settings.mode) ||
+				!landsOn(target, c.symbols, end, cadenceMode) ||
 				(ph.role === 'variant' && tooLike(c.symbols, ph))
 			)
 				continue;
@@ -631,13 +643,13 @@ function* writeFormTune<S>(
 			if (song && target === 'final' && !usualLastNote(c.symbols)) continue;
 			const p =
 				c.at.probabilities[drawer.end] *
-				(target === 'final' && landsOn('tonic', c.symbols, end, settings.mode) ? FINAL_TONIC_WEIGHT : 1);
+				(target === 'final' && landsOn('tonic', c.symbols, end, cadenceMode) ? FINAL_TONIC_WEIGHT : 1);
 			if (!best || p > best.end) best = { ...c, end: p };
 		}
 		if (best) return best;
 		// A phrase inside the tune may end where the model ends it (real phrase ends are not all stable).
 		if (stable && drawn) return drawn;
-		const pitches = cadencePitchClasses(target, symbols, settings.mode);
+		const pitches = cadencePitchClasses(target, symbols, cadenceMode);
 		return (yield* drawRegion(at, symbols, end, pitches))!;
 	}
 
@@ -763,15 +775,23 @@ function prepare<S>(
 	settings: GenerateSettings,
 	forms: SongForms | undefined,
 	randomSeed: number,
-	cache: Map<number, { model: StepModel<S>; primed: Cursor<S> }>
+	cache: Map<string, { model: StepModel<S>; primed: Cursor<S> }>
 ): { settings: GenerateSettings; model: StepModel<S>; primed: Cursor<S> } {
 	const tune = resolveTune(seed.length, settings, forms, randomSeed);
+	// A style from the song's form that the model does not have (forms kept from another model) is left out.
+	if (
+		settings.style == null &&
+		tune.style != null &&
+		!(model instanceof LstmStepModel && model.styles.includes(tune.style))
+	)
+		delete tune.style;
 	const phase = tune.barPhase ?? 0;
-	let ready = cache.get(phase);
+	const key = `${phase}|${tune.style ?? ''}`;
+	let ready = cache.get(key);
 	if (!ready) {
 		const m = inMeter(inStyle(model, tune), tune);
 		ready = { model: m, primed: primeModel(m, seed, tune.primer) };
-		cache.set(phase, ready);
+		cache.set(key, ready);
 	}
 	return { settings: tune, ...ready };
 }
@@ -795,7 +815,7 @@ export function generate<S>(
 	forms?: SongForms
 ): Melody[] {
 	checkSettings(model, seed, settings);
-	const cache = new Map<number, { model: StepModel<S>; primed: Cursor<S> }>();
+	const cache = new Map<string, { model: StepModel<S>; primed: Cursor<S> }>();
 	const out: Melody[] = [];
 	for (let k = 0; k < settings.variations; k++) {
 		const randomSeed = variationSeed(settings.randomSeed, k);
@@ -826,7 +846,7 @@ export async function generateAsync<S>(
 	const chunk = control.chunk ?? 64;
 	const each = plannedSteps(seed.length, settings);
 	const total = each * settings.variations;
-	const cache = new Map<number, { model: StepModel<S>; primed: Cursor<S> }>();
+	const cache = new Map<string, { model: StepModel<S>; primed: Cursor<S> }>();
 	const out: Melody[] = [];
 	let done = 0;
 	let yielded = performance.now();

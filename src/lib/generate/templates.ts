@@ -18,6 +18,7 @@ import { deriveSeed, mulberry32, type Random } from './random';
 import type { SongForms, SongTemplate } from '../model/format';
 import { landsOn } from './form';
 import { isPitchSymbol } from '../music/pitch';
+import { estimateMode } from '../encoding/key';
 
 export type { SongForms, SongTemplate };
 
@@ -28,6 +29,8 @@ export interface TemplateSong {
 	barPhase?: number;
 	bars?: readonly number[];
 	meterChanges?: readonly { at: number; meter: string }[];
+	/** The style the song teaches, for a model trained with styles. */
+	style?: string;
 }
 
 /** Salt of the random stream a tune's template and upbeat are drawn from (never the notes' stream). */
@@ -95,7 +98,18 @@ export function songTemplate(
 	ends.push(bars);
 	const firstNote = song.symbols.find(isPitchSymbol);
 	const opening = firstNote === undefined ? {} : { opening: Number(firstNote) };
-	return { bars, phase, copies, ends, unstable, ...opening, n: 1 };
+	const style = song.style === undefined ? {} : { style: song.style };
+	return {
+		bars,
+		phase,
+		copies,
+		ends,
+		unstable,
+		...opening,
+		mode: estimateMode(song.symbols),
+		...style,
+		n: 1
+	};
 }
 
 /** The templates of `songs` by meter, identical ones counted once with their number. */
@@ -109,7 +123,7 @@ export function collectSongForms(
 		const meter = parseMeter(song.meter ?? '');
 		if (!t || !meter) continue;
 		const name = formatMeter(meter);
-		const key = `${name}|${t.bars}|${t.phase}|${t.copies.join(',')}|${t.ends.join(',')}|${t.unstable?.join(',')}|${t.opening}`;
+		const key = `${name}|${t.bars}|${t.phase}|${t.copies.join(',')}|${t.ends.join(',')}|${t.unstable?.join(',')}|${t.opening}|${t.mode}|${t.style}`;
 		const same = index.get(key);
 		if (same) {
 			same.n++;
@@ -137,16 +151,20 @@ export function templateRandom(randomSeed: number): Random {
 
 /**
  * A template of `meter` whose length is nearest `bars` (ties and equals: in proportion to their songs),
- * or null when the meter has none.
+ * among the songs of `style` where there are any, or null when the meter has none.
  */
 export function drawTemplate(
 	forms: SongForms | undefined,
 	meter: string,
 	bars: number,
-	random: Random
+	random: Random,
+	style?: string | null
 ): SongTemplate | null {
-	const list = forms?.[meter];
-	if (!list?.length) return null;
+	const all = forms?.[meter];
+	if (!all?.length) return null;
+	// In a chosen style, the forms of that style's songs where the model keeps any.
+	const ofStyle = style == null ? [] : all.filter((t) => t.style === style);
+	const list = ofStyle.length ? ofStyle : all;
 	const best = Math.min(...list.map((t) => Math.abs(t.bars - bars)));
 	return drawWeighted(
 		list.filter((t) => Math.abs(t.bars - bars) === best),

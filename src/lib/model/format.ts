@@ -501,6 +501,10 @@ export interface SongTemplate {
 	unstable?: number[];
 	/** Its first note (MIDI, in the encoding's C major or A minor); absent where not known (older models). */
 	opening?: number;
+	/** Major or minor, as the app hears the song (encoding/key.ts `estimateMode`); absent in older models. */
+	mode?: 'major' | 'minor';
+	/** The style the song taught, for a model trained with styles; absent otherwise. */
+	style?: string;
 	/** Training songs with this very template. */
 	n: number;
 }
