@@ -177,3 +177,17 @@ export function drawPhase(forms: SongForms | undefined, meter: string, random: R
 	const list = forms?.[meter];
 	return list?.length ? drawWeighted(list, random).phase : 0;
 }
+
+/**
+ * The shape a tune took from its song, in a musician's words, e.g. "Shaped as one of the model's songs:
+ * 12 bars with an upbeat, 4 phrases, in minor — German children's songs." `styleName`: the page's name
+ * for the song's style, if it has one.
+ */
+export function describeTemplate(t: SongTemplate, styleName?: string): string {
+	const parts = [
+		`${t.bars} bars${t.phase > 0 ? ' with an upbeat' : ''}`,
+		`${t.ends.length} phrase${t.ends.length === 1 ? '' : 's'}`,
+		...(t.mode ? [`in ${t.mode}`] : [])
+	];
+	return `Shaped as one of the model’s songs: ${parts.join(', ')}${styleName ? ` — ${styleName}` : ''}.`;
+}

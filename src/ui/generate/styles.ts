@@ -5,6 +5,9 @@
  */
 const LABELS: Record<string, string> = {
 	germany: 'German',
+	kinder: 'German children’s songs',
+	altdeu: 'Old German songs',
+	dva: 'German (folk song archive)',
 	china: 'Chinese',
 	romania: 'Romanian',
 	england: 'English',

@@ -11,6 +11,7 @@ import { readKern } from '../../../src/lib/kern/reader';
 import { encodeSong } from '../../../src/lib/encoding/encode';
 import {
 	collectSongForms,
+	describeTemplate,
 	drawTemplate,
 	kernPhraseBarlines,
 	songTemplate,
@@ -89,6 +90,18 @@ describe.skipIf(!hasShared())('templates from real songs', () => {
 		expect(all.some((t) => t.phase > 0)).toBe(true);
 		expect(all.some((t) => t.copies.some((c) => c >= 0))).toBe(true);
 		for (const t of all) expect(t.ends.at(-1)).toBe(t.bars);
+	});
+});
+
+describe('a template in words', () => {
+	it('says the length, upbeat, phrases, mode and style', () => {
+		const t: SongTemplate = { bars: 12, phase: 6, copies: [], ends: [4, 8, 12], mode: 'minor', n: 1 };
+		expect(describeTemplate(t, 'German children’s songs')).toBe(
+			'Shaped as one of the model’s songs: 12 bars with an upbeat, 3 phrases, in minor — German children’s songs.'
+		);
+		expect(describeTemplate({ ...t, phase: 0, ends: [8], mode: undefined })).toBe(
+			'Shaped as one of the model’s songs: 12 bars, 1 phrase.'
+		);
 	});
 });
 
