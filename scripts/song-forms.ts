@@ -4,6 +4,9 @@
  * before the trainer kept them (the bundled one). A tune written "as the songs go" follows one of them.
  *
  *   npx tsx scripts/song-forms.ts --model static/models/default <training songs…> [--write]
+ *   npx tsx scripts/song-forms.ts --model <dir> --style <id>=<songs…> [--style …] [--write]
+ *
+ * With `--style`, each form keeps the style its song taught (a tune in its form writes in that style).
  *
  * The bundled model's German training songs (docs/model-card.md, B):
  *   D=../shared/corpus/essen/deutschl
@@ -15,14 +18,30 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSongs } from '../src/cli/paths';
 import { songFormsOf } from '../src/cli/commands/melody-stats';
+import { groupStylePaths } from '../src/cli/commands/train';
+import type { EncodedSong } from '../src/lib/encoding/song';
 
 async function main() {
+	const args = process.argv.slice(2);
 	const { values, positionals } = parseArgs({
-		options: { model: { type: 'string' }, write: { type: 'boolean' } },
+		args,
+		options: {
+			model: { type: 'string' },
+			write: { type: 'boolean' },
+			style: { type: 'string', multiple: true }
+		},
 		allowPositionals: true
 	});
-	if (!values.model || positionals.length === 0) throw new Error('give --model <dir> and the training songs');
-	const songs = await readSongs(positionals, 'training songs');
+	// The --style groups, read as `cli train` reads them (its parser knows neither --model nor --write).
+	const rest = args.filter((a, k) => a !== '--write' && a !== '--model' && args[k - 1] !== '--model');
+	const grouped = values.style?.length ? groupStylePaths(rest) : null;
+	if (!values.model || (positionals.length === 0 && !grouped))
+		throw new Error('give --model <dir> and the training songs');
+	const songs: (EncodedSong & { style?: string })[] = [];
+	if (grouped)
+		for (const [style, paths] of grouped.styles)
+			songs.push(...(await readSongs(paths, `the ${style} songs`)).map((s) => ({ ...s, style })));
+	else songs.push(...(await readSongs(positionals, 'training songs')));
 	const forms = songFormsOf(songs);
 	for (const [meter, list] of Object.entries(forms)) {
 		const n = list.reduce((s, t) => s + t.n, 0);
