@@ -12,6 +12,9 @@
  *
  *   npx tsx scripts/member-bias.ts --model static/models/default --style germany \
  *     --train <training songs…> --held <held-out songs…> [--write]
+ *
+ * `--in-<style> <songs…>` (several) adds training songs read in that style instead of `--style`'s: a
+ * model whose tunes are written in their songs' styles is fitted in them.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +90,14 @@ function softmax(logits: Float32Array, t: number, bias: Float32Array): Float64Ar
 }
 
 const started = Date.now();
-const training = await readSongs(group('train'), 'training songs');
+const training: (EncodedSong & { style?: string })[] = group('train').length
+	? await readSongs(group('train'), 'training songs')
+	: [];
+for (const flag of new Set(process.argv.slice(2).filter((a) => a.startsWith('--in-')))) {
+	const style = flag.slice('--in-'.length);
+	const songs = await readSongs(group(flag.slice(2)), `the ${style} songs`);
+	training.push(...songs.map((s) => ({ ...s, style })));
+}
 const { kept: held } = removeDuplicates(
 	await readSongs(group('held'), 'held-out songs'),
 	training.map((s) => s.symbols),

@@ -12,8 +12,13 @@ import { fitOutputBias } from '../model/merge';
 import type { LstmModelWeights } from '../model/types';
 import { SONG_END } from '../music/symbols';
 
-/** A song as the model reads it: its symbols, and its meter and bars for a bar-input model. */
-export type CalibrationSong = { symbols: readonly string[] } & Parameters<typeof songBarContext>[0];
+/**
+ * A song as the model reads it: its symbols, its meter and bars for a bar-input model, and for a model
+ * with styles the style it is read in (else the one the options give).
+ */
+export type CalibrationSong = { symbols: readonly string[]; style?: string } & Parameters<
+	typeof songBarContext
+>[0];
 
 /**
  * Each part's logits without bias (part k: top-layer units `parts[k]`, the output kernel's rows scaled by
@@ -29,7 +34,8 @@ export function outputLogits(
 	const top = weights.layers[weights.layers.length - 1].units;
 	const parts = options.parts ?? [{ start: 0, size: top }];
 	const scale = options.scale ?? 1;
-	const model = new LstmStepModel(weights).withStyle(options.style ?? null);
+	const base = new LstmStepModel(weights);
+	const model = base.withStyle(options.style ?? null);
 	const index = new Map(weights.vocabulary.map((s, i) => [s, i]));
 	const slash = index.get(SONG_END)!;
 	const read = songs
@@ -41,7 +47,7 @@ export function outputLogits(
 	const k = weights.denseKernel;
 	let t = 0;
 	for (const { song, ids } of read) {
-		const m = model.withBar(songBarContext(song));
+		const m = (song.style === undefined ? model : base.withStyle(song.style)).withBar(songBarContext(song));
 		let state = m.initialState();
 		const inputs = [slash, ...ids];
 		for (let i = 0; i < inputs.length; i++) {
