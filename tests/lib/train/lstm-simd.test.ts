@@ -7,8 +7,11 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync, readdirSync } from 'node:fs';
-import { compileLstmSimd } from '../../../scripts/lstm-simd-binary';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileLstmSimd, relaxedSource } from '../../../scripts/lstm-simd-binary';
 import { lstmSimdBinary, SimdKernels, useSimdKernels } from '../../../src/lib/train/lstm-simd';
 
 type Placement = Parameters<typeof useSimdKernels>[1];
@@ -81,7 +84,11 @@ describe('lstm-simd (WebAssembly SIMD training kernels)', () => {
 		const built = await compileLstmSimd(source);
 		expect(Buffer.from(lstmSimdBinary()).toString('base64')).toBe(built.plain);
 		expect(Buffer.from(lstmSimdBinary(true)).toString('base64')).toBe(built.shared);
+		expect(Buffer.from(lstmSimdBinary(false, true)).toString('base64')).toBe(built.relaxed);
 		expect(built.shared).not.toBe(built.plain);
+		// The relaxed build fuses every multiply-add of the product's tiles (4 × 2 and 1 × 2), nothing else.
+		const relaxed = relaxedSource(source);
+		expect(relaxed.match(/f32x4\.relaxed_madd/g)?.length).toBe(10);
 	});
 
 	// The backend's heap in place (Node's wasm backend is the single-threaded build), and the copying path
@@ -205,6 +212,43 @@ describe('the SIMD products (pack, gemm)', () => {
 		wasm.forEach((t, i) => expect(rel(t.dataSync(), cpu[i]), `product ${i}`).toBeLessThan(1e-5));
 		tf.dispose(wasm);
 		expect(tf.memory().numTensors).toBe(before);
+	});
+
+	test('the relaxed-SIMD build (fused multiply-adds) gives the same products, in a Node that runs it', () => {
+		// Node 20 runs relaxed SIMD behind a flag only (Chromium by default): a child Node with the flag
+		// packs and multiplies with that build on its own memory and compares with a plain JS product.
+		const dir = mkdtempSync(join(tmpdir(), 'relaxed-'));
+		const file = join(dir, 'lstm-simd-relaxed.wasm');
+		writeFileSync(file, lstmSimdBinary(false, true));
+		const script = `
+			const bytes = require('node:fs').readFileSync(${JSON.stringify(file)});
+			if (!WebAssembly.validate(bytes)) { console.log('invalid'); process.exit(0); }
+			const memory = new WebAssembly.Memory({ initial: 64 });
+			const x = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+			const f = new Float32Array(memory.buffer);
+			let s = 7, worst = 0;
+			const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+			for (const [m, k, n] of [[5, 13, 8], [67, 40, 32], [64, 256, 64]]) {
+				const [a, b, bp, c] = [0, m * k, m * k + k * n, m * k + 2 * k * n];
+				for (let i = 0; i < m * k + k * n; i++) f[i] = rnd();
+				x.pack(4 * b, 4 * bp, k, n, 0);
+				x.gemm(4 * a, 4 * bp, 4 * c, m, k, n);
+				let scale = 1e-30, err = 0;
+				for (let i = 0; i < m; i++)
+					for (let j = 0; j < n; j++) {
+						let sum = 0;
+						for (let q = 0; q < k; q++) sum += f[a + i * k + q] * f[b + q * n + j];
+						scale = Math.max(scale, Math.abs(sum));
+						err = Math.max(err, Math.abs(f[c + i * n + j] - sum));
+					}
+				worst = Math.max(worst, err / scale);
+			}
+			console.log(worst);`;
+		const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], {
+			encoding: 'utf8'
+		}).trim();
+		expect(out, 'the flag makes this Node run relaxed SIMD').not.toBe('invalid');
+		expect(Number(out)).toBeLessThan(1e-5);
 	});
 
 	test('one packing serves several products; the backend’s own product where they do not run', async () => {
