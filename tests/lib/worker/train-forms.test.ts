@@ -16,9 +16,9 @@ import { getModel } from '../../../src/lib/storage/models';
 import { collectSongForms } from '../../../src/lib/generate/templates';
 import { repoRoot } from '../../shared';
 
-/** Every demo song of erk and kinder, stored as one corpus; returns its id. */
-async function storeCorpus(): Promise<string> {
-	const files = ['erk', 'kinder'].flatMap((folder) => {
+/** Every demo song of erk and kinder (or of `folders`), stored as one corpus; returns its id. */
+async function storeCorpus(folders = ['erk', 'kinder'], name = 'demo'): Promise<string> {
+	const files = folders.flatMap((folder) => {
 		const dir = join(repoRoot, 'static/demo/deutschl', folder);
 		return readdirSync(dir).map((n) => {
 			const bytes = new Uint8Array(readFileSync(join(dir, n)));
@@ -29,7 +29,7 @@ async function storeCorpus(): Promise<string> {
 	const corpusId = newCorpusId();
 	await saveCorpus({
 		id: corpusId,
-		name: 'demo',
+		name,
 		createdAt: 1,
 		hash: await contentHash(r.songs, r.options),
 		options: r.options,
@@ -82,6 +82,25 @@ describe("a model trained in the worker keeps its songs' forms", () => {
 		const started = out.find((r) => r.type === 'train/started');
 		expect(started?.type === 'train/started' && started.valSongs).toBeGreaterThan(0);
 		expect(await savedForms(out)).toEqual(expected);
+	});
+
+	it('trained on two corpora as styles: each form keeps the style of its song', async () => {
+		const erk = await storeCorpus(['erk'], 'Erk');
+		const kinder = await storeCorpus(['kinder'], 'Kinder');
+		const out: Response[] = [];
+		await caller()(
+			{ type: 'train/start', id: 'f4', corpusId: erk, corpusIds: [erk, kinder], config, backend: 'cpu' },
+			(r) => out.push(r)
+		);
+		const forms = Object.values((await savedForms(out))!).flat();
+		const count = (style: string) => forms.filter((t) => t.style === style).reduce((n, t) => n + t.n, 0);
+		const own = async (id: string) =>
+			Object.values(await expectedForms(id))
+				.flat()
+				.reduce((n, t) => n + t.n, 0);
+		expect(count('Erk')).toBe(await own(erk));
+		expect(count('Kinder')).toBe(await own(kinder));
+		expect(forms.every((t) => t.style === 'Erk' || t.style === 'Kinder')).toBe(true);
 	});
 
 	it('after a run paused and resumed in a fresh worker', async () => {

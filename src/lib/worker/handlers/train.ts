@@ -118,7 +118,14 @@ function keepSongs(songs: readonly TrainingSong[], trainer: Trainer): KeptSongs 
 		forms: songs.map((song) =>
 			isSymbols(song)
 				? null
-				: { meter: song.meter, barPhase: song.barPhase, bars: song.bars, meterChanges: song.meterChanges }
+				: {
+						meter: song.meter,
+						barPhase: song.barPhase,
+						bars: song.bars,
+						meterChanges: song.meterChanges,
+						// A tune in this song's form writes in its style (several corpora as styles).
+						...(song.style === undefined ? {} : { style: song.style })
+					}
 		)
 	};
 }
