@@ -373,16 +373,18 @@ function colSumKernel(mem: Memory, x: Info): Info[] {
  */
 function packRightKernel(x: Info, transposed: boolean, simd: SimdKernels | null): Info[] {
 	const [k, n] = transposed ? [x.shape[1], x.shape[0]] : x.shape;
-	if (!simd?.products || n % 8 !== 0)
-		throw new Error('FolkPackRight needs the wasm SIMD products and n % 8 = 0');
-	return simd.run([x], [[k * n]], ([src, dst]) => simd.exports.pack(src, dst, k, n, transposed ? 1 : 0));
+	if (!simd?.products) throw new Error('FolkPackRight needs the wasm SIMD products');
+	// Whole panels of 8 columns, the last one's columns from n on zero.
+	const width = Math.ceil(n / 8) * 8;
+	return simd.run([x], [[k * width]], ([src, dst]) => simd.exports.pack(src, dst, k, n, transposed ? 1 : 0));
 }
 
-/** a [m, k] · b [k, n] with b packed by `packRightKernel`. */
-function gemmKernel(a: Info, packed: Info, n: number, simd: SimdKernels | null): Info[] {
+/** a [m, k] · b [k, width] with b packed by `packRightKernel` (width: n rounded up to whole panels of 8). */
+function gemmKernel(a: Info, packed: Info, width: number, simd: SimdKernels | null): Info[] {
 	const [m, k] = a.shape;
-	if (!simd?.products || packed.shape[0] !== k * n) throw new Error('FolkGemm needs the wasm SIMD products');
-	return simd.run([a, packed], [[m, n]], ([pa, pb, pc]) => simd.exports.gemm(pa, pb, pc, m, k, n));
+	if (!simd?.products || width % 8 !== 0 || packed.shape[0] !== k * width)
+		throw new Error('FolkGemm needs the wasm SIMD products and a packed operand of its width');
+	return simd.run([a, packed], [[m, width]], ([pa, pb, pc]) => simd.exports.gemm(pa, pb, pc, m, k, width));
 }
 
 /** Registers the kernels for `cpu` and `wasm` (harmless for backends that are never loaded). */
@@ -448,7 +450,7 @@ export function registerCpuLstmKernels(): void {
 				kernelName: GEMM,
 				backendName,
 				kernelFunc: ({ inputs: x, backend, attrs }) =>
-					gemmKernel(x.a as Info, x.bp as Info, (attrs as { n: number }).n, simdOf(backend))
+					gemmKernel(x.a as Info, x.bp as Info, (attrs as { width: number }).width, simdOf(backend))
 			});
 		}
 		tf.registerKernel({

@@ -178,27 +178,34 @@ export interface PackedRight {
 	packed: tf.Tensor1D;
 	k: number;
 	n: number;
+	/** n rounded up to whole panels of 8 columns (the product's width before its last columns are cut). */
+	width: number;
 }
 
 /**
  * b [k, n] (with `transposed`, b = xᵀ for x [n, k]) packed for the SIMD product, or null where it does
- * not run: other backends, the threaded wasm build (its products use every thread of its pool), n not a
- * multiple of 8. The wasm backend's product took 1.15–1.35 × as long at LSTM(256)'s shapes (Node, 1
- * thread, tmp benches in docs/speed.md).
+ * not run: other backends, the threaded wasm build (its products use every thread of its pool). See
+ * docs/speed.md for how it compares with the backend's own product.
  */
 export function packRight(x: tf.Tensor2D, transposed = false): PackedRight | null {
 	registerLstmKernels();
 	if (!productsOn || x.dtype !== 'float32' || tf.getBackend() !== 'wasm') return null;
 	if (!SimdKernels.for(tf.backend())?.products) return null;
 	const [k, n] = transposed ? [x.shape[1], x.shape[0]] : x.shape;
-	if (n % 8 !== 0) return null;
 	const packed = (tf.engine().runKernel(PACK_RIGHT, { b: x }, { transposed }) as unknown as tf.Tensor1D[])[0];
-	return { packed, k, n };
+	return { packed, k, n, width: Math.ceil(n / 8) * 8 };
 }
 
 /** a [m, k] · b, b packed by `packRight`. */
 export function matMulPacked(a: tf.Tensor2D, b: PackedRight): tf.Tensor2D {
-	return (tf.engine().runKernel(GEMM, { a, bp: b.packed }, { n: b.n }) as unknown as tf.Tensor2D[])[0];
+	const out = (
+		tf.engine().runKernel(GEMM, { a, bp: b.packed }, { width: b.width }) as unknown as tf.Tensor2D[]
+	)[0];
+	if (b.width === b.n) return out;
+	// The padding columns of the last panel cut off (the output layer's 38 symbols: 40 computed).
+	const cut = tf.slice(out, [0, 0], [out.shape[0], b.n]);
+	out.dispose();
+	return cut;
 }
 
 /** a · b (a · xᵀ with `transposed`, b = xᵀ): the SIMD product where it runs, else the backend's. */

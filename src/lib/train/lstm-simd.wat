@@ -350,7 +350,7 @@
         (local.set $l (i32.add (local.get $l) (i32.const 1)))
         (br $lloop))))
 
-  ;; c [m, n] = a [m, k] · b [k, n], b packed by `pack` (n a multiple of 8). Tiles of 4 rows × 8 columns
+  ;; c [m, n] = a [m, k] · b [k, n], b packed by `pack` (n a multiple of 8: the packed width). Tiles of 4 rows × 8 columns
   ;; held in eight registers over the whole of k (one row at a time for the last m mod 4 rows), the loop
   ;; order of XNNPACK's 4×8 kernel; at LSTM(256)'s shapes 1.2–1.35 × the backend's own product (Node,
   ;; 1 thread). Each sum is taken in k order, as the backend's.
@@ -444,36 +444,42 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $ploop))))
 
-  ;; b [k, n] into the panels `gemm` reads: panel p (columns 8p … 8p+7) as k rows of 8 floats. With
-  ;; $trans, src is [n, k] and b its transpose. n a multiple of 8.
+  ;; b [k, n] into the panels `gemm` reads: panel p (columns 8p … 8p+7) as k rows of 8 floats, the last
+  ;; panel's columns from n on zero (`gemm` then writes ceil(n / 8) · 8 columns). With $trans, src is
+  ;; [n, k] and b its transpose.
   (func (export "pack") (param $src i32) (param $dst i32) (param $k i32) (param $n i32) (param $trans i32)
-    (local $p i32) (local $kk i32) (local $j i32) (local $o i32) (local $from i32)
+    (local $p i32) (local $kk i32) (local $j i32) (local $o i32) (local $col i32)
     (local.set $o (local.get $dst))
     (block $pdone
       (loop $ploop
-        (br_if $pdone (i32.ge_u (local.get $p) (i32.shr_u (local.get $n) (i32.const 3))))
+        (br_if $pdone (i32.ge_u (i32.shl (local.get $p) (i32.const 3)) (local.get $n)))
         (local.set $kk (i32.const 0))
         (block $kdone
           (loop $kloop
             (br_if $kdone (i32.ge_u (local.get $kk) (local.get $k)))
-            (if (local.get $trans)
+            (if (i32.or (local.get $trans) (i32.gt_u (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 3)) (local.get $n)))
               (then
-                ;; Column kk of rows 8p … 8p+7 of src.
-                (local.set $from (i32.add (local.get $src)
-                  (i32.shl (i32.add (i32.mul (i32.shl (local.get $p) (i32.const 3)) (local.get $k)) (local.get $kk)) (i32.const 2))))
+                ;; One float at a time: b (kk, 8p + j), or 0 past the last column.
                 (local.set $j (i32.const 0))
                 (block $jdone
                   (loop $jloop
                     (br_if $jdone (i32.ge_u (local.get $j) (i32.const 8)))
+                    (local.set $col (i32.add (i32.shl (local.get $p) (i32.const 3)) (local.get $j)))
                     (f32.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2)))
-                      (f32.load (i32.add (local.get $from) (i32.mul (local.get $j) (i32.shl (local.get $k) (i32.const 2))))))
+                      (if (result f32) (i32.ge_u (local.get $col) (local.get $n))
+                        (then (f32.const 0))
+                        (else (f32.load (i32.add (local.get $src) (i32.shl
+                          (if (result i32) (local.get $trans)
+                            (then (i32.add (i32.mul (local.get $col) (local.get $k)) (local.get $kk)))
+                            (else (i32.add (i32.mul (local.get $kk) (local.get $n)) (local.get $col))))
+                          (i32.const 2)))))))
                     (local.set $j (i32.add (local.get $j) (i32.const 1)))
                     (br $jloop))))
               (else
-                (local.set $from (i32.add (local.get $src)
+                (local.set $col (i32.add (local.get $src)
                   (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (i32.shl (local.get $p) (i32.const 3))) (i32.const 2))))
-                (v128.store (local.get $o) (v128.load (local.get $from)))
-                (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $from)))))
+                (v128.store (local.get $o) (v128.load (local.get $col)))
+                (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $col)))))
             (local.set $o (i32.add (local.get $o) (i32.const 32)))
             (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
             (br $kloop)))

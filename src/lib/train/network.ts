@@ -13,7 +13,7 @@ import {
 	type LstmInput,
 	type LstmParams
 } from './fast-lstm';
-import { hasRowKernels, transpose2d } from './lstm-kernels';
+import { hasRowKernels, matMulFast, transpose2d } from './lstm-kernels';
 import type { Batch } from './data';
 import type { TrainConfig } from '../model/config';
 import type { LstmModelWeights } from '../model/types';
@@ -133,7 +133,7 @@ export class Network {
 				: (tf.reshape(top, [T * B, n]) as tf.Tensor2D);
 			const targets = tf.tensor1d(batch.targets.subarray(from, from + rows), 'int32');
 			const w = tf.tensor1d(batch.weights.subarray(from, from + rows));
-			const logits = tf.add(tf.matMul(Y, this.dense.kernel), this.dense.bias);
+			const logits = tf.add(matMulFast(Y, this.dense.kernel), this.dense.bias);
 			const logp = tf.logSoftmax(logits);
 			const oh = oneHotFloat(targets, V);
 			const nll = tf.neg(tf.sum(tf.mul(logp, oh), 1));
@@ -154,9 +154,9 @@ export class Network {
 			const eps = c.labelSmoothing;
 			const q = eps > 0 ? tf.add(tf.mul(oh, 1 - eps), eps / V) : oh;
 			const dLogits = tf.mul(tf.sub(tf.exp(logp), q), tf.expandDims(scale, 1)) as tf.Tensor2D;
-			const gDenseK = tf.matMul(transpose2d(Y), dLogits);
+			const gDenseK = matMulFast(transpose2d(Y), dLogits);
 			const gDenseB = tf.sum(dLogits, 0);
-			const dY = tf.matMul(dLogits, transpose2d(this.dense.kernel));
+			const dY = matMulFast(dLogits, this.dense.kernel, true);
 			let dTop: tf.Tensor3D = batch.lastOnly
 				? (tf.concat([tf.zeros([T - 1, B, n]), tf.reshape(dY, [1, B, n])], 0) as tf.Tensor3D)
 				: (tf.reshape(dY, [T, B, n]) as tf.Tensor3D);
