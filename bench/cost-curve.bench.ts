@@ -191,10 +191,14 @@ interface Row {
 	/** Median seconds between two batches' ends, and the quartiles (batches after the warm-up). */
 	perBatch: number;
 	batchQuartiles: [number, number];
+	/** Median seconds a batch over the epoch's first batches, as many as the first size trained. */
+	perBatchEarly: number;
 	/** Seconds of the epoch in batches (all batches at their measured time; quick: batches × median). */
 	inBatches: number;
 	/** Seconds of the epoch besides its batches: before the first (less one batch) and after the last. */
 	besides: number;
+	/** Seconds from the last batch's end to the epoch's (validation, the epoch's hooks). */
+	after: number;
 	/** The renderer's resident memory sampled every 100 ms from `train/start`: its highest, when, in what. */
 	sampledPeak: { bytes: number; at: number; phase: string };
 	backend: string;
@@ -211,7 +215,9 @@ async function measure(
 	size: number,
 	files: { path: string; text: string }[],
 	config: TrainConfig,
-	batches: number
+	batches: number,
+	/** How many batches the first size trained: `perBatchEarly` is the median of as many here. */
+	window: number
 ): Promise<Row | string> {
 	return withAppWorker('train/start', 4183, async ({ origin, workerUrl }) => {
 		const usage = async (page: Page) =>
@@ -273,11 +279,18 @@ async function measure(
 		try {
 			await start(page, origin, workerUrl);
 			// The renderer's resident memory sampled through the run, to tell in which part its peak falls.
-			const renderers = workerRenderers();
-			let sampled = { bytes: 0, at: 0 };
+			let renderers = workerRenderers();
+			const seen = new Set(renderers);
+			let sampled = { bytes: 0, at: 0, pid: 0 };
+			let tick = 0;
 			const sampler = setInterval(() => {
-				for (const r of renderers.map(residentBytes))
-					if (r && r.now > sampled.bytes) sampled = { bytes: r.now, at: Date.now() };
+				// Found again every second: Chromium may move the worker's document to another renderer.
+				if (++tick % 10 === 0) renderers = workerRenderers();
+				for (const pid of renderers) {
+					seen.add(pid);
+					const r = residentBytes(pid);
+					if (r && r.now > sampled.bytes) sampled = { bytes: r.now, at: Date.now(), pid };
+				}
 			}, 100);
 			const timeOrigin = await page.evaluate(() => performance.timeOrigin);
 			const posted = await page.evaluate(
@@ -311,12 +324,14 @@ async function measure(
 			const measured = d.progress.length;
 			// Batch k took progress[k] − progress[k−1] (each includes its yield to the event loop); the
 			// median, since other work on a shared machine lands on a few batches.
-			const gaps = d.progress
-				.slice(WARMUP + 1)
-				.map((t, i) => t - d.progress[WARMUP + i])
-				.sort((a, b) => a - b);
+			const unsorted = d.progress.slice(WARMUP + 1).map((t, i) => t - d.progress[WARMUP + i]);
+			const gaps = [...unsorted].sort((a, b) => a - b);
+			// The same batches as the first size trained (its whole epoch): a longer epoch's median also
+			// covers later batches, which may run faster (the engine warmed up) or slower (other work).
+			const early = unsorted.slice(0, Math.max(1, window - WARMUP - 1)).sort((a, b) => a - b);
 			const quantile = (q: number) => (gaps.length ? gaps[Math.floor((gaps.length - 1) * q)] / 1000 : NaN);
 			const perBatch = quantile(0.5);
+			const perBatchEarly = early.length ? early[Math.floor((early.length - 1) / 2)] / 1000 : NaN;
 			// Until the first batch ends: the checkpoint of epoch 0, the epoch's batches laid out from the
 			// whole corpus, one batch. After the last: validation and the epoch's hooks.
 			const firstBatch = at(d.progress[0]);
@@ -340,10 +355,12 @@ async function measure(
 			const probe = (await page.evaluate(
 				() => (globalThis as unknown as { bench: Driver }).bench.probe
 			)) as Probe | null;
-			const resident = workerRenderers()
+			// The renderers with a worker now and any the sampler read (a process gone is not read here).
+			const resident = [...new Set([...workerRenderers(), ...seen])]
 				.map(residentBytes)
 				.filter((r) => r !== null);
-			if (process.env.BENCH_VERBOSE) console.log('  renderers with a worker:', resident);
+			if (process.env.BENCH_VERBOSE)
+				console.log('  renderers with a worker:', resident, 'sampled:', [...seen], sampled);
 			const afterRun = await usage(page);
 			// The checkpoint record as stored: typed arrays by their length, everything else as JSON text.
 			const checkpointBytes = await page.evaluate(
@@ -380,8 +397,10 @@ async function measure(
 				epoch,
 				perBatch,
 				batchQuartiles: [quantile(0.25), quantile(0.75)],
+				perBatchEarly,
 				inBatches,
 				besides: epoch - inBatches,
+				after: tail,
 				sampledPeak: { bytes: sampled.bytes, at: peakAt, phase },
 				backend: `${started.backend}${started.threads ? `, ${started.threads} thread(s)` : ''}`,
 				tfPeak: probe?.peakBytes ?? NaN,
@@ -438,7 +457,7 @@ export default async function (): Promise<void> {
 	);
 	const rows: Row[] = [];
 	for (const size of SIZES) {
-		const row = await measure(size, files, config, batchesOf(size));
+		const row = await measure(size, files, config, batchesOf(size), rows[0]?.measured ?? Infinity);
 		if (typeof row === 'string') {
 			console.log(row);
 			return;
@@ -447,7 +466,7 @@ export default async function (): Promise<void> {
 		console.log(
 			`  ${size}×: ${row.songs} songs, ${row.batches} batches; epoch ${row.epoch.toFixed(1)} s ` +
 				`= ${row.inBatches.toFixed(1)} s in batches (${ms(row.perBatch)} a batch, quartiles ${ms(row.batchQuartiles[0])}–${ms(row.batchQuartiles[1])}` +
-				`${row.measured < row.batches ? `, ${row.measured} trained` : ''}) + ${row.besides.toFixed(1)} s besides; ` +
+				`${row.measured < row.batches ? `, ${row.measured} trained` : ''}; ${ms(row.perBatchEarly)} over the first ${rows[0]?.measured ?? row.measured}) + ${row.besides.toFixed(1)} s besides (${row.after.toFixed(1)} s of it after the last batch: validation, checkpoint); ` +
 				`setup ${row.setup.toFixed(1)} s, first batch done at ${row.firstBatch.toFixed(1)} s; peak: tensors ${mib(row.tfPeak)}, wasm heap ${mib(row.wasmHeap)}, ` +
 				`renderer ${mib(row.rendererPeak)} (sampled from train/start: ${mib(row.sampledPeak.bytes)} at ${row.sampledPeak.at.toFixed(1)} s, ${row.sampledPeak.phase}); ` +
 				`IndexedDB: corpus ${mib(row.corpusBytes)}, run ${mib(row.runBytes)} (checkpoint record ${mib(row.checkpointBytes)}); ` +
@@ -459,6 +478,7 @@ export default async function (): Promise<void> {
 	const perSong = (r: Row) => (r.epoch / base.epoch) * (base.songs / r.songs);
 	const batchesPerSong = (r: Row) => (r.batches / base.batches) * (base.songs / r.songs);
 	const perBatch = (r: Row) => r.perBatch / base.perBatch;
+	const perBatchEarly = (r: Row) => r.perBatchEarly / base.perBatchEarly;
 	const memory = (r: Row) => (r.rendererPeak && base.rendererPeak ? r.rendererPeak / base.rendererPeak : NaN);
 	const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} ×` : '–');
 	console.log(
@@ -475,16 +495,24 @@ export default async function (): Promise<void> {
 		);
 	const list = (f: (r: Row) => string) => rows.map(f).join(' / ');
 	const worst = Math.max(...rows.map((r) => Math.abs(perSong(r) - 1)));
+	// What the corpus itself does to an epoch: every size's batches at the first size's median time per
+	// batch, plus its own time besides them. Sizes run minutes apart on a shared machine, and a load that
+	// changes in between moves the measured per-song ratio by more than the corpus does.
+	const atBaseSpeed = (r: Row) => r.batches * base.perBatch + r.besides;
+	const corpusOwn = (r: Row) => (atBaseSpeed(r) / atBaseSpeed(base)) * (base.songs / r.songs);
 	// Quartiles that overlap the first size's: the difference per batch is within this run's own noise.
 	const apart = rows.filter(
-		(r) => r.batchQuartiles[0] > base.batchQuartiles[1] || r.batchQuartiles[1] < base.batchQuartiles[0]
+		(r) => r.batchQuartiles[0] >= base.batchQuartiles[1] || r.batchQuartiles[1] <= base.batchQuartiles[0]
 	);
 	console.log(
 		`seconds per epoch per song (${list((r) => `${r.size}×`)}): ${list((r) => perSong(r).toFixed(2))} × the ${base.size}× run's, ` +
 			`at most ${(worst * 100).toFixed(0)} % off (goal ≤ 10 %)${QUICK ? `, extrapolated from ${MEASURED} batches a size` : ''}.\n` +
 			`  In parts: batches per song ${list((r) => batchesPerSong(r).toFixed(2))} ×; a batch ${list((r) => perBatch(r).toFixed(2))} × ` +
-			`(median; ${apart.length ? `quartiles apart from the ${base.size}× run's at ${apart.map((r) => `${r.size}×`).join(', ')}` : `every size's quartiles overlap the ${base.size}× run's, so the differences per batch are within this run's noise`}); ` +
-			`besides the batches ${list((r) => r.besides.toFixed(1))} s (before the first batch, validation, checkpoints).\n` +
+			`(median; ${apart.length ? `quartiles apart from the ${base.size}× run's at ${apart.map((r) => `${r.size}×`).join(', ')}` : `every size's quartiles overlap the ${base.size}× run's, so the differences per batch are within this run's noise`}), ` +
+			`over each epoch's first ${base.measured} batches ${list((r) => perBatchEarly(r).toFixed(2))} ×; ` +
+			`besides the batches ${list((r) => r.besides.toFixed(1))} s, of it after the last batch (validation, checkpoint) ${list((r) => r.after.toFixed(1))} s.\n` +
+			`  At one time per batch (the ${base.size}× run's median), seconds per epoch per song: ${list((r) => corpusOwn(r).toFixed(2))} × ` +
+			`(the corpus's own part; the rest of the measured ratio is the machine).\n` +
 			`peak renderer memory (${list((r) => `${r.size}×`)}): ${list((r) => memory(r).toFixed(2))} × the ${base.size}× run's, ` +
 			`at most ${Math.max(...rows.map(memory)).toFixed(2)} × (goal ≤ 1.5 ×)`
 	);
