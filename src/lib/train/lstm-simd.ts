@@ -1,14 +1,17 @@
 /**
  * The wasm backend's training kernels in WebAssembly SIMD (`lstm-simd.wat`): the row sums of the first
- * layer's input and their gradient, a blocked transpose, and one LSTM step forward and backward. The
- * plain-JS loops of lstm-kernels-cpu.ts did the first two at about 3 ns a float (27 of a recipe batch's
- * 65 ms); the backend's own transpose took 50 of LSTM(256)'s 445 ms a batch (Node, wasm, 1 thread).
+ * layer's input and their gradient, a blocked transpose, one LSTM step forward and backward, and on the
+ * single-threaded build the products (`pack`, `gemm`). The plain-JS loops of lstm-kernels-cpu.ts did the
+ * first two at about 3 ns a float (27 of a recipe batch's 65 ms); the backend's own transpose took 50 of
+ * LSTM(256)'s 445 ms a batch (Node, wasm, 1 thread); its products ran at about 15 billion multiply-adds
+ * a second against 19–23 here, 27 with relaxed SIMD (docs/speed.md).
  *
  * The module imports its memory and runs on the backend's own heap, so tensors are read and written in
  * place: `BINARY` imports a plain memory (the single-threaded build), `BINARY_SHARED` a shared one (the
- * threaded build). Where the heap cannot be found, on a memory of its own, inputs and outputs copied.
- * `lstm-simd.wat` is the source of both, rebuilt by `npx tsx scripts/lstm-simd-binary.ts`; the unit test
- * checks that they agree.
+ * threaded build), `BINARY_RELAXED` a plain one with the product's multiply-adds fused (used where the
+ * engine validates it). Where the heap cannot be found, on a memory of its own, inputs and outputs copied.
+ * `lstm-simd.wat` is the source of all three, rebuilt by `npx tsx scripts/lstm-simd-binary.ts`; the unit
+ * test checks that they agree.
  */
 import type * as tf from '#tf';
 

@@ -2,7 +2,9 @@
 ;; unit test compiles this file and checks that the two agree, and checks each kernel against the plain-JS
 ;; kernels of lstm-kernels-cpu.ts). The memory is imported: the wasm backend's own heap where it can be
 ;; shared (tensors are read and written in place), else a memory of lstm-simd.ts's own.
-;; Pointers are byte offsets; row lengths (g, n) are multiples of 4 floats.
+;; Pointers are byte offsets; row lengths (g, n) are multiples of 4 floats. scripts/lstm-simd-binary.ts
+;; also builds a relaxed-SIMD variant in which `gemm`'s multiply-adds, written `(f32x4.add (local.get $cRJ)
+;; (f32x4.mul (local.get $x) (local.get $bJ)))`, become `f32x4.relaxed_madd`: keep that exact form.
 (module
   (import "env" "memory" (memory 1))
 
@@ -351,9 +353,9 @@
         (br $lloop))))
 
   ;; c [m, n] = a [m, k] · b [k, n], b packed by `pack` (n a multiple of 8: the packed width). Tiles of 4 rows × 8 columns
-  ;; held in eight registers over the whole of k (one row at a time for the last m mod 4 rows), the loop
-  ;; order of XNNPACK's 4×8 kernel; at LSTM(256)'s shapes 1.2–1.35 × the backend's own product (Node,
-  ;; 1 thread). Each sum is taken in k order, as the backend's.
+  ;; held in eight registers over the whole of k (one row at a time for the last m mod 4 rows); at
+  ;; LSTM(256)'s shapes 1.2–1.35 × as fast as the backend's own product in Node, 1.5–1.75 × in Chromium
+  ;; with relaxed SIMD (docs/speed.md). Each sum is taken in k order.
   (func (export "gemm") (param $a i32) (param $bp i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
     (local $i i32) (local $p i32) (local $kk i32) (local $ap i32) (local $bpp i32) (local $bq i32) (local $cp i32)
     (local $lda i32) (local $ldc i32) (local $m4 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
