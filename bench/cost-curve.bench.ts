@@ -280,16 +280,15 @@ async function measure(
 			await start(page, origin, workerUrl);
 			// The renderer's resident memory sampled through the run, to tell in which part its peak falls.
 			let renderers = workerRenderers();
-			const seen = new Set(renderers);
-			let sampled = { bytes: 0, at: 0, pid: 0 };
+			const samples = new Map<number, { bytes: number; at: number }>();
 			let tick = 0;
 			const sampler = setInterval(() => {
-				// Found again every second: Chromium may move the worker's document to another renderer.
+				// Found again every second: the list is of every renderer with a worker at that moment.
 				if (++tick % 10 === 0) renderers = workerRenderers();
 				for (const pid of renderers) {
-					seen.add(pid);
 					const r = residentBytes(pid);
-					if (r && r.now > sampled.bytes) sampled = { bytes: r.now, at: Date.now(), pid };
+					const best = samples.get(pid);
+					if (r && (!best || r.now > best.bytes)) samples.set(pid, { bytes: r.now, at: Date.now() });
 				}
 			}, 100);
 			const timeOrigin = await page.evaluate(() => performance.timeOrigin);
@@ -310,6 +309,14 @@ async function measure(
 			);
 			const finished = (await (await waitFor(page, 'done', 'run')).jsonValue()) as Msg;
 			clearInterval(sampler);
+			// The run's renderer is the one with a worker at its end; one read before and gone since (a
+			// renderer of the closed import browser, say) is not the run's, and is named, not counted.
+			const ended = workerRenderers();
+			let sampled = { bytes: 0, at: 0 };
+			for (const [pid, sample] of samples) {
+				if (ended.includes(pid)) sampled = sample.bytes > sampled.bytes ? sample : sampled;
+				else console.log(`  left out: renderer ${pid} (${mib(sample.bytes)}), gone by the run's end`);
+			}
 			if (finished.type === 'error') throw new Error(String(finished.message));
 			const d = (await page.evaluate(() => {
 				const b = (globalThis as unknown as { bench: Driver }).bench;
@@ -355,12 +362,9 @@ async function measure(
 			const probe = (await page.evaluate(
 				() => (globalThis as unknown as { bench: Driver }).bench.probe
 			)) as Probe | null;
-			// The renderers with a worker now and any the sampler read (a process gone is not read here).
-			const resident = [...new Set([...workerRenderers(), ...seen])]
-				.map(residentBytes)
-				.filter((r) => r !== null);
+			const resident = ended.map(residentBytes).filter((r) => r !== null);
 			if (process.env.BENCH_VERBOSE)
-				console.log('  renderers with a worker:', resident, 'sampled:', [...seen], sampled);
+				console.log('  renderers with a worker:', ended, resident, 'sampled:', [...samples]);
 			const afterRun = await usage(page);
 			// The checkpoint record as stored: typed arrays by their length, everything else as JSON text.
 			const checkpointBytes = await page.evaluate(
