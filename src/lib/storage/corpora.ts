@@ -9,7 +9,7 @@
  * (each song with its own `symbols`) are read as they are: no schema upgrade, nothing rewritten.
  */
 import { db, guardQuota } from './db';
-import type { CorpusListItem, StoredCorpus } from '../corpus/types';
+import type { CorpusListItem, FileReport, StoredCorpus } from '../corpus/types';
 import { META, type CorpusRow, type PackedCorpus } from './records';
 
 /** A fresh corpus id. */
@@ -91,6 +91,12 @@ export async function listCorpora(): Promise<CorpusListItem[]> {
 export async function getCorpus(id: string): Promise<StoredCorpus | undefined> {
 	const row = await (await db()).get('corpora', id);
 	return row && 'songs' in row ? unpackCorpus(row) : undefined;
+}
+
+/** A corpus's import report, or undefined: what the Corpus stage shows, without unpacking every song. */
+export async function getCorpusReport(id: string): Promise<FileReport[] | undefined> {
+	const row = await (await db()).get('corpora', id);
+	return row && 'songs' in row ? row.report : undefined;
 }
 
 /**

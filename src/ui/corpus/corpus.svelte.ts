@@ -8,7 +8,7 @@ import { studio, requestId } from '$ui/worker-client';
 import type { CorpusListItem, FileReport } from '$lib/corpus/types';
 import { DEFAULT_ENCODE_OPTIONS, type EncodedSong } from '$lib/encoding/song';
 import type { IngestFile } from '$lib/worker/messages/corpus';
-import { deleteCorpus, getCorpus, listCorpora, renameCorpus } from '$lib/storage/corpora';
+import { deleteCorpus, getCorpus, getCorpusReport, listCorpora, renameCorpus } from '$lib/storage/corpora';
 import { corpusName } from './collect';
 
 class Corpora {
@@ -63,8 +63,8 @@ class Corpora {
 		this.opened = null;
 		if (!id) return;
 		try {
-			const full = await getCorpus(id);
-			if (app.corpusId === id || this.current?.id === id) this.report = full?.report ?? [];
+			const report = await getCorpusReport(id);
+			if (app.corpusId === id || this.current?.id === id) this.report = report ?? [];
 		} catch (e) {
 			this.error = (e as Error).message;
 		}

@@ -14,6 +14,7 @@ import { contentHash } from '../../../src/lib/corpus/summary';
 import type { StoredCorpus } from '../../../src/lib/corpus/types';
 import {
 	getCorpus,
+	getCorpusReport,
 	listCorpora,
 	newCorpusId,
 	packCorpus,
@@ -95,6 +96,7 @@ describe('the stored corpus format', () => {
 		await d.put('corpora', { ...item, id: META + old.id, corpusId: old.id });
 
 		expect(await getCorpus(old.id)).toEqual(old);
+		expect(await getCorpusReport(old.id)).toEqual(old.report);
 		expect((await listCorpora()).find((c) => c.id === old.id)?.name).toBe('demo, saved by an older version');
 
 		expect(await renameCorpus(old.id, 'demo renamed')).toBe(true);
@@ -109,6 +111,8 @@ describe('the stored corpus format', () => {
 		await saveCorpus(demo);
 		expect(await renameCorpus(demo.id, 'demo, renamed')).toBe(true);
 		expect(await getCorpus(demo.id)).toEqual({ ...demo, name: 'demo, renamed' });
+		expect(await getCorpusReport(demo.id)).toEqual(demo.report);
+		expect(await getCorpusReport('nope')).toBeUndefined();
 		expect(((await raw(demo.id)) as PackedCorpus).format).toBe(2);
 	});
 
