@@ -704,6 +704,10 @@ test('by default a tune goes as the songs go: its upbeat drawn shows in the roll
 	await expect(stage.getByText(/Generated 1 melody in \d+ ms/)).toBeVisible();
 	const shown = (await stage.getByTestId('melody-symbols').textContent())!.trim().split(' ');
 	expect(shown).toHaveLength(128);
+	// The page says what the tune took from its song.
+	await expect(stage.getByTestId('song-shape')).toContainText(
+		/^Shaped as one of the model’s songs: \d+ bars with an upbeat, \d+ phrases?, in (major|minor)/
+	);
 
 	// The roll's first barline falls a quarter (4 steps) in: its first bar number is not at the start.
 	const xs = await stage

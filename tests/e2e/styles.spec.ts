@@ -58,10 +58,13 @@ test('the bundled model writes in the Chinese style, then the German, from the s
 	await expect(page.getByTestId('model-picker')).toHaveValue('default');
 	const picker = page.locator('#generate').getByTestId('style-picker');
 	// The issue's ids, shown with the names a musician reads.
-	expect(styles).toEqual(['germany', 'china', 'romania', 'england', 'india']);
+	expect(styles).toEqual(['germany', 'kinder', 'altdeu', 'dva', 'china', 'romania', 'england', 'india']);
 	await expect(picker.getByRole('option')).toHaveText([
 		'Any style',
 		'German',
+		'German children’s songs',
+		'Old German songs',
+		'German (folk song archive)',
 		'Chinese',
 		'Romanian',
 		'English',

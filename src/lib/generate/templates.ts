@@ -96,6 +96,8 @@ export function songTemplate(
 	// The phrases that end off 1, 3 and 5, judged as the sampler judges its cadences.
 	const unstable = ends.flatMap((e, k) => (landsOn('stable', song.symbols, e * spb) ? [] : [k]));
 	ends.push(bars);
+	// A song that ends off 1, 3 and 5 (a modal ending, heard against major or minor) says so too.
+	if (!landsOn('stable', song.symbols, steps)) unstable.push(ends.length - 1);
 	const firstNote = song.symbols.find(isPitchSymbol);
 	const opening = firstNote === undefined ? {} : { opening: Number(firstNote) };
 	const style = song.style === undefined ? {} : { style: song.style };

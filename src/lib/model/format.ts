@@ -495,8 +495,9 @@ export interface SongTemplate {
 	/** Where its phrases end, in bars from its first step (phrase k ends `ends[k]` bars in); the last is `bars`. */
 	ends: number[];
 	/**
-	 * Which of its phrases (indices into `ends`, the last one never) end off degrees 1, 3 and 5, as the
-	 * sampler's cadences are judged (generate/form.ts `landsOn`); absent where not known (older models).
+	 * Which of its phrases (indices into `ends`; the last where the song itself ends there) end off degrees
+	 * 1, 3 and 5, as the sampler's cadences are judged (generate/form.ts `landsOn`); absent where not known
+	 * (older models).
 	 */
 	unstable?: number[];
 	/** Its first note (MIDI, in the encoding's C major or A minor); absent where not known (older models). */

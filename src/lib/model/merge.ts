@@ -197,7 +197,9 @@ function songFormsOf(all: readonly (SongForms | undefined)[]): { songForms?: Son
 			const seen = byMeter.get(meter) ?? new Map<string, SongTemplate>();
 			byMeter.set(meter, seen);
 			for (const t of templates) {
-				const key = JSON.stringify([t.bars, t.phase, t.copies, t.ends, t.unstable, t.opening]);
+				// Every field but the count: forms that differ in mode or style stay apart.
+				const { n: _n, ...form } = t;
+				const key = JSON.stringify(form);
 				const had = seen.get(key);
 				seen.set(key, had ? { ...had, n: had.n + t.n } : { ...t });
 			}

@@ -77,6 +77,7 @@ describe.skipIf(!bundled)('the bundled model with the app’s default settings',
 			meter: '4/4'
 		});
 		const faulty = melodies.filter((m) => faults(m, GENERATE_DEFAULTS.bars, 16).length > 0);
-		expect(faulty.length).toBeGreaterThanOrEqual(4);
+		// Three of the eight with the bundled model of 6 Dec 2026 (four with the one before it).
+		expect(faulty.length).toBeGreaterThanOrEqual(3);
 	});
 });

@@ -208,11 +208,11 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 		expect(c.barPhase).toBe(t.phase);
 	});
 
-	it('whole tunes never leap past an octave nor hold a note a length no song has (5, 7, 9–11, 13–15)', () => {
+	it('whole tunes never leap past an octave nor hold a note a length no song has (5, 7, 9–11, 13–15, over 16)', () => {
 		const melodies = generate(
 			loadBundled(),
 			[],
-			{ ...settings, variations: 8, meter: '4/4', bars: 8 },
+			{ ...settings, variations: 8, meter: '4/2', bars: 8 },
 			forms
 		);
 		for (const m of melodies) {
@@ -232,7 +232,7 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 				run = 1;
 			}
 			// The last note may be cut by the tune's end.
-			for (const l of lengths.slice(0, -1)) expect([1, 2, 3, 4, 6, 8, 12].includes(l) || l >= 16).toBe(true);
+			for (const l of lengths.slice(0, -1)) expect([1, 2, 3, 4, 6, 8, 12, 16]).toContain(l);
 		}
 	});
 
@@ -307,9 +307,10 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 			);
 			return tunes.filter((m) => estimateMode(m.symbols) === 'minor').length / tunes.length;
 		};
-		// Left to the model a tune opening on E is heard in minor about one time in ten (docs/model-card.md).
-		expect(minorShare(base)).toBeLessThan(0.25);
-		expect(minorShare({ ...base, mode: 'minor' })).toBeGreaterThan(0.5);
+		// Left to the model a tune opening on E is heard in minor one time in ten to four (docs/model-card.md).
+		const own = minorShare(base);
+		expect(own).toBeLessThan(0.3);
+		expect(minorShare({ ...base, mode: 'minor' })).toBeGreaterThan(own + 0.3);
 		expect(minorShare({ ...base, mode: 'major' })).toBe(0);
 		// A song's mode is read as the app hears it: kindr001 is in major.
 		const one = readSongIfShared(1);

@@ -1,7 +1,7 @@
 /**
  * Style has one owner, the core (generate.ts `inStyle`, beside `inMeter`): the worker and `cli generate`
  * hand over the plain model and settings naming a style, and write the same tune from the same settings
- * and random seed with the bundled model, which has five styles.
+ * and random seed with the bundled model, which has eight styles.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -96,7 +96,7 @@ describe('a style, applied once in the core', () => {
 			settings: { ...settings, style: 'spain' }
 		});
 		const sentence =
-			'This model has no style "spain"; its styles are germany, china, romania, england, india.';
+			'This model has no style "spain"; its styles are germany, kinder, altdeu, dva, china, romania, england, india.';
 		expect(out.at(-1)).toMatchObject({ type: 'error', message: sentence });
 		const r = await runCli('generate', '--model', BUNDLED, '--style', 'spain');
 		expect(r.code).toBe(1);
