@@ -3,7 +3,7 @@
  * musician's words, and the figures behind them (bits per 16th step, which songs) for a disclosure.
  *
  * A score in bits per step depends as much on the songs as on the model (the bundled model scores 0.548
- * on German songs it never heard and 1.495 on Chinese ones, docs/model-card.md section F), so a model is
+ * on German songs it never heard and 1.512 on Chinese ones, docs/model-card.md section H), so a model is
  * graded only against the bundled model *on the same songs*; a figure on other songs is named with its
  * songs and never set beside it as if it compared. The grade boundaries and the measured rows they rest
  * on are in docs/model-card.md, "How the page says how good a model is".
