@@ -175,6 +175,14 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 	it('the bundled model keeps its training songs’ forms for the meters it writes in', () => {
 		expect(forms).toBeDefined();
 		for (const m of ['2/4', '3/4', '4/4', '6/8']) expect(forms![m].length).toBeGreaterThan(50);
+		// Each with its song's mode and the German collection it came from (docs/model-card.md, H).
+		const all = Object.values(forms!).flat();
+		expect(all.every((t) => t.mode === 'major' || t.mode === 'minor')).toBe(true);
+		const songs = (style: string) => all.filter((t) => t.style === style).reduce((n, t) => n + t.n, 0);
+		expect(songs('germany') + songs('kinder') + songs('altdeu') + songs('dva')).toBe(
+			all.reduce((n, t) => n + t.n, 0)
+		);
+		for (const style of ['kinder', 'altdeu', 'dva']) expect(songs(style)).toBeGreaterThan(20);
 	});
 
 	it('each tune follows a template of its meter: its bars copied where the song repeats, its upbeat the song’s', () => {
