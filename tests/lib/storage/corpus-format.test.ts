@@ -5,18 +5,15 @@
  * strings, as users' browsers hold them) must still open, rename and list.
  */
 import 'fake-indexeddb/auto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dropFromPaths } from '../../../src/cli/files';
-import { ingest, type DroppedFile } from '../../../src/lib/corpus/ingest';
+import type { DroppedFile } from '../../../src/lib/corpus/ingest';
 import { contentHash } from '../../../src/lib/corpus/summary';
 import type { StoredCorpus } from '../../../src/lib/corpus/types';
 import {
 	getCorpus,
 	getCorpusReport,
 	listCorpora,
-	newCorpusId,
 	packCorpus,
 	renameCorpus,
 	saveCorpus,
@@ -24,31 +21,16 @@ import {
 } from '../../../src/lib/storage/corpora';
 import { db } from '../../../src/lib/storage/db';
 import { META, type PackedCorpus } from '../../../src/lib/storage/records';
-import { hasShared, repoRoot, shared } from '../../shared';
+import { corpusRecord, demoFiles as folderFiles } from '../worker/demo-corpus';
+import { hasShared, shared } from '../../shared';
 
-async function corpusOf(files: DroppedFile[], name: string, keepKey = false): Promise<StoredCorpus> {
-	const r = await ingest(files, { keepKey, quantizeTuplets: false });
-	return {
-		id: newCorpusId(),
-		name,
-		createdAt: 1,
-		hash: await contentHash(r.songs, r.options),
-		options: r.options,
-		songs: r.songs,
-		report: r.report,
-		summary: r.summary
-	};
+function corpusOf(files: DroppedFile[], name: string, keepKey = false): Promise<StoredCorpus> {
+	return corpusRecord(files, name, { keepKey, quantizeTuplets: false });
 }
 
 /** The demo songs shipped with the app (real Essen songs, so this runs without ../shared too). */
 function demoFiles(): DroppedFile[] {
-	return ['erk', 'kinder'].flatMap((folder) => {
-		const dir = join(repoRoot, 'static/demo/deutschl', folder);
-		return readdirSync(dir).map((n) => {
-			const bytes = new Uint8Array(readFileSync(join(dir, n)));
-			return { path: `${folder}/${n}`, size: bytes.length, read: () => bytes };
-		});
-	});
+	return ['erk', 'kinder'].flatMap((folder) => folderFiles(folder, undefined, `${folder}/`));
 }
 
 /** The record as IndexedDB holds it. */

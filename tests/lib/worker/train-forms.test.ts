@@ -5,39 +5,19 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { Request, Response } from '../../../src/lib/worker/protocol';
-import { ingest } from '../../../src/lib/corpus/ingest';
-import { contentHash } from '../../../src/lib/corpus/summary';
-import { getCorpus, newCorpusId, saveCorpus } from '../../../src/lib/storage/corpora';
+import { getCorpus } from '../../../src/lib/storage/corpora';
 import { getModel } from '../../../src/lib/storage/models';
 import { collectSongForms } from '../../../src/lib/generate/templates';
-import { repoRoot } from '../../shared';
+import { demoFiles, storeCorpus as storeFiles } from './demo-corpus';
 
 /** Every demo song of erk and kinder (or of `folders`), stored as one corpus; returns its id. */
-async function storeCorpus(folders = ['erk', 'kinder'], name = 'demo'): Promise<string> {
-	const files = folders.flatMap((folder) => {
-		const dir = join(repoRoot, 'static/demo/deutschl', folder);
-		return readdirSync(dir).map((n) => {
-			const bytes = new Uint8Array(readFileSync(join(dir, n)));
-			return { path: `${folder}/${n}`, size: bytes.length, read: () => bytes };
-		});
-	});
-	const r = await ingest(files);
-	const corpusId = newCorpusId();
-	await saveCorpus({
-		id: corpusId,
-		name,
-		createdAt: 1,
-		hash: await contentHash(r.songs, r.options),
-		options: r.options,
-		songs: r.songs,
-		report: r.report,
-		summary: r.summary
-	});
-	return corpusId;
+function storeCorpus(folders = ['erk', 'kinder'], name = 'demo'): Promise<string> {
+	return storeFiles(
+		folders.flatMap((folder) => demoFiles(folder, undefined, `${folder}/`)),
+		name
+	);
 }
 
 /** The forms of every stored song, collected from the corpus's own strings (what the model must keep). */

@@ -5,15 +5,13 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { Request, Response } from '../../../src/lib/worker/protocol';
-import { ingest } from '../../../src/lib/corpus/ingest';
-import { contentHash } from '../../../src/lib/corpus/summary';
-import { newCorpusId, saveCorpus } from '../../../src/lib/storage/corpora';
 import { getModel } from '../../../src/lib/storage/models';
+import { demoFiles, storeCorpus } from './demo-corpus';
 import { describeQuality } from '../../../src/lib/eval/quality';
 import { repoRoot } from '../../shared';
 
@@ -35,26 +33,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('a trained model’s scores', () => {
 	it('keep its validation songs, its bits on them and the bundled model’s on the same songs', async () => {
-		const dir = join(repoRoot, 'static/demo/deutschl/kinder');
-		const r = await ingest(
-			readdirSync(dir)
-				.sort()
-				.map((n) => {
-					const bytes = new Uint8Array(readFileSync(join(dir, n)));
-					return { path: n, size: bytes.length, read: () => bytes };
-				})
-		);
-		const corpusId = newCorpusId();
-		await saveCorpus({
-			id: corpusId,
-			name: 'kinder',
-			createdAt: 1,
-			hash: await contentHash(r.songs, r.options),
-			options: r.options,
-			songs: r.songs,
-			report: r.report,
-			summary: r.summary
-		});
+		const corpusId = await storeCorpus(demoFiles('kinder'), 'kinder');
 		// The worker fetches the bundled model's three files; in Node they are read from the repository.
 		vi.stubGlobal('fetch', async (url: string) => new globalThis.Response(readFileSync(fileURLToPath(url))));
 		const out = await run({

@@ -6,15 +6,10 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { HandlerTable, Request, Response } from '../../../src/lib/worker/protocol';
-import { ingest } from '../../../src/lib/corpus/ingest';
-import { contentHash } from '../../../src/lib/corpus/summary';
-import { newCorpusId, saveCorpus } from '../../../src/lib/storage/corpora';
 import * as dbModule from '../../../src/lib/storage/db';
-import { repoRoot } from '../../shared';
+import { demoFiles, storeCorpus as storeFiles } from './demo-corpus';
 
 type Call = (request: Request, post?: (r: Response) => void) => Promise<void>;
 
@@ -39,26 +34,11 @@ function caller(table: HandlerTable): Call {
 }
 
 /** Stores four demo songs as a corpus; returns its id. */
-async function storeCorpus(): Promise<string> {
-	const dir = join(repoRoot, 'static/demo/deutschl/kinder');
-	const r = await ingest(
-		['kindr001.krn', 'kindr006.krn', 'kindr011.krn', 'kindr013.krn'].map((n) => {
-			const bytes = new Uint8Array(readFileSync(join(dir, n)));
-			return { path: n, size: bytes.length, read: () => bytes };
-		})
+function storeCorpus(): Promise<string> {
+	return storeFiles(
+		demoFiles('kinder', ['kindr001.krn', 'kindr006.krn', 'kindr011.krn', 'kindr013.krn']),
+		'kinder'
 	);
-	const corpusId = newCorpusId();
-	await saveCorpus({
-		id: corpusId,
-		name: 'kinder',
-		createdAt: 1,
-		hash: await contentHash(r.songs, r.options),
-		options: r.options,
-		songs: r.songs,
-		report: r.report,
-		summary: r.summary
-	});
-	return corpusId;
 }
 
 /** Two epochs of two batches: a pause after the first batch leaves the run short of both epochs. */

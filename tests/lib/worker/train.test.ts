@@ -5,17 +5,13 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTrainHandlers } from '../../../src/lib/worker/handlers/train';
 import type { Request, Response } from '../../../src/lib/worker/protocol';
-import { ingest } from '../../../src/lib/corpus/ingest';
-import { contentHash } from '../../../src/lib/corpus/summary';
-import { deleteCorpus, newCorpusId, saveCorpus } from '../../../src/lib/storage/corpora';
+import { deleteCorpus } from '../../../src/lib/storage/corpora';
+import { demoFiles, storeCorpus as storeFiles } from './demo-corpus';
 import { getModel, listModels } from '../../../src/lib/storage/models';
 import { getRun, listRuns, runCorpusId } from '../../../src/lib/storage/checkpoints';
 import * as dbModule from '../../../src/lib/storage/db';
-import { repoRoot } from '../../shared';
 import { unpackModel } from '../../../src/lib/model/format';
 import { addWarning, statusSentence, type TrainWarning } from '../../../src/ui/train/outcome';
 
@@ -34,26 +30,8 @@ async function run(request: Request): Promise<Response[]> {
 }
 
 /** Stores the demo songs `names` of `folder` as a corpus named `name`; returns its id. */
-async function storeCorpus(folder: string, names: string[], name: string): Promise<string> {
-	const dir = join(repoRoot, 'static/demo/deutschl', folder);
-	const r = await ingest(
-		names.map((n) => {
-			const bytes = new Uint8Array(readFileSync(join(dir, n)));
-			return { path: n, size: bytes.length, read: () => bytes };
-		})
-	);
-	const corpusId = newCorpusId();
-	await saveCorpus({
-		id: corpusId,
-		name,
-		createdAt: 1,
-		hash: await contentHash(r.songs, r.options),
-		options: r.options,
-		songs: r.songs,
-		report: r.report,
-		summary: r.summary
-	});
-	return corpusId;
+function storeCorpus(folder: string, names: string[], name: string): Promise<string> {
+	return storeFiles(demoFiles(folder, names), name);
 }
 
 const tiny = { epochs: 1, units: 4, layers: 1, maxBatchesPerEpoch: 1, validation: 0 };
