@@ -94,12 +94,16 @@ export function primeModel<S>(
 /** What is wrong with a whole tune: stuck on one pitch (faults.ts), or not heard in the asked mode. */
 function tuneFaults(symbols: readonly string[], stepsPerBar: number, settings: GenerateSettings): number {
 	const faults = melodyFaults(symbols, stepsPerBar).length;
+	const song = songMode(settings);
 	const heard = settings.mode
 		? !soundsIn(symbols, settings.mode)
-		: songsForm(settings) && settings.template?.mode !== undefined
-			? estimateMode(symbols) !== settings.template.mode
-			: false;
+		: song !== undefined && estimateMode(symbols) !== song;
 	return faults + (heard ? 1 : 0);
+}
+
+/** Without an asked mode, the mode of the song whose form the tune takes (none for a seed's tune). */
+function songMode(settings: GenerateSettings): 'major' | 'minor' | undefined {
+	return !settings.mode && songsForm(settings) ? settings.template?.mode : undefined;
 }
 
 /** The mode a melody records: the one asked for, if any. */
@@ -109,7 +113,7 @@ function modeOf(settings: GenerateSettings): Pick<Melody, 'mode'> {
 
 /** Whole tunes drawn at most before the least faulty is kept. */
 function drawLimit(settings: GenerateSettings): number {
-	return settings.mode || (songsForm(settings) && settings.template?.mode) ? MAX_MODE_DRAWS : MAX_REDRAWS;
+	return settings.mode || songMode(settings) ? MAX_MODE_DRAWS : MAX_REDRAWS;
 }
 
 /** Times a whole tune's body may go back a bar because the model ended it early. */
@@ -530,7 +534,7 @@ function* writeFormTune<S>(
 	const drawer = new Drawer(model, settings, randomSeed);
 	const { stepsPerBar, phase, total } = planTune(seed.length, settings);
 	// Cadences land in the asked mode, or in the mode of the song whose form the tune takes.
-	const cadenceMode = settings.mode ?? (songsForm(settings) ? settings.template?.mode : undefined);
+	const cadenceMode = settings.mode ?? songMode(settings);
 	if (plan.total !== total) throw new Error('The form’s plan and the tune’s length disagree.');
 	const copy = copySources(plan);
 	// Steps kept as given: the seed, and in a rewrite every step outside the rewritten letter's phrases.

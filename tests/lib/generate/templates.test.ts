@@ -269,14 +269,17 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 		expect(again.symbols.join(' ')).not.toBe(m.symbols.join(' '));
 	});
 
+	/** Eight bars of the meter from the downbeat, in two-bar phrases, nothing repeated. */
+	const eightBars: SongTemplate = {
+		bars: 8,
+		phase: 0,
+		copies: [-1, -1, -1, -1, -1, -1, -1, -1],
+		ends: [2, 4, 6, 8],
+		n: 1
+	};
+
 	it('a tune opens on its song’s first note, and its phrases land on 1, 3 or 5 where the song’s did', () => {
-		const base: SongTemplate = {
-			bars: 8,
-			phase: 0,
-			copies: [-1, -1, -1, -1, -1, -1, -1, -1],
-			ends: [2, 4, 6, 8],
-			n: 1
-		};
+		const base = eightBars;
 		const landed = (unstable: number[], opening: number) => {
 			let stable = 0;
 			let phrases = 0;
@@ -300,15 +303,8 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 	});
 
 	it('a tune in a song’s form is in its song’s mode: minor where the song was, major where it was', () => {
-		const base: SongTemplate = {
-			bars: 8,
-			phase: 0,
-			copies: [-1, -1, -1, -1, -1, -1, -1, -1],
-			ends: [2, 4, 6, 8],
-			n: 1,
-			// E: the fifth of A minor and the third of C major.
-			opening: 64
-		};
+		// E: the fifth of A minor and the third of C major.
+		const base: SongTemplate = { ...eightBars, opening: 64 };
 		const minorShare = (template: SongTemplate) => {
 			const tunes = [77, 78].flatMap((randomSeed) =>
 				generate(loadBundled(), [], { ...settings, randomSeed, bars: 8, variations: 8, template }, forms)
