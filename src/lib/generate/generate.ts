@@ -264,6 +264,14 @@ class Drawer<S> {
 		return out;
 	}
 
+	/** One index drawn with probability proportional to `weights` (the last where all are zero). */
+	pick(weights: readonly number[]): number {
+		const total = weights.reduce((a, b) => a + b, 0);
+		let r = this.random() * total;
+		for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return i;
+		return weights.length - 1;
+	}
+
 	/** Draws the next symbol with `banned` ids left out (and `/` always). */
 	drawWithout(at: Cursor<S>, banned: ReadonlySet<number>): number {
 		return sampleIndex(
@@ -493,6 +501,14 @@ function repeatsEarlierBar(
 	return false;
 }
 
+/**
+ * Draws of the bar before a copied one (a repeat the form plans), one kept with chance in proportion to how
+ * likely the model finds the copied bar's first note after it: the bar is drawn as if the model knew what
+ * comes next. Drawn once, as the model went on, the bar before a repeat leapt into it: Old German songs'
+ * tunes leapt a sixth to an octave at such joins 12 times as often as the songs (docs/model-card.md, H).
+ */
+export const JOIN_DRAWS = 8;
+
 /** Cadences drawn for a phrase before its last bar is written with only the cadence's pitches. */
 export const CADENCE_TRIES = 16;
 /**
@@ -627,21 +643,30 @@ function* writeFormTune<S>(
 		// an earlier one (as in the body of the tune).
 		const song = plan.copy !== undefined;
 		// Where the song's own phrase ended is known, the first LANDING_TRIES draws must land as it did.
-		const landing = song && stable && ph.lands !== undefined ? LANDING_TRIES : 0;
-		const tries = tonic
-			? endings
-			: stable
-				? song
-					? NEW_BAR_TRIES + landing
-					: STABLE_CADENCE_TRIES
-				: CADENCE_TRIES;
+		// A phrase followed by a copied bar: JOIN_DRAWS endings that would do, one kept as it leads into
+		// the copy (as the bar before a copy in the body of the tune).
+		const joinAt = !tonic && end < plan.total && copy[end] >= 0 ? copy[end] : -1;
+		const landing =
+			song && stable && ph.lands !== undefined ? LANDING_TRIES + (joinAt >= 0 ? JOIN_DRAWS - 1 : 0) : 0;
+		const joins: { symbols: string[]; at: Cursor<S> }[] = [];
+		const join = (c: { symbols: string[]; at: Cursor<S> }) => {
+			joins.push(c);
+			return joins.length >= JOIN_DRAWS;
+		};
+		const tries =
+			(tonic ? endings : stable ? (song ? NEW_BAR_TRIES + landing : STABLE_CADENCE_TRIES) : CADENCE_TRIES) +
+			(joinAt >= 0 ? JOIN_DRAWS - 1 : 0);
 		for (let k = 0; k < tries; k++) {
+			// Endings that land as the song's did are preferred to the later ones that need not.
+			if (joins.length && k === landing && landing > 0) break;
 			const c = yield* drawRegion(at, symbols, end, null);
 			const repeats = c !== null && song && repeatsInside(c.symbols, symbols.length, end);
 			if (c && !(ph.role === 'variant' && tooLike(c.symbols, ph)) && !(repeats && drawn)) drawn = c;
 			if (song && stable) {
-				if (c && !repeats && (k >= landing || landsOn('stable', c.symbols, end, cadenceMode) === ph.lands))
-					return c;
+				if (c && !repeats && (k >= landing || landsOn('stable', c.symbols, end, cadenceMode) === ph.lands)) {
+					if (joinAt < 0) return c;
+					if (join(c)) break;
+				}
 				continue;
 			}
 			// A new letter that came out as an earlier phrase (a model fed AA may well go on with A) is no B.
@@ -652,7 +677,11 @@ function* writeFormTune<S>(
 				(ph.role === 'variant' && tooLike(c.symbols, ph))
 			)
 				continue;
-			if (!tonic) return c;
+			if (!tonic) {
+				if (joinAt < 0) return c;
+				if (join(c)) break;
+				continue;
+			}
 			// The tune's last note as long as a song's last note is (not 5, 7, 9–11 or 13–15 sixteenths).
 			if (song && target === 'final' && !usualLastNote(c.symbols)) continue;
 			const p =
@@ -662,6 +691,10 @@ function* writeFormTune<S>(
 					: 1);
 			if (!best || p > best.end) best = { ...c, end: p };
 		}
+		if (joins.length)
+			return joins[
+				drawer.pick(joins.map((c) => c.at.probabilities[model.vocabulary.indexOf(c.symbols[joinAt])]))
+			];
 		if (best) return best;
 		// A phrase inside the tune may end where the model ends it (real phrase ends are not all stable).
 		if (stable && drawn) return drawn;
@@ -679,9 +712,23 @@ function* writeFormTune<S>(
 		// Where the new letter's phrase being drawn began, to draw it again from there.
 		let again = null as { phrase: PlannedPhrase; length: number; at: Cursor<S>; tries: number } | null;
 		const redrawn = new Map<number, number>();
+		const joined = new Set<number>();
 		while (symbols.length < plan.total) {
 			const t = symbols.length;
 			const given = keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
+			// The bar just drawn meets a copied one: drawn again, one draw kept as it leads into the copy.
+			const from = [...marks].reverse().find((m) => m.length < t);
+			if (given !== undefined && copy[t] >= 0 && from && !joined.has(t)) {
+				joined.add(t);
+				const next = model.vocabulary.indexOf(given);
+				const drawn = [{ symbols, at, weight: at.probabilities[next] }];
+				for (let k = 1; k < JOIN_DRAWS; k++) {
+					const c = yield* drawRegion(from.at, symbols.slice(0, from.length), t, null);
+					if (c && !(plan.copy && repeatsInside(c.symbols, from.length, t)))
+						drawn.push({ ...c, weight: c.at.probabilities[next] });
+				}
+				({ symbols, at } = drawn[drawer.pick(drawn.map((d) => d.weight))]);
+			}
 			if (given !== undefined) {
 				symbols.push(given);
 				at = drawer.step(at, model.vocabulary.indexOf(given));

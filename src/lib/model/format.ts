@@ -10,6 +10,7 @@ import type { LstmModelWeights, MemberOutput, OutputRecord } from './types';
 import type { TrainConfig } from './config';
 import { glorot, lstmLayer } from './layers-json';
 import { firstInputSize } from './features';
+import { readCorrections, type StyleCorrection } from './correction';
 import {
 	MAX_LAYERS,
 	MAX_MODEL_BYTES,
@@ -56,6 +57,11 @@ export interface ModelMetadata {
 	 * songs go" follows one of them. Absent in models trained before they were kept.
 	 */
 	songForms?: SongForms;
+	/**
+	 * Per style, a correction fitted on that style's training songs after training (model/correction.ts,
+	 * `scripts/style-correction.ts`). Absent: the network's distribution as it is.
+	 */
+	corrections?: Record<string, StyleCorrection>;
 	/**
 	 * For a model merged from several (model/merge.ts, `cli merge`): what each member was, in the order its
 	 * units sit in the merged layers. The merged model's own history is empty: it was never trained as one.
@@ -342,6 +348,11 @@ export function fromModelFiles(files: ModelFiles, where?: string): OpenedModel {
 	checkWeights(result, metadata.vocabulary, where);
 	const members = memberOutputs(result, metadata.members);
 	if (members) result.members = members;
+	if (metadata.corrections !== undefined) {
+		const corrections = readCorrections(metadata.corrections, styles);
+		if (!corrections) no('its style corrections do not fit its styles');
+		result.corrections = corrections;
+	}
 	return { weights: result, metadata };
 }
 

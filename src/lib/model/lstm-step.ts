@@ -19,6 +19,13 @@ import {
 import { SONG_END } from '../music/symbols';
 import { COLUMN_BLOCK, MatvecArena, paddedColumns } from './matvec';
 import { recurrentBlocks, type UnitBlock } from './merge';
+import {
+	applyCorrection,
+	flatCorrection,
+	nextContext,
+	NO_CONTEXT,
+	type CorrectionContext
+} from './correction';
 
 /** Hidden and cell state of every layer. */
 export interface LstmState {
@@ -28,6 +35,8 @@ export interface LstmState {
 	t: number;
 	/** With lookback: the song's last LOOKBACK_REACH symbols, step i at i % LOOKBACK_REACH. */
 	past?: Int32Array;
+	/** The last pitch and how long it has sounded, for a style's correction (model/correction.ts). */
+	ctx: CorrectionContext;
 }
 
 interface Layer {
@@ -146,6 +155,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 	 * geometric mean, what the model scores with), so generation may choose.
 	 */
 	mixture: boolean | undefined = undefined;
+	/** Corrections by style (model/correction.ts), flat; and the one of the chosen style, or null. */
+	private readonly corrections: ReadonlyMap<string, Float64Array>;
+	private correction: Float64Array | null = null;
 
 	/**
 	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
@@ -229,12 +241,16 @@ export class LstmStepModel implements StepModel<LstmState> {
 		this.denseBias = weights.denseBias;
 		this.denseKernel = weights.denseKernel;
 		this.members = weights.members && weights.members.length > 1 ? weights.members : [];
+		this.corrections = new Map(
+			Object.entries(weights.corrections ?? {}).map(([k, c]) => [k, flatCorrection(c)])
+		);
 		this.z = new Float64Array(4 * Math.max(...weights.layers.map((l) => l.units)));
 		let state: LstmState = {
 			h: this.layers.map((l) => new Float32Array(l.units)),
 			c: this.layers.map((l) => new Float32Array(l.units)),
 			t: 0,
-			...(lookback ? { past: new Int32Array(LOOKBACK_REACH) } : {})
+			...(lookback ? { past: new Int32Array(LOOKBACK_REACH) } : {}),
+			ctx: NO_CONTEXT
 		};
 		this.slash = weights.vocabulary.indexOf(SONG_END);
 		for (let k = 0; k < startSlashes; k++) state = this.advance(state, this.slash);
@@ -271,6 +287,7 @@ export class LstmStepModel implements StepModel<LstmState> {
 		const m = Object.create(LstmStepModel.prototype) as LstmStepModel;
 		Object.assign(m, this);
 		m.styleRow = row;
+		m.correction = style === null ? null : (this.corrections.get(style) ?? null);
 		return m;
 	}
 
@@ -317,7 +334,12 @@ export class LstmStepModel implements StepModel<LstmState> {
 	/** Advances the state by one symbol; the given state is not modified. */
 	advance(state: LstmState, symbolId: number): LstmState {
 		const step = symbolId === this.slash ? 0 : state.t;
-		const next: LstmState = { h: [], c: [], t: step + 1 };
+		const next: LstmState = {
+			h: [],
+			c: [],
+			t: step + 1,
+			ctx: nextContext(state.ctx, this.vocabulary[symbolId])
+		};
 		const features = this.meterInput ? featureIndices(this.bar, step) : NO_FEATURES;
 		let back: readonly number[] = NO_FEATURES;
 		if (state.past) {
@@ -448,8 +470,14 @@ export class LstmStepModel implements StepModel<LstmState> {
 		}
 	}
 
-	/** Next-symbol distribution from the top layer's output. */
+	/** Next-symbol distribution: the network's, reweighted by the style's correction where it has one. */
 	output(state: LstmState): Float32Array {
+		const p = this.networkOutput(state);
+		return this.correction ? applyCorrection(p, this.vocabulary, this.correction, state.ctx) : p;
+	}
+
+	/** Next-symbol distribution from the top layer's output. */
+	private networkOutput(state: LstmState): Float32Array {
 		const h = state.h[state.h.length - 1];
 		if (this.mixture && this.members.length > 1) return this.mixtureOutput(h);
 		const v = this.vocabulary.length;

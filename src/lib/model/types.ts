@@ -1,3 +1,4 @@
+import type { StyleCorrection } from './correction';
 /**
  * The contract every melody model in the app meets, whatever trained it (this project's LSTM, the
  * imported Keras reference, the n-gram baseline): feed one symbol, get next-symbol probabilities.
@@ -52,6 +53,11 @@ export interface LstmModelWeights {
 	 * the members' distributions (LstmStepModel.withMixture) besides their geometric mean.
 	 */
 	members?: MemberOutput[];
+	/**
+	 * Per style, the correction fitted on its training songs (model/correction.ts): how the next symbol's
+	 * distribution is reweighted by interval, rest and note length when the model writes in that style.
+	 */
+	corrections?: Record<string, StyleCorrection>;
 }
 
 /** One member of a merged model at its output: its top-layer units and its own output bias. */

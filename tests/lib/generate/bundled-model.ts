@@ -8,6 +8,7 @@ import { repoRoot } from '../../shared';
 import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import type { SongForms } from '../../../src/lib/generate/templates';
+import type { LstmModelWeights } from '../../../src/lib/model/types';
 
 const dir = join(repoRoot, 'static', 'models', 'default');
 
@@ -17,19 +18,23 @@ if (!HAS_BUNDLED)
 	console.warn('SKIP: static/models/default is not in this tree; the bundled-model checks are skipped.');
 
 let cached: LstmStepModel | null = null;
+let cachedWeights: LstmModelWeights | null = null;
 
-/** The bundled model as a step model, read from its three files once (a step model keeps no state). */
-export function loadBundled(): LstmStepModel {
-	if (cached) return cached;
-	const { weights } = openModel(
+/** The bundled model's weights as its files give them (its styles' corrections included). */
+export function loadBundledWeights(): LstmModelWeights {
+	return (cachedWeights ??= openModel(
 		{
 			model: readFileSync(join(dir, MODEL_FILES.model), 'utf8'),
 			weights: new Uint8Array(readFileSync(join(dir, MODEL_FILES.weights))),
 			metadata: readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')
 		},
 		dir
-	);
-	return (cached = new LstmStepModel(weights));
+	).weights);
+}
+
+/** The bundled model as a step model, read from its three files once (a step model keeps no state). */
+export function loadBundled(): LstmStepModel {
+	return (cached ??= new LstmStepModel(loadBundledWeights()));
 }
 
 /** The forms of the bundled model's training songs, as its metadata keeps them (`songForms`). */
