@@ -218,7 +218,10 @@ export function copySources(plan: FormPlan): Int32Array {
  * into its bar: its full bars are copied as the song's are (a copy whose source lies past the tune's end is
  * drawn), its phrases end where the song's end, each on a cadence the model chooses (stable degrees are
  * not forced: real phrase ends are not all stable), the last as a tune ends. A template shorter than the
- * tune goes on in two-bar phrases without copies; a longer one is cut. Phrases are lettered by their
+ * tune is taken again from its start, as a song's second verse takes its first's shape: its repeats and
+ * phrase ends come again, the bars it has new are drawn new (went on in two-bar phrases without copies,
+ * tunes longer than every song of their meter repeated a quarter fewer bars than the songs: German folk
+ * song archive, docs/model-card.md, H); a longer one is cut. Phrases are lettered by their
  * material: a phrase whose steps all copy an earlier phrase's takes its letter, one whose first half does
  * takes it primed, any other a new letter.
  */
@@ -234,12 +237,18 @@ export function planTemplate(
 	const first = (spb - p) % spb;
 	const full = Math.floor((total - first) / spb);
 	const copy = new Int32Array(total).fill(-1);
-	for (let i = 0; i < Math.min(full, template.copies.length); i++) {
-		const j = template.copies[i];
-		if (j >= 0 && j < i) for (let o = 0; o < spb; o++) copy[first + i * spb + o] = first + j * spb + o;
+	// The template's bars again and again: bar i is bar i mod L of a pass of the template.
+	const L = Math.max(1, template.bars);
+	for (let i = 0; i < full; i++) {
+		const at = i % L;
+		const j = template.copies[at] ?? -1;
+		if (j >= 0 && j < at)
+			for (let o = 0; o < spb; o++) copy[first + i * spb + o] = first + (i - at + j) * spb + o;
 	}
-	let ends = template.ends.filter((e) => e < bars);
-	for (let e = (ends.at(-1) ?? 0) + 2; e < bars; e += 2) ends.push(e);
+	const passEnds: number[] = [];
+	for (let pass = 0; pass * L < bars; pass++)
+		for (const e of template.ends) if (pass * L + e < bars) passEnds.push(pass * L + e);
+	let ends = [...new Set(passEnds)].sort((a, b) => a - b);
 	ends = [...ends, bars];
 	// The tune's last bar is its ending: copied only where its source ends a phrase (that phrase then
 	// ends as the tune does), else drawn.
@@ -284,7 +293,8 @@ export function planTemplate(
 		for (let t = start; t < end && !drawn; t++) if (copy[t] < 0) drawn = true;
 		const last = end === total;
 		const l = { letter, prime };
-		const k = template.ends.indexOf(e);
+		// Where the phrase ends in its pass of the template.
+		const k = template.ends.indexOf(e - Math.floor((e - 1) / L) * L);
 		const lands = template.unstable && k >= 0 ? { lands: !template.unstable.includes(k) } : {};
 		phrases.push({
 			label: phraseLabel(l),

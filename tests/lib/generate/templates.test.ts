@@ -133,10 +133,18 @@ describe('the plan a template gives', () => {
 		]);
 	});
 
-	it('a longer tune goes on in two-bar phrases without copies; a shorter one drops what lies past its end', () => {
+	it('a longer tune takes the template again from its start; a shorter one drops what lies past its end', () => {
 		const long = planTemplate(t, 8, 0, 12);
 		expect(long.phrases.map((p) => p.end / 8)).toEqual([2, 4, 6, 8, 10, 12]);
 		expect([...long.copy!.slice(64)].every((c) => c === -1)).toBe(true);
+		// Twice as long: the second verse's bars 12–13 repeat its own 8–9, as the song's 4–5 repeat 0–1.
+		const twice = planTemplate(t, 8, 0, 16);
+		expect(twice.phrases.map((p) => p.end / 8)).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
+		expect(twice.copy![96]).toBe(64);
+		expect(twice.copy![111]).toBe(79);
+		expect(twice.copy![32]).toBe(0);
+		expect([...twice.copy!.slice(64, 96)].every((c) => c === -1)).toBe(true);
+		expect(twice.phrases.map((p) => p.label).join('')).toBe('ABACDEDF');
 		const short = planTemplate(t, 8, 0, 5);
 		expect(short.phrases.at(-1)!.end).toBe(40);
 		expect(short.phrases.at(-1)!.cadence).toBe('final');
@@ -146,7 +154,8 @@ describe('the plan a template gives', () => {
 
 	it('each phrase knows whether its song’s phrase landed on 1, 3 or 5, where the template says', () => {
 		const plan = planTemplate({ ...t, unstable: [1] }, 8, 0, 10);
-		expect(plan.phrases.map((p) => p.lands)).toEqual([true, false, true, true, undefined]);
+		// The tenth bar ends the second verse's first phrase: it lands as the song's first phrase did.
+		expect(plan.phrases.map((p) => p.lands)).toEqual([true, false, true, true, true]);
 		expect(planTemplate(t, 8, 0, 8).phrases.every((p) => p.lands === undefined)).toBe(true);
 	});
 
