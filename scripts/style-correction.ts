@@ -76,22 +76,25 @@ function collect(songs: readonly EncodedSong[], style: string, mixture: boolean)
 
 const bits = (d: CorrectionData, w: Float64Array) => (d.baseLoss / d.steps + correctionLoss(d, w)) / Math.LN2;
 
-/** Of the steps where a note came, the share of the predicted notes' mass on wide leaps (6, 8–12). */
+/** Of the steps where a note came after another, the share of the notes' mass on wide leaps (6, 8–12). */
 function wideShare(d: CorrectionData, w: Float64Array): number {
-	const K = w.length + 1;
+	const intervals = 2 * CORRECTION_INTERVAL + 3;
 	const wide = (g: number) => {
 		const iv = Math.abs(g - CORRECTION_INTERVAL - 1);
-		return g >= 1 && g <= 2 * CORRECTION_INTERVAL + 1 && (iv === 6 || iv >= 8);
+		return g >= 1 && g < intervals - 1 && (iv === 6 || iv >= 8);
 	};
 	let sum = 0;
 	let n = 0;
 	for (let s = 0; s < d.steps; s++) {
-		const t = d.target[s];
-		if (t < 0 || t > 2 * CORRECTION_INTERVAL + 2) continue;
+		const t = d.groups[s * d.v + d.target[s]];
+		if (t < 0 || t >= intervals) continue;
 		let all = 0;
 		let leap = 0;
-		for (let g = 0; g <= 2 * CORRECTION_INTERVAL + 2; g++) {
-			const m = d.mass[s * K + g] * Math.exp(w[g]);
+		for (let j = 0; j < d.v; j++) {
+			const g = d.groups[s * d.v + j];
+			if (g < 0 || g >= intervals) continue;
+			const c = d.classes[j];
+			const m = d.p[s * d.v + j] * Math.exp(w[g] + (c >= 0 ? w[c] : 0));
 			all += m;
 			if (wide(g)) leap += m;
 		}

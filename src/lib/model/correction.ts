@@ -1,9 +1,10 @@
 /**
  * A style's correction: a few numbers per style, fitted on that style's training songs after training,
  * that reweight the network's next-symbol distribution by what it is weakest at for a small style — how
- * far the next note leaps from the last one, how often a rest starts, and how long a note is held:
+ * far the next note leaps from the last one, which degrees it sits on, how often a rest starts, and how
+ * long a note is held:
  *
- *   p′(x) ∝ p(x) · exp(b[group of x given the context])
+ *   p′(x) ∝ p(x) · exp(b[group of x given the context] + b[x's pitch class])
  *
  * A style of 128 songs beside one of 1,825 is a weak voice in one network: the bundled model gives Old
  * German songs (altdeu) the leaps of the larger collection (a sixth to an octave: 1.5 % of its predicted
@@ -14,7 +15,8 @@
  *
  * The groups: a pitch by its interval from the last pitch of the song (across rests; −12…+12 semitones,
  * wider ones pooled per direction; no group for a song's first note), `r`, `_` after a note held k
- * sixteenths so far (k = 1…16, longer pooled) and `_` after a rest of k (1…8). `/` is never reweighted.
+ * sixteenths so far (k = 1…16, longer pooled) and `_` after a rest of k (1…8); and every pitch by its
+ * pitch class (songs are in C major or A minor: the class is the degree). `/` is never reweighted.
  */
 import { HOLD, REST, SONG_END } from '../music/symbols';
 import { isPitchSymbol } from '../music/pitch';
@@ -35,14 +37,17 @@ export interface StyleCorrection {
 	hold: number[];
 	/** Holding a rest already held k sixteenths, likewise. */
 	restHold: number[];
+	/** A note of pitch class c (C = 0), wherever it falls. */
+	pitchClass: number[];
 }
 
 const INTERVALS = 2 * CORRECTION_INTERVAL + 3;
 const REST_AT = INTERVALS;
 const HOLD_AT = INTERVALS + 1;
 const REST_HOLD_AT = HOLD_AT + CORRECTION_HOLD;
-/** Weights in one correction, flat: intervals, rest, a note's holds, a rest's holds. */
-export const CORRECTION_SIZE = REST_HOLD_AT + CORRECTION_REST_HOLD;
+const PITCH_CLASS_AT = REST_HOLD_AT + CORRECTION_REST_HOLD;
+/** Weights in one correction, flat: intervals, rest, a note's holds, a rest's holds, pitch classes. */
+export const CORRECTION_SIZE = PITCH_CLASS_AT + 12;
 
 /** What a correction needs to know of the song so far: the last pitch and how long the sound is held. */
 export interface CorrectionContext {
@@ -103,6 +108,11 @@ export function groupsOf(
 	return out;
 }
 
+/** Per symbol of a vocabulary, its pitch-class group (flat index), or −1 for a symbol that is no pitch. */
+export function pitchClassGroups(vocabulary: readonly string[]): Int32Array {
+	return Int32Array.from(vocabulary, (s) => (isPitchSymbol(s) ? PITCH_CLASS_AT + (Number(s) % 12) : -1));
+}
+
 /** The flat weights of a correction. */
 export function flatCorrection(c: StyleCorrection): Float64Array {
 	const w = new Float64Array(CORRECTION_SIZE);
@@ -110,6 +120,7 @@ export function flatCorrection(c: StyleCorrection): Float64Array {
 	w[REST_AT] = c.rest;
 	w.set(c.hold, HOLD_AT);
 	w.set(c.restHold, REST_HOLD_AT);
+	w.set(c.pitchClass, PITCH_CLASS_AT);
 	return w;
 }
 
@@ -120,7 +131,8 @@ export function styleCorrection(w: ArrayLike<number>): StyleCorrection {
 		interval: Array.from({ length: INTERVALS }, (_, i) => round(w[i])),
 		rest: round(w[REST_AT]),
 		hold: Array.from({ length: CORRECTION_HOLD }, (_, i) => round(w[HOLD_AT + i])),
-		restHold: Array.from({ length: CORRECTION_REST_HOLD }, (_, i) => round(w[REST_HOLD_AT + i]))
+		restHold: Array.from({ length: CORRECTION_REST_HOLD }, (_, i) => round(w[REST_HOLD_AT + i])),
+		pitchClass: Array.from({ length: 12 }, (_, i) => round(w[PITCH_CLASS_AT + i]))
 	};
 }
 
@@ -130,27 +142,32 @@ export function applyCorrection(
 	vocabulary: readonly string[],
 	w: Float64Array,
 	ctx: CorrectionContext,
-	groups: Int32Array = new Int32Array(vocabulary.length)
+	groups: Int32Array = new Int32Array(vocabulary.length),
+	classes: Int32Array = pitchClassGroups(vocabulary)
 ): Float32Array {
 	groupsOf(vocabulary, ctx, groups);
 	let sum = 0;
 	for (let j = 0; j < p.length; j++) {
-		if (groups[j] >= 0) p[j] *= Math.exp(w[groups[j]]);
+		const b = (groups[j] >= 0 ? w[groups[j]] : 0) + (classes[j] >= 0 ? w[classes[j]] : 0);
+		if (b !== 0) p[j] *= Math.exp(b);
 		sum += p[j];
 	}
 	for (let j = 0; j < p.length; j++) p[j] /= sum;
 	return p;
 }
 
-/**
- * The problem `problemOf` makes of a stretch of teacher-forced steps: per step the probability mass of
- * each group (the rest of the mass in the last slot), and the group of the symbol that came.
- */
+/** Teacher-forced steps to fit a correction on: the network's distribution at each, and what came. */
 export interface CorrectionData {
 	steps: number;
-	/** [steps, CORRECTION_SIZE + 1]. */
-	mass: Float64Array;
-	/** Per step: the true symbol's group, or −1. */
+	/** Vocabulary size. */
+	v: number;
+	/** [steps, v]: the network's distribution. */
+	p: Float32Array;
+	/** [steps, v]: each symbol's group in that step's context (`groupsOf`), or −1. */
+	groups: Int16Array;
+	/** [v]: each symbol's pitch-class group, or −1. */
+	classes: Int32Array;
+	/** Per step: the symbol that came. */
 	target: Int32Array;
 	/** Σ −ln p(true symbol) of the uncorrected model over the steps. */
 	baseLoss: number;
@@ -158,45 +175,61 @@ export interface CorrectionData {
 
 /** Collects steps into a `CorrectionData`. */
 export class CorrectionCollector {
-	private mass = new Float64Array(1 << 16);
+	private p = new Float32Array(1 << 16);
+	private groups = new Int16Array(1 << 16);
 	private target = new Int32Array(1 << 12);
 	private steps = 0;
 	private baseLoss = 0;
-	private readonly groups: Int32Array;
+	private readonly scratch: Int32Array;
 	constructor(private readonly vocabulary: readonly string[]) {
-		this.groups = new Int32Array(vocabulary.length);
+		this.scratch = new Int32Array(vocabulary.length);
 	}
 
-	/** One step: the model's distribution `p` in context `ctx`, and the symbol that came. */
+	/** One step: the network's distribution `p` in context `ctx`, and the symbol that came. */
 	add(p: ArrayLike<number>, ctx: CorrectionContext, symbolId: number): void {
-		const K = CORRECTION_SIZE + 1;
-		if ((this.steps + 1) * K > this.mass.length) {
-			const grown = new Float64Array(this.mass.length * 2);
-			grown.set(this.mass);
-			this.mass = grown;
+		const v = this.vocabulary.length;
+		if ((this.steps + 1) * v > this.p.length) {
+			const grownP = new Float32Array(this.p.length * 2);
+			grownP.set(this.p);
+			this.p = grownP;
+			const grownG = new Int16Array(this.groups.length * 2);
+			grownG.set(this.groups);
+			this.groups = grownG;
 		}
 		if (this.steps >= this.target.length) {
 			const grown = new Int32Array(this.target.length * 2);
 			grown.set(this.target);
 			this.target = grown;
 		}
-		groupsOf(this.vocabulary, ctx, this.groups);
-		const row = this.steps * K;
-		for (let j = 0; j < this.vocabulary.length; j++)
-			this.mass[row + (this.groups[j] >= 0 ? this.groups[j] : CORRECTION_SIZE)] += p[j];
-		this.target[this.steps++] = this.groups[symbolId];
+		groupsOf(this.vocabulary, ctx, this.scratch);
+		const row = this.steps * v;
+		for (let j = 0; j < v; j++) {
+			this.p[row + j] = p[j];
+			this.groups[row + j] = this.scratch[j];
+		}
+		this.target[this.steps++] = symbolId;
 		this.baseLoss -= Math.log(p[symbolId]);
 	}
 
 	data(): CorrectionData {
-		const K = CORRECTION_SIZE + 1;
+		const v = this.vocabulary.length;
 		return {
 			steps: this.steps,
-			mass: this.mass.slice(0, this.steps * K),
+			v,
+			p: this.p.slice(0, this.steps * v),
+			groups: this.groups.slice(0, this.steps * v),
+			classes: pitchClassGroups(this.vocabulary),
 			target: this.target.slice(0, this.steps),
 			baseLoss: this.baseLoss
 		};
 	}
+}
+
+/** The weight `w` gives symbol `j` at step `s` of `data`. */
+function weightOf(data: CorrectionData, w: Float64Array, s: number, j: number): number {
+	const g = data.groups[s * data.v + j];
+	const c = data.classes[j];
+	return (g >= 0 ? w[g] : 0) + (c >= 0 ? w[c] : 0);
 }
 
 /**
@@ -204,16 +237,11 @@ export class CorrectionCollector {
  * better). The corrected model's own is `data.baseLoss / data.steps` plus this.
  */
 export function correctionLoss(data: CorrectionData, w: Float64Array): number {
-	const K = CORRECTION_SIZE + 1;
 	let loss = 0;
 	for (let s = 0; s < data.steps; s++) {
-		let z = data.mass[s * K + CORRECTION_SIZE];
-		for (let g = 0; g < CORRECTION_SIZE; g++) {
-			const m = data.mass[s * K + g];
-			if (m > 0) z += m * Math.exp(w[g]);
-		}
-		const t = data.target[s];
-		loss += Math.log(z) - (t >= 0 ? w[t] : 0);
+		let z = 0;
+		for (let j = 0; j < data.v; j++) z += data.p[s * data.v + j] * Math.exp(weightOf(data, w, s, j));
+		loss += Math.log(z) - weightOf(data, w, s, data.target[s]);
 	}
 	return loss / Math.max(1, data.steps);
 }
@@ -224,9 +252,9 @@ export function correctionLoss(data: CorrectionData, w: Float64Array): number {
  * each halved until the objective falls. Convex, so it reaches the one optimum.
  */
 export function fitCorrection(data: CorrectionData, sigma = 1, iterations = 200): Float64Array {
-	const K = CORRECTION_SIZE + 1;
 	const lambda = 1 / (sigma * sigma);
 	const n = data.steps;
+	const v = data.v;
 	const objective = (w: Float64Array) => {
 		let prior = 0;
 		for (const x of w) prior += (lambda * x * x) / 2;
@@ -234,20 +262,29 @@ export function fitCorrection(data: CorrectionData, sigma = 1, iterations = 200)
 	};
 	let w: Float64Array = new Float64Array(CORRECTION_SIZE);
 	let f = objective(w);
-	const q = new Float64Array(CORRECTION_SIZE);
+	const q = new Float64Array(v);
+	const r = new Float64Array(CORRECTION_SIZE);
 	for (let it = 0; it < iterations; it++) {
 		const grad = new Float64Array(CORRECTION_SIZE);
 		const hess = new Float64Array(CORRECTION_SIZE);
 		for (let s = 0; s < n; s++) {
-			let z = data.mass[s * K + CORRECTION_SIZE];
-			for (let g = 0; g < CORRECTION_SIZE; g++) z += q[g] = data.mass[s * K + g] * Math.exp(w[g]);
+			let z = 0;
+			for (let j = 0; j < v; j++) z += q[j] = data.p[s * v + j] * Math.exp(weightOf(data, w, s, j));
+			r.fill(0);
+			for (let j = 0; j < v; j++) {
+				const g = data.groups[s * v + j];
+				const c = data.classes[j];
+				if (g >= 0) r[g] += q[j] / z;
+				if (c >= 0) r[c] += q[j] / z;
+			}
 			for (let g = 0; g < CORRECTION_SIZE; g++) {
-				const r = q[g] / z;
-				grad[g] += r;
-				hess[g] += r * (1 - r);
+				grad[g] += r[g];
+				hess[g] += r[g] * (1 - r[g]);
 			}
 			const t = data.target[s];
-			if (t >= 0) grad[t] -= 1;
+			const gt = data.groups[s * v + t];
+			if (gt >= 0) grad[gt] -= 1;
+			if (data.classes[t] >= 0) grad[data.classes[t]] -= 1;
 		}
 		let next: Float64Array | null = null;
 		let fn = f;
@@ -283,13 +320,14 @@ export function readCorrections(
 		if (!styles.includes(style)) return null;
 		const r = c as Partial<StyleCorrection>;
 		if (!numbers(r?.interval, INTERVALS) || !numbers(r?.hold, CORRECTION_HOLD)) return null;
-		if (!numbers(r?.restHold, CORRECTION_REST_HOLD)) return null;
+		if (!numbers(r?.restHold, CORRECTION_REST_HOLD) || !numbers(r?.pitchClass, 12)) return null;
 		if (typeof r.rest !== 'number' || !Number.isFinite(r.rest)) return null;
 		out[style] = {
 			interval: [...r.interval!],
 			rest: r.rest,
 			hold: [...r.hold!],
-			restHold: [...r.restHold!]
+			restHold: [...r.restHold!],
+			pitchClass: [...r.pitchClass!]
 		};
 	}
 	return Object.keys(out).length ? out : null;
@@ -307,6 +345,8 @@ export interface GroupCounts {
 	heldOn: number[];
 	restTo: number[];
 	restOn: number[];
+	/** Notes by pitch class. */
+	pitchClass: number[];
 }
 
 /** Counts of `melodies` (symbols on the 16th grid; a `/` ends one). */
@@ -318,7 +358,8 @@ export function groupCounts(melodies: readonly (readonly string[])[]): GroupCoun
 		heldTo: new Array<number>(CORRECTION_HOLD).fill(0),
 		heldOn: new Array<number>(CORRECTION_HOLD).fill(0),
 		restTo: new Array<number>(CORRECTION_REST_HOLD).fill(0),
-		restOn: new Array<number>(CORRECTION_REST_HOLD).fill(0)
+		restOn: new Array<number>(CORRECTION_REST_HOLD).fill(0),
+		pitchClass: new Array<number>(12).fill(0)
 	};
 	for (const symbols of melodies) {
 		let ctx = NO_CONTEXT;
@@ -336,7 +377,10 @@ export function groupCounts(melodies: readonly (readonly string[])[]): GroupCoun
 			if (s === SONG_END) break;
 			c.steps++;
 			if (s === REST) c.rests++;
-			else if (isPitchSymbol(s) && ctx.pitch >= 0) c.interval[intervalGroup(ctx.pitch, Number(s))]++;
+			else if (isPitchSymbol(s)) {
+				c.pitchClass[Number(s) % 12]++;
+				if (ctx.pitch >= 0) c.interval[intervalGroup(ctx.pitch, Number(s))]++;
+			}
 			ctx = nextContext(ctx, s);
 		}
 	}
@@ -346,7 +390,7 @@ export function groupCounts(melodies: readonly (readonly string[])[]): GroupCoun
 /**
  * One step of matching a correction to what a model writes: each group's weight moved by `rate` times the
  * log ratio of how often real songs (`real`) and the model's melodies (`written`) do what it weighs — the
- * share of each interval among intervals, rests per step, the chance a note (rest) of length k is held
+ * share of each interval among intervals and of each pitch class among notes, rests per step, the chance a note (rest) of length k is held
  * on — with `prior` counts of each added to both sides, so a group seldom seen moves little. The
  * fixed point is the correction under which the melodies written have the songs' counts (iterative
  * scaling, done on samples: the weights act on what the tune has written so far, as the sampler sees it).
@@ -363,6 +407,8 @@ export function matchCorrection(
 		(counts[i] + prior) / (counts.reduce((a, b) => a + b, 0) + prior * counts.length);
 	for (let g = 0; g < INTERVALS; g++)
 		out[g] += rate * Math.log(share(real.interval, g) / share(written.interval, g));
+	for (let c = 0; c < 12; c++)
+		out[PITCH_CLASS_AT + c] += rate * Math.log(share(real.pitchClass, c) / share(written.pitchClass, c));
 	const rate1 = (k: number, n: number) => (k + prior) / (n + 2 * prior);
 	out[REST_AT] += rate * Math.log(rate1(real.rests, real.steps) / rate1(written.rests, written.steps));
 	const logit = (p: number) => Math.log(p / (1 - p));

@@ -24,6 +24,7 @@ import {
 	flatCorrection,
 	nextContext,
 	NO_CONTEXT,
+	pitchClassGroups,
 	type CorrectionContext
 } from './correction';
 
@@ -158,6 +159,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 	/** Corrections by style (model/correction.ts), flat; and the one of the chosen style, or null. */
 	private readonly corrections: ReadonlyMap<string, Float64Array>;
 	private correction: Float64Array | null = null;
+	/** Each symbol's pitch-class group for the correction, and a scratch row of its context groups. */
+	private readonly classes: Int32Array;
+	private readonly groups: Int32Array;
 
 	/**
 	 * `startSlashes`: how many `/` the initial state has already read (63 for a model trained the
@@ -241,6 +245,8 @@ export class LstmStepModel implements StepModel<LstmState> {
 		this.denseBias = weights.denseBias;
 		this.denseKernel = weights.denseKernel;
 		this.members = weights.members && weights.members.length > 1 ? weights.members : [];
+		this.classes = pitchClassGroups(weights.vocabulary);
+		this.groups = new Int32Array(weights.vocabulary.length);
 		this.corrections = new Map(
 			Object.entries(weights.corrections ?? {}).map(([k, c]) => [k, flatCorrection(c)])
 		);
@@ -473,7 +479,9 @@ export class LstmStepModel implements StepModel<LstmState> {
 	/** Next-symbol distribution: the network's, reweighted by the style's correction where it has one. */
 	output(state: LstmState): Float32Array {
 		const p = this.networkOutput(state);
-		return this.correction ? applyCorrection(p, this.vocabulary, this.correction, state.ctx) : p;
+		return this.correction
+			? applyCorrection(p, this.vocabulary, this.correction, state.ctx, this.groups, this.classes)
+			: p;
 	}
 
 	/** Next-symbol distribution from the top layer's output. */

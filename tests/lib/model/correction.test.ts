@@ -78,6 +78,11 @@ describe('what a correction reads and weighs', () => {
 		const q = applyCorrection(Float32Array.from(p), VOCAB, w, ctx);
 		expect(q.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
 		expect(q[VOCAB.indexOf('72')] / q[VOCAB.indexOf('64')]).toBeCloseTo(0.1, 5);
+		// A pitch class weighs its notes wherever they fall, the first note of a song too: G twice as likely.
+		const g = new Float64Array(CORRECTION_SIZE);
+		g[CORRECTION_SIZE - 12 + 7] = Math.log(2);
+		const r = applyCorrection(Float32Array.from(p), VOCAB, g, NO_CONTEXT);
+		expect(r[VOCAB.indexOf('55')] / r[VOCAB.indexOf('60')]).toBeCloseTo(2, 5);
 	});
 
 	it('a correction goes to the metadata and back; one that does not fit the styles is refused', () => {
@@ -88,6 +93,7 @@ describe('what a correction reads and weighs', () => {
 		expect(readCorrections({ elsewhere: c }, ['germany'])).toBeNull();
 		expect(readCorrections({ altdeu: { ...c, hold: c.hold.slice(1) } }, ['altdeu'])).toBeNull();
 		expect(readCorrections({ altdeu: { ...c, rest: Number.NaN } }, ['altdeu'])).toBeNull();
+		expect(readCorrections({ altdeu: { ...c, pitchClass: c.pitchClass.slice(1) } }, ['altdeu'])).toBeNull();
 	});
 });
 
@@ -103,6 +109,7 @@ describe('matching what a model writes to the songs', () => {
 		expect(c.heldOn.slice(0, 4)).toEqual([2, 1, 1, 0]);
 		expect(c.restTo[0]).toBe(1);
 		expect(c.restOn[0]).toBe(1);
+		expect(c.pitchClass[0]).toBe(3);
 	});
 
 	it('moves each weight toward the songs: leaps they have less of go down, steps they have more of go up', () => {
