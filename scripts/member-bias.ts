@@ -20,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readModelDir } from '../src/cli/files';
+import { flagWords } from './flag-words';
 import { readSongs } from '../src/cli/paths';
 import { removeDuplicates } from '../src/lib/eval/dedupe';
 import { outputLogits } from '../src/lib/eval/calibrate';
@@ -40,17 +41,7 @@ const { values } = parseArgs({
 	allowPositionals: true,
 	strict: false
 });
-// Shell globs give several words after one flag: take every word up to the next flag.
-function group(flag: string): string[] {
-	const argv = process.argv.slice(2);
-	const out: string[] = [];
-	let on = false;
-	for (const a of argv) {
-		if (a.startsWith('--')) on = a === `--${flag}`;
-		else if (on) out.push(a);
-	}
-	return out;
-}
+const group = (flag: string) => flagWords(flag);
 
 const dir = String(values.model);
 const { weights, metadata } = readModelDir(dir);

@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelDir } from '../src/cli/files';
+import { flagWords } from './flag-words';
 import { readSongs } from '../src/cli/paths';
 import { LstmStepModel } from '../src/lib/model/lstm-step';
 import { songBarContext } from '../src/lib/model/features';
@@ -34,16 +35,7 @@ import { deriveSeed } from '../src/lib/generate/random';
 import { realSong } from '../src/lib/eval/melody-stats';
 
 const argv = process.argv.slice(2);
-/** Every word after `--flag` up to the next flag (shell globs give several). */
-function group(flag: string): string[] {
-	const out: string[] = [];
-	let on = false;
-	for (const a of argv) {
-		if (a.startsWith('--')) on = a === `--${flag}`;
-		else if (on) out.push(a);
-	}
-	return out;
-}
+const group = (flag: string) => flagWords(flag, argv);
 const value = (flag: string) => group(flag)[0];
 const dir = value('model');
 if (!dir) throw new Error('give --model <dir>');
