@@ -59,7 +59,8 @@ export interface ModelMetadata {
 	songForms?: SongForms;
 	/**
 	 * Per style, a correction fitted on that style's training songs after training (model/correction.ts,
-	 * `scripts/style-correction.ts`). Absent: the network's distribution as it is.
+	 * `scripts/style-correction.ts`). Absent: the network's distribution as it is. A model trained on from
+	 * it, or merged, has none: its network is another.
 	 */
 	corrections?: Record<string, StyleCorrection>;
 	/**
