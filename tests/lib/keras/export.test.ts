@@ -140,9 +140,14 @@ describe('Keras HDF5 export', () => {
 				dropFromPaths([shared('corpus', 'essen', 'deutschl', 'kinder', 'kindr001.krn')])
 			);
 			expect(songs.length).toBe(1);
+			// The network, that is: a style's correction (model/correction.ts) has no Keras layer to go in.
+			const network = { ...w, corrections: undefined };
 			for (const style of [null, ...(w.styles ?? [])])
 				expect(
-					maxDifference(probabilities(w, songs[0], style), probabilities(back.weights, songs[0], style)),
+					maxDifference(
+						probabilities(network, songs[0], style),
+						probabilities(back.weights, songs[0], style)
+					),
 					`style ${style}`
 				).toBeLessThan(1e-5);
 		});
