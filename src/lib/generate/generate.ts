@@ -717,8 +717,11 @@ function* writeFormTune<S>(
 			const t = symbols.length;
 			const given = keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
 			// The bar just drawn meets a copied one: drawn again, one draw kept as it leads into the copy.
-			const from = [...marks].reverse().find((m) => m.length < t);
-			if (given !== undefined && copy[t] >= 0 && from && !joined.has(t)) {
+			const from =
+				given !== undefined && copy[t] >= 0 && !joined.has(t)
+					? marks.findLast((m) => m.length < t)
+					: undefined;
+			if (from && given !== undefined) {
 				joined.add(t);
 				const next = model.vocabulary.indexOf(given);
 				const drawn = [{ symbols, at, weight: at.probabilities[next] }];
