@@ -11,7 +11,9 @@
  * notes against 0.55 % in the songs, teacher-forced on the songs it trained on), and its tunes were told
  * from real ones by exactly that (docs/model-card.md, section H). The fit is the maximum-likelihood
  * log-linear correction with a Gaussian prior (convex: `fitCorrection`), so on the style's songs the
- * corrected model predicts as many leaps of each size, rests and note lengths as the songs have.
+ * corrected model predicts as many leaps of each size, rests and note lengths as the songs have; a few
+ * rounds of `matchCorrection` then bring the tunes the app writes in the style to the songs' counts
+ * (`scripts/style-correction.ts --match`).
  *
  * The groups: a pitch by its interval from the last pitch of the song (across rests; −12…+12 semitones,
  * wider ones pooled per direction; no group for a song's first note), `r`, `_` after a note held k
