@@ -717,10 +717,9 @@ function* writeFormTune<S>(
 			const t = symbols.length;
 			const given = keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
 			// The bar just drawn meets a copied one: drawn again, one draw kept as it leads into the copy.
-			const from =
-				given !== undefined && copy[t] >= 0 && !joined.has(t)
-					? marks.findLast((m) => m.length < t)
-					: undefined;
+			let from: (typeof marks)[number] | undefined;
+			if (given !== undefined && copy[t] >= 0 && !joined.has(t))
+				for (let i = marks.length - 1; i >= 0 && !from; i--) if (marks[i].length < t) from = marks[i];
 			if (from && given !== undefined) {
 				joined.add(t);
 				const next = model.vocabulary.indexOf(given);
