@@ -560,6 +560,17 @@ function* writeFormTune<S>(
 		for (const ph of plan.phrases)
 			if (ph.letter !== rewrite.letter)
 				for (let t = Math.max(ph.start, seed.length); t < ph.end; t++) keep[t] = rewrite.symbols[t];
+	/** What step `t` is given after `symbols` (kept, or copied from an earlier step), if anything. */
+	const givenAt = (symbols: readonly string[], t: number) =>
+		keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
+	/**
+	 * One of the draws before a copied step `t`, kept with chance in proportion to the model's probability,
+	 * after it, of what `t` is given there (JOIN_DRAWS).
+	 */
+	const pickJoin = <D extends { symbols: string[]; at: Cursor<S> }>(drawn: readonly D[], t: number): D =>
+		drawn[
+			drawer.pick(drawn.map((d) => d.at.probabilities[model.vocabulary.indexOf(givenAt(d.symbols, t)!)]))
+		];
 	const phraseAt = (t: number) =>
 		plan.phrases.find((ph) => t < ph.end) ?? plan.phrases[plan.phrases.length - 1];
 	const onBarline = (length: number) => (phase + length) % stepsPerBar === 0;
@@ -645,9 +656,9 @@ function* writeFormTune<S>(
 		// Where the song's own phrase ended is known, the first LANDING_TRIES draws must land as it did.
 		// A phrase followed by a copied bar: JOIN_DRAWS endings that would do, one kept as it leads into
 		// the copy (as the bar before a copy in the body of the tune).
-		const joinAt = !tonic && end < plan.total && copy[end] >= 0 ? copy[end] : -1;
+		const joining = !tonic && end < plan.total && copy[end] >= 0;
 		const landing =
-			song && stable && ph.lands !== undefined ? LANDING_TRIES + (joinAt >= 0 ? JOIN_DRAWS - 1 : 0) : 0;
+			song && stable && ph.lands !== undefined ? LANDING_TRIES + (joining ? JOIN_DRAWS - 1 : 0) : 0;
 		const joins: { symbols: string[]; at: Cursor<S> }[] = [];
 		const join = (c: { symbols: string[]; at: Cursor<S> }) => {
 			joins.push(c);
@@ -655,7 +666,7 @@ function* writeFormTune<S>(
 		};
 		const tries =
 			(tonic ? endings : stable ? (song ? NEW_BAR_TRIES + landing : STABLE_CADENCE_TRIES) : CADENCE_TRIES) +
-			(joinAt >= 0 ? JOIN_DRAWS - 1 : 0);
+			(joining ? JOIN_DRAWS - 1 : 0);
 		for (let k = 0; k < tries; k++) {
 			// Endings that land as the song's did are preferred to the later ones that need not.
 			if (joins.length && k === landing && landing > 0) break;
@@ -664,7 +675,7 @@ function* writeFormTune<S>(
 			if (c && !(ph.role === 'variant' && tooLike(c.symbols, ph)) && !(repeats && drawn)) drawn = c;
 			if (song && stable) {
 				if (c && !repeats && (k >= landing || landsOn('stable', c.symbols, end, cadenceMode) === ph.lands)) {
-					if (joinAt < 0) return c;
+					if (!joining) return c;
 					if (join(c)) break;
 				}
 				continue;
@@ -678,7 +689,7 @@ function* writeFormTune<S>(
 			)
 				continue;
 			if (!tonic) {
-				if (joinAt < 0) return c;
+				if (!joining) return c;
 				if (join(c)) break;
 				continue;
 			}
@@ -691,10 +702,7 @@ function* writeFormTune<S>(
 					: 1);
 			if (!best || p > best.end) best = { ...c, end: p };
 		}
-		if (joins.length)
-			return joins[
-				drawer.pick(joins.map((c) => c.at.probabilities[model.vocabulary.indexOf(c.symbols[joinAt])]))
-			];
+		if (joins.length) return pickJoin(joins, end);
 		if (best) return best;
 		// A phrase inside the tune may end where the model ends it (real phrase ends are not all stable).
 		if (stable && drawn) return drawn;
@@ -715,22 +723,21 @@ function* writeFormTune<S>(
 		const joined = new Set<number>();
 		while (symbols.length < plan.total) {
 			const t = symbols.length;
-			const given = keep[t] ?? (copy[t] >= 0 ? symbols[copy[t]] : undefined);
-			// The bar just drawn meets a copied one: drawn again, one draw kept as it leads into the copy.
+			// The bar just drawn meets a copied one: drawn again, one draw kept as it leads into the copy (whose
+			// source may be that very bar: what `t` is given is read after the choice).
 			let from: (typeof marks)[number] | undefined;
-			if (given !== undefined && copy[t] >= 0 && !joined.has(t))
+			if (copy[t] >= 0 && !joined.has(t))
 				for (let i = marks.length - 1; i >= 0 && !from; i--) if (marks[i].length < t) from = marks[i];
-			if (from && given !== undefined) {
+			if (from) {
 				joined.add(t);
-				const next = model.vocabulary.indexOf(given);
-				const drawn = [{ symbols, at, weight: at.probabilities[next] }];
+				const drawn = [{ symbols, at }];
 				for (let k = 1; k < JOIN_DRAWS; k++) {
 					const c = yield* drawRegion(from.at, symbols.slice(0, from.length), t, null);
-					if (c && !(plan.copy && repeatsInside(c.symbols, from.length, t)))
-						drawn.push({ ...c, weight: c.at.probabilities[next] });
+					if (c && !(plan.copy && repeatsInside(c.symbols, from.length, t))) drawn.push(c);
 				}
-				({ symbols, at } = drawn[drawer.pick(drawn.map((d) => d.weight))]);
+				({ symbols, at } = pickJoin(drawn, t));
 			}
+			const given = givenAt(symbols, t);
 			if (given !== undefined) {
 				symbols.push(given);
 				at = drawer.step(at, model.vocabulary.indexOf(given));

@@ -378,6 +378,27 @@ describe.skipIf(!HAS_BUNDLED)('tunes as the songs go (bundled model)', () => {
 		expect(leaps).toBeLessThan(31);
 	}, 120_000);
 
+	it('a bar that repeats the bar just before it is its copy, though that bar was drawn again for the join', () => {
+		// Bars 1 and 3 copy bars 0 and 2: the bar drawn again before each copy is the copy's own source.
+		const template: SongTemplate = {
+			bars: 6,
+			phase: 0,
+			copies: [-1, 0, -1, 2, -1, -1],
+			ends: [2, 4, 6],
+			n: 1
+		};
+		for (const randomSeed of [1, 2, 3, 4])
+			for (const m of generate(
+				loadBundled(),
+				[],
+				{ ...settings, bars: 6, variations: 8, randomSeed, template },
+				forms
+			)) {
+				expect(m.symbols.slice(8, 16)).toEqual(m.symbols.slice(0, 8));
+				expect(m.symbols.slice(24, 32)).toEqual(m.symbols.slice(16, 24));
+			}
+	});
+
 	it('a seed keeps its own bar phase; without the songs’ upbeat the tune starts where it is told', () => {
 		const [m] = generate(loadBundled(), ['72', '_'], { ...settings, variations: 1, barPhase: 4 }, forms);
 		expect(m.barPhase).toBeUndefined();
