@@ -68,23 +68,26 @@ function collect(songs: readonly EncodedSong[], style: string, mixture: boolean)
 
 const bits = (d: CorrectionData, w: Float64Array) => (d.baseLoss / d.steps + correctionLoss(d, w)) / Math.LN2;
 
-/** Of the steps where a note came after another, the share of the notes' mass on wide leaps (6, 8–12). */
+/** Interval groups (correction.ts: −12…+12 at 1…25, wider pooled at 0 and 26). */
+const INTERVALS = 2 * CORRECTION_INTERVAL + 3;
+/** Whether interval group `g` is a wide leap: a tritone, or a minor sixth to an octave. */
+function wide(g: number): boolean {
+	const iv = Math.abs(g - CORRECTION_INTERVAL - 1);
+	return g >= 1 && g < INTERVALS - 1 && (iv === 6 || iv >= 8);
+}
+
+/** Of the steps where a note came after another, the share of the notes' mass on wide leaps. */
 function wideShare(d: CorrectionData, w: Float64Array): number {
-	const intervals = 2 * CORRECTION_INTERVAL + 3;
-	const wide = (g: number) => {
-		const iv = Math.abs(g - CORRECTION_INTERVAL - 1);
-		return g >= 1 && g < intervals - 1 && (iv === 6 || iv >= 8);
-	};
 	let sum = 0;
 	let n = 0;
 	for (let s = 0; s < d.steps; s++) {
 		const t = d.groups[s * d.v + d.target[s]];
-		if (t < 0 || t >= intervals) continue;
+		if (t < 0 || t >= INTERVALS) continue;
 		let all = 0;
 		let leap = 0;
 		for (let j = 0; j < d.v; j++) {
 			const g = d.groups[s * d.v + j];
-			if (g < 0 || g >= intervals) continue;
+			if (g < 0 || g >= INTERVALS) continue;
 			const c = d.classes[j];
 			const m = d.p[s * d.v + j] * Math.exp(w[g] + (c >= 0 ? w[c] : 0));
 			all += m;
@@ -99,16 +102,12 @@ function wideShare(d: CorrectionData, w: Float64Array): number {
 /** The counts a musician would read: leaps, rests, note lengths. */
 function describe(c: GroupCounts): string {
 	const notes = c.interval.reduce((a, b) => a + b, 0);
-	const wide = c.interval.reduce(
-		(a, n, g) =>
-			a + (Math.abs(g - CORRECTION_INTERVAL - 1) === 6 || (g > 0 && g < 26 && Math.abs(g - 13) >= 8) ? n : 0),
-		0
-	);
+	const leaps = c.interval.reduce((a, n, g) => a + (wide(g) ? n : 0), 0);
 	const ended = (k: number) => c.heldTo[k] - c.heldOn[k];
 	const lengths = [1, 2, 3, 4, 6, 8, 12, 16].map(
 		(k) => `${k}:${((100 * ended(k - 1)) / Math.max(1, c.heldTo[0])).toFixed(1)}`
 	);
-	return `wide leaps ${((100 * wide) / Math.max(1, notes)).toFixed(2)} %, rests per 100 steps ${((100 * c.rests) / c.steps).toFixed(2)}, note lengths % ${lengths.join(' ')}`;
+	return `wide leaps ${((100 * leaps) / Math.max(1, notes)).toFixed(2)} %, rests per 100 steps ${((100 * c.rests) / c.steps).toFixed(2)}, note lengths % ${lengths.join(' ')}`;
 }
 
 const corrections: NonNullable<typeof metadata.corrections> = {};
