@@ -89,6 +89,31 @@ describe.skipIf(!hasShared())('cli melody-stats', () => {
 		expect(again.songs).toEqual(out.songs);
 	});
 
+	it('leaves out held-out songs the model learned in another collection (--exclude)', () => {
+		const deutschl = (d: string) => shared('corpus', 'essen', 'deutschl', d);
+		const dva = (re: RegExp) =>
+			readdirSync(deutschl('dva'))
+				.filter((f) => re.test(f))
+				.map((f) => join(deutschl('dva'), f));
+		const args = [
+			'--model',
+			modelDir(),
+			'--train',
+			...dva(/[02468]\.krn$/),
+			'--corpus',
+			...dva(/[13579]\.krn$/)
+		];
+		const run = (...more: string[]) => {
+			const r = cli(...args, ...more, '--samples', '4', '--json');
+			expect(r.code, r.stderr).toBe(0);
+			return JSON.parse(r.stdout);
+		};
+		// allerkbd has some of the German folk song archive's songs note for note.
+		const all = run();
+		const kept = run('--exclude', deutschl('allerkbd'));
+		expect(kept.real).toBeLessThanOrEqual(all.real - 5);
+	}, 60_000);
+
 	it('refuses a missing model, corpus or a bad sampler in one line', () => {
 		expect(cli('--train', kinder(), '--corpus', kinder()).stderr).toMatch(
 			/exactly one of --model or --keras/

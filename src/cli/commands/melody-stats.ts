@@ -46,6 +46,7 @@ const options = {
 	mapping: { type: 'string' },
 	train: { type: 'string', multiple: true },
 	corpus: { type: 'string', multiple: true },
+	exclude: { type: 'string', multiple: true },
 	samples: { type: 'string' },
 	...SAMPLING_OPTIONS,
 	sampler: { type: 'string' },
@@ -187,15 +188,16 @@ const command: Command = {
 	summary: 'compare a model’s melodies with real songs: histograms, Jensen–Shannon divergence, endings',
 	usage: [
 		'npm run --silent cli -- melody-stats (--model <dir> | --keras <model.h5> --mapping <mapping.json>)',
-		'    --train <paths…> --corpus <paths…> [--samples 200] [--temperature T] [--top-p P] [--endings K]',
-		'    [--sampler tune|open] [--upbeat downbeat|corpus] [--mixture on|off] [--set key=value …]',
-		'    [--random-seed 1] [--json]',
+		'    --train <paths…> --corpus <paths…> [--exclude <paths…>] [--samples 200] [--temperature T]',
+		'    [--top-p P] [--endings K] [--sampler tune|open] [--upbeat downbeat|corpus] [--mixture on|off]',
+		'    [--templates train|model] [--set key=value …] [--random-seed 1] [--json]',
 		'',
-		'Draws --samples held-out songs (--corpus; songs identical to a --train song are removed, songs',
-		'without a numeric meter are left out) and writes one melody for each in its meter and number of',
-		'bars, nothing else from the song, with the app’s sampler and defaults for unset flags. Compares the',
-		'melodies with all held-out songs per histogram (scaleDegree, interval, duration, rest, range,',
-		'repeatRun) by Jensen–Shannon divergence (bits), beside the noise floor (two disjoint random sets of',
+		'Draws --samples held-out songs (--corpus; songs identical to a --train song, or to an --exclude song',
+		'the model learned in another collection, are removed; songs without a numeric meter are left out)',
+		'and writes one melody for each in its meter and number of bars, nothing else from the song, with',
+		'the app’s sampler and defaults for unset flags, in the forms of the --train songs (--templates',
+		'model: the model’s own, as the app). Compares the melodies with all held-out songs per histogram',
+		'(scaleDegree, interval, duration, rest, range, repeatRun) by Jensen–Shannon divergence (bits), beside the noise floor (two disjoint random sets of',
 		'held-out songs) and the training level (random --train songs against the held-out songs), each the',
 		'mean of 20 draws. --sampler open is the sampler before whole tunes: at most the bars’ steps, ending',
 		'wherever the model ends the song. --upbeat corpus starts each melody where a training song in its',
@@ -236,9 +238,11 @@ const command: Command = {
 		const started = Date.now();
 
 		const training = await readSongs(paths.train, '--train paths');
+		// Songs the model learned besides --train (its other collections share songs with this one).
+		const seen = paths.exclude.length ? await readSongs(paths.exclude, '--exclude paths') : [];
 		const { kept: held, removed } = removeDuplicates(
 			await readSongs(paths.corpus, 'corpus'),
-			training.map((s) => s.symbols),
+			[...training, ...seen].map((s) => s.symbols),
 			(s) => s.symbols
 		);
 		ctx.log(
