@@ -7,7 +7,11 @@
  * geometric mean), with the share of notes predicted to leap a tritone or a sixth to an octave.
  *
  *   npx tsx scripts/style-correction.ts --model static/models/default \
- *     --in-altdeu <training songs…> [--held-altdeu <held-out songs…>] … [--sigma 1] [--write]
+ *     --in-altdeu <training songs…> [--held-altdeu <held-out songs…>] … [--sigma 3] \
+ *     [--match <rounds> [--match-rests-only]] [--write]
+ *
+ * `--match` rounds then move the weights so that tunes the app writes in the style have the songs' counts;
+ * `--match-rests-only` moves only the rests' weights (a style of few songs: their other counts are noise).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +28,7 @@ import {
 	fitCorrection,
 	styleCorrection,
 	groupCounts,
+	isRestWeight,
 	matchCorrection,
 	type CorrectionData,
 	type GroupCounts
@@ -41,6 +46,8 @@ const dir = value('model');
 if (!dir) throw new Error('give --model <dir>');
 const sigma = Number(value('sigma') ?? 3);
 const rounds = Number(value('match') ?? 0);
+// Matching only the rests: the other counts of 52 songs' tunes are too few to match (dva).
+const restsOnly = argv.includes('--match-rests-only');
 const write = argv.includes('--write');
 const { weights, metadata } = readModelDir(dir);
 const base = new LstmStepModel({ ...weights, corrections: undefined });
@@ -143,7 +150,10 @@ for (const style of styles) {
 			});
 			const counts = groupCounts(written);
 			console.log(`  round ${r}: ${describe(counts)}`);
-			if (r < rounds) w = matchCorrection(w, real, counts);
+			if (r < rounds) {
+				const matched = matchCorrection(w, real, counts);
+				w = restsOnly ? Float64Array.from(w, (x, i) => (isRestWeight(i) ? matched[i] : x)) : matched;
+			}
 		}
 	}
 	corrections[style] = styleCorrection(w);

@@ -51,6 +51,11 @@ const PITCH_CLASS_AT = REST_HOLD_AT + CORRECTION_REST_HOLD;
 /** Weights in one correction, flat: intervals, rest, a note's holds, a rest's holds, pitch classes. */
 export const CORRECTION_SIZE = PITCH_CLASS_AT + 12;
 
+/** Whether flat weight `i` is a rest's: starting one, or holding one on. */
+export function isRestWeight(i: number): boolean {
+	return i === REST_AT || (i >= REST_HOLD_AT && i < PITCH_CLASS_AT);
+}
+
 /** What a correction needs to know of the song so far: the last pitch and how long the sound is held. */
 export interface CorrectionContext {
 	/** Last pitch since the song began (across rests), or −1 before its first note. */

@@ -7,7 +7,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasShared, shared } from '../../shared';
-import { HAS_BUNDLED, loadBundledWeights } from '../generate/bundled-model';
+import { HAS_BUNDLED, loadBundledForms, loadBundledWeights } from '../generate/bundled-model';
+import { generate } from '../../../src/lib/generate/generate';
+import { GENERATE_DEFAULTS } from '../../../src/lib/generate/defaults';
+import { realSong } from '../../../src/lib/eval/melody-stats';
 import {
 	applyCorrection,
 	CORRECTION_SIZE,
@@ -17,9 +20,11 @@ import {
 	flatCorrection,
 	groupCounts,
 	groupsOf,
+	isRestWeight,
 	matchCorrection,
 	nextContext,
 	NO_CONTEXT,
+	pitchClassGroups,
 	readCorrections,
 	styleCorrection,
 	type CorrectionContext
@@ -69,6 +74,12 @@ describe('what a correction reads and weighs', () => {
 		expect(first[VOCAB.indexOf('_')]).toBe(-1);
 		const inRest = groupsOf(VOCAB, { pitch: 60, held: 0, rest: 2 });
 		expect(inRest[VOCAB.indexOf('_')]).toBeGreaterThan(rest + 16);
+		// The rests' weights (what matching rests alone moves): a rest starting or held on, nothing else.
+		expect(isRestWeight(rest)).toBe(true);
+		expect(isRestWeight(inRest[VOCAB.indexOf('_')])).toBe(true);
+		expect(isRestWeight(hold3)).toBe(false);
+		expect(isRestWeight(g[VOCAB.indexOf('72')])).toBe(false);
+		expect(pitchClassGroups(VOCAB).some((c) => isRestWeight(c))).toBe(false);
 	});
 
 	it('reweights and renormalises: zero weights change nothing, a lowered group loses mass', () => {
@@ -186,6 +197,56 @@ describe.skipIf(!hasShared() || !HAS_BUNDLED)('the bundled model’s correction 
 		);
 		expect(removed.length).toBeGreaterThan(5);
 		const bits = (m: LstmStepModel) => scoreBarSongs(m.withStyle('dva'), held).bitsPerStep;
-		expect(bits(new LstmStepModel(loadBundledWeights()))).toBeLessThan(bits(plain()) - 0.002);
+		expect(bits(new LstmStepModel(loadBundledWeights()))).toBeLessThan(bits(plain()) - 0.001);
+	}, 120_000);
+
+	it('gives its tunes as much rest as its songs have (the rests’ weights matched to them alone)', async () => {
+		const dir = shared('corpus', 'essen', 'deutschl', 'dva');
+		const songs = (
+			await readSongs(
+				readdirSync(dir)
+					.filter((f) => /[02468]\.krn$/.test(f))
+					.map((f) => join(dir, f)),
+				'songs'
+			)
+		)
+			.map(realSong)
+			.filter((s) => s !== null);
+		// The share of the tunes' time spent in rests.
+		const rests = (tunes: readonly (readonly string[])[]) => {
+			let resting = 0;
+			let steps = 0;
+			for (const t of tunes) {
+				let inRest = false;
+				for (const x of t) {
+					if (x !== '_') inRest = x === 'r';
+					if (inRest) resting++;
+					steps++;
+				}
+			}
+			return resting / steps;
+		};
+		const write = (model: LstmStepModel) =>
+			songs.map(
+				(s, i) =>
+					generate(
+						model,
+						[],
+						{
+							...GENERATE_DEFAULTS,
+							bars: s.bars,
+							meter: s.meter,
+							variations: 1,
+							randomSeed: 500 + i,
+							style: 'dva'
+						},
+						loadBundledForms()
+					)[0].symbols
+			);
+		const real = rests(songs.map((s) => s.symbols));
+		const corrected = Math.abs(rests(write(new LstmStepModel(loadBundledWeights()))) / real - 1);
+		const without = Math.abs(rests(write(plain())) / real - 1);
+		expect(corrected).toBeLessThan(0.05);
+		expect(corrected).toBeLessThan(without);
 	}, 120_000);
 });
