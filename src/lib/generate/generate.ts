@@ -8,7 +8,7 @@ import { estimateMode } from '../encoding/key';
 import { MAX_MODE_DRAWS, endsOnTonic, inMode, modeMap, openingPitchClasses, soundsIn } from './mode';
 import { isPitchSymbol } from '../music/pitch';
 import type { StepModel } from '../model/types';
-import { mulberry32, type Random } from './random';
+import { mulberry32, pickWeighted, type Random } from './random';
 import { sampleIndex } from './sample';
 import { HOLD, SONG_END } from '../music/symbols';
 import { REFERENCE_WINDOW } from '../model/config';
@@ -266,10 +266,7 @@ class Drawer<S> {
 
 	/** One index drawn with probability proportional to `weights` (the last where all are zero). */
 	pick(weights: readonly number[]): number {
-		const total = weights.reduce((a, b) => a + b, 0);
-		let r = this.random() * total;
-		for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return i;
-		return weights.length - 1;
+		return pickWeighted(weights, this.random);
 	}
 
 	/** Draws the next symbol with `banned` ids left out (and `/` always). */

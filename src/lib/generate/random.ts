@@ -26,6 +26,14 @@ export function deriveSeed(seed: number, index: number): number {
 	return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** One index drawn with chance in proportion to `weights` (the last where rounding leaves a sliver). */
+export function pickWeighted(weights: readonly number[], random: Random): number {
+	const total = weights.reduce((a, b) => a + b, 0);
+	let r = random() * total;
+	for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return i;
+	return weights.length - 1;
+}
+
 /** A fresh random seed for when the user gives none (shown to them so they can make it again). */
 export function randomSeed(): number {
 	return Math.floor(Math.random() * 2 ** 31);

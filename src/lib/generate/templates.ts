@@ -14,7 +14,7 @@
  * barlines (the first full bar is index 0), as `song-measures.ts` counts repeats.
  */
 import { parseMeter, formatMeter } from '../music/meter';
-import { deriveSeed, mulberry32, type Random } from './random';
+import { deriveSeed, mulberry32, pickWeighted, type Random } from './random';
 import type { SongForms, SongTemplate } from '../model/format';
 import { landsOn } from './form';
 import { isPitchSymbol } from '../music/pitch';
@@ -140,10 +140,12 @@ export function collectSongForms(
 
 /** Draws one of `list` in proportion to its songs. */
 function drawWeighted(list: readonly SongTemplate[], random: Random): SongTemplate {
-	const total = list.reduce((s, t) => s + t.n, 0);
-	let x = random() * total;
-	for (const t of list) if ((x -= t.n) < 0) return t;
-	return list[list.length - 1];
+	return list[
+		pickWeighted(
+			list.map((t) => t.n),
+			random
+		)
+	];
 }
 
 /** The random stream a tune's template and upbeat are drawn from, given the tune's random seed. */

@@ -8,7 +8,7 @@
  * `style` (one slot per style) and `lookback` (the symbols one, two, four and eight bars back, and a repeat
  * flag for each: features.ts `LOOKBACK_BARS`), joined by a Concatenate layer in that order, which is the row
  * order of the app's first LSTM kernel. Written with h5wasm (HDF5 compiled to WebAssembly) in its in-memory
- * file system. A style's correction (model/correction.ts: the bundled model's Old German style) is not in
+ * file system. A style's correction (model/correction.ts: the bundled model's altdeu and dva styles) is not in
  * the file: Keras has no layer for it, and a network trained on further is another network.
  */
 import * as h5 from 'h5wasm';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../shared';
-import { MODEL_FILES, openModel } from '../../../src/lib/model/format';
+import { MODEL_FILES, openModel, type ModelMetadata } from '../../../src/lib/model/format';
 import { LstmStepModel } from '../../../src/lib/model/lstm-step';
 import type { SongForms } from '../../../src/lib/generate/templates';
 import type { LstmModelWeights } from '../../../src/lib/model/types';
@@ -37,7 +37,12 @@ export function loadBundled(): LstmStepModel {
 	return (cached ??= new LstmStepModel(loadBundledWeights()));
 }
 
+/** The bundled model's metadata.json, parsed. */
+export function loadBundledMetadata(): ModelMetadata {
+	return JSON.parse(readFileSync(join(dir, MODEL_FILES.metadata), 'utf8'));
+}
+
 /** The forms of the bundled model's training songs, as its metadata keeps them (`songForms`). */
 export function loadBundledForms(): SongForms | undefined {
-	return JSON.parse(readFileSync(join(dir, MODEL_FILES.metadata), 'utf8')).songForms;
+	return loadBundledMetadata().songForms;
 }
